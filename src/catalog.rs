@@ -1,0 +1,126 @@
+//! The built-in catalog of CLIs a `tool` node can name without a `url=`.
+//!
+//! Each entry says where the official release of a version lives and how it
+//! is packed. The dev container is built for one platform (`linux/amd64`), so
+//! `{arch}` is resolved at compile time and every developer gets the same file.
+
+/// How a download is packed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// The download is the executable itself.
+    Binary,
+    /// A gzipped tarball; the executable is at this path inside it
+    /// (`{version}` and `{arch}` substituted).
+    TarGz(&'static str),
+}
+
+/// One catalog entry.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogTool {
+    /// The tool name as written in the spec.
+    pub name: &'static str,
+    /// The release URL with `{version}` and `{arch}` placeholders.
+    pub url: &'static str,
+    /// How the download is packed.
+    pub packing: Packing,
+    /// What this project calls `amd64` (bicep says `x64`).
+    pub amd64: &'static str,
+}
+
+/// Every tool the catalog knows, sorted by name.
+pub const TOOLS: &[CatalogTool] = &[
+    CatalogTool {
+        name: "argocd",
+        url: "https://github.com/argoproj/argo-cd/releases/download/v{version}/argocd-linux-{arch}",
+        packing: Packing::Binary,
+        amd64: "amd64",
+    },
+    CatalogTool {
+        name: "bicep",
+        url: "https://github.com/Azure/bicep/releases/download/v{version}/bicep-linux-{arch}",
+        packing: Packing::Binary,
+        amd64: "x64",
+    },
+    CatalogTool {
+        name: "helm",
+        url: "https://get.helm.sh/helm-v{version}-linux-{arch}.tar.gz",
+        packing: Packing::TarGz("linux-{arch}/helm"),
+        amd64: "amd64",
+    },
+    CatalogTool {
+        name: "k9s",
+        url: "https://github.com/derailed/k9s/releases/download/v{version}/k9s_Linux_{arch}.tar.gz",
+        packing: Packing::TarGz("k9s"),
+        amd64: "amd64",
+    },
+    CatalogTool {
+        name: "kubectl",
+        url: "https://dl.k8s.io/release/v{version}/bin/linux/{arch}/kubectl",
+        packing: Packing::Binary,
+        amd64: "amd64",
+    },
+    CatalogTool {
+        name: "kustomize",
+        url: "https://github.com/kubernetes-sigs/kustomize/releases/download/kustomize%2Fv{version}/kustomize_v{version}_linux_{arch}.tar.gz",
+        packing: Packing::TarGz("kustomize"),
+        amd64: "amd64",
+    },
+    CatalogTool {
+        name: "minikube",
+        url: "https://storage.googleapis.com/minikube/releases/v{version}/minikube-linux-{arch}",
+        packing: Packing::Binary,
+        amd64: "amd64",
+    },
+];
+
+/// The platform every dev container is built for.
+pub const PLATFORM: &str = "linux/amd64";
+
+/// A catalog entry by name.
+pub fn find(name: &str) -> Option<&'static CatalogTool> {
+    TOOLS.iter().find(|t| t.name == name)
+}
+
+/// The names of every catalog tool.
+pub fn names() -> Vec<&'static str> {
+    TOOLS.iter().map(|t| t.name).collect()
+}
+
+/// Substitute `{version}` and `{arch}` in a URL or path.
+pub fn expand(template: &str, version: &str, arch: &str) -> String {
+    template
+        .replace("{version}", version)
+        .replace("{arch}", arch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_is_sorted_unique_and_every_url_takes_a_version() {
+        let names = names();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        for tool in TOOLS {
+            assert!(tool.url.contains("{version}"), "{}", tool.name);
+            assert!(tool.url.starts_with("https://"), "{}", tool.name);
+        }
+        for required in ["kubectl", "helm", "minikube", "argocd", "bicep"] {
+            assert!(find(required).is_some(), "{required}");
+        }
+    }
+
+    #[test]
+    fn expand_fills_both_placeholders() {
+        let helm = find("helm").expect("helm is in the catalog");
+        assert_eq!(
+            expand(helm.url, "3.15.2", helm.amd64),
+            "https://get.helm.sh/helm-v3.15.2-linux-amd64.tar.gz"
+        );
+        let bicep = find("bicep").expect("bicep is in the catalog");
+        assert!(expand(bicep.url, "0.28.1", bicep.amd64).ends_with("/v0.28.1/bicep-linux-x64"));
+    }
+}

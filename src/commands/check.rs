@@ -1,0 +1,49 @@
+//! `inception check [PATH]`.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::emit::{self, Drift, SpecLocation};
+use crate::error::Result;
+use crate::pipeline;
+
+/// Compare the tree with what compile would write. Returns whether it is clean.
+/// Diffs go to stdout; the summary and the fix to stderr.
+///
+/// # Errors
+/// An invalid spec or an I/O failure.
+pub fn run(path: &Path, format: Format) -> Result<bool> {
+    let location = SpecLocation::find(path);
+    let source = emit::read_spec(&location)?;
+    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
+    let drift = emit::check(&location.root, &compiled.outputs)?;
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "clean": drift.is_clean(), "drift": drift }))
+                .unwrap_or_default()
+        ),
+        Format::Text => print_text(&drift),
+    }
+    Ok(drift.is_clean())
+}
+
+fn print_text(drift: &Drift) {
+    for file in &drift.files {
+        print!("{}", file.diff);
+    }
+    if drift.is_clean() {
+        eprintln!("up to date: {} files match the spec", drift.checked);
+        return;
+    }
+    eprintln!(
+        "{} of {} generated files differ from the spec:",
+        drift.files.len(),
+        drift.checked
+    );
+    for file in &drift.files {
+        eprintln!("  {}: {}", file.path, file.verdict.explain());
+    }
+}

@@ -1,0 +1,162 @@
+//! `check`: compare the tree on disk with what compile would write.
+//!
+//! Every drifted file is collected (never stopping at the first), each with a
+//! unified diff and a verdict that names the cause, using the lock of the
+//! last compile: a file that still matches the lock but not the new output was
+//! changed by the spec; a file that matches neither was edited by hand.
+//! Drift is a value, not an error: the caller maps it to exit code 1.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::EmitError;
+use super::diff::unified;
+use super::lock::{LOCK_PATH, Lock};
+use super::read::{join, read_lock, read_optional};
+use crate::digest::sha256_hex;
+use crate::render::Outputs;
+
+/// Why a file differs from what compile would write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The file is what the last compile wrote; the spec changed since.
+    SpecChanged,
+    /// The file is what the last compile wrote; a different inception
+    /// version would write it differently.
+    CompilerChanged,
+    /// The file differs from what the last compile wrote: someone edited it.
+    EditedByHand,
+    /// Compile would write it, but it is not there.
+    Missing,
+    /// A file inception wrote earlier that the spec no longer produces.
+    Stale,
+    /// A file inception would write is there but inception did not write it
+    /// (no lock records it).
+    NotGenerated,
+}
+
+impl Verdict {
+    /// A sentence for people, with the fix.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Verdict::SpecChanged => {
+                "the spec changed since the last compile: run `inception compile`"
+            }
+            Verdict::CompilerChanged => {
+                "written by another inception version: run `inception compile` with this one"
+            }
+            Verdict::EditedByHand => {
+                "edited by hand: move the change into the spec, then run `inception compile` (it overwrites the edit)"
+            }
+            Verdict::Missing => "missing: run `inception compile`",
+            Verdict::Stale => {
+                "no longer produced by the spec: run `inception compile` to remove it"
+            }
+            Verdict::NotGenerated => {
+                "not written by inception: run `inception compile` to take it over, or move the file away"
+            }
+        }
+    }
+}
+
+/// One file that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drifted {
+    /// Path relative to the root.
+    pub path: String,
+    /// Why.
+    pub verdict: Verdict,
+    /// A unified diff from disk to what compile would write.
+    pub diff: String,
+}
+
+/// Every file that differs, sorted by path.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Drift {
+    /// The drifted files.
+    pub files: Vec<Drifted>,
+    /// How many files were compared.
+    pub checked: usize,
+}
+
+impl Drift {
+    /// Whether the tree is exactly what compile would write.
+    pub fn is_clean(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Compare `outputs` (which include the new lock) with the tree under `root`.
+///
+/// # Errors
+/// A file that cannot be read.
+pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
+    let old_lock = read_lock(root)?;
+    let new_lock = outputs.get(LOCK_PATH).and_then(|t| Lock::parse(t));
+    let mut files = Vec::new();
+    for (path, expected) in outputs {
+        let actual = read_optional(&join(root, path))?;
+        let Some(actual) = actual else {
+            files.push(Drifted {
+                path: path.clone(),
+                verdict: Verdict::Missing,
+                diff: unified(path, "", expected),
+            });
+            continue;
+        };
+        if &actual == expected {
+            continue;
+        }
+        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock.as_ref());
+        files.push(Drifted {
+            path: path.clone(),
+            verdict,
+            diff: unified(path, &actual, expected),
+        });
+    }
+    if let Some(old) = &old_lock {
+        for artifact in old
+            .artifacts
+            .iter()
+            .filter(|a| !outputs.contains_key(&a.path))
+        {
+            if let Some(actual) = read_optional(&join(root, &artifact.path))? {
+                files.push(Drifted {
+                    path: artifact.path.clone(),
+                    verdict: Verdict::Stale,
+                    diff: unified(&artifact.path, &actual, ""),
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Drift {
+        files,
+        checked: outputs.len(),
+    })
+}
+
+fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> Verdict {
+    let Some(old) = old else {
+        return Verdict::NotGenerated;
+    };
+    let spec_changed = new.is_some_and(|n| n.spec.sha256 != old.spec.sha256);
+    let version_changed = new.is_some_and(|n| n.inception != old.inception);
+    let cause = if spec_changed {
+        Verdict::SpecChanged
+    } else if version_changed {
+        Verdict::CompilerChanged
+    } else {
+        Verdict::EditedByHand
+    };
+    if path == LOCK_PATH {
+        return cause;
+    }
+    match old.artifact(path) {
+        Some(entry) if entry.sha256 == sha256_hex(actual.as_bytes()) => cause,
+        Some(_) => Verdict::EditedByHand,
+        None => Verdict::NotGenerated,
+    }
+}

@@ -1,0 +1,61 @@
+//! Errors of the `emit` stage: the file system said no.
+
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// A file could not be read or written.
+#[derive(Debug, Error, Diagnostic)]
+pub enum EmitError {
+    /// A generated file's place is taken by a folder.
+    #[error("`{}` is a folder, but inception writes a file there", path.display())]
+    #[diagnostic(
+        code(inception::emit::not_a_file),
+        help("move the folder away; nothing was written")
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Reading failed.
+    #[error("cannot read `{}`", path.display())]
+    #[diagnostic(
+        code(inception::emit::read),
+        help("check that the file exists and is readable")
+    )]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No spec at the given path.
+    #[error("no spec at `{}`", path.display())]
+    #[diagnostic(
+        code(inception::emit::spec_not_found),
+        help(
+            "run inception in the folder holding inception.kdl, or pass that folder or the file itself"
+        )
+    )]
+    SpecNotFound {
+        /// The path looked at.
+        path: PathBuf,
+    },
+    /// Writing failed.
+    #[error("cannot write `{}`", path.display())]
+    #[diagnostic(
+        code(inception::emit::write),
+        help(
+            "check permissions and free space; files already renamed into place keep their new contents"
+        )
+    )]
+    Write {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}

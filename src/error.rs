@@ -1,0 +1,81 @@
+//! The errors a command can end with, and how they map to exit codes.
+//!
+//! Spec problems from every stage are gathered into one [`SpecProblems`]
+//! report over the named source, so miette renders them all at once, each
+//! with its code, caret and help line.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource};
+use thiserror::Error;
+
+use crate::emit::EmitError;
+use crate::graph::GraphError;
+use crate::model::ModelError;
+use crate::render::RenderError;
+use crate::spec::SpecError;
+
+/// One problem of a spec, from whichever stage found it.
+#[derive(Debug, Error, Diagnostic)]
+pub enum Problem {
+    /// Not valid KDL.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Spec(#[from] SpecError),
+    /// Valid KDL without a valid meaning.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Model(#[from] ModelError),
+    /// A problem of the dependency graph.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Graph(#[from] GraphError),
+}
+
+/// Every problem of one spec file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{name}: {} problem{}; nothing was written", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+#[diagnostic(code(inception::spec_invalid))]
+pub struct SpecProblems {
+    name: String,
+    #[source_code]
+    source_code: NamedSource<Arc<String>>,
+    #[related]
+    problems: Vec<Problem>,
+}
+
+impl SpecProblems {
+    /// A report over `source` of `problems`.
+    pub fn new(source: &crate::source::SourceFile, problems: Vec<Problem>) -> Self {
+        Self {
+            name: source.name().to_owned(),
+            source_code: source.named_source(),
+            problems,
+        }
+    }
+
+    /// The problems, in the order found.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    /// The spec is invalid.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Spec(#[from] SpecProblems),
+    /// Reading or writing files failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Emit(#[from] EmitError),
+    /// A renderer failed: a bug.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,151 @@
+//! Stage 2, `model`: raw nodes → the validated meaning of the spec.
+//!
+//! Walks the raw nodes against the vocabulary, converts each node into a
+//! typed item with its span, applies defaults, and checks everything that a
+//! single file can get wrong: unknown names (with "did you mean"), wrong
+//! types, duplicates (pointing at both places), unpinned versions, references
+//! to undeclared tiers and services, concessions on cloud tiers, overrides
+//! without a reason. It does not look at the `needs` graph as a whole; cycles
+//! are the `graph` stage's business.
+//!
+//! Resolution never stops at the first problem: it returns the best model it
+//! could build together with every error, and the caller decides.
+
+mod azure;
+mod error;
+mod observability;
+pub mod pin;
+mod project;
+mod reader;
+mod references;
+mod service;
+pub mod suggest;
+mod tier;
+mod toolchain;
+mod types;
+pub mod vocabulary;
+
+pub use error::ModelError;
+pub use types::*;
+
+use reader::{Reader, Seen};
+use vocabulary::Context;
+
+use crate::spec::{RawNode, Scalar, Span};
+
+/// Resolve raw nodes into a model, with every error found.
+pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
+    let mut reader = Reader::default();
+    let mut model = Model::default();
+    check_format(&mut reader, nodes, &mut model);
+    let mut once = Seen::default();
+    let mut tiers = Seen::default();
+    let mut services = Seen::default();
+    let mut project = None;
+    let mut toolchain = None;
+    for node in reader.known(nodes, Context::Top, "the top level") {
+        let name = node.name.value.as_str();
+        if matches!(
+            name,
+            "project" | "toolchain" | "observability" | "azure" | "inception"
+        ) {
+            once.insert(
+                &mut reader,
+                "top-level node",
+                &node.name,
+                "a spec has one of each; merge them",
+            );
+        }
+        match name {
+            "project" => project = Some(project::resolve(&mut reader, node)),
+            "toolchain" => toolchain = Some(toolchain::resolve(&mut reader, node)),
+            "tier" => {
+                if let Some(tier) = tier::resolve(&mut reader, node)
+                    && tiers.insert(
+                        &mut reader,
+                        "tier",
+                        &tier.name,
+                        "tier names are unique; rename or remove one",
+                    )
+                {
+                    model.tiers.push(tier);
+                }
+            }
+            "service" => {
+                if let Some(service) = service::resolve(&mut reader, node)
+                    && services.insert(
+                        &mut reader,
+                        "service",
+                        &service.name,
+                        "service names are unique; rename or remove one",
+                    )
+                {
+                    model.services.push(service);
+                }
+            }
+            "observability" => {
+                model.observability = Some(observability::resolve(&mut reader, node))
+            }
+            "azure" => model.azure = azure::resolve(&mut reader, node),
+            _ => {}
+        }
+    }
+    let document = nodes
+        .first()
+        .map_or(Span::default(), |n| Span::new(n.span.offset, 0));
+    model.project = project.unwrap_or_else(|| {
+        missing_top(
+            &mut reader,
+            document,
+            "project",
+            "add `project NAME { registry \"HOST\" }`",
+        );
+        Project::default()
+    });
+    model.toolchain = toolchain.unwrap_or_else(|| {
+        missing_top(
+            &mut reader,
+            document,
+            "toolchain",
+            "add `toolchain { base \"IMAGE:TAG\" digest=\"sha256:…\" }`",
+        );
+        Toolchain::default()
+    });
+    references::check(&mut reader, &model);
+    (model, reader.into_errors())
+}
+
+/// The document must open with `inception 1`.
+fn check_format(reader: &mut Reader, nodes: &[RawNode], model: &mut Model) {
+    let first = nodes.first();
+    let Some(node) = first.filter(|n| n.name.value == "inception") else {
+        let span = first.map_or(Span::default(), |n| n.name.span);
+        reader.error(ModelError::Missing {
+            message: "the spec does not start with `inception 1`".to_owned(),
+            span: span.into(),
+            label: "expected `inception 1` before this".to_owned(),
+            help: "write `inception 1` as the first node: it is the format version".to_owned(),
+        });
+        return;
+    };
+    reader.props(node, &[]);
+    reader.no_children(node);
+    reader.max_args(node, 1, "one format version");
+    match node.args.first() {
+        Some(value) if value.value == Scalar::Integer(1) => model.format_version = 1,
+        Some(value) => reader.error(ModelError::UnsupportedFormat {
+            version: value.repr.clone(),
+            span: value.span.into(),
+        }),
+        None => reader.missing_arg(node, "the format version"),
+    }
+}
+
+fn missing_top(reader: &mut Reader, span: Span, what: &str, help: &str) {
+    reader.error(ModelError::Missing {
+        message: format!("the spec has no `{what}`"),
+        span: span.into(),
+        label: format!("`{what}` is required"),
+        help: help.to_owned(),
+    });
+}

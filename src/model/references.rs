@@ -1,0 +1,55 @@
+//! Cross-references, checked once every declaration is known: `needs`
+//! targets, override tiers, and what built services require of the project.
+
+use super::error::ModelError;
+use super::reader::Reader;
+use super::suggest::did_you_mean;
+use super::types::{Model, Source};
+
+/// Check every reference in the model.
+pub fn check(reader: &mut Reader, model: &Model) {
+    let services: Vec<&str> = model
+        .services
+        .iter()
+        .map(|s| s.name.value.as_str())
+        .collect();
+    let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
+    for service in &model.services {
+        for need in &service.needs {
+            if !services.contains(&need.value.as_str()) {
+                let others: Vec<&str> = services
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != service.name.value)
+                    .collect();
+                reader.error(ModelError::UnknownReference {
+                    what: "service".to_owned(),
+                    name: need.value.clone(),
+                    span: need.span.into(),
+                    help: did_you_mean(&need.value, &others, "other service"),
+                });
+            }
+        }
+        for over in &service.overrides {
+            if !tiers.contains(&over.tier.value.as_str()) {
+                reader.error(ModelError::UnknownReference {
+                    what: "tier".to_owned(),
+                    name: over.tier.value.clone(),
+                    span: over.tier.span.into(),
+                    help: did_you_mean(&over.tier.value, &tiers, "tier"),
+                });
+            }
+        }
+        if matches!(service.source, Source::Build(_)) && model.project.registry.is_none() {
+            reader.error(ModelError::Missing {
+                message: format!(
+                    "service `{}` is built, but the project has no registry",
+                    service.name.value
+                ),
+                span: service.name.span.into(),
+                label: "its image needs a registry to be pushed to".to_owned(),
+                help: "add `registry \"HOST\"` inside `project`".to_owned(),
+            });
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! `service NAME { … }` → [`Service`], with its per-tier overrides.
+//!
+//! References to other services (`needs`) and to tiers (overrides) are only
+//! collected here; `model::references` checks them once every declaration is known.
+
+use super::error::ModelError;
+use super::pin;
+use super::reader::{Reader, Seen};
+use super::toolchain::check_image_tag;
+use super::types::{Chart, Health, Override, Pair, Probe, Quantities, Resources, Service, Source};
+use super::vocabulary::Context;
+use crate::spec::{RawNode, Scalar, Spanned};
+
+/// Resolve a top-level `service` node.
+pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+    reader.props(node, &[]);
+    reader.max_args(node, 1, "one name");
+    let name = reader.string_arg(node, 0, "a service name")?;
+    reader.dns_label("service", &name);
+    let mut source: Option<(Source, &RawNode)> = None;
+    let mut service = Service {
+        name: name.clone(),
+        source: Source::Build(Spanned::default()),
+        run: Vec::new(),
+        port: None,
+        health: None,
+        needs: Vec::new(),
+        env: Vec::new(),
+        secrets: Vec::new(),
+        storage: Vec::new(),
+        resources: None,
+        replicas: Spanned::new(1, name.span),
+        overrides: Vec::new(),
+        span: node.span,
+    };
+    let mut once = Seen::default();
+    let mut env_keys = Seen::default();
+    let mut needs = Seen::default();
+    let mut storage = Seen::default();
+    let mut tiers = Seen::default();
+    for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
+        let kind = child.name.value.as_str();
+        if matches!(kind, "run" | "port" | "health" | "resources" | "replicas") {
+            once.insert(
+                reader,
+                "service node",
+                &child.name,
+                "a service has one of each; remove one",
+            );
+        }
+        match kind {
+            "build" | "image" | "chart" => {
+                let Some(resolved) = resolve_source(reader, child) else {
+                    continue;
+                };
+                if let Some((_, first)) = &source {
+                    reader.error(ModelError::Duplicate {
+                        what: "workload source of service".to_owned(),
+                        name: name.value.clone(),
+                        span: child.name.span.into(),
+                        first: first.name.span.into(),
+                        help: "a service is built (`build`), pulled (`image`) or installed from a chart (`chart`): keep one".to_owned(),
+                    });
+                } else {
+                    source = Some((resolved, child));
+                }
+            }
+            "run" => service.run = resolve_run(reader, child),
+            "port" => service.port = resolve_port(reader, child),
+            "health" => service.health = resolve_health(reader, child),
+            "needs" => {
+                reader.props(child, &[]);
+                reader.no_children(child);
+                if child.args.is_empty() {
+                    reader.missing_arg(child, "one or more service names");
+                }
+                for target in reader.string_args(child, 0, "a service name") {
+                    if needs.insert(reader, "need", &target, "name each dependency once") {
+                        service.needs.push(target);
+                    }
+                }
+            }
+            "env" => service
+                .env
+                .extend(resolve_pairs(reader, child, &mut env_keys, false)),
+            "secret" => service
+                .secrets
+                .extend(resolve_pairs(reader, child, &mut env_keys, true)),
+            "storage" => {
+                reader.props(child, &[]);
+                reader.no_children(child);
+                if child.args.is_empty() {
+                    reader.missing_arg(child, "one or more blob container names");
+                }
+                for container in reader.string_args(child, 0, "a container name") {
+                    if reader.dns_label("storage", &container)
+                        && storage.insert(reader, "storage", &container, "name each container once")
+                    {
+                        service.storage.push(container);
+                    }
+                }
+            }
+            "resources" => service.resources = resolve_resources(reader, child),
+            "replicas" => {
+                service.replicas = resolve_replicas(reader, child).unwrap_or(service.replicas)
+            }
+            "tier" => {
+                if let Some(over) = resolve_override(reader, child, &name.value) {
+                    if tiers.insert(
+                        reader,
+                        "override of tier",
+                        &over.tier,
+                        "merge the two overrides into one",
+                    ) {
+                        service.overrides.push(over);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match source {
+        Some((resolved, _)) => service.source = resolved,
+        None => reader.error(ModelError::Missing {
+            message: format!("service `{}` has no workload", name.value),
+            span: name.span.into(),
+            label: "nothing to run".to_owned(),
+            help: "add `build DIR`, `image REF` or `chart REF version=…`".to_owned(),
+        }),
+    }
+    if service.port.is_none() && service.uses_generic_chart() {
+        reader.error(ModelError::Missing {
+            message: format!("service `{}` has no port", name.value),
+            span: name.span.into(),
+            label: "no `port` in this service".to_owned(),
+            help: "add `port N`: the container listens on it and other services reach it there"
+                .to_owned(),
+        });
+    }
+    Some(service)
+}
+
+fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
+    match node.name.value.as_str() {
+        "build" => {
+            let dir = reader.leaf_string(node, "a folder")?;
+            if dir.value.starts_with('/') || dir.value.split('/').any(|p| p == "..") {
+                reader.invalid(
+                    dir.span,
+                    "a build folder must be inside the repository".to_owned(),
+                    "absolute, or leaves the repository".to_owned(),
+                    "write the folder relative to inception.kdl, e.g. services/api".to_owned(),
+                );
+                return None;
+            }
+            Some(Source::Build(dir))
+        }
+        "image" => {
+            let image = reader.leaf_string(node, "an image reference")?;
+            match image.value.split_once('@') {
+                Some((_, digest)) if !pin::is_sha256_digest(digest) => reader.invalid(
+                    image.span,
+                    format!("`{digest}` is not a sha256 digest"),
+                    "bad digest".to_owned(),
+                    "write IMAGE@sha256:<64 hex digits>".to_owned(),
+                ),
+                Some(_) => {}
+                None => check_image_tag(reader, "image", &image),
+            }
+            Some(Source::Image(image))
+        }
+        _ => {
+            reader.props(node, &["version", "repo"]);
+            reader.max_args(node, 1, "one chart reference");
+            reader.no_children(node);
+            let reference = reader.string_arg(node, 0, "a chart reference")?;
+            let version =
+                reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
+            reader.pinned("chart", &version, true, "29.3.4");
+            let repo = reader.string_prop(node, "repo", "a Helm repository URL");
+            let oci = reference.value.starts_with("oci://");
+            if !oci && repo.is_none() {
+                reader.error(ModelError::Missing {
+                    message: format!("chart `{}` has no repository", reference.value),
+                    span: reference.span.into(),
+                    label: "not oci://, and no repo=".to_owned(),
+                    help: "add repo=\"https://…\" or use an oci:// reference".to_owned(),
+                });
+            }
+            if oci && let Some(repo) = &repo {
+                reader.invalid(
+                    repo.span,
+                    "an oci:// chart takes no repo=".to_owned(),
+                    "the reference already says where it is".to_owned(),
+                    "remove repo=".to_owned(),
+                );
+            }
+            Some(Source::Chart(Chart {
+                reference,
+                version,
+                repo,
+            }))
+        }
+    }
+}
+
+fn resolve_run(reader: &mut Reader, node: &RawNode) -> Vec<String> {
+    reader.props(node, &[]);
+    reader.no_children(node);
+    if node.args.is_empty() {
+        reader.missing_arg(node, "a command");
+    }
+    let name = node.name.value.clone();
+    node.args
+        .iter()
+        .filter_map(|v| reader.text_value(&name, v, "a command argument"))
+        .map(|s| s.value)
+        .collect()
+}
+
+fn resolve_port(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u16>> {
+    reader.props(node, &[]);
+    reader.max_args(node, 1, "one port");
+    reader.no_children(node);
+    let port = reader.int_arg(node, 0, "a port", 1..=65535)?;
+    Some(Spanned::new(u16::try_from(port.value).ok()?, port.span))
+}
+
+fn resolve_replicas(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u32>> {
+    reader.props(node, &[]);
+    reader.max_args(node, 1, "one number");
+    reader.no_children(node);
+    let replicas = reader.int_arg(node, 0, "a replica count", 0..=1000)?;
+    Some(Spanned::new(
+        u32::try_from(replicas.value).ok()?,
+        replicas.span,
+    ))
+}
+
+fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
+    reader.props(node, &["port", "delay"]);
+    reader.max_args(node, 1, "one path, `grpc` or `tcp`");
+    reader.no_children(node);
+    let target = reader.string_arg(node, 0, "a path, `grpc` or `tcp`")?;
+    let probe = match target.value.as_str() {
+        "grpc" => Probe::Grpc,
+        "tcp" => Probe::Tcp,
+        path if path.starts_with('/') => Probe::Http(path.to_owned()),
+        other => {
+            reader.invalid(
+                target.span,
+                format!("`{other}` is not a health check"),
+                "expected /PATH, grpc or tcp".to_owned(),
+                format!("for an HTTP check write the path from the root: \"/{other}\""),
+            );
+            return None;
+        }
+    };
+    let node_name = node.name.value.clone();
+    let port = node
+        .prop("port")
+        .and_then(|p| reader.int_value(&node_name, &p.value, "a port", 1..=65535))
+        .and_then(|p| u16::try_from(p.value).ok());
+    let delay = node
+        .prop("delay")
+        .and_then(|p| reader.int_value(&node_name, &p.value, "a delay in seconds", 0..=3600))
+        .and_then(|d| u32::try_from(d.value).ok());
+    Some(Health {
+        probe,
+        port,
+        delay,
+        span: node.span,
+    })
+}
+
+/// `env KEY=VALUE…` or `secret KEY=NAME…`: properties, keys unique across both.
+fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: bool) -> Vec<Pair> {
+    reader.no_children(node);
+    reader.max_args(node, 0, "only KEY=VALUE properties");
+    if node.props.is_empty() {
+        reader.missing_arg(node, "KEY=VALUE properties");
+    }
+    let mut pairs = Vec::new();
+    for prop in &node.props {
+        let key = &prop.key;
+        if !pin::is_env_name(&key.value) {
+            reader.invalid(
+                key.span,
+                format!("`{}` is not an environment variable name", key.value),
+                "letters, digits and `_`, not starting with a digit".to_owned(),
+                format!(
+                    "try `{}`",
+                    key.value.to_ascii_uppercase().replace(['-', '.'], "_")
+                ),
+            );
+            continue;
+        }
+        if !keys.insert(
+            reader,
+            "environment variable",
+            key,
+            "each variable is set once, by `env` or by `secret`",
+        ) {
+            continue;
+        }
+        let value = if secret {
+            reader.string_value(&node.name.value, &prop.value, "a secret name").filter(|name| {
+                let ok = pin::is_dns_label(&name.value);
+                if !ok {
+                    reader.invalid(
+                        name.span,
+                        format!("`{}` is not a valid secret name", name.value),
+                        "lower-case letters, digits and `-`".to_owned(),
+                        "secret names are Kubernetes and Key Vault names: write e.g. db-password".to_owned(),
+                    );
+                }
+                ok
+            })
+        } else {
+            env_value(reader, &node.name.value, &prop.value)
+        };
+        if let Some(value) = value {
+            pairs.push(Pair {
+                key: key.clone(),
+                value,
+            });
+        }
+    }
+    pairs
+}
+
+fn env_value(
+    reader: &mut Reader,
+    node: &str,
+    value: &crate::spec::RawValue,
+) -> Option<Spanned<String>> {
+    match &value.value {
+        Scalar::String(s) => Some(Spanned::new(s.clone(), value.span)),
+        Scalar::Integer(_) | Scalar::Float(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::Bool(b) => Some(Spanned::new(b.to_string(), value.span)),
+        Scalar::Null => {
+            reader.error(ModelError::WrongType {
+                node: node.to_owned(),
+                expected: "a value".to_owned(),
+                found: "#null".to_owned(),
+                span: value.span.into(),
+                help: "write an empty string \"\" for an empty variable".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+/// `resources cpu= memory=` (requests and limits alike) or with
+/// `requests`/`limits` children.
+fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
+    reader.max_args(node, 0, "only cpu= and memory=");
+    if node.children.is_some() {
+        reader.props(node, &[]);
+        let mut requests = None;
+        let mut limits = None;
+        let mut once = Seen::default();
+        for child in reader.children(node, Context::Resources, "`resources`") {
+            once.insert(
+                reader,
+                "resources node",
+                &child.name,
+                "write requests and limits once each",
+            );
+            reader.no_children(child);
+            let quantities = resolve_quantities(reader, child);
+            if child.name.value == "requests" {
+                requests = quantities;
+            } else {
+                limits = quantities;
+            }
+        }
+        let requests = requests.or_else(|| limits.clone())?;
+        let limits = limits.unwrap_or_else(|| requests.clone());
+        return Some(Resources {
+            requests,
+            limits,
+            span: node.span,
+        });
+    }
+    let quantities = resolve_quantities(reader, node)?;
+    Some(Resources {
+        requests: quantities.clone(),
+        limits: quantities,
+        span: node.span,
+    })
+}
+
+fn resolve_quantities(reader: &mut Reader, node: &RawNode) -> Option<Quantities> {
+    reader.props(node, &["cpu", "memory"]);
+    reader.max_args(node, 0, "only cpu= and memory=");
+    let name = node.name.value.clone();
+    let mut read = |key: &str, example: &str| -> Option<String> {
+        let prop = node.prop(key)?;
+        let value = reader.text_value(&format!("{name} {key}="), &prop.value, "a quantity")?;
+        if pin::is_quantity(&value.value) {
+            Some(value.value)
+        } else {
+            reader.invalid(
+                value.span,
+                format!("`{}` is not a Kubernetes quantity", value.value),
+                "not a quantity".to_owned(),
+                format!("write e.g. {key}=\"{example}\""),
+            );
+            None
+        }
+    };
+    let cpu = read("cpu", "250m");
+    let memory = read("memory", "512Mi");
+    if cpu.is_none() && memory.is_none() && node.props.is_empty() {
+        reader.missing_arg(node, "cpu= and/or memory=");
+        return None;
+    }
+    Some(Quantities { cpu, memory })
+}
+
+fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Option<Override> {
+    reader.props(node, &["reason"]);
+    reader.max_args(node, 1, "one tier name");
+    let tier = reader.string_arg(node, 0, "a tier name")?;
+    let reason = reader.string_prop(node, "reason", "a reason");
+    let reason = match reason {
+        Some(reason) if !reason.value.trim().is_empty() => reason,
+        _ => {
+            reader.error(ModelError::OverrideWithoutReason {
+                service: service.to_owned(),
+                tier: tier.value.clone(),
+                span: node.name.span.into(),
+            });
+            return None;
+        }
+    };
+    let mut over = Override {
+        tier,
+        reason,
+        replicas: None,
+        resources: None,
+        env: Vec::new(),
+        span: node.span,
+    };
+    let mut once = Seen::default();
+    let mut keys = Seen::default();
+    if node.children().is_empty() {
+        reader.error(ModelError::Missing {
+            message: format!("override of tier `{}` changes nothing", over.tier.value),
+            span: node.name.span.into(),
+            label: "empty override".to_owned(),
+            help: "add replicas, resources or env inside { }, or remove the override".to_owned(),
+        });
+    }
+    for child in reader.children(node, Context::Override, "a tier override") {
+        match child.name.value.as_str() {
+            "replicas" => {
+                once.insert(reader, "override node", &child.name, "write it once");
+                over.replicas = resolve_replicas(reader, child);
+            }
+            "resources" => {
+                once.insert(reader, "override node", &child.name, "write it once");
+                over.resources = resolve_resources(reader, child);
+            }
+            _ => over
+                .env
+                .extend(resolve_pairs(reader, child, &mut keys, false)),
+        }
+    }
+    Some(over)
+}

@@ -1,0 +1,408 @@
+//! `toolchain { … }` → [`Toolchain`]: the dev container, all pinned.
+
+use super::error::ModelError;
+use super::pin;
+use super::reader::{Reader, Seen};
+use super::suggest::did_you_mean;
+use super::types::{BaseImage, Extension, Mount, Pip, Setting, SettingValue, Tool, Toolchain};
+use super::vocabulary::Context;
+use crate::catalog;
+use crate::spec::{RawNode, Scalar, Spanned};
+
+/// Resolve a `toolchain` node.
+pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
+    reader.props(node, &[]);
+    reader.max_args(node, 0, "no arguments");
+    let mut toolchain = Toolchain {
+        span: node.span,
+        ..Toolchain::default()
+    };
+    let mut once = Seen::default();
+    let mut tools = Seen::default();
+    let mut pips = Seen::default();
+    let mut extensions = Seen::default();
+    let mut settings = Seen::default();
+    let mut base = None;
+    let mut user = None;
+    for child in reader.children(node, Context::Toolchain, "`toolchain`") {
+        let name = child.name.value.as_str();
+        if matches!(name, "base" | "python" | "user" | "docker-in-docker") {
+            once.insert(
+                reader,
+                "toolchain node",
+                &child.name,
+                "the toolchain has one of each; remove one",
+            );
+        }
+        match name {
+            "base" => base = resolve_base(reader, child),
+            "python" => toolchain.python = resolve_python(reader, child),
+            "user" => user = resolve_user(reader, child),
+            "apt" => toolchain.apt.extend(resolve_apt(reader, child)),
+            "pip" => {
+                if let Some(pip) = resolve_pip(reader, child) {
+                    pips.insert(reader, "pip package", &pip.name, "pin each package once");
+                    toolchain.pip.push(pip);
+                }
+            }
+            "tool" => {
+                if let Some(tool) = resolve_tool(reader, child) {
+                    tools.insert(reader, "tool", &tool.name, "pin each tool once");
+                    toolchain.tools.push(tool);
+                }
+            }
+            "docker-in-docker" => {
+                toolchain.docker_in_docker = reader
+                    .leaf_string(child, "the Docker version")
+                    .filter(|v| reader.pinned("docker-in-docker", v, true, "26.1.4"));
+            }
+            "extension" => {
+                if let Some(extension) = resolve_extension(reader, child) {
+                    let id = Spanned::new(extension.id.clone(), extension.span);
+                    extensions.insert(reader, "extension", &id, "list each extension once");
+                    toolchain.extensions.push(extension);
+                }
+            }
+            "setting" => {
+                if let Some(setting) = resolve_setting(reader, child) {
+                    settings.insert(reader, "setting", &setting.key, "set each setting once");
+                    toolchain.settings.push(setting);
+                }
+            }
+            "mount" => toolchain.mounts.extend(resolve_mount(reader, child)),
+            "forward-port" => toolchain.forward_ports.extend(resolve_ports(reader, child)),
+            _ => {}
+        }
+    }
+    match base {
+        Some(base) => toolchain.base = base,
+        None => reader.error(ModelError::Missing {
+            message: "the toolchain has no base image".to_owned(),
+            span: node.name.span.into(),
+            label: "no `base` in here".to_owned(),
+            help: "add base \"IMAGE:TAG\" digest=\"sha256:…\"".to_owned(),
+        }),
+    }
+    toolchain.user = user.unwrap_or_else(|| Spanned::new("vscode".to_owned(), node.name.span));
+    toolchain
+}
+
+fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
+    reader.props(node, &["digest"]);
+    reader.max_args(node, 1, "one image reference");
+    reader.no_children(node);
+    let image = reader.string_arg(node, 0, "an image reference")?;
+    let digest = reader.string_prop(node, "digest", "a digest");
+    if let Some(digest) = &digest
+        && !pin::is_sha256_digest(&digest.value)
+    {
+        reader.invalid(
+            digest.span,
+            format!("digest `{}` is not a sha256 digest", digest.value),
+            "expected sha256: and 64 hex digits".to_owned(),
+            "copy it from `docker buildx imagetools inspect IMAGE`".to_owned(),
+        );
+    }
+    if image.value.contains('@') {
+        reader.invalid(
+            image.span,
+            "the base image carries its digest inline".to_owned(),
+            "`@` in the reference".to_owned(),
+            "write the digest as a property: base \"IMAGE:TAG\" digest=\"sha256:…\"".to_owned(),
+        );
+    } else if digest.is_none() {
+        check_image_tag(reader, "base image", &image);
+    }
+    Some(BaseImage {
+        image,
+        digest,
+        span: node.span,
+    })
+}
+
+/// An image without a digest must at least carry a fixed tag.
+pub fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
+    match pin::image_tag(&image.value) {
+        Some(tag) => {
+            let tag = Spanned::new(tag.to_owned(), image.span);
+            reader.pinned(what, &tag, false, "1.0.9-bookworm");
+        }
+        None => reader.error(ModelError::UnpinnedVersion {
+            what: what.to_owned(),
+            version: image.value.clone(),
+            span: image.span.into(),
+            reason: "no tag and no digest".to_owned(),
+            help: "pin it: IMAGE:TAG, or better IMAGE:TAG with a sha256 digest".to_owned(),
+        }),
+    }
+}
+
+fn resolve_python(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> {
+    let version = reader.leaf_string(node, "the Python version")?;
+    if let Some(reason) = pin::not_semver(&version.value) {
+        reader.error(ModelError::UnpinnedVersion {
+            what: "python".to_owned(),
+            version: version.value.clone(),
+            span: version.span.into(),
+            reason: reason.to_owned(),
+            help: format!(
+                "write the exact patch release, e.g. \"{}.13\": `{}` means a different Python on every machine",
+                version.value.trim_end_matches('.'),
+                version.value
+            ),
+        });
+        return None;
+    }
+    Some(version)
+}
+
+fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> {
+    let user = reader.leaf_string(node, "a user name")?;
+    if user.value == "root" {
+        reader.invalid(
+            user.span,
+            "the dev container user must not be root".to_owned(),
+            "root".to_owned(),
+            "name a non-root user, e.g. vscode".to_owned(),
+        );
+        return None;
+    }
+    let valid = user
+        .value
+        .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && user
+            .value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !valid {
+        reader.invalid(
+            user.span,
+            format!("`{}` is not a valid user name", user.value),
+            "lower-case letters, digits, `_` and `-`".to_owned(),
+            "use a name such as vscode".to_owned(),
+        );
+        return None;
+    }
+    Some(user)
+}
+
+fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
+    reader.props(node, &[]);
+    reader.no_children(node);
+    if node.args.is_empty() {
+        reader.missing_arg(node, "one or more Debian package names");
+    }
+    let packages = reader.string_args(node, 0, "a package name");
+    packages
+        .into_iter()
+        .filter(|p| {
+            let (name, version) = p.value.split_once('=').unwrap_or((&p.value, "1"));
+            let valid = name.len() > 1
+                && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+                && !version.is_empty()
+                && !version.contains(char::is_whitespace);
+            if !valid {
+                reader.invalid(
+                    p.span,
+                    format!("`{}` is not a Debian package name", p.value),
+                    "expected NAME or NAME=VERSION".to_owned(),
+                    "use the package name as `apt-cache policy` shows it, e.g. jq or jq=1.6-2.1"
+                        .to_owned(),
+                );
+            }
+            valid
+        })
+        .collect()
+}
+
+fn resolve_pip(reader: &mut Reader, node: &RawNode) -> Option<Pip> {
+    reader.props(node, &[]);
+    reader.max_args(node, 2, "a name and a version");
+    reader.no_children(node);
+    let name = reader.string_arg(node, 0, "a package name")?;
+    let version = reader.string_arg(node, 1, "an exact version")?;
+    reader
+        .pinned(&format!("pip {}", name.value), &version, false, "1.8.3")
+        .then_some(Pip {
+            name,
+            version,
+            span: node.span,
+        })
+}
+
+fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
+    reader.props(node, &["sha256", "url", "extract"]);
+    reader.max_args(node, 2, "a name and a version");
+    reader.no_children(node);
+    let name = reader.string_arg(node, 0, "a tool name")?;
+    let version = reader.string_arg(node, 1, "an exact version")?;
+    let sha256 = reader.string_prop(node, "sha256", "a sha256 checksum");
+    let url = reader.string_prop(node, "url", "a URL");
+    let extract = reader.string_prop(node, "extract", "a path inside the archive");
+    if let Some(sum) = &sha256
+        && !pin::is_sha256_hex(&sum.value)
+    {
+        reader.invalid(
+            sum.span,
+            "sha256 must be 64 lower-case hex digits".to_owned(),
+            "not a sha256 checksum".to_owned(),
+            "copy it from the release's checksum file, or run sha256sum on the download".to_owned(),
+        );
+    }
+    match &url {
+        Some(url) if !url.value.contains("{version}") || !url.value.starts_with("https://") => {
+            reader.invalid(
+                url.span,
+                "a custom tool URL must be https:// and contain `{version}`".to_owned(),
+                "no {version} placeholder, or not https".to_owned(),
+                "write the release URL with {version} (and {arch}) in place of the version"
+                    .to_owned(),
+            );
+        }
+        None if catalog::find(&name.value).is_none() => {
+            reader.error(ModelError::UnknownTool {
+                name: name.value.clone(),
+                span: name.span.into(),
+                help: format!(
+                    "{}; or give a custom download: url=\"https://…/{{version}}/…-{{arch}}\"",
+                    did_you_mean(&name.value, &catalog::names(), "tool")
+                ),
+            });
+        }
+        _ => {}
+    }
+    let semver = url.is_none();
+    reader
+        .pinned(&format!("tool {}", name.value), &version, semver, "1.29.6")
+        .then_some(Tool {
+            name,
+            version,
+            sha256,
+            url,
+            extract,
+            span: node.span,
+        })
+}
+
+fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
+    let reference = reader.leaf_string(node, "an extension ID")?;
+    let (id, version) = match reference.value.split_once('@') {
+        Some((id, version)) => (id, Some(version)),
+        None => (reference.value.as_str(), None),
+    };
+    let valid_id = id.split_once('.').is_some_and(|(publisher, name)| {
+        let part = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        part(publisher) && part(name)
+    });
+    if !valid_id {
+        reader.invalid(
+            reference.span,
+            format!("`{}` is not an extension ID", reference.value),
+            "expected PUBLISHER.NAME@VERSION".to_owned(),
+            "copy the ID from the extension's Marketplace page, e.g. ms-python.python@2024.8.1"
+                .to_owned(),
+        );
+        return None;
+    }
+    if let Some(version) = version {
+        let version = Spanned::new(version.to_owned(), reference.span);
+        if !reader.pinned(&format!("extension {id}"), &version, true, "2024.8.1") {
+            return None;
+        }
+    }
+    Some(Extension {
+        id: id.to_owned(),
+        version: version.map(str::to_owned),
+        span: reference.span,
+    })
+}
+
+fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
+    reader.props(node, &[]);
+    reader.max_args(node, 2, "a key and a value");
+    reader.no_children(node);
+    let key = reader.string_arg(node, 0, "a setting key")?;
+    let Some(raw) = node.args.get(1) else {
+        reader.missing_arg(node, "a value");
+        return None;
+    };
+    let value = match &raw.value {
+        Scalar::String(s) => SettingValue::String(s.clone()),
+        Scalar::Integer(i) => match i64::try_from(*i) {
+            Ok(i) => SettingValue::Integer(i),
+            Err(_) => {
+                reader.invalid(
+                    raw.span,
+                    "setting value is too large".to_owned(),
+                    "out of range".to_owned(),
+                    "use a smaller number".to_owned(),
+                );
+                return None;
+            }
+        },
+        Scalar::Float(f) => SettingValue::Float(*f),
+        Scalar::Bool(b) => SettingValue::Bool(*b),
+        Scalar::Null => SettingValue::Null,
+    };
+    Some(Setting {
+        key,
+        value,
+        span: node.span,
+    })
+}
+
+fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
+    reader.props(node, &[]);
+    reader.max_args(node, 2, "a source and a target");
+    reader.no_children(node);
+    let source = reader.string_arg(node, 0, "the host path")?;
+    let target = reader.string_arg(node, 1, "the container path")?;
+    if !target.value.starts_with('/') {
+        reader.invalid(
+            target.span,
+            "a mount target must be an absolute path".to_owned(),
+            "relative path".to_owned(),
+            format!(
+                "write it from the root, e.g. /home/vscode/{}",
+                target.value.trim_start_matches("./")
+            ),
+        );
+        return None;
+    }
+    for (what, value) in [("source", &source), ("target", &target)] {
+        if value.value.contains(',') {
+            reader.invalid(
+                value.span,
+                format!("a mount {what} cannot contain a comma"),
+                "comma".to_owned(),
+                "Docker's --mount syntax separates options with commas; rename the path".to_owned(),
+            );
+            return None;
+        }
+    }
+    Some(Mount {
+        source,
+        target,
+        span: node.span,
+    })
+}
+
+fn resolve_ports(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<u16>> {
+    reader.props(node, &[]);
+    reader.no_children(node);
+    if node.args.is_empty() {
+        reader.missing_arg(node, "one or more port numbers");
+    }
+    let name = node.name.value.clone();
+    node.args
+        .iter()
+        .filter_map(|v| reader.int_value(&name, v, "a port", 1..=65535))
+        .map(|p| Spanned::new(u16::try_from(p.value).unwrap_or_default(), p.span))
+        .collect()
+}

@@ -1,0 +1,469 @@
+//! The validated meaning of a spec: what the renderers read.
+//!
+//! Every item keeps the span of the node it came from, so that artifacts can
+//! name their sources (the lock, `explain`) and later checks can point back
+//! into the file. Defaults are already applied here; renderers never guess.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::spec::{Span, Spanned};
+
+/// A whole, valid spec.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Model {
+    /// The `inception N` format version.
+    pub format_version: u32,
+    /// The project's identity.
+    pub project: Project,
+    /// The dev container.
+    pub toolchain: Toolchain,
+    /// Tiers in promotion order.
+    pub tiers: Vec<Tier>,
+    /// Services in declaration order.
+    pub services: Vec<Service>,
+    /// The monitoring and logging stack, if declared.
+    pub observability: Option<Observability>,
+    /// Azure settings, if declared.
+    pub azure: Option<Azure>,
+}
+
+impl Model {
+    /// A tier by name.
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.name.value == name)
+    }
+
+    /// A service by name.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name.value == name)
+    }
+
+    /// Whether any tier runs on Minikube inside the dev container.
+    pub fn has_minikube_tier(&self) -> bool {
+        self.tiers
+            .iter()
+            .any(|t| t.cluster.value == Cluster::Minikube)
+    }
+}
+
+/// `project NAME { … }`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Project {
+    /// The project name, a DNS label.
+    pub name: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `repo URL`: the git repository.
+    pub repo: Option<Spanned<String>>,
+    /// `registry HOST`: where built images are pushed.
+    pub registry: Option<Spanned<String>>,
+    /// The `project` node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `toolchain { … }`: everything that makes up the dev container.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Toolchain {
+    /// `base IMAGE digest=`.
+    pub base: BaseImage,
+    /// `python X.Y.Z`.
+    pub python: Option<Spanned<String>>,
+    /// `user NAME`, default `vscode`.
+    pub user: Spanned<String>,
+    /// `apt PKG…`, in order, each possibly `name=version`.
+    pub apt: Vec<Spanned<String>>,
+    /// `pip NAME VERSION`.
+    pub pip: Vec<Pip>,
+    /// `tool NAME VERSION`.
+    pub tools: Vec<Tool>,
+    /// `docker-in-docker VERSION`.
+    pub docker_in_docker: Option<Spanned<String>>,
+    /// `extension ID@VERSION`.
+    pub extensions: Vec<Extension>,
+    /// `setting KEY VALUE`, in order.
+    pub settings: Vec<Setting>,
+    /// `mount SOURCE TARGET`.
+    pub mounts: Vec<Mount>,
+    /// `forward-port N…`.
+    pub forward_ports: Vec<Spanned<u16>>,
+    /// The `toolchain` node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The container's base image.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BaseImage {
+    /// The image reference as written (`repo:tag`).
+    pub image: Spanned<String>,
+    /// `sha256:…`, if pinned.
+    pub digest: Option<Spanned<String>>,
+    /// The `base` node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl BaseImage {
+    /// The reference Docker pulls: `image@digest` when pinned.
+    pub fn reference(&self) -> String {
+        match &self.digest {
+            Some(digest) => format!("{}@{}", self.image.value, digest.value),
+            None => self.image.value.clone(),
+        }
+    }
+}
+
+/// `pip NAME VERSION`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pip {
+    /// The PyPI name.
+    pub name: Spanned<String>,
+    /// The exact version.
+    pub version: Spanned<String>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `tool NAME VERSION sha256= url=`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// The tool name (a catalog key, or any name with `url=`).
+    pub name: Spanned<String>,
+    /// The exact version.
+    pub version: Spanned<String>,
+    /// The expected sha256 of the download, 64 hex digits.
+    pub sha256: Option<Spanned<String>>,
+    /// A download URL with `{version}` and optionally `{arch}`, for tools
+    /// outside the catalog.
+    pub url: Option<Spanned<String>>,
+    /// For a custom `url=` tarball: the executable's path inside it.
+    pub extract: Option<Spanned<String>>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `extension ID@VERSION`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extension {
+    /// `publisher.name`.
+    pub id: String,
+    /// The pinned version, if any.
+    pub version: Option<String>,
+    /// The argument's span.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Extension {
+    /// `publisher.name@version`, as VS Code reads it.
+    pub fn reference(&self) -> String {
+        match &self.version {
+            Some(version) => format!("{}@{version}", self.id),
+            None => self.id.clone(),
+        }
+    }
+}
+
+/// A VS Code setting value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SettingValue {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// null.
+    Null,
+}
+
+/// `setting KEY VALUE`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    /// The setting key.
+    pub key: Spanned<String>,
+    /// Its value.
+    pub value: SettingValue,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `mount SOURCE TARGET`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mount {
+    /// The host path (devcontainer variables such as `${localEnv:HOME}` allowed).
+    pub source: Spanned<String>,
+    /// The absolute path in the container.
+    pub target: Spanned<String>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Where a tier's cluster runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cluster {
+    /// Minikube inside the dev container.
+    #[default]
+    Minikube,
+    /// Azure Kubernetes Service.
+    Aks,
+}
+
+impl Cluster {
+    /// The spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cluster::Minikube => "minikube",
+            Cluster::Aks => "aks",
+        }
+    }
+}
+
+/// A named local-only difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Concession {
+    /// Azurite in place of an Azure storage account.
+    StorageEmulator,
+    /// The source mounted into the pods, reloaded on change.
+    HotReload,
+    /// debugpy in Python services and VS Code attach configurations.
+    Debug,
+}
+
+impl Concession {
+    /// Every concession, with its spelling.
+    pub const ALL: [(&'static str, Concession); 3] = [
+        ("storage-emulator", Concession::StorageEmulator),
+        ("hot-reload", Concession::HotReload),
+        ("debug", Concession::Debug),
+    ];
+
+    /// The spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Concession::StorageEmulator => "storage-emulator",
+            Concession::HotReload => "hot-reload",
+            Concession::Debug => "debug",
+        }
+    }
+}
+
+/// `tier NAME { … }`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Tier {
+    /// The tier name.
+    pub name: Spanned<String>,
+    /// `cluster minikube|aks`.
+    pub cluster: Spanned<Cluster>,
+    /// `revision REV`: the git revision this tier runs.
+    pub revision: Spanned<String>,
+    /// `concession KIND`, in declaration order.
+    pub concessions: Vec<Spanned<Concession>>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Tier {
+    /// Whether this tier grants a concession.
+    pub fn has(&self, concession: Concession) -> bool {
+        self.concessions.iter().any(|c| c.value == concession)
+    }
+}
+
+/// Where a service's workload comes from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// `build DIR`: built from this repository folder.
+    Build(Spanned<String>),
+    /// `image REF`: a prebuilt image, pinned by tag or digest.
+    Image(Spanned<String>),
+    /// `chart REF version= repo=`: a third-party Helm chart.
+    Chart(Chart),
+}
+
+/// `chart REF version= repo=`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// The chart: an `oci://` reference, or a name in `repo`.
+    pub reference: Spanned<String>,
+    /// The exact chart version.
+    pub version: Spanned<String>,
+    /// The Helm repository URL, for non-OCI charts.
+    pub repo: Option<Spanned<String>>,
+}
+
+/// The kind of probe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Probe {
+    /// HTTP GET of a path.
+    Http(String),
+    /// gRPC health checking protocol.
+    Grpc,
+    /// A TCP connect.
+    Tcp,
+}
+
+/// `health PATH|grpc|tcp port= delay=`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    /// What to probe.
+    pub probe: Probe,
+    /// The port to probe, default the service port.
+    pub port: Option<u16>,
+    /// Initial delay in seconds.
+    pub delay: Option<u32>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Kubernetes CPU and memory quantities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quantities {
+    /// CPU, e.g. `250m`.
+    pub cpu: Option<String>,
+    /// Memory, e.g. `512Mi`.
+    pub memory: Option<String>,
+}
+
+/// `resources`: requests and limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    /// What the scheduler reserves.
+    pub requests: Quantities,
+    /// The ceiling.
+    pub limits: Quantities,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A `KEY=VALUE` pair with its span.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// The key.
+    pub key: Spanned<String>,
+    /// The value.
+    pub value: Spanned<String>,
+}
+
+/// `tier NAME reason= { … }` inside a service: a written-down difference.
+#[derive(Debug, Clone, Serialize)]
+pub struct Override {
+    /// The tier it applies to.
+    pub tier: Spanned<String>,
+    /// Why this tier differs.
+    pub reason: Spanned<String>,
+    /// `replicas N`.
+    pub replicas: Option<Spanned<u32>>,
+    /// `resources …`.
+    pub resources: Option<Resources>,
+    /// `env KEY=VALUE…`.
+    pub env: Vec<Pair>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `service NAME { … }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// The service name.
+    pub name: Spanned<String>,
+    /// Build, image or chart.
+    pub source: Source,
+    /// `run ARG…`: the container command.
+    pub run: Vec<String>,
+    /// `port N`.
+    pub port: Option<Spanned<u16>>,
+    /// `health …`.
+    pub health: Option<Health>,
+    /// `needs NAME…`: declared services, in order.
+    pub needs: Vec<Spanned<String>>,
+    /// `env KEY=VALUE…`, in order.
+    pub env: Vec<Pair>,
+    /// `secret KEY=NAME…`: environment variables read from named secrets.
+    pub secrets: Vec<Pair>,
+    /// `storage NAME…`: blob containers.
+    pub storage: Vec<Spanned<String>>,
+    /// `resources …`.
+    pub resources: Option<Resources>,
+    /// `replicas N`, default 1.
+    pub replicas: Spanned<u32>,
+    /// Per-tier overrides, each with a reason.
+    pub overrides: Vec<Override>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Service {
+    /// The override for a tier, if any.
+    pub fn override_for(&self, tier: &str) -> Option<&Override> {
+        self.overrides.iter().find(|o| o.tier.value == tier)
+    }
+
+    /// Whether the generic chart deploys this service (`build` or `image`).
+    pub fn uses_generic_chart(&self) -> bool {
+        !matches!(self.source, Source::Chart(_))
+    }
+
+    /// The plain environment as an ordered map.
+    pub fn env_map(&self) -> IndexMap<&str, &str> {
+        self.env
+            .iter()
+            .map(|p| (p.key.value.as_str(), p.value.value.as_str()))
+            .collect()
+    }
+}
+
+/// `observability { … }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observability {
+    /// `prometheus version=`.
+    pub prometheus: Option<Spanned<String>>,
+    /// `grafana version=`.
+    pub grafana: Option<Spanned<String>>,
+    /// `logging efk version=`.
+    pub logging: Option<Spanned<String>>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `lab-vm size= disk-gb=`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabVm {
+    /// The Azure VM size.
+    pub size: Spanned<String>,
+    /// The OS disk size in GiB.
+    pub disk_gb: Spanned<u32>,
+}
+
+/// `azure { … }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Azure {
+    /// `location`: the region of the cloud tiers.
+    pub location: Spanned<String>,
+    /// `lab-regions`: one DevTest Lab per region.
+    pub lab_regions: Vec<Spanned<String>>,
+    /// `lab-vm`.
+    pub lab_vm: Option<LabVm>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}

@@ -1,0 +1,113 @@
+//! Which nodes and properties the language has, and where.
+//!
+//! One table, so that "unknown node" errors can say where a misplaced node
+//! belongs, and the `schema` and `fmt` commands share the same vocabulary.
+
+/// A place in the spec where nodes may stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The top of the document.
+    Top,
+    /// Inside `project`.
+    Project,
+    /// Inside `toolchain`.
+    Toolchain,
+    /// Inside `tier` (top level).
+    Tier,
+    /// Inside `service`.
+    Service,
+    /// Inside a service's `tier NAME reason=` override.
+    Override,
+    /// Inside `resources`.
+    Resources,
+    /// Inside `observability`.
+    Observability,
+    /// Inside `azure`.
+    Azure,
+}
+
+impl Context {
+    /// Every context, for "it belongs in …" hints.
+    pub const ALL: [Context; 9] = [
+        Context::Top,
+        Context::Project,
+        Context::Toolchain,
+        Context::Tier,
+        Context::Service,
+        Context::Override,
+        Context::Resources,
+        Context::Observability,
+        Context::Azure,
+    ];
+
+    /// The node names allowed here.
+    pub fn nodes(self) -> &'static [&'static str] {
+        match self {
+            Context::Top => &[
+                "inception",
+                "project",
+                "toolchain",
+                "tier",
+                "service",
+                "observability",
+                "azure",
+            ],
+            Context::Project => &["description", "repo", "registry"],
+            Context::Toolchain => &[
+                "base",
+                "python",
+                "user",
+                "apt",
+                "pip",
+                "tool",
+                "docker-in-docker",
+                "extension",
+                "setting",
+                "mount",
+                "forward-port",
+            ],
+            Context::Tier => &["cluster", "revision", "concession"],
+            Context::Service => &[
+                "build",
+                "image",
+                "chart",
+                "run",
+                "port",
+                "health",
+                "needs",
+                "env",
+                "secret",
+                "storage",
+                "resources",
+                "replicas",
+                "tier",
+            ],
+            Context::Override => &["replicas", "resources", "env"],
+            Context::Resources => &["requests", "limits"],
+            Context::Observability => &["prometheus", "grafana", "logging"],
+            Context::Azure => &["location", "lab-regions", "lab-vm"],
+        }
+    }
+
+    /// How the context is named in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Context::Top => "the top level",
+            Context::Project => "`project`",
+            Context::Toolchain => "`toolchain`",
+            Context::Tier => "`tier`",
+            Context::Service => "`service`",
+            Context::Override => "a tier override",
+            Context::Resources => "`resources`",
+            Context::Observability => "`observability`",
+            Context::Azure => "`azure`",
+        }
+    }
+
+    /// Another context where `name` is a node, for a misplaced node.
+    pub fn home_of(name: &str) -> Option<Context> {
+        Context::ALL
+            .into_iter()
+            .find(|c| *c != Context::Override && c.nodes().contains(&name))
+    }
+}

@@ -1,0 +1,86 @@
+//! Stage 4, `plan`: which artifacts the model produces, and from which spec
+//! nodes each one derives.
+//!
+//! The plan is a sorted list; nothing is rendered here. Every artifact lists
+//! its source nodes with their spans: the lock records them, and reviewers
+//! use them to see why a file exists and what changes it.
+
+mod devcontainer;
+
+pub use devcontainer::uses_compose;
+
+use serde::Serialize;
+
+use crate::graph::Graph;
+use crate::model::Model;
+use crate::spec::Span;
+
+/// What an artifact is, and so which renderer writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Kind {
+    /// `.devcontainer/Dockerfile`.
+    Dockerfile,
+    /// `.devcontainer/devcontainer.json`.
+    DevcontainerJson,
+    /// `.devcontainer/docker-compose.yml`.
+    Compose,
+}
+
+/// A spec node an artifact derives from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// A readable path to the node: `toolchain/tool kubectl`.
+    pub node: String,
+    /// Where it is.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Origin {
+    /// An origin from a node path and span.
+    pub fn new(node: impl Into<String>, span: Span) -> Self {
+        Self {
+            node: node.into(),
+            span,
+        }
+    }
+}
+
+/// One file compile will write.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifact {
+    /// The path relative to the spec's folder, with `/` separators.
+    pub path: String,
+    /// Which renderer writes it.
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// The spec nodes it derives from, in source order.
+    pub sources: Vec<Origin>,
+}
+
+/// Every artifact of a model, sorted by path.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// The artifacts.
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Plan {
+    /// An artifact by path.
+    pub fn get(&self, path: &str) -> Option<&Artifact> {
+        self.artifacts.iter().find(|a| a.path == path)
+    }
+}
+
+/// Plan the artifacts of a valid model.
+pub fn plan(model: &Model, _graph: &Graph) -> Plan {
+    let mut artifacts = Vec::new();
+    devcontainer::plan(model, &mut artifacts);
+    for artifact in &mut artifacts {
+        artifact.sources.sort_by_key(|o| o.span.offset);
+        artifact.sources.dedup();
+    }
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    Plan { artifacts }
+}

@@ -1,0 +1,115 @@
+//! `.devcontainer/docker-compose.yml`: the dev container as a compose
+//! service, so that host mounts (the Azure login) are declared once and also
+//! apply to `docker compose up` outside VS Code.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::RenderError;
+use super::banner::{Comment, banner};
+use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
+use crate::catalog::PLATFORM;
+use crate::model::Model;
+
+#[derive(Debug, Serialize)]
+struct Compose {
+    services: IndexMap<String, Service>,
+}
+
+#[derive(Debug, Serialize)]
+struct Service {
+    build: Build,
+    platform: String,
+    command: Vec<String>,
+    volumes: Vec<Volume>,
+}
+
+#[derive(Debug, Serialize)]
+struct Build {
+    context: String,
+    dockerfile: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Volume {
+    #[serde(rename = "type")]
+    kind: String,
+    source: String,
+    target: String,
+}
+
+/// A devcontainer.json host path in compose's interpolation syntax:
+/// `${localEnv:HOME}` → `${HOME}`, `${localEnv:X:default}` → `${X:-default}`,
+/// `${localWorkspaceFolder}` → `..` (the compose file sits in `.devcontainer/`).
+pub fn compose_path(source: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let variable = &rest[start + 2..start + end];
+        match variable.strip_prefix("localEnv:") {
+            Some(env) => match env.split_once(':') {
+                Some((name, default)) => out.push_str(&format!("${{{name}:-{default}}}")),
+                None => out.push_str(&format!("${{{env}}}")),
+            },
+            None if variable == "localWorkspaceFolder" => out.push_str(".."),
+            None => out.push_str(&rest[start..=start + end]),
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Render docker-compose.yml.
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<String, RenderError> {
+    let bind = |source: String, target: String| Volume {
+        kind: "bind".to_owned(),
+        source,
+        target,
+    };
+    let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
+    volumes.extend(
+        model
+            .toolchain
+            .mounts
+            .iter()
+            .map(|m| bind(compose_path(&m.source.value), m.target.value.clone())),
+    );
+    let service = Service {
+        build: Build {
+            context: "..".to_owned(),
+            dockerfile: ".devcontainer/Dockerfile".to_owned(),
+        },
+        platform: PLATFORM.to_owned(),
+        command: vec!["sleep".to_owned(), "infinity".to_owned()],
+        volumes,
+    };
+    let compose = Compose {
+        services: IndexMap::from([(COMPOSE_SERVICE.to_owned(), service)]),
+    };
+    let yaml = crate::yaml::to_string(&compose).map_err(|message| RenderError::Serialize {
+        path: path.to_owned(),
+        message,
+    })?;
+    Ok(format!("{}{yaml}", banner(Comment::Hash, spec_name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compose_path;
+
+    #[test]
+    fn devcontainer_variables_become_compose_variables() {
+        assert_eq!(compose_path("${localEnv:HOME}/.azure"), "${HOME}/.azure");
+        assert_eq!(compose_path("${localEnv:KUBE:/tmp}/x"), "${KUBE:-/tmp}/x");
+        assert_eq!(compose_path("${localWorkspaceFolder}/data"), "../data");
+        assert_eq!(compose_path("/plain/path"), "/plain/path");
+    }
+}

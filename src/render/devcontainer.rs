@@ -1,0 +1,167 @@
+//! `.devcontainer/devcontainer.json` (JSONC with a banner comment), from
+//! typed structs so that quoting and key order are right by construction.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::json;
+
+use super::RenderError;
+use super::banner::{Comment, banner};
+use crate::catalog::PLATFORM;
+use crate::model::{Model, SettingValue};
+use crate::plan::uses_compose;
+
+/// The docker-in-docker dev container feature, release 2.10.2, pinned by the
+/// digest of its OCI manifest so every developer runs the same install script.
+pub const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
+
+/// The compose service the dev container runs as.
+pub const COMPOSE_SERVICE: &str = "devcontainer";
+
+/// devcontainer.json, in the key order people expect to read it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DevcontainerJson {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build: Option<Build>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docker_compose_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    run_args: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace_mount: Option<String>,
+    workspace_folder: String,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    features: IndexMap<String, serde_json::Value>,
+    customizations: Customizations,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mounts: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    forward_ports: Vec<u16>,
+    remote_user: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post_start_command: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Build {
+    dockerfile: String,
+    context: String,
+    options: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Customizations {
+    vscode: Vscode,
+}
+
+#[derive(Debug, Serialize)]
+struct Vscode {
+    extensions: Vec<String>,
+    settings: IndexMap<String, SettingValue>,
+}
+
+/// Where the repository appears inside the container: the same path for
+/// every developer, so debug path mappings and hot-reload mounts agree.
+pub fn workspace_folder(model: &Model) -> String {
+    format!("/workspaces/{}", model.project.name.value)
+}
+
+/// The command that starts Minikube when the container starts, if any tier
+/// runs on Minikube. The Kubernetes version follows the pinned kubectl.
+pub fn minikube_start(model: &Model) -> Option<String> {
+    if !model.has_minikube_tier() {
+        return None;
+    }
+    let kubernetes = model
+        .toolchain
+        .tools
+        .iter()
+        .find(|t| t.name.value == "kubectl")
+        .map(|t| {
+            format!(
+                " --kubernetes-version=v{}",
+                t.version.value.trim_start_matches('v')
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}"
+    ))
+}
+
+/// Render devcontainer.json.
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render_devcontainer(
+    model: &Model,
+    spec_name: &str,
+    path: &str,
+) -> Result<String, RenderError> {
+    let toolchain = &model.toolchain;
+    let compose = uses_compose(model);
+    let folder = workspace_folder(model);
+    let mut features = IndexMap::new();
+    if let Some(version) = &toolchain.docker_in_docker {
+        features.insert(
+            DOCKER_IN_DOCKER_FEATURE.to_owned(),
+            json!({ "version": version.value, "moby": true }),
+        );
+    }
+    let platform = format!("--platform={PLATFORM}");
+    let document = DevcontainerJson {
+        name: model.project.name.value.clone(),
+        build: (!compose).then(|| Build {
+            dockerfile: "Dockerfile".to_owned(),
+            context: "..".to_owned(),
+            options: vec![platform.clone()],
+        }),
+        docker_compose_file: compose.then(|| "docker-compose.yml".to_owned()),
+        service: compose.then(|| COMPOSE_SERVICE.to_owned()),
+        run_args: if compose { Vec::new() } else { vec![platform] },
+        workspace_mount: (!compose)
+            .then(|| format!("source=${{localWorkspaceFolder}},target={folder},type=bind")),
+        workspace_folder: folder,
+        features,
+        customizations: Customizations {
+            vscode: Vscode {
+                extensions: toolchain
+                    .extensions
+                    .iter()
+                    .map(crate::model::Extension::reference)
+                    .collect(),
+                settings: toolchain
+                    .settings
+                    .iter()
+                    .map(|s| (s.key.value.clone(), s.value.clone()))
+                    .collect(),
+            },
+        },
+        mounts: if compose {
+            Vec::new()
+        } else {
+            toolchain
+                .mounts
+                .iter()
+                .map(|m| {
+                    format!(
+                        "source={},target={},type=bind",
+                        m.source.value, m.target.value
+                    )
+                })
+                .collect()
+        },
+        forward_ports: toolchain.forward_ports.iter().map(|p| p.value).collect(),
+        remote_user: toolchain.user.value.clone(),
+        post_start_command: minikube_start(model),
+    };
+    let json = serde_json::to_string_pretty(&document).map_err(|e| RenderError::Serialize {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(format!("{}{json}\n", banner(Comment::Slash, spec_name)))
+}

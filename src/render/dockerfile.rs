@@ -1,0 +1,153 @@
+//! `.devcontainer/Dockerfile` from the toolchain, through
+//! `templates/devcontainer/Dockerfile.j2`.
+//!
+//! Everything is pinned: the base by digest, Python to the exact patch
+//! release (built from the official source tarball), pip packages with `==`,
+//! every tool downloaded at its exact version and checked with `sha256sum -c`
+//! when the spec gives a checksum. The image ends as the non-root user.
+
+use serde::Serialize;
+
+use super::RenderError;
+use super::banner::{Comment, banner};
+use super::templates::{TEMPLATE_DOCKERFILE, render};
+use crate::catalog::{self, Packing};
+use crate::model::{Model, Tool};
+
+/// What `Dockerfile.j2` renders. Every field is read by the template.
+#[derive(Debug, Serialize)]
+pub struct DockerfileView {
+    /// The generated-file banner line.
+    pub banner: String,
+    /// `image:tag@sha256:…`.
+    pub base: String,
+    /// Whether the base image is pinned by digest.
+    pub base_pinned: bool,
+    /// Debian packages, sorted, spec packages and Python's build dependencies.
+    pub apt: Vec<String>,
+    /// Whether any apt package lacks a `=VERSION` pin.
+    pub apt_unpinned: bool,
+    /// The exact Python version, if any.
+    pub python: Option<String>,
+    /// `name==version` pins.
+    pub pip: Vec<String>,
+    /// One entry per tool.
+    pub tools: Vec<ToolView>,
+    /// The non-root user.
+    pub user: String,
+}
+
+/// One tool install.
+#[derive(Debug, Serialize)]
+pub struct ToolView {
+    /// The command name.
+    pub name: String,
+    /// The exact version.
+    pub version: String,
+    /// `NAME_VERSION`, the ENV key that records the version.
+    pub env: String,
+    /// The download URL, version and arch filled in.
+    pub url: String,
+    /// The expected sha256, if the spec gives one.
+    pub sha256: Option<String>,
+    /// The executable's path inside a tarball, if it is one.
+    pub extract: Option<String>,
+}
+
+/// Packages the Python source build needs.
+const PYTHON_BUILD_DEPS: &[&str] = &[
+    "ca-certificates",
+    "curl",
+    "libbz2-dev",
+    "libffi-dev",
+    "liblzma-dev",
+    "libncursesw5-dev",
+    "libreadline-dev",
+    "libsqlite3-dev",
+    "libssl-dev",
+    "make",
+    "gcc",
+    "tk-dev",
+    "uuid-dev",
+    "xz-utils",
+    "zlib1g-dev",
+];
+
+/// Build the view of a model.
+pub fn view(model: &Model, spec_name: &str) -> DockerfileView {
+    let toolchain = &model.toolchain;
+    let mut apt: Vec<String> = toolchain.apt.iter().map(|p| p.value.clone()).collect();
+    let named =
+        |apt: &[String], package: &str| apt.iter().any(|p| p.split('=').next() == Some(package));
+    let mut extra: Vec<&str> = vec!["ca-certificates", "curl"];
+    if toolchain.python.is_some() {
+        extra.extend(PYTHON_BUILD_DEPS);
+    }
+    for package in extra {
+        if !named(&apt, package) {
+            apt.push(package.to_owned());
+        }
+    }
+    apt.sort();
+    apt.dedup();
+    DockerfileView {
+        banner: banner(Comment::Hash, spec_name),
+        base: toolchain.base.reference(),
+        base_pinned: toolchain.base.digest.is_some(),
+        apt_unpinned: apt.iter().any(|p| !p.contains('=')),
+        apt,
+        python: toolchain.python.as_ref().map(|p| p.value.clone()),
+        pip: toolchain
+            .pip
+            .iter()
+            .map(|p| format!("{}=={}", p.name.value, p.version.value))
+            .collect(),
+        tools: toolchain.tools.iter().map(tool_view).collect(),
+        user: toolchain.user.value.clone(),
+    }
+}
+
+fn tool_view(tool: &Tool) -> ToolView {
+    let name = tool.name.value.clone();
+    let version = tool.version.value.trim_start_matches('v').to_owned();
+    let (url, extract) = match (&tool.url, catalog::find(&name)) {
+        (Some(url), _) => (
+            catalog::expand(&url.value, &version, "amd64"),
+            tool.extract
+                .as_ref()
+                .map(|e| catalog::expand(&e.value, &version, "amd64")),
+        ),
+        (None, Some(entry)) => (
+            catalog::expand(entry.url, &version, entry.amd64),
+            match entry.packing {
+                Packing::Binary => None,
+                Packing::TarGz(member) => Some(catalog::expand(member, &version, entry.amd64)),
+            },
+        ),
+        // The model rejects a tool that is neither in the catalog nor has a URL.
+        (None, None) => (String::new(), None),
+    };
+    ToolView {
+        env: format!(
+            "{}_VERSION",
+            name.to_ascii_uppercase().replace(['-', '.'], "_")
+        ),
+        name,
+        version,
+        url,
+        sha256: tool.sha256.as_ref().map(|s| s.value.clone()),
+        extract,
+    }
+}
+
+/// Render the Dockerfile.
+///
+/// # Errors
+/// A template error (a bug).
+pub fn render_dockerfile(
+    model: &Model,
+    spec_name: &str,
+    path: &str,
+) -> Result<String, RenderError> {
+    render(TEMPLATE_DOCKERFILE, &view(model, spec_name), path)
+}

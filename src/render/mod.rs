@@ -1,0 +1,51 @@
+//! Stage 5, `render`: each planned artifact → its bytes. Pure: no file
+//! system, no clock, no environment; the same model gives the same bytes.
+//!
+//! Data formats (JSON, YAML) are serialized from typed structs; only text
+//! formats (Dockerfile, Bicep) go through minijinja templates. Every output
+//! starts with a generated-file banner in its comment syntax (JSON files that
+//! cannot carry one record their origin in `inception.lock` only) and is
+//! normalised to LF with exactly one final newline.
+
+mod banner;
+mod compose;
+mod devcontainer;
+mod dockerfile;
+mod error;
+pub mod templates;
+
+pub use banner::{Comment, banner, normalise};
+pub use devcontainer::{minikube_start, workspace_folder};
+pub use error::RenderError;
+
+use std::collections::BTreeMap;
+
+use crate::graph::Graph;
+use crate::model::Model;
+use crate::plan::{Kind, Plan};
+
+/// Rendered artifacts: path → contents, sorted by path.
+pub type Outputs = BTreeMap<String, String>;
+
+/// Render every artifact of a plan.
+///
+/// # Errors
+/// The first renderer failure (a bug in inception).
+pub fn render(
+    model: &Model,
+    _graph: &Graph,
+    plan: &Plan,
+    spec_name: &str,
+) -> Result<Outputs, RenderError> {
+    let mut outputs = Outputs::new();
+    for artifact in &plan.artifacts {
+        let path = artifact.path.as_str();
+        let text = match &artifact.kind {
+            Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
+            Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
+            Kind::Compose => compose::render_compose(model, spec_name, path)?,
+        };
+        outputs.insert(artifact.path.clone(), normalise(&text));
+    }
+    Ok(outputs)
+}

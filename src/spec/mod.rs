@@ -1,0 +1,183 @@
+//! Stage 1, `spec`: KDL text → raw nodes with spans.
+//!
+//! Parses with the `kdl` crate (KDL v2 only: a v1 document is an error, so
+//! that one file never means two things) and copies the document into plain
+//! [`RawNode`]s. It gives no meaning to names; the `model` stage does that.
+//! Every syntax error is reported, each at its own span.
+
+mod error;
+mod node;
+
+pub use error::SpecError;
+pub use node::{RawNode, RawProp, RawValue, Scalar, Span, Spanned};
+
+use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
+use miette::SourceSpan;
+
+use crate::source::SourceFile;
+
+/// Parse a spec file into raw nodes.
+///
+/// # Errors
+/// Every KDL syntax error in the file, in source order.
+pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
+    match KdlDocument::parse_v2(source.text()) {
+        Ok(document) => Ok(document.nodes().iter().map(raw_node).collect()),
+        Err(error) => {
+            let mut errors: Vec<SpecError> = error
+                .diagnostics
+                .into_iter()
+                .map(|d| syntax_error(source, d))
+                .collect();
+            errors.sort_by_key(|SpecError::Syntax { span, .. }| span.offset());
+            Err(errors)
+        }
+    }
+}
+
+fn syntax_error(source: &SourceFile, diagnostic: kdl::KdlDiagnostic) -> SpecError {
+    let message = diagnostic
+        .message
+        .unwrap_or_else(|| "invalid KDL".to_owned());
+    let span = narrow(source, diagnostic.span);
+    let snippet = &source.text()[span.offset()..span.offset() + span.len()];
+    let help = version_help(snippet)
+        .or(diagnostic.help)
+        .unwrap_or_else(|| default_help(snippet));
+    SpecError::Syntax {
+        label: diagnostic.label.unwrap_or_else(|| "here".to_owned()),
+        message: lower_first(&message),
+        span,
+        help,
+    }
+}
+
+/// kdl-rs sometimes reports a span from the start of the document; point at
+/// its last line instead, where the problem is.
+fn narrow(source: &SourceFile, span: SourceSpan) -> SourceSpan {
+    let end = (span.offset() + span.len()).min(source.text().len());
+    let text = &source.text()[span.offset()..end];
+    match text.trim_end().rfind('\n') {
+        Some(i) if span.len() > 80 => {
+            let start = span.offset() + i + 1;
+            let line = text[i + 1..].trim_end();
+            let indent = line.len() - line.trim_start().len();
+            SourceSpan::new((start + indent).into(), line.trim_start().len().max(1))
+        }
+        _ => SourceSpan::new(span.offset().into(), span.len()),
+    }
+}
+
+/// An unquoted dotted version (`3.9.13`) is not a KDL value: say how to write it.
+fn version_help(snippet: &str) -> Option<String> {
+    let word = snippet.trim();
+    let dotted = word.matches('.').count() >= 2
+        && word
+            .trim_start_matches('v')
+            .starts_with(|c: char| c.is_ascii_digit());
+    dotted.then(|| format!("versions are strings: quote it, \"{word}\""))
+}
+
+fn default_help(snippet: &str) -> String {
+    match snippet.trim() {
+        "true" | "false" | "null" => {
+            format!("KDL v2 spells it #{}", snippet.trim())
+        }
+        _ => "inception.kdl is KDL v2: quote values that contain dots or start with a digit, e.g. \"3.9.13\"".to_owned(),
+    }
+}
+
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn raw_node(node: &KdlNode) -> RawNode {
+    let mut args = Vec::new();
+    let mut props = Vec::new();
+    for entry in node.entries() {
+        let value = raw_value(entry);
+        match entry.name() {
+            Some(key) => props.push(RawProp {
+                key: Spanned::new(key.value().to_owned(), key.span()),
+                value,
+            }),
+            None => args.push(value),
+        }
+    }
+    RawNode {
+        name: Spanned::new(node.name().value().to_owned(), node.name().span()),
+        args,
+        props,
+        children: node
+            .children()
+            .map(|d| d.nodes().iter().map(raw_node).collect()),
+        span: node.span().into(),
+    }
+}
+
+fn raw_value(entry: &KdlEntry) -> RawValue {
+    let repr = entry
+        .format()
+        .map_or_else(|| entry.value().to_string(), |f| f.value_repr.clone());
+    // An entry's span covers `key=value`; the value is its last `repr` bytes.
+    let entry_span = entry.span();
+    let end = entry_span.offset() + entry_span.len();
+    let span = if entry.name().is_some() && repr.len() <= entry_span.len() {
+        Span::new(end - repr.len(), repr.len())
+    } else {
+        entry_span.into()
+    };
+    let value = match entry.value() {
+        KdlValue::String(s) => Scalar::String(s.clone()),
+        KdlValue::Integer(i) => Scalar::Integer(*i),
+        KdlValue::Float(f) => Scalar::Float(*f),
+        KdlValue::Bool(b) => Scalar::Bool(*b),
+        KdlValue::Null => Scalar::Null,
+    };
+    RawValue { value, repr, span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Vec<RawNode>, Vec<SpecError>> {
+        parse(&SourceFile::new("t.kdl", text))
+    }
+
+    #[test]
+    fn nodes_keep_args_props_children_and_spans() {
+        let text = "service api {\n    port 8080\n    health \"/h\" delay=5\n}\n";
+        let nodes = parse_str(text).expect("valid KDL");
+        assert_eq!(nodes.len(), 1);
+        let service = &nodes[0];
+        assert_eq!(service.name.value, "service");
+        assert_eq!(service.args[0].value, Scalar::String("api".into()));
+        let health = &service.children()[1];
+        let delay = health.prop("delay").expect("delay prop");
+        assert_eq!(delay.value.value, Scalar::Integer(5));
+        let at = delay.value.span;
+        assert_eq!(&text[at.offset..at.end()], "5");
+        let key = delay.key.span;
+        assert_eq!(&text[key.offset..key.end()], "delay");
+    }
+
+    #[test]
+    fn unquoted_dotted_version_is_a_float_with_its_spelling_kept() {
+        let nodes = parse_str("python 3.10\n").expect("valid KDL");
+        assert_eq!(nodes[0].args[0].value, Scalar::Float(3.1));
+        assert_eq!(nodes[0].args[0].repr, "3.10");
+    }
+
+    #[test]
+    fn every_syntax_error_is_reported_with_a_code() {
+        let errors = parse_str("a true\nb \"open\n").expect_err("invalid KDL");
+        assert!(!errors.is_empty());
+        let SpecError::Syntax { help, .. } = &errors[0];
+        assert!(help.contains("#true"), "{help}");
+    }
+}

@@ -1,0 +1,140 @@
+//! Raw spec nodes: the KDL document as names, values and spans, before any
+//! meaning is given to it. Nothing here knows what a `service` is.
+
+use miette::SourceSpan;
+use serde::{Serialize, Serializer};
+
+/// A byte range in the spec file. Unlike miette's `SourceSpan` it has a
+/// default (the empty span at 0), which partial models need while errors are
+/// being collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    /// Byte offset of the start.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl Span {
+    /// A span from its offset and length.
+    pub fn new(offset: usize, len: usize) -> Self {
+        Self { offset, len }
+    }
+
+    /// The byte just past the end.
+    pub fn end(self) -> usize {
+        self.offset + self.len
+    }
+}
+
+impl From<SourceSpan> for Span {
+    fn from(span: SourceSpan) -> Self {
+        Self::new(span.offset(), span.len())
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> Self {
+        SourceSpan::new(span.offset.into(), span.len)
+    }
+}
+
+/// A value with the place in the spec it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Wrap a value with its span.
+    pub fn new(value: T, span: impl Into<Span>) -> Self {
+        Self {
+            value,
+            span: span.into(),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+/// A KDL scalar, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// A string, quoted or a bare identifier.
+    String(String),
+    /// An integer.
+    Integer(i128),
+    /// A float (`3.10` lands here as `3.1`, which is why versions must be quoted).
+    Float(f64),
+    /// `#true` or `#false`.
+    Bool(bool),
+    /// `#null`.
+    Null,
+}
+
+impl Scalar {
+    /// What kind of value this is, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scalar::String(_) => "a string",
+            Scalar::Integer(_) => "an integer",
+            Scalar::Float(_) => "a number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Null => "#null",
+        }
+    }
+}
+
+/// An argument or property value with its source spelling and span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawValue {
+    /// The parsed value.
+    pub value: Scalar,
+    /// How it was spelled in the file (`3.10`, `"3.10"`, `#true`).
+    pub repr: String,
+    /// The span of the value itself (for a property, not including `key=`).
+    pub span: Span,
+}
+
+/// A `key=value` property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawProp {
+    /// The key, with its span.
+    pub key: Spanned<String>,
+    /// The value.
+    pub value: RawValue,
+}
+
+/// One KDL node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawNode {
+    /// The node name, with the span of the identifier only.
+    pub name: Spanned<String>,
+    /// Positional arguments, in order.
+    pub args: Vec<RawValue>,
+    /// Properties, in order (a repeated key is kept twice; the model rejects it).
+    pub props: Vec<RawProp>,
+    /// Child nodes, if the node has a `{ }` block.
+    pub children: Option<Vec<RawNode>>,
+    /// The whole node, from its name to its end.
+    pub span: Span,
+}
+
+impl RawNode {
+    /// The child nodes, or none.
+    pub fn children(&self) -> &[RawNode] {
+        self.children.as_deref().unwrap_or(&[])
+    }
+
+    /// A property by key (the last one if repeated).
+    pub fn prop(&self, key: &str) -> Option<&RawProp> {
+        self.props.iter().rev().find(|p| p.key.value == key)
+    }
+}

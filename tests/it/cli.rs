@@ -1,0 +1,217 @@
+//! The CLI end to end, through the real binary: exit codes, what is written,
+//! what check says.
+
+use std::path::Path;
+
+use crate::support::{TempDir, files, inception, root, text};
+
+fn with_reference_spec(label: &str) -> TempDir {
+    let dir = TempDir::new(label);
+    std::fs::copy(
+        root().join("environments/serenity/inception.kdl"),
+        dir.path().join("inception.kdl"),
+    )
+    .expect("copy spec");
+    dir
+}
+
+fn make_writable(path: &Path) {
+    let mut permissions = std::fs::metadata(path).expect("metadata").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(path, permissions).expect("chmod");
+}
+
+#[test]
+fn compile_then_check_is_clean_and_a_second_compile_writes_nothing() {
+    let dir = with_reference_spec("clean");
+    let out = inception(dir.path(), &["compile"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(dir.path().join(".devcontainer/Dockerfile").is_file());
+    assert!(dir.path().join("inception.lock").is_file());
+    let check = inception(dir.path(), &["check"]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "a clean check prints no diff: {stdout}");
+    assert!(stderr.contains("up to date"), "{stderr}");
+    let again = inception(dir.path(), &["compile"]);
+    let (stdout, _) = text(&again);
+    assert!(stdout.contains("0 written, 0 removed"), "{stdout}");
+}
+
+#[test]
+fn a_hand_edit_is_named_with_its_diff() {
+    let dir = with_reference_spec("hand");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let dockerfile = dir.path().join(".devcontainer/Dockerfile");
+    let edited = std::fs::read_to_string(&dockerfile)
+        .unwrap()
+        .replace("USER vscode", "USER root");
+    std::fs::write(&dockerfile, edited).unwrap();
+    let check = inception(dir.path(), &["check"]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("--- a/.devcontainer/Dockerfile"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-USER root\n+USER vscode"), "{stdout}");
+    assert!(
+        stderr.contains(".devcontainer/Dockerfile: edited by hand"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("devcontainer.json"),
+        "only the edited file is named: {stderr}"
+    );
+}
+
+#[test]
+fn a_spec_edit_reports_spec_changed_for_every_affected_file() {
+    let dir = with_reference_spec("spec");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let spec = dir.path().join("inception.kdl");
+    make_writable(&spec);
+    let edited = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("tool helm \"3.15.2\"", "tool helm \"3.15.3\"");
+    std::fs::write(&spec, edited).unwrap();
+    let check = inception(dir.path(), &["check"]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(".devcontainer/Dockerfile: the spec changed since the last compile"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("inception.lock: the spec changed"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("+ENV HELM_VERSION=3.15.3"), "{stdout}");
+}
+
+#[test]
+fn missing_and_stale_files_are_reported_and_compile_removes_only_owned_files() {
+    let dir = with_reference_spec("stale");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    std::fs::remove_file(dir.path().join(".devcontainer/devcontainer.json")).unwrap();
+    std::fs::write(dir.path().join(".devcontainer/notes.txt"), "mine\n").unwrap();
+    // Drop the mount: docker-compose.yml is no longer produced.
+    let spec = dir.path().join("inception.kdl");
+    make_writable(&spec);
+    let edited: String = std::fs::read_to_string(&spec)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("mount "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&spec, edited).unwrap();
+    let check = inception(dir.path(), &["check"]);
+    let (_, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr.contains(".devcontainer/devcontainer.json: missing"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(".devcontainer/docker-compose.yml: no longer produced"),
+        "{stderr}"
+    );
+    let compile = inception(dir.path(), &["compile"]);
+    assert!(
+        text(&compile)
+            .0
+            .contains("removed  .devcontainer/docker-compose.yml")
+    );
+    assert!(
+        dir.path().join(".devcontainer/notes.txt").is_file(),
+        "a file inception does not own is kept"
+    );
+    assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
+    let dir = TempDir::new("bad");
+    let spec = std::fs::read_to_string(root().join("environments/serenity/inception.kdl"))
+        .unwrap()
+        .replace("python \"3.9.13\"", "python \"3.9\"")
+        .replace("replicas 6", "replica 6");
+    std::fs::write(dir.path().join("inception.kdl"), spec).unwrap();
+    let out = inception(dir.path(), &["compile"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("inception.kdl:16:12"),
+        "python error located: {stderr}"
+    );
+    assert!(stderr.contains("did you mean `replicas`?"), "{stderr}");
+    assert!(
+        stderr.contains("2 problems; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        files(dir.path()),
+        vec!["inception.kdl".to_owned()],
+        "nothing was written"
+    );
+    assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn two_folders_give_byte_identical_trees() {
+    let a = with_reference_spec("det-a");
+    let b = with_reference_spec("det-b");
+    assert_eq!(
+        inception(a.path(), &["compile", "inception.kdl"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        inception(
+            root().as_path(),
+            &["compile", &b.path().display().to_string()]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let listing = files(a.path());
+    assert_eq!(listing, files(b.path()));
+    for file in listing {
+        assert_eq!(
+            std::fs::read(a.path().join(&file)).unwrap(),
+            std::fs::read(b.path().join(&file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_a_missing_spec_says_where_it_looked() {
+    let dir = TempDir::new("usage");
+    assert_eq!(
+        inception(dir.path(), &["frobnicate"]).status.code(),
+        Some(2)
+    );
+    let out = inception(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("no spec at"), "{:?}", text(&out));
+}
+
+#[test]
+fn check_json_lists_drift_as_data() {
+    let dir = with_reference_spec("json");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    std::fs::remove_file(dir.path().join(".devcontainer/Dockerfile")).unwrap();
+    let out = inception(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(value["clean"], false);
+    assert_eq!(
+        value["drift"]["files"][0]["path"],
+        ".devcontainer/Dockerfile"
+    );
+    assert_eq!(value["drift"]["files"][0]["verdict"], "missing");
+}
