@@ -24,6 +24,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     let mut settings = Seen::default();
     let mut base = None;
     let mut user = None;
+    let mut uid = None;
     for child in reader.children(node, Context::Toolchain, "`toolchain`") {
         let name = child.name.value.as_str();
         if matches!(name, "base" | "python" | "user" | "docker-in-docker") {
@@ -37,7 +38,10 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
         match name {
             "base" => base = resolve_base(reader, child),
             "python" => toolchain.python = resolve_python(reader, child),
-            "user" => user = resolve_user(reader, child),
+            "user" => {
+                user = resolve_user(reader, child);
+                uid = resolve_uid(reader, child).or(uid);
+            }
             "apt" => toolchain.apt.extend(resolve_apt(reader, child)),
             "pip" => {
                 if let Some(pip) = resolve_pip(reader, child) {
@@ -84,6 +88,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
         }),
     }
     toolchain.user = user.unwrap_or_else(|| Spanned::new("vscode".to_owned(), node.name.span));
+    toolchain.uid = uid.unwrap_or(1000);
     toolchain
 }
 
@@ -156,8 +161,17 @@ fn resolve_python(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>
     Some(version)
 }
 
+fn resolve_uid(reader: &mut Reader, node: &RawNode) -> Option<u32> {
+    let prop = node.prop("uid")?;
+    let uid = reader.int_value("user uid=", &prop.value, "a user id", 1..=60000)?;
+    u32::try_from(uid.value).ok()
+}
+
 fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> {
-    let user = reader.leaf_string(node, "a user name")?;
+    reader.props(node, &["uid"]);
+    reader.max_args(node, 1, "one user name");
+    reader.no_children(node);
+    let user = reader.string_arg(node, 0, "a user name")?;
     if user.value == "root" {
         reader.invalid(
             user.span,

@@ -72,6 +72,9 @@ pub struct Toolchain {
     pub python: Option<Spanned<String>>,
     /// `user NAME`, default `vscode`.
     pub user: Spanned<String>,
+    /// `user NAME uid=N`, default 1000: the same numeric id on every machine,
+    /// so files in bind mounts have the same owner everywhere.
+    pub uid: u32,
     /// `apt PKG…`, in order, each possibly `name=version`.
     pub apt: Vec<Spanned<String>>,
     /// `pip NAME VERSION`.

@@ -35,6 +35,8 @@ pub struct DockerfileView {
     pub tools: Vec<ToolView>,
     /// The non-root user.
     pub user: String,
+    /// Its numeric id.
+    pub uid: u32,
 }
 
 /// One tool install.
@@ -104,6 +106,7 @@ pub fn view(model: &Model, spec_name: &str) -> DockerfileView {
             .collect(),
         tools: toolchain.tools.iter().map(tool_view).collect(),
         user: toolchain.user.value.clone(),
+        uid: toolchain.uid,
     }
 }
 

@@ -46,7 +46,7 @@ fn a_hand_edit_is_named_with_its_diff() {
     let dockerfile = dir.path().join(".devcontainer/Dockerfile");
     let edited = std::fs::read_to_string(&dockerfile)
         .unwrap()
-        .replace("USER vscode", "USER root");
+        .replace("USER 1000", "USER 0");
     std::fs::write(&dockerfile, edited).unwrap();
     let check = inception(dir.path(), &["check"]);
     let (stdout, stderr) = text(&check);
@@ -55,7 +55,7 @@ fn a_hand_edit_is_named_with_its_diff() {
         stdout.contains("--- a/.devcontainer/Dockerfile"),
         "{stdout}"
     );
-    assert!(stdout.contains("-USER root\n+USER vscode"), "{stdout}");
+    assert!(stdout.contains("-USER 0\n+USER 1000"), "{stdout}");
     assert!(
         stderr.contains(".devcontainer/Dockerfile: edited by hand"),
         "{stderr}"
