@@ -88,9 +88,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// Substitute `{version}` and `{arch}` in a URL or path.
 pub fn expand(template: &str, version: &str, arch: &str) -> String {
-    template
-        .replace("{version}", version)
-        .replace("{arch}", arch)
+    template.replace("{version}", version).replace("{arch}", arch)
 }
 
 #[cfg(test)]
@@ -116,10 +114,7 @@ mod tests {
     #[test]
     fn expand_fills_both_placeholders() {
         let helm = find("helm").expect("helm is in the catalog");
-        assert_eq!(
-            expand(helm.url, "3.15.2", helm.amd64),
-            "https://get.helm.sh/helm-v3.15.2-linux-amd64.tar.gz"
-        );
+        assert_eq!(expand(helm.url, "3.15.2", helm.amd64), "https://get.helm.sh/helm-v3.15.2-linux-amd64.tar.gz");
         let bicep = find("bicep").expect("bicep is in the catalog");
         assert!(expand(bicep.url, "0.28.1", bicep.amd64).ends_with("/v0.28.1/bicep-linux-x64"));
     }

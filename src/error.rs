@@ -47,11 +47,7 @@ pub struct SpecProblems {
 impl SpecProblems {
     /// A report over `source` of `problems`.
     pub fn new(source: &crate::source::SourceFile, problems: Vec<Problem>) -> Self {
-        Self {
-            name: source.name().to_owned(),
-            source_code: source.named_source(),
-            problems,
-        }
+        Self { name: source.name().to_owned(), source_code: source.named_source(), problems }
     }
 
     /// The problems, in the order found.

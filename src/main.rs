@@ -8,18 +8,11 @@ use inception::cli::{Cli, Command};
 use inception::commands::{self, exit};
 
 fn main() -> ExitCode {
-    miette::set_hook(Box::new(|_| {
-        Box::new(miette::MietteHandlerOpts::new().width(100).build())
-    }))
-    .ok();
+    miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().width(100).build()))).ok();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let code = if error.use_stderr() {
-                exit::BAD_INPUT
-            } else {
-                exit::OK
-            };
+            let code = if error.use_stderr() { exit::BAD_INPUT } else { exit::OK };
             let _ = error.print();
             return ExitCode::from(code);
         }

@@ -7,9 +7,10 @@ use crate::error::{Problem, SpecProblems};
 use crate::graph::{self, Graph};
 use crate::model::{self, Model};
 use crate::plan::{self, Plan};
-use crate::render::{self, Outputs, RenderError};
+use crate::render::{self, LineOrigins, Outputs, RenderError};
 use crate::source::SourceFile;
 use crate::spec;
+use std::collections::BTreeMap;
 
 /// A valid spec, understood.
 #[derive(Debug, Clone)]
@@ -31,6 +32,8 @@ pub struct Compiled {
     pub plan: Plan,
     /// Every artifact's bytes, `inception.lock` included.
     pub outputs: Outputs,
+    /// The origins of each line of each artifact (the lock has none).
+    pub provenance: BTreeMap<String, LineOrigins>,
 }
 
 /// Parse, resolve and check a spec, reporting every problem at once.
@@ -38,20 +41,15 @@ pub struct Compiled {
 /// # Errors
 /// All the problems of the spec, from every stage that could run.
 pub fn load(source: &SourceFile) -> Result<Loaded, SpecProblems> {
-    let nodes = spec::parse(source).map_err(|errors| {
-        SpecProblems::new(source, errors.into_iter().map(Problem::from).collect())
-    })?;
+    let nodes = spec::parse(source)
+        .map_err(|errors| SpecProblems::new(source, errors.into_iter().map(Problem::from).collect()))?;
     let (model, errors) = model::resolve(&nodes);
     let mut problems: Vec<Problem> = errors.into_iter().map(Problem::from).collect();
     // The graph runs on the partial model too, so a cycle is reported
     // together with every other problem.
     let graph = graph::build(&model);
     match graph {
-        Ok(graph) if problems.is_empty() => Ok(Loaded {
-            source: source.clone(),
-            model,
-            graph,
-        }),
+        Ok(graph) if problems.is_empty() => Ok(Loaded { source: source.clone(), model, graph }),
         Ok(_) => Err(SpecProblems::new(source, problems)),
         Err(cycles) => {
             problems.extend(cycles.into_iter().map(Problem::from));
@@ -66,14 +64,11 @@ pub fn load(source: &SourceFile) -> Result<Loaded, SpecProblems> {
 /// A renderer failure (a bug).
 pub fn compile(loaded: Loaded, spec_name: &str) -> Result<Compiled, RenderError> {
     let plan = plan::plan(&loaded.model, &loaded.graph);
-    let mut outputs = render::render(&loaded.model, &loaded.graph, &plan, spec_name)?;
+    let rendered = render::render(&loaded.model, &loaded.graph, &plan, spec_name)?;
+    let mut outputs = rendered.outputs;
     let lock = Lock::new(&loaded.source, spec_name, &plan, &outputs);
     outputs.insert(LOCK_PATH.to_owned(), lock.to_text());
-    Ok(Compiled {
-        loaded,
-        plan,
-        outputs,
-    })
+    Ok(Compiled { loaded, plan, outputs, provenance: rendered.provenance })
 }
 
 /// Load and compile a source in one go.

@@ -18,10 +18,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// A source file with the given display name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            text: Arc::new(text.into()),
-        }
+        Self { name: name.into(), text: Arc::new(text.into()) }
     }
 
     /// The display name (a path relative to where the user ran the tool).

@@ -22,18 +22,13 @@ mod tests {
 
     #[test]
     fn yaml_1_1_booleans_and_numbers_stay_strings() {
-        let tricky = [
-            "on", "yes", "y", "NO", "off", "1_000", "12:30", "0", "1.10", "~", "",
-        ];
+        let tricky = ["on", "yes", "y", "NO", "off", "1_000", "12:30", "0", "1.10", "~", ""];
         let map: BTreeMap<&str, &str> = tricky.iter().map(|s| (*s, *s)).collect();
         let text = super::to_string(&map).expect("a map of strings serializes");
         for line in text.lines() {
             let (key, value) = line.split_once(": ").unwrap_or((line, ""));
             for part in [key, value] {
-                assert!(
-                    part.starts_with('"') || part.starts_with('\''),
-                    "`{part}` is not quoted in:\n{text}"
-                );
+                assert!(part.starts_with('"') || part.starts_with('\''), "`{part}` is not quoted in:\n{text}");
             }
         }
     }

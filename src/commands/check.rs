@@ -22,8 +22,7 @@ pub fn run(path: &Path, format: Format) -> Result<bool> {
     match format {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "clean": drift.is_clean(), "drift": drift }))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(&json!({ "clean": drift.is_clean(), "drift": drift })).unwrap_or_default()
         ),
         Format::Text => print_text(&drift),
     }
@@ -38,11 +37,7 @@ fn print_text(drift: &Drift) {
         eprintln!("up to date: {} files match the spec", drift.checked);
         return;
     }
-    eprintln!(
-        "{} of {} generated files differ from the spec:",
-        drift.files.len(),
-        drift.checked
-    );
+    eprintln!("{} of {} generated files differ from the spec:", drift.files.len(), drift.checked);
     for file in &drift.files {
         eprintln!("  {}: {}", file.path, file.verdict.explain());
     }

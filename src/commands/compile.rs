@@ -22,11 +22,6 @@ pub fn run(path: &Path) -> Result<()> {
     for removed in &report.removed {
         println!("removed  {removed}");
     }
-    println!(
-        "{} written, {} removed, {} unchanged",
-        report.written.len(),
-        report.removed.len(),
-        report.unchanged
-    );
+    println!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
     Ok(())
 }

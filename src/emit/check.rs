@@ -41,19 +41,13 @@ impl Verdict {
     /// A sentence for people, with the fix.
     pub fn explain(self) -> &'static str {
         match self {
-            Verdict::SpecChanged => {
-                "the spec changed since the last compile: run `inception compile`"
-            }
-            Verdict::CompilerChanged => {
-                "written by another inception version: run `inception compile` with this one"
-            }
+            Verdict::SpecChanged => "the spec changed since the last compile: run `inception compile`",
+            Verdict::CompilerChanged => "written by another inception version: run `inception compile` with this one",
             Verdict::EditedByHand => {
                 "edited by hand: move the change into the spec, then run `inception compile` (it overwrites the edit)"
             }
             Verdict::Missing => "missing: run `inception compile`",
-            Verdict::Stale => {
-                "no longer produced by the spec: run `inception compile` to remove it"
-            }
+            Verdict::Stale => "no longer produced by the spec: run `inception compile` to remove it",
             Verdict::NotGenerated => {
                 "not written by inception: run `inception compile` to take it over, or move the file away"
             }
@@ -99,29 +93,17 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
     for (path, expected) in outputs {
         let actual = read_optional(&join(root, path))?;
         let Some(actual) = actual else {
-            files.push(Drifted {
-                path: path.clone(),
-                verdict: Verdict::Missing,
-                diff: unified(path, "", expected),
-            });
+            files.push(Drifted { path: path.clone(), verdict: Verdict::Missing, diff: unified(path, "", expected) });
             continue;
         };
         if &actual == expected {
             continue;
         }
         let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock.as_ref());
-        files.push(Drifted {
-            path: path.clone(),
-            verdict,
-            diff: unified(path, &actual, expected),
-        });
+        files.push(Drifted { path: path.clone(), verdict, diff: unified(path, &actual, expected) });
     }
     if let Some(old) = &old_lock {
-        for artifact in old
-            .artifacts
-            .iter()
-            .filter(|a| !outputs.contains_key(&a.path))
-        {
+        for artifact in old.artifacts.iter().filter(|a| !outputs.contains_key(&a.path)) {
             if let Some(actual) = read_optional(&join(root, &artifact.path))? {
                 files.push(Drifted {
                     path: artifact.path.clone(),
@@ -132,10 +114,7 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Drift {
-        files,
-        checked: outputs.len(),
-    })
+    Ok(Drift { files, checked: outputs.len() })
 }
 
 fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> Verdict {

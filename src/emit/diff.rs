@@ -12,25 +12,11 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
     }
     // The deadline bounds the time spent on pathological inputs (a huge
     // minified file edited by hand); the diff stays correct, only less minimal.
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .timeout(Duration::from_secs(2))
-        .diff_lines(old, new);
-    let old_header = if old.is_empty() {
-        "/dev/null".to_owned()
-    } else {
-        format!("a/{path}")
-    };
-    let new_header = if new.is_empty() {
-        "/dev/null".to_owned()
-    } else {
-        format!("b/{path}")
-    };
-    let mut text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&old_header, &new_header)
-        .to_string();
+    let diff =
+        TextDiff::configure().algorithm(Algorithm::Patience).timeout(Duration::from_secs(2)).diff_lines(old, new);
+    let old_header = if old.is_empty() { "/dev/null".to_owned() } else { format!("a/{path}") };
+    let new_header = if new.is_empty() { "/dev/null".to_owned() } else { format!("b/{path}") };
+    let mut text = diff.unified_diff().context_radius(3).header(&old_header, &new_header).to_string();
     if !text.ends_with('\n') {
         text.push('\n');
     }

@@ -10,20 +10,14 @@ use thiserror::Error;
 pub enum EmitError {
     /// A generated file's place is taken by a folder.
     #[error("`{}` is a folder, but inception writes a file there", path.display())]
-    #[diagnostic(
-        code(inception::emit::not_a_file),
-        help("move the folder away; nothing was written")
-    )]
+    #[diagnostic(code(inception::emit::not_a_file), help("move the folder away; nothing was written"))]
     NotAFile {
         /// The path.
         path: PathBuf,
     },
     /// Reading failed.
     #[error("cannot read `{}`", path.display())]
-    #[diagnostic(
-        code(inception::emit::read),
-        help("check that the file exists and is readable")
-    )]
+    #[diagnostic(code(inception::emit::read), help("check that the file exists and is readable"))]
     Read {
         /// The path.
         path: PathBuf,
@@ -35,9 +29,7 @@ pub enum EmitError {
     #[error("no spec at `{}`", path.display())]
     #[diagnostic(
         code(inception::emit::spec_not_found),
-        help(
-            "run inception in the folder holding inception.kdl, or pass that folder or the file itself"
-        )
+        help("run inception in the folder holding inception.kdl, or pass that folder or the file itself")
     )]
     SpecNotFound {
         /// The path looked at.
@@ -47,9 +39,7 @@ pub enum EmitError {
     #[error("cannot write `{}`", path.display())]
     #[diagnostic(
         code(inception::emit::write),
-        help(
-            "check permissions and free space; files already renamed into place keep their new contents"
-        )
+        help("check permissions and free space; files already renamed into place keep their new contents")
     )]
     Write {
         /// The path.

@@ -63,27 +63,17 @@ impl Lock {
             .iter()
             .map(|artifact| LockedArtifact {
                 path: artifact.path.clone(),
-                sha256: sha256_hex(
-                    outputs
-                        .get(&artifact.path)
-                        .map_or(&[][..], |s| s.as_bytes()),
-                ),
+                sha256: sha256_hex(outputs.get(&artifact.path).map_or(&[][..], |s| s.as_bytes())),
                 sources: artifact
                     .sources
                     .iter()
-                    .map(|o| LockedSource {
-                        node: o.node.clone(),
-                        line: source.line_of(o.span.into()),
-                    })
+                    .map(|o| LockedSource { node: o.node.clone(), line: source.line_of(o.span.into()) })
                     .collect(),
             })
             .collect();
         Lock {
             inception: env!("CARGO_PKG_VERSION").to_owned(),
-            spec: LockedSpec {
-                path: spec_name.to_owned(),
-                sha256: sha256_hex(source.text().as_bytes()),
-            },
+            spec: LockedSpec { path: spec_name.to_owned(), sha256: sha256_hex(source.text().as_bytes()) },
             artifacts,
         }
     }

@@ -23,31 +23,16 @@ impl SpecLocation {
     /// Resolve a user-given path: a spec file, or a folder holding `inception.kdl`.
     pub fn find(path: &Path) -> Self {
         if path.is_dir() {
-            return Self {
-                file: path.join(SPEC_FILE),
-                root: path.to_path_buf(),
-            };
+            return Self { file: path.join(SPEC_FILE), root: path.to_path_buf() };
         }
-        let root = path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
-        };
-        Self {
-            file: path.to_path_buf(),
-            root,
-        }
+        let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        Self { file: path.to_path_buf(), root }
     }
 
     /// The spec's file name, as recorded in banners and the lock.
     pub fn spec_name(&self) -> String {
-        self.file.file_name().map_or_else(
-            || SPEC_FILE.to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        self.file.file_name().map_or_else(|| SPEC_FILE.to_owned(), |n| n.to_string_lossy().into_owned())
     }
 }
 
@@ -58,13 +43,8 @@ impl SpecLocation {
 pub fn read_spec(location: &SpecLocation) -> Result<SourceFile, EmitError> {
     match std::fs::read_to_string(&location.file) {
         Ok(text) => Ok(SourceFile::new(location.file.display().to_string(), text)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Err(EmitError::SpecNotFound {
-            path: location.file.clone(),
-        }),
-        Err(source) => Err(EmitError::Read {
-            path: location.file.clone(),
-            source,
-        }),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(EmitError::SpecNotFound { path: location.file.clone() }),
+        Err(source) => Err(EmitError::Read { path: location.file.clone(), source }),
     }
 }
 
@@ -74,17 +54,12 @@ pub fn read_spec(location: &SpecLocation) -> Result<SourceFile, EmitError> {
 /// Any read failure other than "not found".
 pub fn read_optional(path: &Path) -> Result<Option<String>, EmitError> {
     if path.is_dir() {
-        return Err(EmitError::NotAFile {
-            path: path.to_path_buf(),
-        });
+        return Err(EmitError::NotAFile { path: path.to_path_buf() });
     }
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(EmitError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(source) => Err(EmitError::Read { path: path.to_path_buf(), source }),
     }
 }
 
@@ -93,18 +68,13 @@ pub fn read_optional(path: &Path) -> Result<Option<String>, EmitError> {
 /// # Errors
 /// A read failure.
 pub fn read_lock(root: &Path) -> Result<Option<Lock>, EmitError> {
-    Ok(read_optional(&root.join(LOCK_PATH))?
-        .as_deref()
-        .and_then(Lock::parse))
+    Ok(read_optional(&root.join(LOCK_PATH))?.as_deref().and_then(Lock::parse))
 }
 
 /// The absolute-free, `..`-free native path of a generated path under `root`.
 pub fn join(root: &Path, relative: &str) -> PathBuf {
     let mut path = root.to_path_buf();
-    for part in relative
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-    {
+    for part in relative.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..") {
         path.push(part);
     }
     path

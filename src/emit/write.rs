@@ -56,27 +56,14 @@ pub fn write(root: &Path, outputs: &Outputs) -> Result<WriteReport, EmitError> {
         }
     }
     for (temporary, path) in &staged {
-        std::fs::rename(temporary, path).map_err(|source| EmitError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
     }
-    report.written = changes
-        .iter()
-        .map(|(relative, _, _)| (*relative).to_owned())
-        .collect();
+    report.written = changes.iter().map(|(relative, _, _)| (*relative).to_owned()).collect();
     if let Some(old) = old_lock {
-        for artifact in old
-            .artifacts
-            .iter()
-            .filter(|a| !outputs.contains_key(&a.path))
-        {
+        for artifact in old.artifacts.iter().filter(|a| !outputs.contains_key(&a.path)) {
             let path = join(root, &artifact.path);
             if path.is_file() {
-                std::fs::remove_file(&path).map_err(|source| EmitError::Write {
-                    path: path.clone(),
-                    source,
-                })?;
+                std::fs::remove_file(&path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
                 prune_empty_parents(root, &path);
                 report.removed.push(artifact.path.clone());
             }
@@ -87,14 +74,9 @@ pub fn write(root: &Path, outputs: &Outputs) -> Result<WriteReport, EmitError> {
 
 /// Write `text` to a temporary file beside `path`, creating folders.
 fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
-    let error = |source| EmitError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let error = |source| EmitError::Write { path: path.to_path_buf(), source };
     if path.is_dir() {
-        return Err(EmitError::NotAFile {
-            path: path.to_path_buf(),
-        });
+        return Err(EmitError::NotAFile { path: path.to_path_buf() });
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;

@@ -55,10 +55,7 @@ pub fn build(model: &Model) -> Result<Graph, Vec<GraphError>> {
     let mut graph = DiGraph::new();
     let mut index: BTreeMap<&str, NodeIndex> = BTreeMap::new();
     for service in &model.services {
-        index.insert(
-            &service.name.value,
-            graph.add_node(service.name.value.clone()),
-        );
+        index.insert(&service.name.value, graph.add_node(service.name.value.clone()));
     }
     for service in &model.services {
         let dependent = index[service.name.value.as_str()];
@@ -84,17 +81,9 @@ pub fn build(model: &Model) -> Result<Graph, Vec<GraphError>> {
     }
     let mut order: Vec<String> = order.into_iter().map(|n| graph[n].clone()).collect();
     // Stable, readable start order: by wave, then declaration order.
-    let declared: Vec<&str> = model
-        .services
-        .iter()
-        .map(|s| s.name.value.as_str())
-        .collect();
+    let declared: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
     order.sort_by_key(|name| (waves[name], declared.iter().position(|d| d == name)));
-    Ok(Graph {
-        graph,
-        order,
-        waves,
-    })
+    Ok(Graph { graph, order, waves })
 }
 
 /// Every cycle, each reported once, as the circle through its services.
@@ -107,10 +96,7 @@ fn cycles(graph: &DiGraph<String, Span>) -> Vec<GraphError> {
         if component.len() < 2 && !looped {
             continue;
         }
-        let start = *component
-            .iter()
-            .min_by_key(|n| n.index())
-            .unwrap_or(&component[0]);
+        let start = *component.iter().min_by_key(|n| n.index()).unwrap_or(&component[0]);
         let path = circle(graph, &component, start);
         errors.push(cycle_error(graph, &path));
     }
@@ -119,11 +105,7 @@ fn cycles(graph: &DiGraph<String, Span>) -> Vec<GraphError> {
 
 /// A path start → … → start inside one strongly connected component, walking
 /// from each service to what it needs, in declaration order.
-fn circle(
-    graph: &DiGraph<String, Span>,
-    component: &[NodeIndex],
-    start: NodeIndex,
-) -> Vec<NodeIndex> {
+fn circle(graph: &DiGraph<String, Span>, component: &[NodeIndex], start: NodeIndex) -> Vec<NodeIndex> {
     fn walk(
         graph: &DiGraph<String, Span>,
         component: &[NodeIndex],
@@ -165,9 +147,7 @@ fn cycle_error(graph: &DiGraph<String, Span>, path: &[NodeIndex]) -> GraphError 
             Some(LabeledSpan::new_with_span(Some(label), graph[edge]))
         })
         .collect();
-    let closing = labels
-        .pop()
-        .unwrap_or_else(|| LabeledSpan::new_with_span(None, Span::default()));
+    let closing = labels.pop().unwrap_or_else(|| LabeledSpan::new_with_span(None, Span::default()));
     GraphError::Cycle {
         cycle: names.join(" → "),
         span: *closing.inner(),

@@ -18,11 +18,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
     for child in reader.children(node, Context::Azure, "`azure`") {
         once.insert(reader, "azure node", &child.name, "write it once");
         match child.name.value.as_str() {
-            "location" => {
-                location = reader
-                    .leaf_string(child, "an Azure region")
-                    .filter(|r| region(reader, r))
-            }
+            "location" => location = reader.leaf_string(child, "an Azure region").filter(|r| region(reader, r)),
             "lab-regions" => {
                 reader.props(child, &[]);
                 reader.no_children(child);
@@ -30,9 +26,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
                     reader.missing_arg(child, "one or more Azure regions");
                 }
                 for r in reader.string_args(child, 0, "an Azure region") {
-                    if region(reader, &r)
-                        && regions.insert(reader, "lab region", &r, "one lab per region")
-                    {
+                    if region(reader, &r) && regions.insert(reader, "lab region", &r, "one lab per region") {
                         lab_regions.push(r);
                     }
                 }
@@ -49,27 +43,17 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
         });
         return None;
     };
-    Some(Azure {
-        location,
-        lab_regions,
-        lab_vm,
-        span: node.span,
-    })
+    Some(Azure { location, lab_regions, lab_vm, span: node.span })
 }
 
 fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
-    let ok = !name.value.is_empty()
-        && name
-            .value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let ok = !name.value.is_empty() && name.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !ok {
         reader.invalid(
             name.span,
             format!("`{}` is not an Azure region name", name.value),
             "expected lower-case letters and digits".to_owned(),
-            "use the programmatic name `az account list-locations` shows, e.g. northeurope"
-                .to_owned(),
+            "use the programmatic name `az account list-locations` shows, e.g. northeurope".to_owned(),
         );
     }
     ok
@@ -82,12 +66,7 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
     let size = reader.required_string_prop(node, "size", "a VM size", "Standard_D8s_v5")?;
     let name = node.name.value.clone();
     let disk = match node.prop("disk-gb") {
-        Some(prop) => reader.int_value(
-            &format!("{name} disk-gb="),
-            &prop.value,
-            "a disk size in GiB",
-            32..=4095,
-        )?,
+        Some(prop) => reader.int_value(&format!("{name} disk-gb="), &prop.value, "a disk size in GiB", 32..=4095)?,
         None => {
             reader.required_string_prop(node, "disk-gb", "a disk size", "128");
             return None;
@@ -102,8 +81,5 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
         );
         return None;
     }
-    Some(LabVm {
-        size,
-        disk_gb: Spanned::new(u32::try_from(disk.value).ok()?, disk.span),
-    })
+    Some(LabVm { size, disk_gb: Spanned::new(u32::try_from(disk.value).ok()?, disk.span) })
 }

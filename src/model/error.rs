@@ -12,9 +12,7 @@ pub enum ModelError {
     #[error("concession `{concession}` on tier `{tier}`, which runs on `{cluster}`")]
     #[diagnostic(
         code(inception::model::concession_on_cloud_tier),
-        help(
-            "concessions are local-only differences: move it to a `cluster minikube` tier, or remove it"
-        )
+        help("concessions are local-only differences: move it to a `cluster minikube` tier, or remove it")
     )]
     ConcessionOnCloudTier {
         /// The concession's spelling.
@@ -83,9 +81,7 @@ pub enum ModelError {
     #[error("override of tier `{tier}` in service `{service}` has no reason")]
     #[diagnostic(
         code(inception::model::override_without_reason),
-        help(
-            "every difference between tiers must be explained: add reason=\"…\" saying why `{tier}` differs"
-        )
+        help("every difference between tiers must be explained: add reason=\"…\" saying why `{tier}` differs")
     )]
     OverrideWithoutReason {
         /// The service.
@@ -99,10 +95,7 @@ pub enum ModelError {
 
     /// More arguments than the node takes.
     #[error("`{node}` takes {expected}")]
-    #[diagnostic(
-        code(inception::model::too_many_arguments),
-        help("remove the extra value")
-    )]
+    #[diagnostic(code(inception::model::too_many_arguments), help("remove the extra value"))]
     TooManyArguments {
         /// The node name.
         node: String,

@@ -45,28 +45,15 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     let mut toolchain = None;
     for node in reader.known(nodes, Context::Top, "the top level") {
         let name = node.name.value.as_str();
-        if matches!(
-            name,
-            "project" | "toolchain" | "observability" | "azure" | "inception"
-        ) {
-            once.insert(
-                &mut reader,
-                "top-level node",
-                &node.name,
-                "a spec has one of each; merge them",
-            );
+        if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception") {
+            once.insert(&mut reader, "top-level node", &node.name, "a spec has one of each; merge them");
         }
         match name {
             "project" => project = Some(project::resolve(&mut reader, node)),
             "toolchain" => toolchain = Some(toolchain::resolve(&mut reader, node)),
             "tier" => {
                 if let Some(tier) = tier::resolve(&mut reader, node)
-                    && tiers.insert(
-                        &mut reader,
-                        "tier",
-                        &tier.name,
-                        "tier names are unique; rename or remove one",
-                    )
+                    && tiers.insert(&mut reader, "tier", &tier.name, "tier names are unique; rename or remove one")
                 {
                     model.tiers.push(tier);
                 }
@@ -83,32 +70,18 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
                     model.services.push(service);
                 }
             }
-            "observability" => {
-                model.observability = Some(observability::resolve(&mut reader, node))
-            }
+            "observability" => model.observability = Some(observability::resolve(&mut reader, node)),
             "azure" => model.azure = azure::resolve(&mut reader, node),
             _ => {}
         }
     }
-    let document = nodes
-        .first()
-        .map_or(Span::default(), |n| Span::new(n.span.offset, 0));
+    let document = nodes.first().map_or(Span::default(), |n| Span::new(n.span.offset, 0));
     model.project = project.unwrap_or_else(|| {
-        missing_top(
-            &mut reader,
-            document,
-            "project",
-            "add `project NAME { registry \"HOST\" }`",
-        );
+        missing_top(&mut reader, document, "project", "add `project NAME { registry \"HOST\" }`");
         Project::default()
     });
     model.toolchain = toolchain.unwrap_or_else(|| {
-        missing_top(
-            &mut reader,
-            document,
-            "toolchain",
-            "add `toolchain { base \"IMAGE:TAG\" digest=\"sha256:…\" }`",
-        );
+        missing_top(&mut reader, document, "toolchain", "add `toolchain { base \"IMAGE:TAG\" digest=\"sha256:…\" }`");
         Toolchain::default()
     });
     references::check(&mut reader, &model);
@@ -133,10 +106,9 @@ fn check_format(reader: &mut Reader, nodes: &[RawNode], model: &mut Model) {
     reader.max_args(node, 1, "one format version");
     match node.args.first() {
         Some(value) if value.value == Scalar::Integer(1) => model.format_version = 1,
-        Some(value) => reader.error(ModelError::UnsupportedFormat {
-            version: value.repr.clone(),
-            span: value.span.into(),
-        }),
+        Some(value) => {
+            reader.error(ModelError::UnsupportedFormat { version: value.repr.clone(), span: value.span.into() })
+        }
         None => reader.missing_arg(node, "the format version"),
     }
 }

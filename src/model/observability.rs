@@ -10,12 +10,7 @@ use crate::spec::{RawNode, Spanned};
 pub fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
-    let mut observability = Observability {
-        prometheus: None,
-        grafana: None,
-        logging: None,
-        span: node.span,
-    };
+    let mut observability = Observability { prometheus: None, grafana: None, logging: None, span: node.span };
     let mut once = Seen::default();
     for child in reader.children(node, Context::Observability, "`observability`") {
         once.insert(reader, "observability node", &child.name, "write it once");

@@ -8,18 +8,11 @@ pub fn unpinned_reason(version: &str) -> Option<&'static str> {
     let lower = version.to_ascii_lowercase();
     if version.is_empty() {
         Some("empty")
-    } else if ["latest", "stable", "lts", "current", "edge", "nightly", "*"]
-        .contains(&lower.as_str())
-    {
+    } else if ["latest", "stable", "lts", "current", "edge", "nightly", "*"].contains(&lower.as_str()) {
         Some("a moving tag")
-    } else if version.contains(['*', '^', '~', '<', '>', '=', ',', '|', ' '])
-        || lower.contains(".x")
-    {
+    } else if version.contains(['*', '^', '~', '<', '>', '=', ',', '|', ' ']) || lower.contains(".x") {
         Some("a range")
-    } else if !version
-        .trim_start_matches('v')
-        .starts_with(|c: char| c.is_ascii_digit())
-    {
+    } else if !version.trim_start_matches('v').starts_with(|c: char| c.is_ascii_digit()) {
         Some("not a version number")
     } else {
         None
@@ -32,17 +25,9 @@ pub fn not_semver(version: &str) -> Option<&'static str> {
     if let Some(reason) = unpinned_reason(version) {
         return Some(reason);
     }
-    let core = version
-        .trim_start_matches('v')
-        .split(['-', '+'])
-        .next()
-        .unwrap_or("");
+    let core = version.trim_start_matches('v').split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    if parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         None
     } else if parts.len() < 3 {
         Some("not an exact release")
@@ -57,9 +42,7 @@ pub fn is_dns_label(name: &str) -> bool {
     !bytes.is_empty()
         && bytes.len() <= 63
         && bytes[0].is_ascii_lowercase()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && !name.ends_with('-')
 }
 
@@ -70,31 +53,22 @@ pub fn is_sha256_digest(digest: &str) -> bool {
 
 /// Whether `hex` is 64 lower-case hex digits.
 pub fn is_sha256_hex(hex: &str) -> bool {
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Whether `key` is a portable environment variable name.
 pub fn is_env_name(key: &str) -> bool {
     let mut chars = key.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Whether `quantity` is a Kubernetes resource quantity (`250m`, `1.5`, `512Mi`).
 pub fn is_quantity(quantity: &str) -> bool {
-    let number_end = quantity
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(quantity.len());
+    let number_end = quantity.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(quantity.len());
     let (number, suffix) = quantity.split_at(number_end);
     let valid_number = !number.is_empty() && number.matches('.').count() <= 1 && number != ".";
-    let suffixes = [
-        "", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
-    ];
+    let suffixes = ["", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
     valid_number && suffixes.contains(&suffix)
 }
 
@@ -132,12 +106,7 @@ mod tests {
     #[test]
     fn names_digests_and_quantities() {
         assert!(is_dns_label("serenity") && is_dns_label("a-1"));
-        assert!(
-            !is_dns_label("Serenity")
-                && !is_dns_label("-a")
-                && !is_dns_label("a-")
-                && !is_dns_label("1a")
-        );
+        assert!(!is_dns_label("Serenity") && !is_dns_label("-a") && !is_dns_label("a-") && !is_dns_label("1a"));
         assert!(is_sha256_digest(&format!("sha256:{}", "a".repeat(64))));
         assert!(!is_sha256_digest("sha256:abc"));
         for ok in ["250m", "1", "2", "0.5", "512Mi", "4Gi"] {

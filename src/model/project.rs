@@ -9,10 +9,7 @@ use crate::spec::RawNode;
 pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
-    let mut project = Project {
-        span: node.span,
-        ..Project::default()
-    };
+    let mut project = Project { span: node.span, ..Project::default() };
     if let Some(name) = reader.string_arg(node, 0, "a project name") {
         reader.dns_label("project", &name);
         project.name = name;
@@ -38,9 +35,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
             }
             _ => {
                 project.registry = reader.leaf_string(child, "a registry host").filter(|host| {
-                    let ok = !host.value.contains("://")
-                        && !host.value.contains('/')
-                        && host.value.contains('.');
+                    let ok = !host.value.contains("://") && !host.value.contains('/') && host.value.contains('.');
                     if !ok {
                         reader.invalid(
                             host.span,

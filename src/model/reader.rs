@@ -31,22 +31,12 @@ impl Reader {
 
     /// The children of `node` that are known in `context`; each unknown one
     /// is reported with a did-you-mean, or with where it belongs.
-    pub fn children<'a>(
-        &mut self,
-        node: &'a RawNode,
-        context: Context,
-        label: &str,
-    ) -> Vec<&'a RawNode> {
+    pub fn children<'a>(&mut self, node: &'a RawNode, context: Context, label: &str) -> Vec<&'a RawNode> {
         self.known(node.children(), context, label)
     }
 
     /// The nodes of `nodes` known in `context`.
-    pub fn known<'a>(
-        &mut self,
-        nodes: &'a [RawNode],
-        context: Context,
-        label: &str,
-    ) -> Vec<&'a RawNode> {
+    pub fn known<'a>(&mut self, nodes: &'a [RawNode], context: Context, label: &str) -> Vec<&'a RawNode> {
         let allowed = context.nodes();
         let mut known = Vec::new();
         for child in nodes {
@@ -55,10 +45,7 @@ impl Reader {
                 known.push(child);
                 continue;
             }
-            let help = match (
-                super::suggest::closest(name, allowed.iter().copied()),
-                Context::home_of(name),
-            ) {
+            let help = match (super::suggest::closest(name, allowed.iter().copied()), Context::home_of(name)) {
                 (Some(close), _) => format!("did you mean `{close}`?"),
                 (None, Some(home)) => format!("`{name}` belongs in {}", home.describe()),
                 (None, None) => format!("expected one of: {}", backticked(allowed)),
@@ -91,13 +78,7 @@ impl Reader {
                     help,
                 });
             } else if let Some(first) = seen.insert(key, prop.key.span) {
-                self.duplicate(
-                    "property",
-                    key,
-                    first,
-                    prop.key.span,
-                    "write each property once",
-                );
+                self.duplicate("property", key, first, prop.key.span, "write each property once");
             }
         }
     }
@@ -136,12 +117,7 @@ impl Reader {
 
     /// Argument `index` as a string. Integers are refused: versions and names
     /// are text, and `3.10` written bare would silently become `3.1`.
-    pub fn string_arg(
-        &mut self,
-        node: &RawNode,
-        index: usize,
-        what: &str,
-    ) -> Option<Spanned<String>> {
+    pub fn string_arg(&mut self, node: &RawNode, index: usize, what: &str) -> Option<Spanned<String>> {
         match node.args.get(index) {
             Some(value) => self.string_value(&node.name.value, value, what),
             None => {
@@ -152,27 +128,13 @@ impl Reader {
     }
 
     /// Every argument from `start` on, as strings.
-    pub fn string_args(
-        &mut self,
-        node: &RawNode,
-        start: usize,
-        what: &str,
-    ) -> Vec<Spanned<String>> {
+    pub fn string_args(&mut self, node: &RawNode, start: usize, what: &str) -> Vec<Spanned<String>> {
         let name = node.name.value.clone();
-        node.args
-            .iter()
-            .skip(start)
-            .filter_map(|v| self.string_value(&name, v, what))
-            .collect()
+        node.args.iter().skip(start).filter_map(|v| self.string_value(&name, v, what)).collect()
     }
 
     /// A value that must be a string.
-    pub fn string_value(
-        &mut self,
-        node: &str,
-        value: &RawValue,
-        what: &str,
-    ) -> Option<Spanned<String>> {
+    pub fn string_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         if let Scalar::String(s) = &value.value {
             return Some(Spanned::new(s.clone(), value.span));
         }
@@ -191,12 +153,7 @@ impl Reader {
     }
 
     /// A value that must be a string or an integer, as text (`cpu=2`, `run … 8080`).
-    pub fn text_value(
-        &mut self,
-        node: &str,
-        value: &RawValue,
-        what: &str,
-    ) -> Option<Spanned<String>> {
+    pub fn text_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         match &value.value {
             Scalar::Integer(i) => Some(Spanned::new(i.to_string(), value.span)),
             _ => self.string_value(node, value, what),
@@ -255,12 +212,7 @@ impl Reader {
     }
 
     /// A property that must be a string, if present.
-    pub fn string_prop(
-        &mut self,
-        node: &RawNode,
-        key: &str,
-        what: &str,
-    ) -> Option<Spanned<String>> {
+    pub fn string_prop(&mut self, node: &RawNode, key: &str, what: &str) -> Option<Spanned<String>> {
         let prop = node.prop(key)?;
         self.string_value(&format!("{} {key}=", node.name.value), &prop.value, what)
     }
@@ -297,12 +249,7 @@ impl Reader {
 
     /// Report an invalid value.
     pub fn invalid(&mut self, span: Span, message: String, label: String, help: String) {
-        self.error(ModelError::InvalidValue {
-            message,
-            span: span.into(),
-            label,
-            help,
-        });
+        self.error(ModelError::InvalidValue { message, span: span.into(), label, help });
     }
 
     /// Report a duplicate.
@@ -318,25 +265,18 @@ impl Reader {
 
     /// Report a version that is not an exact pin. `semver` asks for exactly
     /// `MAJOR.MINOR.PATCH`.
-    pub fn pinned(
-        &mut self,
-        what: &str,
-        version: &Spanned<String>,
-        semver: bool,
-        example: &str,
-    ) -> bool {
-        let reason = if semver {
-            super::pin::not_semver(&version.value)
-        } else {
-            super::pin::unpinned_reason(&version.value)
-        };
+    pub fn pinned(&mut self, what: &str, version: &Spanned<String>, semver: bool, example: &str) -> bool {
+        let reason =
+            if semver { super::pin::not_semver(&version.value) } else { super::pin::unpinned_reason(&version.value) };
         let Some(reason) = reason else { return true };
         self.error(ModelError::UnpinnedVersion {
             what: what.to_owned(),
             version: version.value.clone(),
             span: version.span.into(),
             reason: reason.to_owned(),
-            help: format!("pin the exact release, e.g. \"{example}\": every developer and every tier must get the same bits"),
+            help: format!(
+                "pin the exact release, e.g. \"{example}\": every developer and every tier must get the same bits"
+            ),
         });
         false
     }
@@ -346,20 +286,13 @@ impl Reader {
         if super::pin::is_dns_label(&name.value) {
             return true;
         }
-        let suggestion: String = name
-            .value
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
+        let suggestion: String =
+            name.value.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         self.invalid(
             name.span,
             format!("{what} name `{}` is not a DNS label", name.value),
             "lower-case letters, digits and `-` only, starting with a letter".to_owned(),
-            format!(
-                "names become Kubernetes names and paths; try `{}`",
-                suggestion.trim_matches('-')
-            ),
+            format!("names become Kubernetes names and paths; try `{}`", suggestion.trim_matches('-')),
         );
         false
     }
@@ -373,13 +306,7 @@ pub struct Seen {
 
 impl Seen {
     /// Record `name`; report it if it was seen before. Returns whether it is new.
-    pub fn insert(
-        &mut self,
-        reader: &mut Reader,
-        what: &str,
-        name: &Spanned<String>,
-        help: &str,
-    ) -> bool {
+    pub fn insert(&mut self, reader: &mut Reader, what: &str, name: &Spanned<String>, help: &str) -> bool {
         match self.names.get(&name.value) {
             Some(first) => {
                 reader.duplicate(what, &name.value, *first, name.span, help);

@@ -8,20 +8,12 @@ use super::types::{Model, Source};
 
 /// Check every reference in the model.
 pub fn check(reader: &mut Reader, model: &Model) {
-    let services: Vec<&str> = model
-        .services
-        .iter()
-        .map(|s| s.name.value.as_str())
-        .collect();
+    let services: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
     let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
     for service in &model.services {
         for need in &service.needs {
             if !services.contains(&need.value.as_str()) {
-                let others: Vec<&str> = services
-                    .iter()
-                    .copied()
-                    .filter(|s| *s != service.name.value)
-                    .collect();
+                let others: Vec<&str> = services.iter().copied().filter(|s| *s != service.name.value).collect();
                 reader.error(ModelError::UnknownReference {
                     what: "service".to_owned(),
                     name: need.value.clone(),
@@ -42,10 +34,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
         }
         if matches!(service.source, Source::Build(_)) && model.project.registry.is_none() {
             reader.error(ModelError::Missing {
-                message: format!(
-                    "service `{}` is built, but the project has no registry",
-                    service.name.value
-                ),
+                message: format!("service `{}` is built, but the project has no registry", service.name.value),
                 span: service.name.span.into(),
                 label: "its image needs a registry to be pushed to".to_owned(),
                 help: "add `registry \"HOST\"` inside `project`".to_owned(),

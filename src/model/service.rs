@@ -41,12 +41,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
         let kind = child.name.value.as_str();
         if matches!(kind, "run" | "port" | "health" | "resources" | "replicas") {
-            once.insert(
-                reader,
-                "service node",
-                &child.name,
-                "a service has one of each; remove one",
-            );
+            once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
         }
         match kind {
             "build" | "image" | "chart" => {
@@ -80,12 +75,8 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                     }
                 }
             }
-            "env" => service
-                .env
-                .extend(resolve_pairs(reader, child, &mut env_keys, false)),
-            "secret" => service
-                .secrets
-                .extend(resolve_pairs(reader, child, &mut env_keys, true)),
+            "env" => service.env.extend(resolve_pairs(reader, child, &mut env_keys, false)),
+            "secret" => service.secrets.extend(resolve_pairs(reader, child, &mut env_keys, true)),
             "storage" => {
                 reader.props(child, &[]);
                 reader.no_children(child);
@@ -101,19 +92,12 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 }
             }
             "resources" => service.resources = resolve_resources(reader, child),
-            "replicas" => {
-                service.replicas = resolve_replicas(reader, child).unwrap_or(service.replicas)
-            }
+            "replicas" => service.replicas = resolve_replicas(reader, child).unwrap_or(service.replicas),
             "tier" => {
-                if let Some(over) = resolve_override(reader, child, &name.value) {
-                    if tiers.insert(
-                        reader,
-                        "override of tier",
-                        &over.tier,
-                        "merge the two overrides into one",
-                    ) {
-                        service.overrides.push(over);
-                    }
+                if let Some(over) = resolve_override(reader, child, &name.value)
+                    && tiers.insert(reader, "override of tier", &over.tier, "merge the two overrides into one")
+                {
+                    service.overrides.push(over);
                 }
             }
             _ => {}
@@ -133,8 +117,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             message: format!("service `{}` has no port", name.value),
             span: name.span.into(),
             label: "no `port` in this service".to_owned(),
-            help: "add `port N`: the container listens on it and other services reach it there"
-                .to_owned(),
+            help: "add `port N`: the container listens on it and other services reach it there".to_owned(),
         });
     }
     Some(service)
@@ -174,8 +157,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             reader.max_args(node, 1, "one chart reference");
             reader.no_children(node);
             let reference = reader.string_arg(node, 0, "a chart reference")?;
-            let version =
-                reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
+            let version = reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
             reader.pinned("chart", &version, true, "29.3.4");
             let repo = reader.string_prop(node, "repo", "a Helm repository URL");
             let oci = reference.value.starts_with("oci://");
@@ -195,11 +177,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
                     "remove repo=".to_owned(),
                 );
             }
-            Some(Source::Chart(Chart {
-                reference,
-                version,
-                repo,
-            }))
+            Some(Source::Chart(Chart { reference, version, repo }))
         }
     }
 }
@@ -211,11 +189,7 @@ fn resolve_run(reader: &mut Reader, node: &RawNode) -> Vec<String> {
         reader.missing_arg(node, "a command");
     }
     let name = node.name.value.clone();
-    node.args
-        .iter()
-        .filter_map(|v| reader.text_value(&name, v, "a command argument"))
-        .map(|s| s.value)
-        .collect()
+    node.args.iter().filter_map(|v| reader.text_value(&name, v, "a command argument")).map(|s| s.value).collect()
 }
 
 fn resolve_port(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u16>> {
@@ -231,10 +205,7 @@ fn resolve_replicas(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u32>>
     reader.max_args(node, 1, "one number");
     reader.no_children(node);
     let replicas = reader.int_arg(node, 0, "a replica count", 0..=1000)?;
-    Some(Spanned::new(
-        u32::try_from(replicas.value).ok()?,
-        replicas.span,
-    ))
+    Some(Spanned::new(u32::try_from(replicas.value).ok()?, replicas.span))
 }
 
 fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
@@ -265,12 +236,7 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
         .prop("delay")
         .and_then(|p| reader.int_value(&node_name, &p.value, "a delay in seconds", 0..=3600))
         .and_then(|d| u32::try_from(d.value).ok());
-    Some(Health {
-        probe,
-        port,
-        delay,
-        span: node.span,
-    })
+    Some(Health { probe, port, delay, span: node.span })
 }
 
 /// `env KEY=VALUE…` or `secret KEY=NAME…`: properties, keys unique across both.
@@ -288,19 +254,11 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
                 key.span,
                 format!("`{}` is not an environment variable name", key.value),
                 "letters, digits and `_`, not starting with a digit".to_owned(),
-                format!(
-                    "try `{}`",
-                    key.value.to_ascii_uppercase().replace(['-', '.'], "_")
-                ),
+                format!("try `{}`", key.value.to_ascii_uppercase().replace(['-', '.'], "_")),
             );
             continue;
         }
-        if !keys.insert(
-            reader,
-            "environment variable",
-            key,
-            "each variable is set once, by `env` or by `secret`",
-        ) {
+        if !keys.insert(reader, "environment variable", key, "each variable is set once, by `env` or by `secret`") {
             continue;
         }
         let value = if secret {
@@ -320,20 +278,13 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
             env_value(reader, &node.name.value, &prop.value)
         };
         if let Some(value) = value {
-            pairs.push(Pair {
-                key: key.clone(),
-                value,
-            });
+            pairs.push(Pair { key: key.clone(), value });
         }
     }
     pairs
 }
 
-fn env_value(
-    reader: &mut Reader,
-    node: &str,
-    value: &crate::spec::RawValue,
-) -> Option<Spanned<String>> {
+fn env_value(reader: &mut Reader, node: &str, value: &crate::spec::RawValue) -> Option<Spanned<String>> {
     match &value.value {
         Scalar::String(s) => Some(Spanned::new(s.clone(), value.span)),
         Scalar::Integer(_) | Scalar::Float(_) => Some(Spanned::new(value.repr.clone(), value.span)),
@@ -361,12 +312,7 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
         let mut limits = None;
         let mut once = Seen::default();
         for child in reader.children(node, Context::Resources, "`resources`") {
-            once.insert(
-                reader,
-                "resources node",
-                &child.name,
-                "write requests and limits once each",
-            );
+            once.insert(reader, "resources node", &child.name, "write requests and limits once each");
             reader.no_children(child);
             let quantities = resolve_quantities(reader, child);
             if child.name.value == "requests" {
@@ -377,18 +323,10 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
         }
         let requests = requests.or_else(|| limits.clone())?;
         let limits = limits.unwrap_or_else(|| requests.clone());
-        return Some(Resources {
-            requests,
-            limits,
-            span: node.span,
-        });
+        return Some(Resources { requests, limits, span: node.span });
     }
     let quantities = resolve_quantities(reader, node)?;
-    Some(Resources {
-        requests: quantities.clone(),
-        limits: quantities,
-        span: node.span,
-    })
+    Some(Resources { requests: quantities.clone(), limits: quantities, span: node.span })
 }
 
 fn resolve_quantities(reader: &mut Reader, node: &RawNode) -> Option<Quantities> {
@@ -435,14 +373,7 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
             return None;
         }
     };
-    let mut over = Override {
-        tier,
-        reason,
-        replicas: None,
-        resources: None,
-        env: Vec::new(),
-        span: node.span,
-    };
+    let mut over = Override { tier, reason, replicas: None, resources: None, env: Vec::new(), span: node.span };
     let mut once = Seen::default();
     let mut keys = Seen::default();
     if node.children().is_empty() {
@@ -463,9 +394,7 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
                 once.insert(reader, "override node", &child.name, "write it once");
                 over.resources = resolve_resources(reader, child);
             }
-            _ => over
-                .env
-                .extend(resolve_pairs(reader, child, &mut keys, false)),
+            _ => over.env.extend(resolve_pairs(reader, child, &mut keys, false)),
         }
     }
     Some(over)

@@ -13,7 +13,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line: "did you mean `x`?" or the list of what is allowed.
-pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str], what: &str) -> String {
+pub fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
     match closest(name, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => format!("no {what} is declared"),
@@ -23,11 +23,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str], what: &str) -> Strin
 
 /// `a`, `b`, `c`.
 pub fn backticked(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Optimal string alignment distance (Levenshtein plus transpositions).
@@ -38,15 +34,13 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -70,10 +64,7 @@ mod tests {
 
     #[test]
     fn help_lists_candidates_when_nothing_is_close() {
-        assert_eq!(
-            did_you_mean("zzz", &["aks", "minikube"], "cluster"),
-            "expected one of: `aks`, `minikube`"
-        );
+        assert_eq!(did_you_mean("zzz", &["aks", "minikube"], "cluster"), "expected one of: `aks`, `minikube`");
         assert_eq!(did_you_mean("x", &[], "service"), "no service is declared");
     }
 }

@@ -30,10 +30,8 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
             }
             "concession" => {
                 if let Some(concession) = resolve_concession(reader, child) {
-                    let spelled =
-                        Spanned::new(concession.value.as_str().to_owned(), concession.span);
-                    if granted.insert(reader, "concession", &spelled, "grant each concession once")
-                    {
+                    let spelled = Spanned::new(concession.value.as_str().to_owned(), concession.span);
+                    if granted.insert(reader, "concession", &spelled, "grant each concession once") {
                         concessions.push(concession);
                     }
                 }
@@ -66,18 +64,11 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
             message: format!("tier `{}` has no revision", name.value),
             span: name.span.into(),
             label: "which code does this tier run?".to_owned(),
-            help: "add `revision REV`: a branch, tag or commit (HEAD for the working tree)"
-                .to_owned(),
+            help: "add `revision REV`: a branch, tag or commit (HEAD for the working tree)".to_owned(),
         });
         Spanned::default()
     });
-    Some(Tier {
-        name,
-        cluster,
-        revision,
-        concessions,
-        span: node.span,
-    })
+    Some(Tier { name, cluster, revision, concessions, span: node.span })
 }
 
 fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluster>> {
@@ -99,9 +90,7 @@ fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluste
 
 fn resolve_concession(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Concession>> {
     let kind = reader.leaf_string(node, "a concession kind")?;
-    let found = Concession::ALL
-        .iter()
-        .find(|(spelling, _)| *spelling == kind.value);
+    let found = Concession::ALL.iter().find(|(spelling, _)| *spelling == kind.value);
     if let Some((_, concession)) = found {
         return Some(Spanned::new(*concession, kind.span));
     }

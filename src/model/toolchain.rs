@@ -13,10 +13,7 @@ use crate::spec::{RawNode, Scalar, Spanned};
 pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
-    let mut toolchain = Toolchain {
-        span: node.span,
-        ..Toolchain::default()
-    };
+    let mut toolchain = Toolchain { span: node.span, ..Toolchain::default() };
     let mut once = Seen::default();
     let mut tools = Seen::default();
     let mut pips = Seen::default();
@@ -28,12 +25,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     for child in reader.children(node, Context::Toolchain, "`toolchain`") {
         let name = child.name.value.as_str();
         if matches!(name, "base" | "python" | "user" | "docker-in-docker") {
-            once.insert(
-                reader,
-                "toolchain node",
-                &child.name,
-                "the toolchain has one of each; remove one",
-            );
+            once.insert(reader, "toolchain node", &child.name, "the toolchain has one of each; remove one");
         }
         match name {
             "base" => base = resolve_base(reader, child),
@@ -118,11 +110,7 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
     } else if digest.is_none() {
         check_image_tag(reader, "base image", &image);
     }
-    Some(BaseImage {
-        image,
-        digest,
-        span: node.span,
-    })
+    Some(BaseImage { image, digest, span: node.span })
 }
 
 /// An image without a digest must at least carry a fixed tag.
@@ -181,13 +169,8 @@ fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> 
         );
         return None;
     }
-    let valid = user
-        .value
-        .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && user
-            .value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    let valid = user.value.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && user.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !valid {
         reader.invalid(
             user.span,
@@ -213,9 +196,7 @@ fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
             let (name, version) = p.value.split_once('=').unwrap_or((&p.value, "1"));
             let valid = name.len() > 1
                 && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
                 && !version.is_empty()
                 && !version.contains(char::is_whitespace);
             if !valid {
@@ -223,8 +204,7 @@ fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
                     p.span,
                     format!("`{}` is not a Debian package name", p.value),
                     "expected NAME or NAME=VERSION".to_owned(),
-                    "use the package name as `apt-cache policy` shows it, e.g. jq or jq=1.6-2.1"
-                        .to_owned(),
+                    "use the package name as `apt-cache policy` shows it, e.g. jq or jq=1.6-2.1".to_owned(),
                 );
             }
             valid
@@ -238,13 +218,11 @@ fn resolve_pip(reader: &mut Reader, node: &RawNode) -> Option<Pip> {
     reader.no_children(node);
     let name = reader.string_arg(node, 0, "a package name")?;
     let version = reader.string_arg(node, 1, "an exact version")?;
-    reader
-        .pinned(&format!("pip {}", name.value), &version, false, "1.8.3")
-        .then_some(Pip {
-            name,
-            version,
-            span: node.span,
-        })
+    reader.pinned(&format!("pip {}", name.value), &version, false, "1.8.3").then_some(Pip {
+        name,
+        version,
+        span: node.span,
+    })
 }
 
 fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
@@ -272,8 +250,7 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
                 url.span,
                 "a custom tool URL must be https:// and contain `{version}`".to_owned(),
                 "no {version} placeholder, or not https".to_owned(),
-                "write the release URL with {version} (and {arch}) in place of the version"
-                    .to_owned(),
+                "write the release URL with {version} (and {arch}) in place of the version".to_owned(),
             );
         }
         None if catalog::find(&name.value).is_none() => {
@@ -289,16 +266,14 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
         _ => {}
     }
     let semver = url.is_none();
-    reader
-        .pinned(&format!("tool {}", name.value), &version, semver, "1.29.6")
-        .then_some(Tool {
-            name,
-            version,
-            sha256,
-            url,
-            extract,
-            span: node.span,
-        })
+    reader.pinned(&format!("tool {}", name.value), &version, semver, "1.29.6").then_some(Tool {
+        name,
+        version,
+        sha256,
+        url,
+        extract,
+        span: node.span,
+    })
 }
 
 fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
@@ -319,8 +294,7 @@ fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
             reference.span,
             format!("`{}` is not an extension ID", reference.value),
             "expected PUBLISHER.NAME@VERSION".to_owned(),
-            "copy the ID from the extension's Marketplace page, e.g. ms-python.python@2024.8.1"
-                .to_owned(),
+            "copy the ID from the extension's Marketplace page, e.g. ms-python.python@2024.8.1".to_owned(),
         );
         return None;
     }
@@ -330,11 +304,7 @@ fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
             return None;
         }
     }
-    Some(Extension {
-        id: id.to_owned(),
-        version: version.map(str::to_owned),
-        span: reference.span,
-    })
+    Some(Extension { id: id.to_owned(), version: version.map(str::to_owned), span: reference.span })
 }
 
 fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
@@ -364,11 +334,7 @@ fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
         Scalar::Bool(b) => SettingValue::Bool(*b),
         Scalar::Null => SettingValue::Null,
     };
-    Some(Setting {
-        key,
-        value,
-        span: node.span,
-    })
+    Some(Setting { key, value, span: node.span })
 }
 
 fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
@@ -382,10 +348,7 @@ fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
             target.span,
             "a mount target must be an absolute path".to_owned(),
             "relative path".to_owned(),
-            format!(
-                "write it from the root, e.g. /home/vscode/{}",
-                target.value.trim_start_matches("./")
-            ),
+            format!("write it from the root, e.g. /home/vscode/{}", target.value.trim_start_matches("./")),
         );
         return None;
     }
@@ -400,11 +363,7 @@ fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
             return None;
         }
     }
-    Some(Mount {
-        source,
-        target,
-        span: node.span,
-    })
+    Some(Mount { source, target, span: node.span })
 }
 
 fn resolve_ports(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<u16>> {

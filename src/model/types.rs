@@ -41,9 +41,7 @@ impl Model {
 
     /// Whether any tier runs on Minikube inside the dev container.
     pub fn has_minikube_tier(&self) -> bool {
-        self.tiers
-            .iter()
-            .any(|t| t.cluster.value == Cluster::Minikube)
+        self.tiers.iter().any(|t| t.cluster.value == Cluster::Minikube)
     }
 }
 
@@ -427,10 +425,7 @@ impl Service {
 
     /// The plain environment as an ordered map.
     pub fn env_map(&self) -> IndexMap<&str, &str> {
-        self.env
-            .iter()
-            .map(|p| (p.key.value.as_str(), p.value.value.as_str()))
-            .collect()
+        self.env.iter().map(|p| (p.key.value.as_str(), p.value.value.as_str())).collect()
     }
 }
 

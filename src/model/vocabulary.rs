@@ -43,15 +43,7 @@ impl Context {
     /// The node names allowed here.
     pub fn nodes(self) -> &'static [&'static str] {
         match self {
-            Context::Top => &[
-                "inception",
-                "project",
-                "toolchain",
-                "tier",
-                "service",
-                "observability",
-                "azure",
-            ],
+            Context::Top => &["inception", "project", "toolchain", "tier", "service", "observability", "azure"],
             Context::Project => &["description", "repo", "registry"],
             Context::Toolchain => &[
                 "base",
@@ -106,8 +98,6 @@ impl Context {
 
     /// Another context where `name` is a node, for a misplaced node.
     pub fn home_of(name: &str) -> Option<Context> {
-        Context::ALL
-            .into_iter()
-            .find(|c| *c != Context::Override && c.nodes().contains(&name))
+        Context::ALL.into_iter().find(|c| *c != Context::Override && c.nodes().contains(&name))
     }
 }

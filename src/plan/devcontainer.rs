@@ -11,24 +11,9 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
         sources.push(Origin::new("toolchain/python", python.span));
     }
     sources.push(Origin::new("toolchain/user", toolchain.user.span));
-    sources.extend(
-        toolchain
-            .apt
-            .iter()
-            .map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)),
-    );
-    sources.extend(
-        toolchain
-            .pip
-            .iter()
-            .map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)),
-    );
-    sources.extend(
-        toolchain
-            .tools
-            .iter()
-            .map(|t| Origin::new(format!("toolchain/tool {}", t.name.value), t.span)),
-    );
+    sources.extend(toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)));
+    sources.extend(toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)));
+    sources.extend(toolchain.tools.iter().map(|t| Origin::new(format!("toolchain/tool {}", t.name.value), t.span)));
     sources
 }
 
@@ -48,46 +33,16 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         kind: Kind::Dockerfile,
         sources: image_sources(toolchain),
     });
-    let mut json = vec![
-        project.clone(),
-        Origin::new("toolchain/user", toolchain.user.span),
-    ];
+    let mut json = vec![project.clone(), Origin::new("toolchain/user", toolchain.user.span)];
     if let Some(dind) = &toolchain.docker_in_docker {
         json.push(Origin::new("toolchain/docker-in-docker", dind.span));
     }
-    json.extend(
-        toolchain
-            .extensions
-            .iter()
-            .map(|e| Origin::new(format!("toolchain/extension {}", e.id), e.span)),
-    );
-    json.extend(
-        toolchain
-            .settings
-            .iter()
-            .map(|s| Origin::new(format!("toolchain/setting {}", s.key.value), s.span)),
-    );
-    json.extend(
-        toolchain
-            .forward_ports
-            .iter()
-            .map(|p| Origin::new("toolchain/forward-port", p.span)),
-    );
-    json.extend(
-        toolchain
-            .mounts
-            .iter()
-            .map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
-    );
-    for tier in model
-        .tiers
-        .iter()
-        .filter(|t| t.cluster.value == Cluster::Minikube)
-    {
-        json.push(Origin::new(
-            format!("tier {}", tier.name.value),
-            tier.cluster.span,
-        ));
+    json.extend(toolchain.extensions.iter().map(|e| Origin::new(format!("toolchain/extension {}", e.id), e.span)));
+    json.extend(toolchain.settings.iter().map(|s| Origin::new(format!("toolchain/setting {}", s.key.value), s.span)));
+    json.extend(toolchain.forward_ports.iter().map(|p| Origin::new("toolchain/forward-port", p.span)));
+    json.extend(toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)));
+    for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
+        json.push(Origin::new(format!("tier {}", tier.name.value), tier.cluster.span));
         if let Some(kubectl) = toolchain.tools.iter().find(|t| t.name.value == "kubectl") {
             json.push(Origin::new("toolchain/tool kubectl", kubectl.span));
         }
@@ -100,10 +55,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     if uses_compose(model) {
         let mut compose = vec![project, Origin::new("toolchain/user", toolchain.user.span)];
         compose.extend(
-            toolchain
-                .mounts
-                .iter()
-                .map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
+            toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
         );
         artifacts.push(Artifact {
             path: ".devcontainer/docker-compose.yml".to_owned(),

@@ -40,10 +40,7 @@ pub struct Origin {
 impl Origin {
     /// An origin from a node path and span.
     pub fn new(node: impl Into<String>, span: Span) -> Self {
-        Self {
-            node: node.into(),
-            span,
-        }
+        Self { node: node.into(), span }
     }
 }
 

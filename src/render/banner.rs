@@ -23,11 +23,7 @@ pub fn banner(comment: Comment, spec_name: &str) -> String {
 /// Normalise a rendered text: LF line endings, no trailing spaces, exactly
 /// one final newline.
 pub fn normalise(text: &str) -> String {
-    let mut out: String = text
-        .replace("\r\n", "\n")
-        .lines()
-        .map(|l| format!("{}\n", l.trim_end()))
-        .collect();
+    let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{}\n", l.trim_end())).collect();
     while out.ends_with("\n\n") {
         out.pop();
     }

@@ -8,8 +8,10 @@ use serde::Serialize;
 use super::RenderError;
 use super::banner::{Comment, banner};
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
+use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::Model;
+use crate::plan::Origin;
 
 #[derive(Debug, Serialize)]
 struct Compose {
@@ -68,37 +70,25 @@ pub fn compose_path(source: &str) -> String {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<String, RenderError> {
-    let bind = |source: String, target: String| Volume {
-        kind: "bind".to_owned(),
-        source,
-        target,
-    };
+pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
-    volumes.extend(
-        model
-            .toolchain
-            .mounts
-            .iter()
-            .map(|m| bind(compose_path(&m.source.value), m.target.value.clone())),
-    );
+    volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));
     let service = Service {
-        build: Build {
-            context: "..".to_owned(),
-            dockerfile: ".devcontainer/Dockerfile".to_owned(),
-        },
+        build: Build { context: "..".to_owned(), dockerfile: ".devcontainer/Dockerfile".to_owned() },
         platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,
     };
-    let compose = Compose {
-        services: IndexMap::from([(COMPOSE_SERVICE.to_owned(), service)]),
-    };
-    let yaml = crate::yaml::to_string(&compose).map_err(|message| RenderError::Serialize {
-        path: path.to_owned(),
-        message,
-    })?;
-    Ok(format!("{}{yaml}", banner(Comment::Hash, spec_name)))
+    let compose = Compose { services: IndexMap::from([(COMPOSE_SERVICE.to_owned(), service)]) };
+    let yaml = crate::yaml::to_string(&compose)
+        .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
+    let mut paths = Paths::default();
+    for mount in &model.toolchain.mounts {
+        let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
+        paths.add(format!("services.{COMPOSE_SERVICE}.volumes"), origin);
+    }
+    Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@ use serde_json::json;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
+use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
-use crate::model::{Model, SettingValue};
+use crate::model::{Cluster, Model, SettingValue};
+use crate::plan::Origin;
 use crate::plan::uses_compose;
 
 /// The docker-in-docker dev container feature, release 2.10.2, pinned by the
@@ -81,36 +83,22 @@ pub fn minikube_start(model: &Model) -> Option<String> {
         .tools
         .iter()
         .find(|t| t.name.value == "kubectl")
-        .map(|t| {
-            format!(
-                " --kubernetes-version=v{}",
-                t.version.value.trim_start_matches('v')
-            )
-        })
+        .map(|t| format!(" --kubernetes-version=v{}", t.version.value.trim_start_matches('v')))
         .unwrap_or_default();
-    Some(format!(
-        "minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}"
-    ))
+    Some(format!("minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}"))
 }
 
 /// Render devcontainer.json.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_devcontainer(
-    model: &Model,
-    spec_name: &str,
-    path: &str,
-) -> Result<String, RenderError> {
+pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let toolchain = &model.toolchain;
     let compose = uses_compose(model);
     let folder = workspace_folder(model);
     let mut features = IndexMap::new();
     if let Some(version) = &toolchain.docker_in_docker {
-        features.insert(
-            DOCKER_IN_DOCKER_FEATURE.to_owned(),
-            json!({ "version": version.value, "moby": true }),
-        );
+        features.insert(DOCKER_IN_DOCKER_FEATURE.to_owned(), json!({ "version": version.value, "moby": true }));
     }
     let platform = format!("--platform={PLATFORM}");
     let document = DevcontainerJson {
@@ -123,22 +111,13 @@ pub fn render_devcontainer(
         docker_compose_file: compose.then(|| "docker-compose.yml".to_owned()),
         service: compose.then(|| COMPOSE_SERVICE.to_owned()),
         run_args: if compose { Vec::new() } else { vec![platform] },
-        workspace_mount: (!compose)
-            .then(|| format!("source=${{localWorkspaceFolder}},target={folder},type=bind")),
+        workspace_mount: (!compose).then(|| format!("source=${{localWorkspaceFolder}},target={folder},type=bind")),
         workspace_folder: folder,
         features,
         customizations: Customizations {
             vscode: Vscode {
-                extensions: toolchain
-                    .extensions
-                    .iter()
-                    .map(crate::model::Extension::reference)
-                    .collect(),
-                settings: toolchain
-                    .settings
-                    .iter()
-                    .map(|s| (s.key.value.clone(), s.value.clone()))
-                    .collect(),
+                extensions: toolchain.extensions.iter().map(crate::model::Extension::reference).collect(),
+                settings: toolchain.settings.iter().map(|s| (s.key.value.clone(), s.value.clone())).collect(),
             },
         },
         mounts: if compose {
@@ -147,21 +126,48 @@ pub fn render_devcontainer(
             toolchain
                 .mounts
                 .iter()
-                .map(|m| {
-                    format!(
-                        "source={},target={},type=bind",
-                        m.source.value, m.target.value
-                    )
-                })
+                .map(|m| format!("source={},target={},type=bind", m.source.value, m.target.value))
                 .collect()
         },
         forward_ports: toolchain.forward_ports.iter().map(|p| p.value).collect(),
         remote_user: toolchain.user.value.clone(),
         post_start_command: minikube_start(model),
     };
-    let json = serde_json::to_string_pretty(&document).map_err(|e| RenderError::Serialize {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(format!("{}{json}\n", banner(Comment::Slash, spec_name)))
+    let json = serde_json::to_string_pretty(&document)
+        .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
+    Ok(trace_structured(&format!("{json}\n"), &paths(model)).with_banner(&banner(Comment::Slash, spec_name)))
+}
+
+/// Which spec node each key of devcontainer.json comes from.
+fn paths(model: &Model) -> Paths {
+    let toolchain = &model.toolchain;
+    let mut paths = Paths::default();
+    let project = Origin::new("project", model.project.name.span);
+    for key in ["name", "workspaceFolder", "workspaceMount"] {
+        paths.add(key, project.clone());
+    }
+    if let Some(dind) = &toolchain.docker_in_docker {
+        paths.add("features", Origin::new("toolchain/docker-in-docker", dind.span));
+    }
+    for extension in &toolchain.extensions {
+        paths.add(
+            "customizations.vscode.extensions",
+            Origin::new(format!("toolchain/extension {}", extension.id), extension.span),
+        );
+    }
+    for setting in &toolchain.settings {
+        let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
+        paths.add(format!("customizations.vscode.settings.{}", setting.key.value), origin);
+    }
+    for mount in &toolchain.mounts {
+        paths.add("mounts", Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span));
+    }
+    for port in &toolchain.forward_ports {
+        paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
+    }
+    paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
+    for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
+        paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
+    }
+    paths
 }

@@ -11,8 +11,10 @@ use serde::Serialize;
 use super::RenderError;
 use super::banner::{Comment, banner};
 use super::templates::{TEMPLATE_DOCKERFILE, render};
+use super::trace::{Traced, Tracer};
 use crate::catalog::{self, Packing};
 use crate::model::{Model, Tool};
+use crate::plan::Origin;
 
 /// What `Dockerfile.j2` renders. Every field is read by the template.
 #[derive(Debug, Serialize)]
@@ -37,6 +39,25 @@ pub struct DockerfileView {
     pub user: String,
     /// Its numeric id.
     pub uid: u32,
+    /// Provenance markers of the sections (see `render::trace`).
+    pub marks: Marks,
+}
+
+/// Section markers: each is written at the start of its section's first line.
+#[derive(Debug, Serialize)]
+pub struct Marks {
+    /// The FROM line.
+    pub base: String,
+    /// The apt install.
+    pub apt: String,
+    /// The Python build.
+    pub python: String,
+    /// The pip install.
+    pub pip: String,
+    /// The final USER.
+    pub user: String,
+    /// Ends a section: following lines are fixed boilerplate.
+    pub end: String,
 }
 
 /// One tool install.
@@ -54,6 +75,8 @@ pub struct ToolView {
     pub sha256: Option<String>,
     /// The executable's path inside a tarball, if it is one.
     pub extract: Option<String>,
+    /// Its provenance marker.
+    pub mark: String,
 }
 
 /// Packages the Python source build needs.
@@ -75,12 +98,25 @@ const PYTHON_BUILD_DEPS: &[&str] = &[
     "zlib1g-dev",
 ];
 
-/// Build the view of a model.
-pub fn view(model: &Model, spec_name: &str) -> DockerfileView {
+/// Build the view of a model, marking each section's origin in `tracer`.
+pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
+    let user = Origin::new("toolchain/user", toolchain.user.span);
+    let mut apt_origins: Vec<Origin> =
+        toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)).collect();
+    apt_origins.push(user.clone());
+    let python = toolchain.python.iter().map(|p| Origin::new("toolchain/python", p.span)).collect();
+    let pip = toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)).collect();
+    let marks = Marks {
+        base: tracer.mark(vec![Origin::new("toolchain/base", toolchain.base.span)]),
+        apt: tracer.mark(apt_origins),
+        python: tracer.mark(python),
+        pip: tracer.mark(pip),
+        user: tracer.mark(vec![user]),
+        end: tracer.end(),
+    };
     let mut apt: Vec<String> = toolchain.apt.iter().map(|p| p.value.clone()).collect();
-    let named =
-        |apt: &[String], package: &str| apt.iter().any(|p| p.split('=').next() == Some(package));
+    let named = |apt: &[String], package: &str| apt.iter().any(|p| p.split('=').next() == Some(package));
     let mut extra: Vec<&str> = vec!["ca-certificates", "curl"];
     if toolchain.python.is_some() {
         extra.extend(PYTHON_BUILD_DEPS);
@@ -99,26 +135,21 @@ pub fn view(model: &Model, spec_name: &str) -> DockerfileView {
         apt_unpinned: apt.iter().any(|p| !p.contains('=')),
         apt,
         python: toolchain.python.as_ref().map(|p| p.value.clone()),
-        pip: toolchain
-            .pip
-            .iter()
-            .map(|p| format!("{}=={}", p.name.value, p.version.value))
-            .collect(),
-        tools: toolchain.tools.iter().map(tool_view).collect(),
+        pip: toolchain.pip.iter().map(|p| format!("{}=={}", p.name.value, p.version.value)).collect(),
+        tools: toolchain.tools.iter().map(|t| tool_view(t, tracer)).collect(),
         user: toolchain.user.value.clone(),
         uid: toolchain.uid,
+        marks,
     }
 }
 
-fn tool_view(tool: &Tool) -> ToolView {
+fn tool_view(tool: &Tool, tracer: &mut Tracer) -> ToolView {
     let name = tool.name.value.clone();
     let version = tool.version.value.trim_start_matches('v').to_owned();
     let (url, extract) = match (&tool.url, catalog::find(&name)) {
         (Some(url), _) => (
             catalog::expand(&url.value, &version, "amd64"),
-            tool.extract
-                .as_ref()
-                .map(|e| catalog::expand(&e.value, &version, "amd64")),
+            tool.extract.as_ref().map(|e| catalog::expand(&e.value, &version, "amd64")),
         ),
         (None, Some(entry)) => (
             catalog::expand(entry.url, &version, entry.amd64),
@@ -131,15 +162,13 @@ fn tool_view(tool: &Tool) -> ToolView {
         (None, None) => (String::new(), None),
     };
     ToolView {
-        env: format!(
-            "{}_VERSION",
-            name.to_ascii_uppercase().replace(['-', '.'], "_")
-        ),
+        env: format!("{}_VERSION", name.to_ascii_uppercase().replace(['-', '.'], "_")),
         name,
         version,
         url,
         sha256: tool.sha256.as_ref().map(|s| s.value.clone()),
         extract,
+        mark: tracer.mark(vec![Origin::new(format!("toolchain/tool {}", tool.name.value), tool.span)]),
     }
 }
 
@@ -147,10 +176,8 @@ fn tool_view(tool: &Tool) -> ToolView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_dockerfile(
-    model: &Model,
-    spec_name: &str,
-    path: &str,
-) -> Result<String, RenderError> {
-    render(TEMPLATE_DOCKERFILE, &view(model, spec_name), path)
+pub fn render_dockerfile(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let mut tracer = Tracer::default();
+    let view = view(model, spec_name, &mut tracer);
+    Ok(tracer.resolve(&render(TEMPLATE_DOCKERFILE, &view, path)?))
 }

@@ -13,10 +13,12 @@ mod devcontainer;
 mod dockerfile;
 mod error;
 pub mod templates;
+pub mod trace;
 
 pub use banner::{Comment, banner, normalise};
 pub use devcontainer::{minikube_start, workspace_folder};
 pub use error::RenderError;
+pub use trace::{LineOrigins, Paths, Traced, Tracer, trace_structured};
 
 use std::collections::BTreeMap;
 
@@ -27,25 +29,33 @@ use crate::plan::{Kind, Plan};
 /// Rendered artifacts: path → contents, sorted by path.
 pub type Outputs = BTreeMap<String, String>;
 
+/// Every artifact's text and the origins of each of its lines.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Path → contents.
+    pub outputs: Outputs,
+    /// Path → the origins of each line.
+    pub provenance: BTreeMap<String, LineOrigins>,
+}
+
 /// Render every artifact of a plan.
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(
-    model: &Model,
-    _graph: &Graph,
-    plan: &Plan,
-    spec_name: &str,
-) -> Result<Outputs, RenderError> {
-    let mut outputs = Outputs::new();
+pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
+    let mut rendered = Rendered::default();
     for artifact in &plan.artifacts {
         let path = artifact.path.as_str();
-        let text = match &artifact.kind {
+        let traced = match &artifact.kind {
             Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
             Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
             Kind::Compose => compose::render_compose(model, spec_name, path)?,
         };
-        outputs.insert(artifact.path.clone(), normalise(&text));
+        let text = normalise(&traced.text);
+        let mut lines = traced.lines;
+        lines.resize(text.lines().count(), Vec::new());
+        rendered.outputs.insert(artifact.path.clone(), text);
+        rendered.provenance.insert(artifact.path.clone(), lines);
     }
-    Ok(outputs)
+    Ok(rendered)
 }

@@ -16,10 +16,8 @@ use super::RenderError;
 pub const TEMPLATE_DOCKERFILE: &str = "devcontainer/Dockerfile";
 
 /// Every template: id and source.
-pub const TEMPLATES: &[(&str, &str)] = &[(
-    TEMPLATE_DOCKERFILE,
-    include_str!("../../templates/devcontainer/Dockerfile.j2"),
-)];
+pub const TEMPLATES: &[(&str, &str)] =
+    &[(TEMPLATE_DOCKERFILE, include_str!("../../templates/devcontainer/Dockerfile.j2"))];
 
 /// The environment every template renders in.
 ///
@@ -37,8 +35,7 @@ pub fn environment() -> Environment<'static> {
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
     for (id, source) in TEMPLATES {
-        env.add_template(id, source)
-            .expect("embedded templates compile (tested)");
+        env.add_template(id, source).expect("embedded templates compile (tested)");
     }
     env
 }
@@ -55,9 +52,7 @@ pub fn render<T: Serialize>(id: &str, view: &T, path: &str) -> Result<String, Re
     };
     let env = environment();
     let template = env.get_template(id).map_err(error)?;
-    template
-        .render(Value::from(minijinja::value::Serde(view)))
-        .map_err(error)
+    template.render(Value::from(minijinja::value::Serde(view))).map_err(error)
 }
 
 #[cfg(test)]

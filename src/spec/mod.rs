@@ -24,11 +24,7 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
     match KdlDocument::parse_v2(source.text()) {
         Ok(document) => Ok(document.nodes().iter().map(raw_node).collect()),
         Err(error) => {
-            let mut errors: Vec<SpecError> = error
-                .diagnostics
-                .into_iter()
-                .map(|d| syntax_error(source, d))
-                .collect();
+            let mut errors: Vec<SpecError> = error.diagnostics.into_iter().map(|d| syntax_error(source, d)).collect();
             errors.sort_by_key(|SpecError::Syntax { span, .. }| span.offset());
             Err(errors)
         }
@@ -36,14 +32,10 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
 }
 
 fn syntax_error(source: &SourceFile, diagnostic: kdl::KdlDiagnostic) -> SpecError {
-    let message = diagnostic
-        .message
-        .unwrap_or_else(|| "invalid KDL".to_owned());
+    let message = diagnostic.message.unwrap_or_else(|| "invalid KDL".to_owned());
     let span = narrow(source, diagnostic.span);
     let snippet = &source.text()[span.offset()..span.offset() + span.len()];
-    let help = version_help(snippet)
-        .or(diagnostic.help)
-        .unwrap_or_else(|| default_help(snippet));
+    let help = version_help(snippet).or(diagnostic.help).unwrap_or_else(|| default_help(snippet));
     SpecError::Syntax {
         label: diagnostic.label.unwrap_or_else(|| "here".to_owned()),
         message: lower_first(&message),
@@ -71,10 +63,8 @@ fn narrow(source: &SourceFile, span: SourceSpan) -> SourceSpan {
 /// An unquoted dotted version (`3.9.13`) is not a KDL value: say how to write it.
 fn version_help(snippet: &str) -> Option<String> {
     let word = snippet.trim();
-    let dotted = word.matches('.').count() >= 2
-        && word
-            .trim_start_matches('v')
-            .starts_with(|c: char| c.is_ascii_digit());
+    let dotted =
+        word.matches('.').count() >= 2 && word.trim_start_matches('v').starts_with(|c: char| c.is_ascii_digit());
     dotted.then(|| format!("versions are strings: quote it, \"{word}\""))
 }
 
@@ -83,7 +73,9 @@ fn default_help(snippet: &str) -> String {
         "true" | "false" | "null" => {
             format!("KDL v2 spells it #{}", snippet.trim())
         }
-        _ => "inception.kdl is KDL v2: quote values that contain dots or start with a digit, e.g. \"3.9.13\"".to_owned(),
+        _ => {
+            "inception.kdl is KDL v2: quote values that contain dots or start with a digit, e.g. \"3.9.13\"".to_owned()
+        }
     }
 }
 
@@ -101,10 +93,7 @@ fn raw_node(node: &KdlNode) -> RawNode {
     for entry in node.entries() {
         let value = raw_value(entry);
         match entry.name() {
-            Some(key) => props.push(RawProp {
-                key: Spanned::new(key.value().to_owned(), key.span()),
-                value,
-            }),
+            Some(key) => props.push(RawProp { key: Spanned::new(key.value().to_owned(), key.span()), value }),
             None => args.push(value),
         }
     }
@@ -112,17 +101,13 @@ fn raw_node(node: &KdlNode) -> RawNode {
         name: Spanned::new(node.name().value().to_owned(), node.name().span()),
         args,
         props,
-        children: node
-            .children()
-            .map(|d| d.nodes().iter().map(raw_node).collect()),
+        children: node.children().map(|d| d.nodes().iter().map(raw_node).collect()),
         span: node.span().into(),
     }
 }
 
 fn raw_value(entry: &KdlEntry) -> RawValue {
-    let repr = entry
-        .format()
-        .map_or_else(|| entry.value().to_string(), |f| f.value_repr.clone());
+    let repr = entry.format().map_or_else(|| entry.value().to_string(), |f| f.value_repr.clone());
     // An entry's span covers `key=value`; the value is its last `repr` bytes.
     let entry_span = entry.span();
     let end = entry_span.offset() + entry_span.len();

@@ -51,10 +51,7 @@ pub struct Spanned<T> {
 impl<T> Spanned<T> {
     /// Wrap a value with its span.
     pub fn new(value: T, span: impl Into<Span>) -> Self {
-        Self {
-            value,
-            span: span.into(),
-        }
+        Self { value, span: span.into() }
     }
 }
 

@@ -7,11 +7,8 @@ use crate::support::{TempDir, files, inception, root, text};
 
 fn with_reference_spec(label: &str) -> TempDir {
     let dir = TempDir::new(label);
-    std::fs::copy(
-        root().join("environments/serenity/inception.kdl"),
-        dir.path().join("inception.kdl"),
-    )
-    .expect("copy spec");
+    std::fs::copy(root().join("environments/serenity/inception.kdl"), dir.path().join("inception.kdl"))
+        .expect("copy spec");
     dir
 }
 
@@ -44,26 +41,15 @@ fn a_hand_edit_is_named_with_its_diff() {
     let dir = with_reference_spec("hand");
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
     let dockerfile = dir.path().join(".devcontainer/Dockerfile");
-    let edited = std::fs::read_to_string(&dockerfile)
-        .unwrap()
-        .replace("USER 1000", "USER 0");
+    let edited = std::fs::read_to_string(&dockerfile).unwrap().replace("USER 1000", "USER 0");
     std::fs::write(&dockerfile, edited).unwrap();
     let check = inception(dir.path(), &["check"]);
     let (stdout, stderr) = text(&check);
     assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(
-        stdout.contains("--- a/.devcontainer/Dockerfile"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("--- a/.devcontainer/Dockerfile"), "{stdout}");
     assert!(stdout.contains("-USER 0\n+USER 1000"), "{stdout}");
-    assert!(
-        stderr.contains(".devcontainer/Dockerfile: edited by hand"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("devcontainer.json"),
-        "only the edited file is named: {stderr}"
-    );
+    assert!(stderr.contains(".devcontainer/Dockerfile: edited by hand"), "{stderr}");
+    assert!(!stderr.contains("devcontainer.json"), "only the edited file is named: {stderr}");
 }
 
 #[test]
@@ -72,21 +58,13 @@ fn a_spec_edit_reports_spec_changed_for_every_affected_file() {
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
     let spec = dir.path().join("inception.kdl");
     make_writable(&spec);
-    let edited = std::fs::read_to_string(&spec)
-        .unwrap()
-        .replace("tool helm \"3.15.2\"", "tool helm \"3.15.3\"");
+    let edited = std::fs::read_to_string(&spec).unwrap().replace("tool helm \"3.15.2\"", "tool helm \"3.15.3\"");
     std::fs::write(&spec, edited).unwrap();
     let check = inception(dir.path(), &["check"]);
     let (stdout, stderr) = text(&check);
     assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(
-        stderr.contains(".devcontainer/Dockerfile: the spec changed since the last compile"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("inception.lock: the spec changed"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(".devcontainer/Dockerfile: the spec changed since the last compile"), "{stderr}");
+    assert!(stderr.contains("inception.lock: the spec changed"), "{stderr}");
     assert!(stdout.contains("+ENV HELM_VERSION=3.15.3"), "{stdout}");
 }
 
@@ -109,24 +87,11 @@ fn missing_and_stale_files_are_reported_and_compile_removes_only_owned_files() {
     let check = inception(dir.path(), &["check"]);
     let (_, stderr) = text(&check);
     assert_eq!(check.status.code(), Some(1));
-    assert!(
-        stderr.contains(".devcontainer/devcontainer.json: missing"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains(".devcontainer/docker-compose.yml: no longer produced"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(".devcontainer/devcontainer.json: missing"), "{stderr}");
+    assert!(stderr.contains(".devcontainer/docker-compose.yml: no longer produced"), "{stderr}");
     let compile = inception(dir.path(), &["compile"]);
-    assert!(
-        text(&compile)
-            .0
-            .contains("removed  .devcontainer/docker-compose.yml")
-    );
-    assert!(
-        dir.path().join(".devcontainer/notes.txt").is_file(),
-        "a file inception does not own is kept"
-    );
+    assert!(text(&compile).0.contains("removed  .devcontainer/docker-compose.yml"));
+    assert!(dir.path().join(".devcontainer/notes.txt").is_file(), "a file inception does not own is kept");
     assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
 }
 
@@ -141,20 +106,10 @@ fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
     let out = inception(dir.path(), &["compile"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
-    assert!(
-        stderr.contains("inception.kdl:16:12"),
-        "python error located: {stderr}"
-    );
+    assert!(stderr.contains("inception.kdl:16:12"), "python error located: {stderr}");
     assert!(stderr.contains("did you mean `replicas`?"), "{stderr}");
-    assert!(
-        stderr.contains("2 problems; nothing was written"),
-        "{stderr}"
-    );
-    assert_eq!(
-        files(dir.path()),
-        vec!["inception.kdl".to_owned()],
-        "nothing was written"
-    );
+    assert!(stderr.contains("2 problems; nothing was written"), "{stderr}");
+    assert_eq!(files(dir.path()), vec!["inception.kdl".to_owned()], "nothing was written");
     assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(2));
 }
 
@@ -162,21 +117,8 @@ fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
 fn two_folders_give_byte_identical_trees() {
     let a = with_reference_spec("det-a");
     let b = with_reference_spec("det-b");
-    assert_eq!(
-        inception(a.path(), &["compile", "inception.kdl"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        inception(
-            root().as_path(),
-            &["compile", &b.path().display().to_string()]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+    assert_eq!(inception(a.path(), &["compile", "inception.kdl"]).status.code(), Some(0));
+    assert_eq!(inception(root().as_path(), &["compile", &b.path().display().to_string()]).status.code(), Some(0));
     let listing = files(a.path());
     assert_eq!(listing, files(b.path()));
     for file in listing {
@@ -191,10 +133,7 @@ fn two_folders_give_byte_identical_trees() {
 #[test]
 fn usage_errors_exit_2_and_a_missing_spec_says_where_it_looked() {
     let dir = TempDir::new("usage");
-    assert_eq!(
-        inception(dir.path(), &["frobnicate"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(inception(dir.path(), &["frobnicate"]).status.code(), Some(2));
     let out = inception(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains("no spec at"), "{:?}", text(&out));
@@ -209,9 +148,6 @@ fn check_json_lists_drift_as_data() {
     assert_eq!(out.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(value["clean"], false);
-    assert_eq!(
-        value["drift"]["files"][0]["path"],
-        ".devcontainer/Dockerfile"
-    );
+    assert_eq!(value["drift"]["files"][0]["path"], ".devcontainer/Dockerfile");
     assert_eq!(value["drift"]["files"][0]["verdict"], "missing");
 }

@@ -33,11 +33,7 @@ fn render(path: &PathBuf) -> String {
         .with_width(80)
         .render_report(&mut out, &error)
         .expect("render report");
-    out.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
 }
 
 #[test]
@@ -48,15 +44,9 @@ fn every_bad_spec_renders_its_snapshot() {
     for path in fixtures {
         let rendered = render(&path);
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let code = stem
-            .split('-')
-            .next()
-            .unwrap_or_default()
-            .replace('.', "::");
+        let code = stem.split('-').next().unwrap_or_default().replace('.', "::");
         if !rendered.contains(&format!("inception::{code}")) {
-            failures.push(format!(
-                "{stem}: the report does not carry code inception::{code}:\n{rendered}"
-            ));
+            failures.push(format!("{stem}: the report does not carry code inception::{code}:\n{rendered}"));
         }
         let snapshot = path.with_extension("txt");
         if blessing() {
@@ -78,15 +68,7 @@ fn every_bad_spec_renders_its_snapshot() {
 fn every_error_code_has_a_fixture() {
     let names: Vec<String> = fixtures()
         .iter()
-        .map(|p| {
-            p.file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .split('-')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
+        .map(|p| p.file_stem().unwrap().to_string_lossy().split('-').next().unwrap_or_default().to_owned())
         .collect();
     let codes = [
         "spec.syntax",
@@ -106,10 +88,6 @@ fn every_error_code_has_a_fixture() {
         "graph.cycle",
     ];
     for code in codes {
-        assert!(
-            names.iter().any(|n| n == code),
-            "no fixture for inception::{}",
-            code.replace('.', "::")
-        );
+        assert!(names.iter().any(|n| n == code), "no fixture for inception::{}", code.replace('.', "::"));
     }
 }

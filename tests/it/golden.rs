@@ -11,10 +11,7 @@ use crate::support::{blessing, environments, files, root};
 #[test]
 fn every_environment_matches_its_golden_tree() {
     let environments = environments();
-    assert!(
-        environments.len() >= 2,
-        "expected at least serenity and minimal"
-    );
+    assert!(environments.len() >= 2, "expected at least serenity and minimal");
     let mut failures = Vec::new();
     for (name, spec) in environments {
         let text = std::fs::read_to_string(&spec).expect("read spec");
@@ -29,20 +26,10 @@ fn every_environment_matches_its_golden_tree() {
         }
         let drift = emit::check(&golden, &compiled.outputs).expect("read golden tree");
         for file in &drift.files {
-            failures.push(format!(
-                "golden/{name}/{}: {}\n{}",
-                file.path,
-                file.verdict.explain(),
-                file.diff
-            ));
+            failures.push(format!("golden/{name}/{}: {}\n{}", file.path, file.verdict.explain(), file.diff));
         }
-        for extra in files(&golden)
-            .into_iter()
-            .filter(|f| !compiled.outputs.contains_key(f))
-        {
-            failures.push(format!(
-                "golden/{name}/{extra}: not produced by the spec (remove it)"
-            ));
+        for extra in files(&golden).into_iter().filter(|f| !compiled.outputs.contains_key(f)) {
+            failures.push(format!("golden/{name}/{extra}: not produced by the spec (remove it)"));
         }
     }
     assert!(
@@ -59,31 +46,18 @@ fn the_reference_environment_is_the_shared_spec_verbatim() {
         // Outside the workspace layout (a packaged crate), there is nothing to compare.
         return;
     };
-    let ours = std::fs::read_to_string(root().join("environments/serenity/inception.kdl"))
-        .expect("serenity spec");
-    assert_eq!(
-        ours, shared,
-        "environments/serenity/inception.kdl must be the reference spec verbatim"
-    );
+    let ours = std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("serenity spec");
+    assert_eq!(ours, shared, "environments/serenity/inception.kdl must be the reference spec verbatim");
 }
 
 #[test]
 fn compiling_twice_and_under_another_name_gives_the_same_bytes() {
     for (name, spec) in environments() {
         let text = std::fs::read_to_string(&spec).expect("read spec");
-        let first = pipeline::compile_source(
-            &SourceFile::new("a/inception.kdl", text.clone()),
-            "inception.kdl",
-        )
-        .expect("compiles");
-        let second = pipeline::compile_source(
-            &SourceFile::new("/elsewhere/b/inception.kdl", text),
-            "inception.kdl",
-        )
-        .expect("compiles");
-        assert_eq!(
-            first.outputs, second.outputs,
-            "{name}: output depends on where the spec is"
-        );
+        let first = pipeline::compile_source(&SourceFile::new("a/inception.kdl", text.clone()), "inception.kdl")
+            .expect("compiles");
+        let second = pipeline::compile_source(&SourceFile::new("/elsewhere/b/inception.kdl", text), "inception.kdl")
+            .expect("compiles");
+        assert_eq!(first.outputs, second.outputs, "{name}: output depends on where the spec is");
     }
 }

@@ -21,12 +21,7 @@ pub fn environments() -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join("inception.kdl").is_file())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                p.join("inception.kdl"),
-            )
-        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p.join("inception.kdl")))
         .collect();
     found.sort();
     found
@@ -39,8 +34,7 @@ impl TempDir {
     pub fn new(label: &str) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("inception-it-{}-{label}-{n}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("inception-it-{}-{label}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create temp dir");
         Self(path)
@@ -69,10 +63,7 @@ pub fn inception(dir: &Path, args: &[&str]) -> Output {
 
 /// stdout and stderr as text.
 pub fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// Every file under `dir`, relative, `/`-separated, sorted.
@@ -81,13 +72,7 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
         .collect();
     found.sort();
     found
