@@ -24,6 +24,16 @@ pub enum Format {
     Json,
 }
 
+/// Output format of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    #[default]
+    Dot,
+    /// JSON: nodes and edges.
+    Json,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -41,5 +51,78 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+    /// Show what a spec change does to every artifact, against a git revision.
+    Diff {
+        /// The git revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Name the spec nodes a generated file, or one of its lines, comes from.
+    Explain {
+        /// FILE or FILE:LINE, relative to the spec's folder.
+        target: String,
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(long, default_value = ".")]
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print the dependency graph: spec nodes, services, artifacts.
+    Graph {
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: GraphFormat,
+    },
+    /// Compare tiers and attribute every difference; exit 1 if one has no cause.
+    Symmetry {
+        /// Two tiers to compare; without them, each tier against the next.
+        #[arg(num_args = 0..=2)]
+        tiers: Vec<String>,
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(long, default_value = ".")]
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Run every check of the spec without writing; exit 1 on findings.
+    Lint {
+        /// Also reject a base image without digest, a tool without sha256, an
+        /// extension without a version, an apt package without a version.
+        #[arg(long)]
+        strict: bool,
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Format inception.kdl canonically, comments kept.
+    Fmt {
+        /// Only report whether the file is formatted (exit 1 if not).
+        #[arg(long)]
+        check: bool,
+        /// The spec file, or the folder holding inception.kdl.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Print the JSON Schema of the spec model.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }

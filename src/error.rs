@@ -38,6 +38,7 @@ pub enum Problem {
 #[diagnostic(code(inception::spec_invalid))]
 pub struct SpecProblems {
     name: String,
+    file: crate::source::SourceFile,
     #[source_code]
     source_code: NamedSource<Arc<String>>,
     #[related]
@@ -47,12 +48,41 @@ pub struct SpecProblems {
 impl SpecProblems {
     /// A report over `source` of `problems`.
     pub fn new(source: &crate::source::SourceFile, problems: Vec<Problem>) -> Self {
-        Self { name: source.name().to_owned(), source_code: source.named_source(), problems }
+        Self { name: source.name().to_owned(), file: source.clone(), source_code: source.named_source(), problems }
+    }
+
+    /// The spec file the problems are in.
+    pub fn source(&self) -> &crate::source::SourceFile {
+        &self.file
     }
 
     /// The problems, in the order found.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+}
+
+/// Strict lint findings of one spec.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{name}: {} finding{} under --strict", findings.len(), if findings.len() == 1 { "" } else { "s" })]
+#[diagnostic(code(inception::lint::findings), severity(Warning))]
+pub struct LintFindings {
+    name: String,
+    #[source_code]
+    source_code: NamedSource<Arc<String>>,
+    #[related]
+    findings: Vec<crate::model::strict::StrictFinding>,
+}
+
+impl LintFindings {
+    /// A report over `source` of `findings`.
+    pub fn new(source: &crate::source::SourceFile, findings: Vec<crate::model::strict::StrictFinding>) -> Self {
+        Self { name: source.name().to_owned(), source_code: source.named_source(), findings }
+    }
+
+    /// The findings.
+    pub fn findings(&self) -> &[crate::model::strict::StrictFinding] {
+        &self.findings
     }
 }
 
@@ -67,6 +97,15 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Emit(#[from] EmitError),
+    /// The command line names something that does not exist.
+    #[error("{message}")]
+    #[diagnostic(code(inception::usage), help("{help}"))]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// A renderer failed: a bug.
     #[error(transparent)]
     #[diagnostic(transparent)]

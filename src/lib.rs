@@ -27,6 +27,8 @@ pub mod model;
 pub mod pipeline;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod spec;
+pub mod symmetry;
 pub mod yaml;

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use inception::cli::{Cli, Command};
+use inception::cli::{Cli, Command, Format};
 use inception::commands::{self, exit};
 
 fn main() -> ExitCode {
@@ -17,13 +17,35 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let format = match &cli.command {
+        Command::Check { format, .. }
+        | Command::Diff { format, .. }
+        | Command::Explain { format, .. }
+        | Command::Symmetry { format, .. }
+        | Command::Lint { format, .. } => *format,
+        _ => Format::Text,
+    };
     let outcome = match cli.command {
         Command::Compile { path } => commands::compile::run(&path).map(|()| true),
         Command::Check { path, format } => commands::check::run(&path, format),
+        Command::Diff { base, path, format } => commands::diff::run(&path, &base, format).map(|()| true),
+        Command::Explain { target, spec, format } => commands::explain::run(&target, &spec, format).map(|()| true),
+        Command::Graph { path, format } => commands::graph::run(&path, format).map(|()| true),
+        Command::Symmetry { tiers, spec, format } => commands::symmetry::run(&tiers, &spec, format),
+        Command::Lint { strict, path, format } => commands::lint::run(&path, strict, format),
+        Command::Fmt { check, path } => commands::fmt::run(&path, check),
+        Command::Schema => {
+            commands::schema::run();
+            Ok(true)
+        }
+        Command::Completions { shell } => {
+            commands::completions::run(shell);
+            Ok(true)
+        }
     };
     match outcome {
         Ok(true) => ExitCode::from(exit::OK),
         Ok(false) => ExitCode::from(exit::FINDINGS),
-        Err(error) => commands::fail(error),
+        Err(error) => commands::fail(error, format),
     }
 }

@@ -3,6 +3,14 @@
 
 pub mod check;
 pub mod compile;
+pub mod completions;
+pub mod diff;
+pub mod explain;
+pub mod fmt;
+pub mod graph;
+pub mod lint;
+pub mod schema;
+pub mod symmetry;
 
 use std::process::ExitCode;
 
@@ -16,8 +24,18 @@ pub mod exit {
     pub const BAD_INPUT: u8 = 2;
 }
 
-/// Print an error through miette and return exit code 2.
-pub fn fail(error: crate::error::Error) -> ExitCode {
-    eprintln!("{:?}", miette::Report::new(error));
+/// Print an error (through miette, or as JSON) and return exit code 2.
+pub fn fail(error: crate::error::Error, format: crate::cli::Format) -> ExitCode {
+    match (&error, format) {
+        (crate::error::Error::Spec(problems), crate::cli::Format::Json) => {
+            let errors = crate::report::to_json(
+                problems.source(),
+                problems.problems().iter().map(|p| p as &dyn miette::Diagnostic),
+            );
+            let value = serde_json::json!({ "errors": errors });
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+        _ => eprintln!("{:?}", miette::Report::new(error)),
+    }
     ExitCode::from(exit::BAD_INPUT)
 }

@@ -8,6 +8,16 @@ use thiserror::Error;
 /// A file could not be read or written.
 #[derive(Debug, Error, Diagnostic)]
 pub enum EmitError {
+    /// git could not answer.
+    #[error("{message}")]
+    #[diagnostic(
+        code(inception::emit::git),
+        help("run `inception diff` inside the repository, with a revision git knows (`git log` lists them)")
+    )]
+    Git {
+        /// What went wrong.
+        message: String,
+    },
     /// A generated file's place is taken by a folder.
     #[error("`{}` is a folder, but inception writes a file there", path.display())]
     #[diagnostic(code(inception::emit::not_a_file), help("move the folder away; nothing was written"))]

@@ -7,6 +7,7 @@
 mod check;
 mod diff;
 mod error;
+mod git;
 mod lock;
 mod read;
 mod write;
@@ -14,6 +15,7 @@ mod write;
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
+pub use git::show_at;
 pub use lock::{LOCK_PATH, Lock, LockedArtifact, LockedSource, LockedSpec};
 pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_spec};
-pub use write::{WriteReport, write};
+pub use write::{WriteReport, write, write_file};

@@ -72,6 +72,18 @@ pub fn write(root: &Path, outputs: &Outputs) -> Result<WriteReport, EmitError> {
     Ok(report)
 }
 
+/// Replace one file atomically (temporary file, then rename).
+///
+/// # Errors
+/// A write failure; the file is then unchanged.
+pub fn write_file(path: &Path, text: &str) -> Result<(), EmitError> {
+    let temporary = stage(path, text)?;
+    std::fs::rename(&temporary, path).map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        EmitError::Write { path: path.to_path_buf(), source }
+    })
+}
+
 /// Write `text` to a temporary file beside `path`, creating folders.
 fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };

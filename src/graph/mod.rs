@@ -7,8 +7,10 @@
 //! wave 0, any other is one more than its deepest dependency).
 
 mod error;
+mod export;
 
 pub use error::GraphError;
+pub use export::{Edge, Export, Node, export};
 
 use std::collections::BTreeMap;
 

@@ -19,6 +19,7 @@ mod project;
 mod reader;
 mod references;
 mod service;
+pub mod strict;
 pub mod suggest;
 mod tier;
 mod toolchain;

@@ -5,12 +5,13 @@
 //! into the file. Defaults are already applied here; renderers never guess.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::spec::{Span, Spanned};
 
 /// A whole, valid spec.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Model {
     /// The `inception N` format version.
     pub format_version: u32,
@@ -46,7 +47,7 @@ impl Model {
 }
 
 /// `project NAME { … }`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Project {
     /// The project name, a DNS label.
     pub name: Spanned<String>,
@@ -62,7 +63,7 @@ pub struct Project {
 }
 
 /// `toolchain { … }`: everything that makes up the dev container.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Toolchain {
     /// `base IMAGE digest=`.
     pub base: BaseImage,
@@ -95,7 +96,7 @@ pub struct Toolchain {
 }
 
 /// The container's base image.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct BaseImage {
     /// The image reference as written (`repo:tag`).
     pub image: Spanned<String>,
@@ -117,7 +118,7 @@ impl BaseImage {
 }
 
 /// `pip NAME VERSION`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Pip {
     /// The PyPI name.
     pub name: Spanned<String>,
@@ -129,7 +130,7 @@ pub struct Pip {
 }
 
 /// `tool NAME VERSION sha256= url=`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     /// The tool name (a catalog key, or any name with `url=`).
     pub name: Spanned<String>,
@@ -148,7 +149,7 @@ pub struct Tool {
 }
 
 /// `extension ID@VERSION`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Extension {
     /// `publisher.name`.
     pub id: String,
@@ -170,7 +171,7 @@ impl Extension {
 }
 
 /// A VS Code setting value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum SettingValue {
     /// A string.
@@ -186,7 +187,7 @@ pub enum SettingValue {
 }
 
 /// `setting KEY VALUE`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Setting {
     /// The setting key.
     pub key: Spanned<String>,
@@ -198,7 +199,7 @@ pub struct Setting {
 }
 
 /// `mount SOURCE TARGET`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Mount {
     /// The host path (devcontainer variables such as `${localEnv:HOME}` allowed).
     pub source: Spanned<String>,
@@ -210,7 +211,7 @@ pub struct Mount {
 }
 
 /// Where a tier's cluster runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cluster {
     /// Minikube inside the dev container.
@@ -231,7 +232,7 @@ impl Cluster {
 }
 
 /// A named local-only difference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Concession {
     /// Azurite in place of an Azure storage account.
@@ -261,7 +262,7 @@ impl Concession {
 }
 
 /// `tier NAME { … }`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Tier {
     /// The tier name.
     pub name: Spanned<String>,
@@ -284,7 +285,7 @@ impl Tier {
 }
 
 /// Where a service's workload comes from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// `build DIR`: built from this repository folder.
@@ -296,7 +297,7 @@ pub enum Source {
 }
 
 /// `chart REF version= repo=`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Chart {
     /// The chart: an `oci://` reference, or a name in `repo`.
     pub reference: Spanned<String>,
@@ -307,7 +308,7 @@ pub struct Chart {
 }
 
 /// The kind of probe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Probe {
     /// HTTP GET of a path.
@@ -319,7 +320,7 @@ pub enum Probe {
 }
 
 /// `health PATH|grpc|tcp port= delay=`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Health {
     /// What to probe.
     pub probe: Probe,
@@ -333,7 +334,7 @@ pub struct Health {
 }
 
 /// Kubernetes CPU and memory quantities.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Quantities {
     /// CPU, e.g. `250m`.
     pub cpu: Option<String>,
@@ -342,7 +343,7 @@ pub struct Quantities {
 }
 
 /// `resources`: requests and limits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Resources {
     /// What the scheduler reserves.
     pub requests: Quantities,
@@ -354,7 +355,7 @@ pub struct Resources {
 }
 
 /// A `KEY=VALUE` pair with its span.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Pair {
     /// The key.
     pub key: Spanned<String>,
@@ -363,7 +364,7 @@ pub struct Pair {
 }
 
 /// `tier NAME reason= { … }` inside a service: a written-down difference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Override {
     /// The tier it applies to.
     pub tier: Spanned<String>,
@@ -381,7 +382,7 @@ pub struct Override {
 }
 
 /// `service NAME { … }`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Service {
     /// The service name.
     pub name: Spanned<String>,
@@ -430,7 +431,7 @@ impl Service {
 }
 
 /// `observability { … }`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Observability {
     /// `prometheus version=`.
     pub prometheus: Option<Spanned<String>>,
@@ -444,7 +445,7 @@ pub struct Observability {
 }
 
 /// `lab-vm size= disk-gb=`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LabVm {
     /// The Azure VM size.
     pub size: Spanned<String>,
@@ -453,7 +454,7 @@ pub struct LabVm {
 }
 
 /// `azure { … }`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Azure {
     /// `location`: the region of the cloud tiers.
     pub location: Spanned<String>,

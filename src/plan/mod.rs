@@ -6,6 +6,9 @@
 //! use them to see why a file exists and what changes it.
 
 mod devcontainer;
+mod scope;
+
+pub use scope::{Scope, scope};
 
 pub use devcontainer::uses_compose;
 

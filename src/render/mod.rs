@@ -18,7 +18,7 @@ pub mod trace;
 pub use banner::{Comment, banner, normalise};
 pub use devcontainer::{minikube_start, workspace_folder};
 pub use error::RenderError;
-pub use trace::{LineOrigins, Paths, Traced, Tracer, trace_structured};
+pub use trace::{LineOrigins, Paths, Traced, Tracer, key_paths, trace_structured};
 
 use std::collections::BTreeMap;
 

@@ -71,8 +71,10 @@ impl Paths {
     }
 }
 
-/// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
-pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
+/// The key path and scalar of each line of a YAML or pretty-printed JSON
+/// text (`None` for blank and comment lines). The path lists the mapping
+/// keys from the root; the scalar is what follows `key:` or `- ` (may be empty).
+pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
     for line in text.lines() {
@@ -84,11 +86,11 @@ pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
             indent += 2;
             content = rest;
         }
-        let key = mapping_key(content);
         if content.is_empty() || content.starts_with('#') || content.starts_with("//") {
-            lines.push(Vec::new());
+            lines.push(None);
             continue;
         }
+        let key = mapping_key(content);
         while stack.last().is_some_and(|(level, _)| *level >= indent && key.is_some()) {
             stack.pop();
         }
@@ -96,12 +98,23 @@ pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
             stack.pop();
         }
         let mut path: Vec<String> = stack.iter().map(|(_, k)| k.clone()).collect();
-        if let Some(key) = key {
-            path.push(key.clone());
-            stack.push((indent, key));
-        }
-        lines.push(paths.lookup(&path));
+        let scalar = match &key {
+            Some(key) => {
+                path.push(key.clone());
+                stack.push((indent, key.clone()));
+                content.split_once(':').map_or("", |(_, v)| v).trim().to_owned()
+            }
+            None => content.trim().to_owned(),
+        };
+        lines.push(Some((path, scalar)));
     }
+    lines
+}
+
+/// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
+pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
+    let lines =
+        key_paths(text).into_iter().map(|entry| entry.map_or_else(Vec::new, |(path, _)| paths.lookup(&path))).collect();
     Traced { text: text.to_owned(), lines }
 }
 

@@ -6,6 +6,7 @@
 //! Every syntax error is reported, each at its own span.
 
 mod error;
+pub mod format;
 mod node;
 
 pub use error::SpecError;

@@ -1,0 +1,131 @@
+//! `inception explain FILE[:LINE]`: the spec nodes a generated file, or one
+//! line of it, comes from. Answers from the provenance the renderers kept
+//! while rendering (`render::trace`), never from matching text afterwards.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::emit::{self, LOCK_PATH, SpecLocation};
+use crate::error::{Error, Result};
+use crate::model::suggest::closest;
+use crate::pipeline::{self, Compiled};
+use crate::plan::Origin;
+
+/// One source of the explained file or line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// The node, e.g. `service pricing/tier prod`.
+    pub node: String,
+    /// The spec file.
+    pub file: String,
+    /// 1-based line in the spec.
+    pub line: usize,
+    /// That line of the spec, trimmed.
+    pub text: String,
+}
+
+/// Split `FILE:LINE` (LINE optional).
+fn parse_target(target: &str) -> (&str, Option<usize>) {
+    match target.rsplit_once(':') {
+        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => (file, line.parse().ok()),
+        _ => (target, None),
+    }
+}
+
+/// The generated path `file` names: relative to the spec folder, or to the
+/// current folder when it starts with the spec folder.
+fn resolve_path(file: &str, root: &Path, compiled: &Compiled) -> Result<String> {
+    let relative = Path::new(file).strip_prefix(root).map_or_else(|_| file.to_owned(), |p| p.display().to_string());
+    let relative = relative.trim_start_matches("./").replace('\\', "/");
+    if compiled.outputs.contains_key(&relative) && relative != LOCK_PATH {
+        return Ok(relative);
+    }
+    let paths = compiled.outputs.keys().map(String::as_str);
+    let help = match closest(&relative, paths) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "run `inception compile` and pass one of the files it writes".to_owned(),
+    };
+    Err(Error::Usage { message: format!("`{file}` is not a file inception generates"), help })
+}
+
+/// The sources of `path` (a whole file) or of one of its lines.
+pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(Vec<Source>, bool)> {
+    let artifact = compiled.plan.get(path).map(|a| a.sources.clone()).unwrap_or_default();
+    let (origins, exact): (Vec<Origin>, bool) = match line {
+        None => (artifact, true),
+        Some(n) => {
+            let lines = compiled.provenance.get(path).map(Vec::as_slice).unwrap_or_default();
+            let Some(origins) = n.checked_sub(1).and_then(|i| lines.get(i)) else {
+                return Err(Error::Usage {
+                    message: format!("`{path}` has {} lines; there is no line {n}", lines.len()),
+                    help: "give a line number from 1 to the file's length".to_owned(),
+                });
+            };
+            if origins.is_empty() { (artifact, false) } else { (origins.clone(), true) }
+        }
+    };
+    let source = &compiled.loaded.source;
+    let found = origins
+        .into_iter()
+        .map(|o| {
+            let line = source.line_of(o.span.into());
+            Source {
+                node: o.node,
+                file: source.name().to_owned(),
+                line,
+                text: source.line_text(line).trim().to_owned(),
+            }
+        })
+        .collect();
+    Ok((found, exact))
+}
+
+/// Explain `target`.
+///
+/// # Errors
+/// An invalid spec, or a target that is not a generated file or line.
+pub fn run(target: &str, spec: &Path, format: Format) -> Result<()> {
+    let location = SpecLocation::find(spec);
+    let source = emit::read_spec(&location)?;
+    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
+    let (file, line) = parse_target(target);
+    let path = resolve_path(file, &location.root, &compiled)?;
+    let (found, exact) = sources(&compiled, &path, line)?;
+    if format == Format::Json {
+        let value = json!({ "file": path, "line": line, "exact": exact, "sources": found });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+    match line {
+        Some(n) => {
+            let text = compiled.outputs[&path].lines().nth(n - 1).unwrap_or("");
+            println!("{path}:{n}: {}", text.trim());
+            if exact {
+                println!("comes from:");
+            } else {
+                println!("is fixed text of this file, which comes from:");
+            }
+        }
+        None => println!("{path} comes from:"),
+    }
+    for source in found {
+        println!("  {}:{}  {}", source.file, source.line, source.node);
+        println!("      {}", source.text);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_target;
+
+    #[test]
+    fn targets_split_at_a_numeric_suffix_only() {
+        assert_eq!(parse_target("a/b.yaml:12"), ("a/b.yaml", Some(12)));
+        assert_eq!(parse_target("a/b.yaml"), ("a/b.yaml", None));
+        assert_eq!(parse_target("c:/x"), ("c:/x", None));
+    }
+}

@@ -1,0 +1,38 @@
+//! `inception lint [--strict] [PATH]`: every spec check, nothing written.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::emit::{self, SpecLocation};
+use crate::error::{LintFindings, Result};
+use crate::model::strict;
+use crate::pipeline;
+use crate::report;
+
+/// Lint the spec at `path`. Returns whether it is free of findings.
+///
+/// # Errors
+/// An invalid spec (exit 2) or an unreadable file.
+pub fn run(path: &Path, strict_mode: bool, format: Format) -> Result<bool> {
+    let location = SpecLocation::find(path);
+    let source = emit::read_spec(&location)?;
+    let loaded = pipeline::load(&source)?;
+    let findings = if strict_mode { strict::findings(&loaded.model) } else { Vec::new() };
+    let clean = findings.is_empty();
+    let report = LintFindings::new(&source, findings);
+    match format {
+        Format::Json => {
+            let findings = report::to_json(&source, report.findings().iter().map(|f| f as &dyn miette::Diagnostic));
+            let value = json!({ "clean": clean, "strict": strict_mode, "findings": findings });
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+        Format::Text if clean => {
+            let mode = if strict_mode { " (strict)" } else { "" };
+            eprintln!("{}: no findings{mode}", source.name());
+        }
+        Format::Text => eprintln!("{:?}", miette::Report::new(report)),
+    }
+    Ok(clean)
+}

@@ -1,0 +1,59 @@
+//! Rendered files as data: the leaves (key path, value, line) of YAML, JSON
+//! and `.bicepparam` files, so tiers are compared by meaning, not by text.
+
+use crate::render::key_paths;
+
+/// One value of a rendered file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaf {
+    /// Dotted key path (`image.tag`); `param NAME` for Bicep parameters.
+    pub path: String,
+    /// The value as written.
+    pub value: String,
+    /// 0-based line index.
+    pub line: usize,
+}
+
+/// The leaves of a rendered file, by its kind.
+pub fn leaves(path: &str, text: &str) -> Vec<Leaf> {
+    if path.ends_with(".bicepparam") {
+        return bicep_params(text);
+    }
+    key_paths(text)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(line, entry)| {
+            let (keys, value) = entry?;
+            let value = value.trim_end_matches(',').to_owned();
+            let opens = value.is_empty() || value == "{" || value == "[";
+            (!opens).then(|| Leaf { path: keys.join("."), value, line })
+        })
+        .collect()
+}
+
+fn bicep_params(text: &str) -> Vec<Leaf> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(line, content)| {
+            let rest = content.trim().strip_prefix("param ")?;
+            let (name, value) = rest.split_once('=')?;
+            Some(Leaf { path: format!("param {}", name.trim()), value: value.trim().to_owned(), line })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leaves;
+
+    #[test]
+    fn yaml_and_bicepparam_leaves() {
+        let yaml = "image:\n  tag: v1\nargs:\n- a\n- b\n";
+        let found: Vec<(String, String)> = leaves("x.yaml", yaml).into_iter().map(|l| (l.path, l.value)).collect();
+        let expected = [("image.tag", "v1"), ("args", "a"), ("args", "b")].map(|(p, v)| (p.to_owned(), v.to_owned()));
+        assert_eq!(found, expected);
+        let params = leaves("infra/prod.bicepparam", "using './main.bicep'\nparam tier = 'prod'\n");
+        assert_eq!(params[0].path, "param tier");
+        assert_eq!(params[0].value, "'prod'");
+    }
+}

@@ -1,0 +1,231 @@
+//! Front-to-back symmetry: what differs between two tiers, and why.
+//!
+//! The rendered files of two tiers are paired by path (the tier's name
+//! replaced by `{tier}`), read as data ([`flatten`]), and every differing
+//! value is attributed to a cause from the provenance its lines were rendered
+//! with: the tier's identity (a value that differs only by the tier's name),
+//! its `revision`, a `concession`, or a per-service override with its
+//! reason. A difference with no such cause is unattributed: the tool could
+//! not explain it, and `inception symmetry` exits 1.
+
+mod flatten;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::model::{Model, Tier};
+use crate::pipeline::Compiled;
+use crate::render::{LineOrigins, Outputs};
+use crate::spec::Span;
+pub use flatten::{Leaf, leaves};
+
+/// Why two tiers differ.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "cause", rename_all = "kebab-case")]
+pub enum Cause {
+    /// Names derived from the tier's own name.
+    TierIdentity,
+    /// The code version each tier runs.
+    Revision {
+        /// `revision` of the first tier.
+        from: String,
+        /// `revision` of the second tier.
+        to: String,
+    },
+    /// A local concession.
+    Concession {
+        /// The tier granting it.
+        tier: String,
+        /// Its kind.
+        concession: String,
+    },
+    /// A per-service override.
+    Override {
+        /// The service.
+        service: String,
+        /// The tier it applies to.
+        tier: String,
+        /// Its written reason.
+        reason: String,
+        /// 1-based spec line of the override.
+        line: usize,
+    },
+}
+
+/// One differing value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    /// The file, with the tier's name as `{tier}`.
+    pub file: String,
+    /// The key path (`(file)` when the file exists in one tier only).
+    pub path: String,
+    /// The values in the first tier.
+    pub from: Vec<String>,
+    /// The values in the second tier.
+    pub to: Vec<String>,
+    /// The causes found; empty means unattributed.
+    pub causes: Vec<Cause>,
+}
+
+/// Every difference between two tiers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The first tier.
+    pub from: String,
+    /// The second tier.
+    pub to: String,
+    /// The differences, sorted by file and path.
+    pub differences: Vec<Difference>,
+}
+
+impl Comparison {
+    /// Differences with no cause.
+    pub fn unattributed(&self) -> impl Iterator<Item = &Difference> {
+        self.differences.iter().filter(|d| d.causes.is_empty())
+    }
+}
+
+/// Compare two tiers of a compiled spec.
+pub fn compare(compiled: &Compiled, from: &Tier, to: &Tier) -> Comparison {
+    compare_outputs(&compiled.loaded.model, &compiled.outputs, &compiled.provenance, &compiled.loaded.source, from, to)
+}
+
+/// Compare two tiers given rendered outputs and their provenance.
+pub fn compare_outputs(
+    model: &Model,
+    outputs: &Outputs,
+    provenance: &BTreeMap<String, LineOrigins>,
+    source: &crate::source::SourceFile,
+    from: &Tier,
+    to: &Tier,
+) -> Comparison {
+    let (a, b) = (from.name.value.as_str(), to.name.value.as_str());
+    let files_a = tier_files(outputs, a);
+    let files_b = tier_files(outputs, b);
+    let keys: BTreeSet<&String> = files_a.keys().chain(files_b.keys()).collect();
+    let attribution = Attribution { model, source, provenance, a, b };
+    let mut differences = Vec::new();
+    for key in keys {
+        match (files_a.get(key), files_b.get(key)) {
+            (Some(pa), Some(pb)) => differences.extend(attribution.files(key, pa, &outputs[*pa], pb, &outputs[*pb])),
+            (Some(only), None) | (None, Some(only)) => {
+                let lines: Vec<usize> = (0..outputs[*only].lines().count()).collect();
+                let causes = attribution.causes(&[(only, &lines)], &[], &[]);
+                let present = vec!["present".to_owned()];
+                let (from, to) = if files_a.contains_key(key) { (present, Vec::new()) } else { (Vec::new(), present) };
+                differences.push(Difference { file: key.clone(), path: "(file)".to_owned(), from, to, causes });
+            }
+            (None, None) => {}
+        }
+    }
+    Comparison { from: a.to_owned(), to: b.to_owned(), differences }
+}
+
+/// Files of one tier, keyed by their path with the tier's name as `{tier}`.
+fn tier_files<'o>(outputs: &'o Outputs, tier: &str) -> BTreeMap<String, &'o String> {
+    outputs
+        .keys()
+        .filter_map(|path| {
+            let parts: Vec<&str> = path.split('/').collect();
+            let key = match parts.as_slice() {
+                ["deploy", "argocd", t, rest @ ..] if *t == tier => {
+                    format!("deploy/argocd/{{tier}}/{}", rest.join("/"))
+                }
+                ["deploy", "values", service, file] if *file == format!("values-{tier}.yaml") => {
+                    format!("deploy/values/{service}/values-{{tier}}.yaml")
+                }
+                ["infra", file] if *file == format!("{tier}.bicepparam") => "infra/{tier}.bicepparam".to_owned(),
+                _ => return None,
+            };
+            Some((key, path))
+        })
+        .collect()
+}
+
+struct Attribution<'m> {
+    model: &'m Model,
+    source: &'m crate::source::SourceFile,
+    provenance: &'m BTreeMap<String, LineOrigins>,
+    a: &'m str,
+    b: &'m str,
+}
+
+impl Attribution<'_> {
+    fn files(&self, key: &str, path_a: &str, text_a: &str, path_b: &str, text_b: &str) -> Vec<Difference> {
+        let group = |path: &str, text: &str| {
+            let mut by_path: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();
+            for leaf in leaves(path, text) {
+                by_path.entry(leaf.path.clone()).or_default().push(leaf);
+            }
+            by_path
+        };
+        let (leaves_a, leaves_b) = (group(path_a, text_a), group(path_b, text_b));
+        let paths: BTreeSet<&String> = leaves_a.keys().chain(leaves_b.keys()).collect();
+        let empty = Vec::new();
+        let mut differences = Vec::new();
+        for path in paths {
+            let (la, lb) = (leaves_a.get(path).unwrap_or(&empty), leaves_b.get(path).unwrap_or(&empty));
+            let from: Vec<String> = la.iter().map(|l| l.value.clone()).collect();
+            let to: Vec<String> = lb.iter().map(|l| l.value.clone()).collect();
+            if from == to {
+                continue;
+            }
+            let lines_a: Vec<usize> = la.iter().map(|l| l.line).collect();
+            let lines_b: Vec<usize> = lb.iter().map(|l| l.line).collect();
+            let causes = self.causes(&[(path_a, &lines_a), (path_b, &lines_b)], &from, &to);
+            differences.push(Difference { file: key.to_owned(), path: path.clone(), from, to, causes });
+        }
+        differences
+    }
+
+    /// The causes of a difference, from the tier names and the provenance of
+    /// the lines that hold it.
+    fn causes(&self, lines: &[(&str, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
+        let renamed: Vec<String> = from.iter().map(|v| v.replace(self.a, self.b)).collect();
+        if !from.is_empty() && renamed == to {
+            return vec![Cause::TierIdentity];
+        }
+        let mut causes = BTreeSet::new();
+        for (path, indices) in lines {
+            let Some(origins) = self.provenance.get(*path) else { continue };
+            for origin in indices.iter().filter_map(|i| origins.get(*i)).flatten() {
+                causes.extend(self.classify(origin.span));
+            }
+        }
+        causes.into_iter().collect()
+    }
+
+    fn classify(&self, span: Span) -> Option<Cause> {
+        let inside = |outer: Span| span.offset >= outer.offset && span.end() <= outer.end();
+        for tier in &self.model.tiers {
+            let name = tier.name.value.as_str();
+            if name != self.a && name != self.b {
+                continue;
+            }
+            if inside(tier.revision.span) {
+                let revision = |t: &str| self.model.tier(t).map(|t| t.revision.value.clone()).unwrap_or_default();
+                return Some(Cause::Revision { from: revision(self.a), to: revision(self.b) });
+            }
+            if let Some(c) = tier.concessions.iter().find(|c| inside(c.span)) {
+                return Some(Cause::Concession { tier: name.to_owned(), concession: c.value.as_str().to_owned() });
+            }
+            if inside(tier.name.span) {
+                return Some(Cause::TierIdentity);
+            }
+        }
+        for service in &self.model.services {
+            for over in service.overrides.iter().filter(|o| o.tier.value == self.a || o.tier.value == self.b) {
+                if inside(over.span) {
+                    return Some(Cause::Override {
+                        service: service.name.value.clone(),
+                        tier: over.tier.value.clone(),
+                        reason: over.reason.value.clone(),
+                        line: self.source.line_of(over.span.into()),
+                    });
+                }
+            }
+        }
+        None
+    }
+}
