@@ -89,10 +89,10 @@ impl LintFindings {
 /// Why a command failed.
 #[derive(Debug, Error, Diagnostic)]
 pub enum Error {
-    /// The spec is invalid.
+    /// The spec is invalid (boxed: the report carries the whole source).
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Spec(#[from] SpecProblems),
+    Spec(Box<SpecProblems>),
     /// Reading or writing files failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -110,6 +110,12 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Render(#[from] RenderError),
+}
+
+impl From<SpecProblems> for Error {
+    fn from(problems: SpecProblems) -> Self {
+        Error::Spec(Box::new(problems))
+    }
 }
 
 /// `Result` with this crate's [`Error`].
