@@ -112,9 +112,9 @@ pub enum Error {
     Render(#[from] RenderError),
 }
 
-impl From<SpecProblems> for Error {
-    fn from(problems: SpecProblems) -> Self {
-        Error::Spec(Box::new(problems))
+impl From<Box<SpecProblems>> for Error {
+    fn from(problems: Box<SpecProblems>) -> Self {
+        Error::Spec(problems)
     }
 }
 

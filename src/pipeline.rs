@@ -40,9 +40,9 @@ pub struct Compiled {
 ///
 /// # Errors
 /// All the problems of the spec, from every stage that could run.
-pub fn load(source: &SourceFile) -> Result<Loaded, SpecProblems> {
+pub fn load(source: &SourceFile) -> Result<Loaded, Box<SpecProblems>> {
     let nodes = spec::parse(source)
-        .map_err(|errors| SpecProblems::new(source, errors.into_iter().map(Problem::from).collect()))?;
+        .map_err(|errors| Box::new(SpecProblems::new(source, errors.into_iter().map(Problem::from).collect())))?;
     let (model, errors) = model::resolve(&nodes);
     let mut problems: Vec<Problem> = errors.into_iter().map(Problem::from).collect();
     // The graph runs on the partial model too, so a cycle is reported
@@ -50,10 +50,10 @@ pub fn load(source: &SourceFile) -> Result<Loaded, SpecProblems> {
     let graph = graph::build(&model);
     match graph {
         Ok(graph) if problems.is_empty() => Ok(Loaded { source: source.clone(), model, graph }),
-        Ok(_) => Err(SpecProblems::new(source, problems)),
+        Ok(_) => Err(Box::new(SpecProblems::new(source, problems))),
         Err(cycles) => {
             problems.extend(cycles.into_iter().map(Problem::from));
-            Err(SpecProblems::new(source, problems))
+            Err(Box::new(SpecProblems::new(source, problems)))
         }
     }
 }

@@ -31,7 +31,7 @@ fn render(path: &PathBuf) -> String {
     let mut out = String::new();
     GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(80)
-        .render_report(&mut out, &error)
+        .render_report(&mut out, error.as_ref())
         .expect("render report");
     out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
 }

@@ -10,8 +10,8 @@ use inception::spec::format::format;
 use crate::support::{TempDir, blessing, environments, inception, root, text};
 
 fn model_json(name: &str, text: &str) -> serde_json::Value {
-    let loaded =
-        pipeline::load(&SourceFile::new(name, text)).unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(e)));
+    let loaded = pipeline::load(&SourceFile::new(name, text))
+        .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(*e)));
     serde_json::to_value(&loaded.model).expect("the model serializes")
 }
 
