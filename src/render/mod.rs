@@ -7,6 +7,7 @@
 //! cannot carry one record their origin in `inception.lock` only) and is
 //! normalised to LF with exactly one final newline.
 
+pub mod azure_names;
 mod banner;
 mod compose;
 mod devcontainer;
