@@ -124,6 +124,12 @@ pub fn federated_credential(service: &str) -> String {
     fit("k8s", &[service], "-", 120)
 }
 
+/// A deployment (a module call) of a service's identity: at most 64
+/// characters.
+pub fn identity_deployment(service: &str) -> String {
+    fit("identity", &[service], "-", 64)
+}
+
 /// A region's DevTest Lab: 1–50 letters, digits, hyphens and underscores.
 pub fn lab(project: &str, region: &str) -> String {
     fit("lab", &[project, region], "-", 50)
@@ -227,6 +233,7 @@ mod tests {
 
     #[test]
     fn identity_and_credential_names_start_with_an_alphanumeric() {
+        assert!(identity_deployment(&"s".repeat(63)).len() <= 64);
         for name in [identity("a"), federated_credential("b"), identity(&"s".repeat(63))] {
             assert!(name.starts_with(|c: char| c.is_ascii_alphanumeric()), "{name}");
             assert!(name.len() >= 3, "{name}");

@@ -101,7 +101,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
         symbol: format!("{}Identity", identifier(name)),
         key: object_key(name),
         service_name: name.clone(),
-        deployment: literal(&format!("identity-{name}")),
+        deployment: literal(&names::identity_deployment(name)),
         name: literal(&names::identity(name)),
         credential: literal(&names::federated_credential(name)),
         reads_secrets: if service.secrets.is_empty() { "false" } else { "true" },

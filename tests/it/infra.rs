@@ -73,6 +73,26 @@ azure {
 }
 "#,
     ),
+    (
+        "bare-cloud.kdl",
+        r#"inception 1
+project bare
+toolchain {
+    base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm"
+}
+tier prod {
+    cluster aks
+    revision main
+}
+service web {
+    image "nginx:1.27.0"
+    port 80
+}
+azure {
+    location northeurope
+}
+"#,
+    ),
 ];
 
 fn compile(name: &str, text: &str) -> Compiled {
@@ -288,6 +308,22 @@ fn each_service_gets_the_roles_of_what_it_reads_and_names_fit_azure() {
     assert!(value("clusterName").len() <= 54);
     // No lab-regions: no labs.
     assert!(!outputs.contains_key("infra/lab.bicep"));
+}
+
+#[test]
+fn a_cloud_tier_without_secrets_or_storage_gets_no_account_and_no_identities() {
+    let outputs = edge("bare-cloud.kdl").outputs;
+    let main = file(&outputs, "infra/main.bicep");
+    assert!(!main.contains("module storage") && !main.contains("storageAccountNamePrefix"), "no container: no account");
+    assert!(!main.contains("workload-identity"), "nobody reads a secret or a container: no identity");
+    assert!(main.contains("output secretNames array = []"));
+    assert!(
+        main.contains("param registryName string = 'bareacr'"),
+        "no registry in the spec: one named after the project"
+    );
+    assert!(!outputs.contains_key("infra/modules/storage.bicep"));
+    assert!(!outputs.contains_key("infra/modules/workload-identity.bicep"));
+    assert!(!file(&outputs, "infra/prod.bicepparam").contains("storageAccountNamePrefix"));
 }
 
 /// What a secret value in a file would look like.

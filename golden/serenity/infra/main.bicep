@@ -137,7 +137,7 @@ module monitoring './modules/monitoring.bicep' = {
 }
 
 module registry './modules/registry.bicep' = {
-  name: 'registry-${tier}'
+  name: take('registry-${tier}', 64)
   scope: sharedGroup
   params: {
     name: registryName
@@ -168,7 +168,7 @@ module cluster './modules/cluster.bicep' = {
 }
 
 module registryPull './modules/registry-pull.bicep' = {
-  name: 'registry-pull-${tier}'
+  name: take('registry-pull-${tier}', 64)
   scope: sharedGroup
   params: {
     registryName: registry.outputs.name

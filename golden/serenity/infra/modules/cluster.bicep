@@ -175,7 +175,7 @@ resource subnetAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 // Container Insights through Azure Monitor Agent: the add-on above collects,
 // this rule sends the data to the tier's workspace.
 resource insights 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
-  name: 'MSCI-${location}-${name}'
+  name: take('MSCI-${location}-${name}', 64)
   location: location
   tags: tags
   kind: 'Linux'
