@@ -216,3 +216,29 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labs_read_artifacts_from_github_and_azure_repos_only() {
+        assert_eq!(repository_source_type("https://github.com/cloudwall/serenity.git"), Some("GitHub"));
+        assert_eq!(repository_source_type("https://org@dev.azure.com/org/p/_git/p"), Some("VsoGit"));
+        assert_eq!(repository_source_type("https://org.visualstudio.com/p/_git/p"), Some("VsoGit"));
+        assert_eq!(repository_source_type("https://gitlab.com/hello/hello.git"), None);
+        assert_eq!(
+            repository_source_type("git@github.com:cloudwall/serenity.git"),
+            None,
+            "DevTest Labs clones over https"
+        );
+    }
+
+    #[test]
+    fn infrastructure_kinds_serialize_with_their_fields() {
+        let module = serde_json::to_value(Kind::BicepModule { module: BicepModule::KeyVault }).expect("serializes");
+        assert_eq!(module, serde_json::json!({ "kind": "bicep-module", "module": "key-vault" }));
+        let params = serde_json::to_value(Kind::BicepParams { tier: "dev".to_owned() }).expect("serializes");
+        assert_eq!(params, serde_json::json!({ "kind": "bicep-params", "tier": "dev" }));
+    }
+}
