@@ -6,11 +6,15 @@
 //! use them to see why a file exists and what changes it.
 
 mod devcontainer;
+mod infra;
 mod scope;
 
 pub use scope::{Scope, scope};
 
 pub use devcontainer::uses_compose;
+pub use infra::{
+    BicepModule, LAB_ARTIFACT, cloud_tiers, has_labs, has_main, lab_repository, needs_identity, repository_source_type,
+};
 
 use serde::Serialize;
 
@@ -28,6 +32,26 @@ pub enum Kind {
     DevcontainerJson,
     /// `.devcontainer/docker-compose.yml`.
     Compose,
+    /// `infra/main.bicep`: the Azure resources of one cloud tier.
+    BicepMain,
+    /// `infra/modules/NAME.bicep`.
+    BicepModule {
+        /// Which module.
+        module: BicepModule,
+    },
+    /// `infra/TIER.bicepparam`: `main.bicep`'s parameters for one cloud tier.
+    BicepParams {
+        /// The tier.
+        tier: String,
+    },
+    /// `infra/lab.bicep`: one DevTest Lab per lab region.
+    BicepLab,
+    /// `infra/lab.bicepparam`.
+    BicepLabParams,
+    /// The DevTest Labs artifact definition that prepares a lab VM.
+    LabArtifact,
+    /// The script of that artifact.
+    LabArtifactScript,
 }
 
 /// A spec node an artifact derives from.
@@ -77,6 +101,7 @@ impl Plan {
 pub fn plan(model: &Model, _graph: &Graph) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
+    infra::plan(model, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();

@@ -7,7 +7,11 @@
 //! cannot carry one record their origin in `inception.lock` only) and is
 //! normalised to LF with exactly one final newline.
 
+pub mod azure_names;
 mod banner;
+mod bicep;
+mod bicep_lab;
+mod bicep_main;
 mod compose;
 mod devcontainer;
 mod dockerfile;
@@ -24,7 +28,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::Graph;
 use crate::model::Model;
-use crate::plan::{Kind, Plan};
+use crate::plan::{BicepModule, Kind, Plan};
 
 /// Rendered artifacts: path → contents, sorted by path.
 pub type Outputs = BTreeMap<String, String>;
@@ -50,6 +54,16 @@ pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Re
             Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
             Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
             Kind::Compose => compose::render_compose(model, spec_name, path)?,
+            Kind::BicepMain => bicep_main::render_main(model, spec_name, path)?,
+            Kind::BicepParams { tier } => bicep_main::render_tier_params(model, tier, spec_name, path)?,
+            Kind::BicepModule { module: BicepModule::Lab } => {
+                bicep_lab::render_lab(model, bicep_lab::LabFile::Module, spec_name, path)?
+            }
+            Kind::BicepModule { module } => bicep::render_module(model, *module, spec_name, path)?,
+            Kind::BicepLab => bicep_lab::render_lab(model, bicep_lab::LabFile::Main, spec_name, path)?,
+            Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, spec_name, path)?,
+            Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
+            Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;

@@ -11,13 +11,54 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use super::RenderError;
+use crate::plan::BicepModule;
 
 /// `templates/devcontainer/Dockerfile.j2`.
 pub const TEMPLATE_DOCKERFILE: &str = "devcontainer/Dockerfile";
+/// `templates/bicep/main.bicep.j2`.
+pub const TEMPLATE_BICEP_MAIN: &str = "bicep/main.bicep";
+/// `templates/bicep/tier.bicepparam.j2`.
+pub const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
+/// `templates/bicep/lab.bicep.j2`.
+pub const TEMPLATE_BICEP_LAB: &str = "bicep/lab.bicep";
+/// `templates/bicep/lab.bicepparam.j2`.
+pub const TEMPLATE_BICEP_LAB_PARAMS: &str = "bicep/lab.bicepparam";
+/// `templates/lab-artifacts/prepare-workspace.sh.j2`.
+pub const TEMPLATE_LAB_SCRIPT: &str = "lab-artifacts/prepare-workspace.sh";
+
+/// The template of a Bicep module: `bicep/modules/STEM.bicep`.
+pub fn module_template(module: BicepModule) -> &'static str {
+    match module {
+        BicepModule::Network => "bicep/modules/network.bicep",
+        BicepModule::Monitoring => "bicep/modules/monitoring.bicep",
+        BicepModule::Cluster => "bicep/modules/cluster.bicep",
+        BicepModule::Registry => "bicep/modules/registry.bicep",
+        BicepModule::RegistryPull => "bicep/modules/registry-pull.bicep",
+        BicepModule::KeyVault => "bicep/modules/key-vault.bicep",
+        BicepModule::Storage => "bicep/modules/storage.bicep",
+        BicepModule::WorkloadIdentity => "bicep/modules/workload-identity.bicep",
+        BicepModule::Lab => "bicep/modules/lab.bicep",
+    }
+}
 
 /// Every template: id and source.
-pub const TEMPLATES: &[(&str, &str)] =
-    &[(TEMPLATE_DOCKERFILE, include_str!("../../templates/devcontainer/Dockerfile.j2"))];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (TEMPLATE_DOCKERFILE, include_str!("../../templates/devcontainer/Dockerfile.j2")),
+    (TEMPLATE_BICEP_MAIN, include_str!("../../templates/bicep/main.bicep.j2")),
+    (TEMPLATE_BICEP_TIER_PARAMS, include_str!("../../templates/bicep/tier.bicepparam.j2")),
+    (TEMPLATE_BICEP_LAB, include_str!("../../templates/bicep/lab.bicep.j2")),
+    (TEMPLATE_BICEP_LAB_PARAMS, include_str!("../../templates/bicep/lab.bicepparam.j2")),
+    ("bicep/modules/network.bicep", include_str!("../../templates/bicep/modules/network.bicep.j2")),
+    ("bicep/modules/monitoring.bicep", include_str!("../../templates/bicep/modules/monitoring.bicep.j2")),
+    ("bicep/modules/cluster.bicep", include_str!("../../templates/bicep/modules/cluster.bicep.j2")),
+    ("bicep/modules/registry.bicep", include_str!("../../templates/bicep/modules/registry.bicep.j2")),
+    ("bicep/modules/registry-pull.bicep", include_str!("../../templates/bicep/modules/registry-pull.bicep.j2")),
+    ("bicep/modules/key-vault.bicep", include_str!("../../templates/bicep/modules/key-vault.bicep.j2")),
+    ("bicep/modules/storage.bicep", include_str!("../../templates/bicep/modules/storage.bicep.j2")),
+    ("bicep/modules/workload-identity.bicep", include_str!("../../templates/bicep/modules/workload-identity.bicep.j2")),
+    ("bicep/modules/lab.bicep", include_str!("../../templates/bicep/modules/lab.bicep.j2")),
+    (TEMPLATE_LAB_SCRIPT, include_str!("../../templates/lab-artifacts/prepare-workspace.sh.j2")),
+];
 
 /// The environment every template renders in.
 ///
@@ -64,6 +105,16 @@ mod tests {
         let env = environment();
         for (id, _) in TEMPLATES {
             assert!(env.get_template(id).is_ok(), "{id}");
+        }
+    }
+
+    #[test]
+    fn every_module_has_its_template() {
+        let ids: Vec<&str> = TEMPLATES.iter().map(|(id, _)| *id).collect();
+        for module in BicepModule::MAIN.into_iter().chain([BicepModule::Lab]) {
+            let id = module_template(module);
+            assert!(ids.contains(&id), "{id}");
+            assert_eq!(id, format!("bicep/modules/{}.bicep", module.stem()));
         }
     }
 }

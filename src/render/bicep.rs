@@ -1,0 +1,233 @@
+//! What every Bicep renderer shares: literals, identifiers, the origins the
+//! infrastructure derives from, and the modules under `infra/modules/`.
+//!
+//! Every value a template writes into Bicep is a finished literal built
+//! here ([`literal`]), so a quote in the spec cannot change the program.
+//! The modules are fixed programs parameterised by `main.bicep` or
+//! `lab.bicep`; their sections are still marked with the spec nodes that
+//! make them exist, so `explain` can answer for any line.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::RenderError;
+use super::azure_names::UNIQUE_SUFFIX_LEN;
+use super::banner::{Comment, banner};
+use super::templates::{module_template, render};
+use super::trace::{Traced, Tracer};
+use crate::model::Model;
+use crate::plan::{BicepModule, Origin, cloud_tiers, needs_identity};
+
+/// The longest Key Vault name prefix (24 characters with the suffix).
+pub const KEY_VAULT_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
+/// The longest storage account name prefix (24 characters with the suffix).
+pub const STORAGE_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
+
+/// A Bicep string literal: single-quoted, with `\`, `'` and `${` escaped.
+pub fn literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A Bicep identifier from a DNS label: `market-data` → `marketData`.
+pub fn identifier(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = !out.is_empty();
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) || out.is_empty() {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// An object key: bare when it is an identifier, else quoted.
+pub fn object_key(name: &str) -> String {
+    let bare = name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if bare { name.to_owned() } else { literal(name) }
+}
+
+/// The containers of every service, in declaration order, each once.
+pub fn containers(model: &Model) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in model.services.iter().flat_map(|s| &s.storage) {
+        if !names.contains(&name.value) {
+            names.push(name.value.clone());
+        }
+    }
+    names
+}
+
+/// The cloud tiers' `cluster aks` nodes.
+pub fn tier_origins(model: &Model) -> Vec<Origin> {
+    cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect()
+}
+
+/// `azure/location`.
+pub fn location_origin(model: &Model) -> Vec<Origin> {
+    model.azure.iter().map(|a| Origin::new("azure/location", a.location.span)).collect()
+}
+
+/// `project/registry`, or the project when it names no registry.
+pub fn registry_origin(model: &Model) -> Vec<Origin> {
+    vec![match &model.project.registry {
+        Some(registry) => Origin::new("project/registry", registry.span),
+        None => Origin::new("project", model.project.name.span),
+    }]
+}
+
+/// The `secret` entries of every service with an identity.
+pub fn secret_origins(model: &Model) -> Vec<Origin> {
+    model
+        .services
+        .iter()
+        .filter(|s| needs_identity(s))
+        .flat_map(|s| {
+            s.secrets
+                .iter()
+                .map(|p| Origin::new(format!("service {}/secret {}", s.name.value, p.key.value), p.key.span))
+        })
+        .collect()
+}
+
+/// The `storage` entries of every service.
+pub fn storage_origins(model: &Model) -> Vec<Origin> {
+    model
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.storage.iter().map(|c| Origin::new(format!("service {}/storage {}", s.name.value, c.value), c.span))
+        })
+        .collect()
+}
+
+/// The services with a workload identity.
+pub fn identity_origins(model: &Model) -> Vec<Origin> {
+    model
+        .services
+        .iter()
+        .filter(|s| needs_identity(s))
+        .map(|s| Origin::new(format!("service {}", s.name.value), s.name.span))
+        .collect()
+}
+
+/// What a module template renders: the banner, the name limits, and a
+/// marker per section.
+#[derive(Debug, Serialize)]
+struct ModuleView {
+    banner: String,
+    suffix_len: usize,
+    key_vault_prefix_max: usize,
+    storage_prefix_max: usize,
+    marks: IndexMap<&'static str, String>,
+}
+
+/// The sections of a module and the nodes each comes from.
+fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin>)> {
+    let tiers = tier_origins(model);
+    let location = location_origin(model);
+    let both = [tiers.clone(), location].concat();
+    match module {
+        BicepModule::Network => vec![("params", both.clone()), ("network", both.clone()), ("outputs", both)],
+        BicepModule::Monitoring => vec![("params", both.clone()), ("workspace", both.clone()), ("outputs", both)],
+        BicepModule::Registry | BicepModule::RegistryPull => {
+            let registry = registry_origin(model);
+            vec![
+                ("params", registry.clone()),
+                ("registry", registry.clone()),
+                ("role", registry.clone()),
+                ("outputs", registry),
+            ]
+        }
+        BicepModule::Cluster => ["params", "network", "cluster", "subnet", "monitoring", "outputs"]
+            .into_iter()
+            .map(|s| (s, both.clone()))
+            .collect(),
+        BicepModule::KeyVault => {
+            let secrets = [both.clone(), secret_origins(model)].concat();
+            vec![("params", both.clone()), ("vault", secrets.clone()), ("audit", both), ("outputs", secrets)]
+        }
+        BicepModule::Storage => {
+            let storage = storage_origins(model);
+            vec![
+                ("params", storage.clone()),
+                ("account", storage.clone()),
+                ("containers", storage.clone()),
+                ("audit", storage.clone()),
+                ("outputs", storage),
+            ]
+        }
+        BicepModule::WorkloadIdentity => {
+            let identities = identity_origins(model);
+            vec![
+                ("params", identities.clone()),
+                ("identity", identities.clone()),
+                ("secrets", secret_origins(model)),
+                ("storage", storage_origins(model)),
+                ("outputs", identities),
+            ]
+        }
+        // Rendered by `bicep_lab`, which knows the lab's values.
+        BicepModule::Lab => Vec::new(),
+    }
+}
+
+/// Render `infra/modules/NAME.bicep`.
+///
+/// # Errors
+/// A template error (a bug).
+pub fn render_module(model: &Model, module: BicepModule, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let mut tracer = Tracer::default();
+    let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
+    let view = ModuleView {
+        banner: banner(Comment::Slash, spec_name),
+        suffix_len: UNIQUE_SUFFIX_LEN,
+        key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
+        storage_prefix_max: STORAGE_PREFIX_MAX,
+        marks,
+    };
+    Ok(tracer.resolve(&render(module_template(module), &view, path)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_quotes_backslashes_and_interpolation() {
+        assert_eq!(literal("eastus"), "'eastus'");
+        assert_eq!(literal("it's"), r"'it\'s'");
+        assert_eq!(literal(r"a\b"), r"'a\\b'");
+        assert_eq!(literal("${x}"), r"'\${x}'");
+        assert_eq!(literal("cost: $5"), "'cost: $5'");
+    }
+
+    #[test]
+    fn identifiers_and_keys_from_dns_labels() {
+        assert_eq!(identifier("risk"), "risk");
+        assert_eq!(identifier("market-data"), "marketData");
+        assert_eq!(identifier("1st"), "_1st");
+        assert_eq!(object_key("risk"), "risk");
+        assert_eq!(object_key("market-data"), "'market-data'");
+    }
+}

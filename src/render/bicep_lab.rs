@@ -1,0 +1,284 @@
+//! The DevTest Labs: `infra/lab.bicep`, `infra/modules/lab.bicep`,
+//! `infra/lab.bicepparam`, and the `prepare-workspace` artifact the labs
+//! read from the project's repository.
+//!
+//! One lab per `lab-regions` entry, every lab with the same VM formula
+//! (`lab-vm` size and disk, the toolchain's user), so a developer anywhere
+//! starts the same VM. Each lab shuts its VMs down in the evening of its
+//! region's time zone.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::RenderError;
+use super::azure_names as names;
+use super::banner::{Comment, banner};
+use super::bicep::literal;
+use super::templates::{TEMPLATE_BICEP_LAB, TEMPLATE_BICEP_LAB_PARAMS, TEMPLATE_LAB_SCRIPT, module_template, render};
+use super::trace::{Paths, Traced, Tracer, trace_structured};
+use crate::model::Model;
+use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
+
+/// The Windows time zone DevTest Labs schedules use, for a region: where
+/// the region's developers most likely are. `UTC` for a region not listed.
+pub fn time_zone(region: &str) -> &'static str {
+    match region {
+        "eastus" | "eastus2" | "canadacentral" | "canadaeast" => "Eastern Standard Time",
+        "centralus" | "northcentralus" | "southcentralus" => "Central Standard Time",
+        "westcentralus" => "Mountain Standard Time",
+        "westus" | "westus2" | "westus3" => "Pacific Standard Time",
+        "brazilsouth" => "E. South America Standard Time",
+        "northeurope" | "uksouth" | "ukwest" => "GMT Standard Time",
+        "westeurope" | "germanywestcentral" | "swedencentral" | "switzerlandnorth" | "norwayeast" | "italynorth" => {
+            "W. Europe Standard Time"
+        }
+        "francecentral" => "Romance Standard Time",
+        "polandcentral" => "Central European Standard Time",
+        "uaenorth" => "Arabian Standard Time",
+        "southafricanorth" => "South Africa Standard Time",
+        "centralindia" | "southindia" | "westindia" => "India Standard Time",
+        "southeastasia" => "Singapore Standard Time",
+        "eastasia" => "China Standard Time",
+        "japaneast" | "japanwest" => "Tokyo Standard Time",
+        "koreacentral" | "koreasouth" => "Korea Standard Time",
+        "australiaeast" | "australiasoutheast" => "AUS Eastern Standard Time",
+        _ => "UTC",
+    }
+}
+
+fn project_origin(model: &Model) -> Vec<Origin> {
+    vec![Origin::new("project", model.project.name.span)]
+}
+
+fn regions_origins(model: &Model) -> Vec<Origin> {
+    model
+        .azure
+        .iter()
+        .flat_map(|a| &a.lab_regions)
+        .map(|r| Origin::new(format!("azure/lab-regions {}", r.value), r.span))
+        .collect()
+}
+
+fn vm_origins(model: &Model) -> Vec<Origin> {
+    let mut origins = vec![Origin::new("toolchain/user", model.toolchain.user.span)];
+    origins.extend(model.azure.iter().flat_map(|a| &a.lab_vm).map(|vm| Origin::new("azure/lab-vm", vm.size.span)));
+    origins
+}
+
+fn repo_origins(model: &Model) -> Vec<Origin> {
+    lab_repository(model)
+        .and(model.project.repo.as_ref())
+        .map(|r| Origin::new("project/repo", r.span))
+        .into_iter()
+        .collect()
+}
+
+/// Where the repository is cloned on a lab VM: the user's home.
+fn workspace_folder(model: &Model) -> String {
+    format!("/home/{}/{}", model.toolchain.user.value, model.project.name.value)
+}
+
+/// Marks of the lab templates, by section name.
+#[derive(Debug, Serialize)]
+struct LabMarks {
+    header: String,
+    params: String,
+    labs: String,
+    vm: String,
+    user: String,
+    repository: String,
+    group: String,
+    lab: String,
+    shutdown: String,
+    formula: String,
+    policy: String,
+    outputs: String,
+}
+
+impl LabMarks {
+    fn new(model: &Model, tracer: &mut Tracer) -> Self {
+        let regions = regions_origins(model);
+        let vm = vm_origins(model);
+        LabMarks {
+            header: tracer.mark([project_origin(model), regions.clone()].concat()),
+            params: tracer.mark(regions.clone()),
+            labs: tracer.mark(regions.clone()),
+            vm: tracer.mark(vm.clone()),
+            user: tracer.mark(vec![Origin::new("toolchain/user", model.toolchain.user.span)]),
+            repository: tracer.mark(repo_origins(model)),
+            group: tracer.mark(
+                [
+                    project_origin(model),
+                    model.azure.iter().map(|a| Origin::new("azure/location", a.location.span)).collect(),
+                ]
+                .concat(),
+            ),
+            lab: tracer.mark(regions.clone()),
+            shutdown: tracer.mark(regions.clone()),
+            formula: tracer.mark([vm.clone(), repo_origins(model)].concat()),
+            policy: tracer.mark(vm),
+            outputs: tracer.mark(regions),
+        }
+    }
+}
+
+/// What the lab templates render.
+#[derive(Debug, Serialize)]
+struct LabView {
+    banner: String,
+    project_name: String,
+    project: String,
+    location_name: String,
+    location: String,
+    resource_group: String,
+    /// Whether the labs read the project's repository.
+    repository: bool,
+    repository_url: String,
+    source_type: String,
+    workspace_folder: String,
+    user: String,
+    /// Empty when the spec has no `lab-vm` (lab.bicep's defaults apply).
+    vm_size: String,
+    disk_gb: u32,
+    vm_summary: String,
+    labs: Vec<RegionView>,
+    marks: LabMarks,
+}
+
+/// One lab in `lab.bicepparam`.
+#[derive(Debug, Serialize)]
+struct RegionView {
+    name: String,
+    region: String,
+    time_zone: String,
+    mark: String,
+}
+
+fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
+    let project = &model.project.name.value;
+    let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
+    let lab_vm = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref());
+    let repository = lab_repository(model);
+    let marks = LabMarks::new(model, tracer);
+    let labs = model
+        .azure
+        .iter()
+        .flat_map(|a| &a.lab_regions)
+        .map(|region| RegionView {
+            name: literal(&names::lab(project, &region.value)),
+            region: literal(&region.value),
+            time_zone: literal(time_zone(&region.value)),
+            mark: tracer.mark(vec![Origin::new(format!("azure/lab-regions {}", region.value), region.span)]),
+        })
+        .collect();
+    let vm_summary = match lab_vm {
+        Some(vm) => format!("{}, a {} GiB data disk for Docker", vm.size.value, vm.disk_gb.value),
+        None => "the size and data disk of lab.bicep's defaults".to_owned(),
+    };
+    LabView {
+        banner: banner(Comment::Slash, spec_name),
+        project_name: project.clone(),
+        project: literal(project),
+        location: literal(&location),
+        location_name: location,
+        resource_group: literal(&names::lab_resource_group(project)),
+        repository: repository.is_some(),
+        repository_url: repository.map(literal).unwrap_or_default(),
+        source_type: repository.and_then(repository_source_type).map(literal).unwrap_or_default(),
+        workspace_folder: literal(&workspace_folder(model)),
+        user: literal(&model.toolchain.user.value),
+        vm_size: lab_vm.map(|vm| literal(&vm.size.value)).unwrap_or_default(),
+        disk_gb: lab_vm.map_or(0, |vm| vm.disk_gb.value),
+        vm_summary,
+        labs,
+        marks,
+    }
+}
+
+/// Render `infra/lab.bicep`, `infra/modules/lab.bicep` or
+/// `infra/lab.bicepparam`.
+///
+/// # Errors
+/// A template error (a bug).
+pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let mut tracer = Tracer::default();
+    let view = view(model, spec_name, &mut tracer);
+    let template = match file {
+        LabFile::Main => TEMPLATE_BICEP_LAB,
+        LabFile::Module => module_template(BicepModule::Lab),
+        LabFile::Params => TEMPLATE_BICEP_LAB_PARAMS,
+    };
+    Ok(tracer.resolve(&render(template, &view, path)?))
+}
+
+/// The three lab files that share a view.
+#[derive(Debug, Clone, Copy)]
+pub enum LabFile {
+    /// `infra/lab.bicep`.
+    Main,
+    /// `infra/modules/lab.bicep`.
+    Module,
+    /// `infra/lab.bicepparam`.
+    Params,
+}
+
+/// Render the artifact definition `Artifactfile.json` (JSON: its origin is
+/// recorded in the lock; the description says it is generated).
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let parameter = |name: &str, description: &str| json!({ "type": "string", "displayName": name, "description": description, "allowEmpty": false });
+    let document = json!({
+        "$schema": "https://raw.githubusercontent.com/Azure/azure-devtestlab/master/schemas/2016-11-28/dtlArtifacts.json",
+        "title": "Prepare the workspace",
+        "description": format!(
+            "Mounts the data disk as Docker's storage and clones the project's repository. Generated by inception from {spec_name}: do not edit."
+        ),
+        "publisher": "inception",
+        "tags": ["Linux", "Docker", "Git"],
+        "targetOsType": "Linux",
+        "parameters": {
+            "repository": parameter("Repository", "The git URL of the project's repository."),
+            "directory": parameter("Directory", "Where to clone it."),
+            "owner": parameter("Owner", "The user who owns the clone."),
+        },
+        "runCommand": {
+            "commandToExecute": "[concat('bash prepare-workspace.sh ', parameters('repository'), ' ', parameters('directory'), ' ', parameters('owner'))]"
+        }
+    });
+    let text = serde_json::to_string_pretty(&document)
+        .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
+    let mut paths = Paths::default();
+    for origin in repo_origins(model) {
+        paths.add("parameters.repository", origin);
+    }
+    Ok(trace_structured(&format!("{text}\n"), &paths))
+}
+
+/// Render the artifact's script, `prepare-workspace.sh`.
+///
+/// # Errors
+/// A template error (a bug).
+pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    #[derive(Serialize)]
+    struct ScriptView {
+        banner: String,
+    }
+    let view = ScriptView { banner: banner(Comment::Hash, spec_name) };
+    Ok(Tracer::default().resolve(&render(TEMPLATE_LAB_SCRIPT, &view, path)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_region_shuts_down_in_its_own_time_zone() {
+        assert_eq!(time_zone("eastus"), "Eastern Standard Time");
+        assert_eq!(time_zone("northeurope"), "GMT Standard Time");
+        assert_eq!(time_zone("southeastasia"), "Singapore Standard Time");
+        assert_eq!(time_zone("japaneast"), "Tokyo Standard Time");
+        assert_eq!(time_zone("marsnorth"), "UTC");
+    }
+}
