@@ -6,6 +6,8 @@
 //! use them to see why a file exists and what changes it.
 
 mod devcontainer;
+pub mod kubernetes;
+pub mod workload;
 
 pub use devcontainer::uses_compose;
 
@@ -25,6 +27,18 @@ pub enum Kind {
     DevcontainerJson,
     /// `.devcontainer/docker-compose.yml`.
     Compose,
+    /// A file of the generic chart `deploy/charts/service/`, by its path inside the chart.
+    HelmChart {
+        /// `Chart.yaml`, `values.yaml`, `values.schema.json` or `templates/…`.
+        file: String,
+    },
+    /// `deploy/values/SERVICE/values.yaml` (no tier) or `values-TIER.yaml`.
+    HelmValues {
+        /// The service.
+        service: String,
+        /// The tier, for the per-tier file.
+        tier: Option<String>,
+    },
 }
 
 /// A spec node an artifact derives from.
@@ -71,9 +85,10 @@ impl Plan {
 }
 
 /// Plan the artifacts of a valid model.
-pub fn plan(model: &Model, _graph: &Graph) -> Plan {
+pub fn plan(model: &Model, graph: &Graph) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
+    kubernetes::plan(model, graph, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();

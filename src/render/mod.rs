@@ -2,7 +2,8 @@
 //! system, no clock, no environment; the same model gives the same bytes.
 //!
 //! Data formats (JSON, YAML) are serialized from typed structs; only text
-//! formats (Dockerfile, Bicep) go through minijinja templates. Every output
+//! formats (Dockerfile, Bicep) go through minijinja templates. The generic
+//! Helm chart's own Go templates are static files, emitted verbatim. Every output
 //! starts with a generated-file banner in its comment syntax (JSON files that
 //! cannot carry one record their origin in `inception.lock` only) and is
 //! normalised to LF with exactly one final newline.
@@ -12,8 +13,11 @@ mod compose;
 mod devcontainer;
 mod dockerfile;
 mod error;
+mod helm_chart;
+pub mod helm_values;
 pub mod templates;
 pub mod trace;
+pub mod yaml_notes;
 
 pub use banner::{Comment, banner, normalise};
 pub use devcontainer::{minikube_start, workspace_folder};
@@ -50,6 +54,10 @@ pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Re
             Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
             Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
             Kind::Compose => compose::render_compose(model, spec_name, path)?,
+            Kind::HelmChart { file } => helm_chart::render_chart_file(file, spec_name, path)?,
+            Kind::HelmValues { service, tier } => {
+                helm_values::render_values(model, service, tier.as_deref(), spec_name, path)?
+            }
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
