@@ -1,5 +1,13 @@
-//! The Kubernetes family: the generic Helm chart and each service's values
-//! (one shared file and one per tier).
+//! The Kubernetes family: the generic Helm chart, each service's values (one
+//! shared file and one per tier), Argo CD Applications, AppProjects and app
+//! of apps per tier, observability, the storage emulator, the Argo CD
+//! configuration, and VS Code attach configurations for `concession debug`.
+//!
+//! Argo CD files need the project's `repo` (Argo CD pulls the chart and the
+//! values from it); without one, only the chart and the values are planned,
+//! to be installed with `helm` directly. Service names `root`, `project`,
+//! `azurite` and `observability-*` would collide with the tier's own files
+//! under `deploy/argocd/TIER/`.
 
 use super::workload::{self, origin};
 use super::{Artifact, Kind, Origin};
@@ -18,6 +26,26 @@ pub fn chart_files() -> Vec<&'static str> {
     let mut files = vec!["Chart.yaml", "values.yaml", "values.schema.json"];
     files.extend(CHART_TEMPLATES);
     files
+}
+
+/// The observability components of the spec, each with the node that pins it.
+pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
+    let Some(observability) = &model.observability else {
+        return Vec::new();
+    };
+    let mut components = Vec::new();
+    if let Some(prometheus) = &observability.prometheus {
+        components.push(("prometheus", Origin::new("observability/prometheus", prometheus.span)));
+    }
+    if let Some(grafana) = &observability.grafana {
+        components.push(("grafana", Origin::new("observability/grafana", grafana.span)));
+    }
+    if let Some(logging) = &observability.logging {
+        for component in ["elasticsearch", "fluent-bit", "kibana"] {
+            components.push((component, Origin::new("observability/logging efk", logging.span)));
+        }
+    }
+    components
 }
 
 /// The nodes a service's shared `values.yaml` derives from.
@@ -101,4 +129,119 @@ pub fn plan(model: &Model, _graph: &Graph, artifacts: &mut Vec<Artifact>) {
             });
         }
     }
+    if workload::uses_argocd(model) {
+        plan_argocd(model, artifacts);
+    }
+    plan_launch(model, artifacts);
+}
+
+fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
+    let mut config = repo.clone();
+    config.extend(model.tiers.iter().map(origin::tier));
+    artifacts.push(Artifact {
+        path: "deploy/argocd/argocd-cm.yaml".to_owned(),
+        kind: Kind::ArgoCdConfig,
+        sources: config,
+    });
+    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
+    for service in &model.services {
+        if let Source::Chart(chart) = &service.source
+            && workload::is_oci(chart)
+        {
+            let (url, _) = workload::chart_source(chart);
+            match oci.iter_mut().find(|(u, _)| *u == url) {
+                Some((_, sources)) => sources.push(origin::source(service)),
+                None => oci.push((url, vec![origin::source(service)])),
+            }
+        }
+    }
+    for (url, sources) in oci {
+        artifacts.push(Artifact {
+            path: format!("deploy/argocd/repositories/{}.yaml", repository_name(&url)),
+            kind: Kind::ArgoRepository { url },
+            sources,
+        });
+    }
+    for tier in &model.tiers {
+        let name = &tier.name.value;
+        let dir = format!("deploy/argocd/{name}");
+        let mut base = vec![origin::tier(tier), origin::revision(tier)];
+        base.extend(repo.iter().cloned());
+        let mut project = vec![origin::project(model)];
+        project.extend(base.iter().cloned());
+        project.extend(model.services.iter().filter(|s| !s.uses_generic_chart()).map(origin::source));
+        project.extend(observability_components(model).into_iter().map(|(_, o)| o));
+        artifacts.push(Artifact {
+            path: format!("{dir}/project.yaml"),
+            kind: Kind::ArgoProject { tier: name.clone() },
+            sources: project,
+        });
+        artifacts.push(Artifact {
+            path: format!("{dir}/root.yaml"),
+            kind: Kind::ArgoRoot { tier: name.clone() },
+            sources: base.clone(),
+        });
+        for service in &model.services {
+            let mut sources = base.clone();
+            sources.push(origin::service(service));
+            sources.push(origin::source(service));
+            sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
+            artifacts.push(Artifact {
+                path: format!("{dir}/{}.yaml", service.name.value),
+                kind: Kind::ArgoApplication { tier: name.clone(), service: service.name.value.clone() },
+                sources,
+            });
+        }
+        for (component, from) in observability_components(model) {
+            artifacts.push(Artifact {
+                path: format!("{dir}/observability-{component}.yaml"),
+                kind: Kind::ArgoObservability { tier: name.clone(), component: component.to_owned() },
+                sources: vec![origin::tier(tier), from],
+            });
+        }
+        if workload::deploys_azurite(model, tier) {
+            let mut sources = base.clone();
+            sources.extend(origin::concession(tier, Concession::StorageEmulator));
+            artifacts.push(Artifact {
+                path: format!("{dir}/azurite.yaml"),
+                kind: Kind::ArgoAzurite { tier: name.clone() },
+                sources,
+            });
+        }
+    }
+}
+
+/// `.vscode/launch.json` when a tier grants `debug` and some service takes it.
+fn plan_launch(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let mut sources = Vec::new();
+    for tier in &model.tiers {
+        let services: Vec<&Service> =
+            model.services.iter().filter(|s| workload::concession_applies(tier, s, Concession::Debug)).collect();
+        if services.is_empty() {
+            continue;
+        }
+        sources.extend(origin::concession(tier, Concession::Debug));
+        for service in services {
+            sources.push(origin::service(service));
+            sources.push(origin::source(service));
+        }
+    }
+    if !sources.is_empty() {
+        artifacts.push(Artifact { path: ".vscode/launch.json".to_owned(), kind: Kind::LaunchJson, sources });
+    }
+}
+
+/// A file name for an OCI repository: its URL as a DNS label
+/// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
+pub fn repository_name(url: &str) -> String {
+    let mapped: String = url.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let mut name = String::new();
+    for part in mapped.split('-').filter(|p| !p.is_empty()) {
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(part);
+    }
+    name.chars().take(63).collect::<String>().trim_end_matches('-').to_owned()
 }

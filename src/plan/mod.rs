@@ -39,6 +39,44 @@ pub enum Kind {
         /// The tier, for the per-tier file.
         tier: Option<String>,
     },
+    /// `deploy/argocd/TIER/SERVICE.yaml`: a service's Argo CD Application.
+    ArgoApplication {
+        /// The tier.
+        tier: String,
+        /// The service.
+        service: String,
+    },
+    /// `deploy/argocd/TIER/observability-COMPONENT.yaml`: an upstream chart's Application.
+    ArgoObservability {
+        /// The tier.
+        tier: String,
+        /// `prometheus`, `grafana`, `elasticsearch`, `fluent-bit` or `kibana`.
+        component: String,
+    },
+    /// `deploy/argocd/TIER/azurite.yaml`: the storage emulator (concession `storage-emulator`).
+    ArgoAzurite {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/TIER/project.yaml`: the tier's AppProject.
+    ArgoProject {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/TIER/root.yaml`: the tier's app of apps.
+    ArgoRoot {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/repositories/NAME.yaml`: an OCI Helm repository Argo CD must know.
+    ArgoRepository {
+        /// The repository, as Argo CD spells it (`registry-1.docker.io/bitnamicharts`).
+        url: String,
+    },
+    /// `deploy/argocd/argocd-cm.yaml`: the Application health check, so sync waves wait.
+    ArgoCdConfig,
+    /// `.vscode/launch.json`: debugpy attach configurations (concession `debug`).
+    LaunchJson,
 }
 
 /// A spec node an artifact derives from.

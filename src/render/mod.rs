@@ -8,6 +8,8 @@
 //! cannot carry one record their origin in `inception.lock` only) and is
 //! normalised to LF with exactly one final newline.
 
+mod argocd;
+mod argocd_bootstrap;
 mod banner;
 mod compose;
 mod devcontainer;
@@ -15,6 +17,8 @@ mod dockerfile;
 mod error;
 mod helm_chart;
 pub mod helm_values;
+pub mod launch;
+pub mod observability;
 pub mod templates;
 pub mod trace;
 pub mod yaml_notes;
@@ -46,7 +50,7 @@ pub struct Rendered {
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
+pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
     let mut rendered = Rendered::default();
     for artifact in &plan.artifacts {
         let path = artifact.path.as_str();
@@ -58,6 +62,18 @@ pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Re
             Kind::HelmValues { service, tier } => {
                 helm_values::render_values(model, service, tier.as_deref(), spec_name, path)?
             }
+            Kind::ArgoApplication { tier, service } => {
+                argocd::render_application(model, graph, tier, service, spec_name, path)?
+            }
+            Kind::ArgoObservability { tier, component } => {
+                observability::render_observability(model, graph, tier, component, spec_name, path)?
+            }
+            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, tier, spec_name, path)?,
+            Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, tier, spec_name, path)?,
+            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, tier, spec_name, path)?,
+            Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
+            Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
+            Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
