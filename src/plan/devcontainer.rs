@@ -2,7 +2,7 @@
 //! toolchain mounts host folders, docker-compose.yml.
 
 use super::{Artifact, Kind, Origin};
-use crate::model::{Cluster, Model, Toolchain};
+use crate::model::{Cluster, Concession, Model, Toolchain};
 
 /// The Dockerfile's inputs: everything installed into the image.
 fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
@@ -43,6 +43,9 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     json.extend(toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         json.push(Origin::new(format!("tier {}", tier.name.value), tier.cluster.span));
+        if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {
+            json.push(Origin::new(format!("tier {}/concession hot-reload", tier.name.value), reload.span));
+        }
         if let Some(kubectl) = toolchain.tools.iter().find(|t| t.name.value == "kubectl") {
             json.push(Origin::new("toolchain/tool kubectl", kubectl.span));
         }

@@ -10,6 +10,8 @@ mod infra;
 mod scope;
 
 pub use scope::{Scope, scope};
+pub mod kubernetes;
+pub mod workload;
 
 pub use devcontainer::uses_compose;
 pub use infra::{
@@ -52,6 +54,56 @@ pub enum Kind {
     LabArtifact,
     /// The script of that artifact.
     LabArtifactScript,
+    /// A file of the generic chart `deploy/charts/service/`, by its path inside the chart.
+    HelmChart {
+        /// `Chart.yaml`, `values.yaml`, `values.schema.json` or `templates/…`.
+        file: String,
+    },
+    /// `deploy/values/SERVICE/values.yaml` (no tier) or `values-TIER.yaml`.
+    HelmValues {
+        /// The service.
+        service: String,
+        /// The tier, for the per-tier file.
+        tier: Option<String>,
+    },
+    /// `deploy/argocd/TIER/SERVICE.yaml`: a service's Argo CD Application.
+    ArgoApplication {
+        /// The tier.
+        tier: String,
+        /// The service.
+        service: String,
+    },
+    /// `deploy/argocd/TIER/observability-COMPONENT.yaml`: an upstream chart's Application.
+    ArgoObservability {
+        /// The tier.
+        tier: String,
+        /// `prometheus`, `grafana`, `elasticsearch`, `fluent-bit` or `kibana`.
+        component: String,
+    },
+    /// `deploy/argocd/TIER/azurite.yaml`: the storage emulator (concession `storage-emulator`).
+    ArgoAzurite {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/TIER/project.yaml`: the tier's AppProject.
+    ArgoProject {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/TIER/root.yaml`: the tier's app of apps.
+    ArgoRoot {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/repositories/NAME.yaml`: an OCI Helm repository Argo CD must know.
+    ArgoRepository {
+        /// The repository, as Argo CD spells it (`registry-1.docker.io/bitnamicharts`).
+        url: String,
+    },
+    /// `deploy/argocd/argocd-cm.yaml`: the Application health check, so sync waves wait.
+    ArgoCdConfig,
+    /// `.vscode/launch.json`: debugpy attach configurations (concession `debug`).
+    LaunchJson,
 }
 
 /// A spec node an artifact derives from.
@@ -98,10 +150,11 @@ impl Plan {
 }
 
 /// Plan the artifacts of a valid model.
-pub fn plan(model: &Model, _graph: &Graph) -> Plan {
+pub fn plan(model: &Model, graph: &Graph) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);
+    kubernetes::plan(model, graph, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();

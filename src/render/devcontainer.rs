@@ -9,7 +9,7 @@ use super::RenderError;
 use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
-use crate::model::{Cluster, Model, SettingValue};
+use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
 
@@ -73,7 +73,9 @@ pub fn workspace_folder(model: &Model) -> String {
 }
 
 /// The command that starts Minikube when the container starts, if any tier
-/// runs on Minikube. The Kubernetes version follows the pinned kubectl.
+/// runs on Minikube. The Kubernetes version follows the pinned kubectl. Under
+/// `concession hot-reload` the workspace is mounted into the Minikube node at
+/// the same path, so pods can mount a service's build folder (hostPath).
 pub fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
@@ -85,7 +87,14 @@ pub fn minikube_start(model: &Model) -> Option<String> {
         .find(|t| t.name.value == "kubectl")
         .map(|t| format!(" --kubernetes-version=v{}", t.version.value.trim_start_matches('v')))
         .unwrap_or_default();
-    Some(format!("minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}"))
+    let folder = workspace_folder(model);
+    let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
+    Some(format!("minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}{mount}"))
+}
+
+/// Whether a Minikube tier grants `concession hot-reload`.
+fn hot_reload(model: &Model) -> bool {
+    model.tiers.iter().any(|t| t.cluster.value == Cluster::Minikube && t.has(Concession::HotReload))
 }
 
 /// Render devcontainer.json.
@@ -168,6 +177,10 @@ fn paths(model: &Model) -> Paths {
     paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
+        if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {
+            let origin = Origin::new(format!("tier {}/concession hot-reload", tier.name.value), reload.span);
+            paths.add("postStartCommand", origin);
+        }
     }
     paths
 }

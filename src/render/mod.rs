@@ -2,11 +2,14 @@
 //! system, no clock, no environment; the same model gives the same bytes.
 //!
 //! Data formats (JSON, YAML) are serialized from typed structs; only text
-//! formats (Dockerfile, Bicep) go through minijinja templates. Every output
+//! formats (Dockerfile, Bicep) go through minijinja templates. The generic
+//! Helm chart's own Go templates are static files, emitted verbatim. Every output
 //! starts with a generated-file banner in its comment syntax (JSON files that
 //! cannot carry one record their origin in `inception.lock` only) and is
 //! normalised to LF with exactly one final newline.
 
+mod argocd;
+mod argocd_bootstrap;
 pub mod azure_names;
 mod banner;
 mod bicep;
@@ -16,8 +19,13 @@ mod compose;
 mod devcontainer;
 mod dockerfile;
 mod error;
+mod helm_chart;
+pub mod helm_values;
+pub mod launch;
+pub mod observability;
 pub mod templates;
 pub mod trace;
+pub mod yaml_notes;
 
 pub use banner::{Comment, banner, normalise};
 pub use devcontainer::{minikube_start, workspace_folder};
@@ -46,7 +54,7 @@ pub struct Rendered {
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
+pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
     let mut rendered = Rendered::default();
     for artifact in &plan.artifacts {
         let path = artifact.path.as_str();
@@ -64,6 +72,22 @@ pub fn render(model: &Model, _graph: &Graph, plan: &Plan, spec_name: &str) -> Re
             Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, spec_name, path)?,
             Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
             Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
+            Kind::HelmChart { file } => helm_chart::render_chart_file(file, spec_name, path)?,
+            Kind::HelmValues { service, tier } => {
+                helm_values::render_values(model, service, tier.as_deref(), spec_name, path)?
+            }
+            Kind::ArgoApplication { tier, service } => {
+                argocd::render_application(model, graph, tier, service, spec_name, path)?
+            }
+            Kind::ArgoObservability { tier, component } => {
+                observability::render_observability(model, graph, tier, component, spec_name, path)?
+            }
+            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, tier, spec_name, path)?,
+            Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, tier, spec_name, path)?,
+            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, tier, spec_name, path)?,
+            Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
+            Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
+            Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;

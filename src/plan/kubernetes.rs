@@ -1,0 +1,247 @@
+//! The Kubernetes family: the generic Helm chart, each service's values (one
+//! shared file and one per tier), Argo CD Applications, AppProjects and app
+//! of apps per tier, observability, the storage emulator, the Argo CD
+//! configuration, and VS Code attach configurations for `concession debug`.
+//!
+//! Argo CD files need the project's `repo` (Argo CD pulls the chart and the
+//! values from it); without one, only the chart and the values are planned,
+//! to be installed with `helm` directly. Service names `root`, `project`,
+//! `azurite` and `observability-*` would collide with the tier's own files
+//! under `deploy/argocd/TIER/`.
+
+use super::workload::{self, origin};
+use super::{Artifact, Kind, Origin};
+use crate::graph::Graph;
+use crate::model::{Concession, Model, Service, Source, Tier};
+
+/// The chart's folder.
+pub const CHART_DIR: &str = "deploy/charts/service";
+
+/// The static Helm templates of the generic chart, by path inside the chart.
+pub const CHART_TEMPLATES: [&str; 4] =
+    ["templates/_helpers.tpl", "templates/deployment.yaml", "templates/service.yaml", "templates/serviceaccount.yaml"];
+
+/// Every file of the generic chart, by path inside the chart.
+pub fn chart_files() -> Vec<&'static str> {
+    let mut files = vec!["Chart.yaml", "values.yaml", "values.schema.json"];
+    files.extend(CHART_TEMPLATES);
+    files
+}
+
+/// The observability components of the spec, each with the node that pins it.
+pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
+    let Some(observability) = &model.observability else {
+        return Vec::new();
+    };
+    let mut components = Vec::new();
+    if let Some(prometheus) = &observability.prometheus {
+        components.push(("prometheus", Origin::new("observability/prometheus", prometheus.span)));
+    }
+    if let Some(grafana) = &observability.grafana {
+        components.push(("grafana", Origin::new("observability/grafana", grafana.span)));
+    }
+    if let Some(logging) = &observability.logging {
+        for component in ["elasticsearch", "fluent-bit", "kibana"] {
+            components.push((component, Origin::new("observability/logging efk", logging.span)));
+        }
+    }
+    components
+}
+
+/// The nodes a service's shared `values.yaml` derives from.
+pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
+    let mut sources = vec![origin::service(service), origin::source(service)];
+    if matches!(service.source, Source::Build(_)) {
+        sources.extend(origin::registry(model));
+    }
+    if let Some(port) = &service.port {
+        sources.push(origin::child(service, "port", port.span));
+    }
+    if let Some(health) = &service.health {
+        sources.push(origin::child(service, "health", health.span));
+    }
+    for need in &service.needs {
+        sources.push(origin::child(service, &format!("needs {}", need.value), need.span));
+        if let Some(port) = model.service(&need.value).and_then(|d| d.port.as_ref()) {
+            sources.push(Origin::new(format!("service {}/port", need.value), port.span));
+        }
+    }
+    sources.extend(service.env.iter().map(|p| origin::child(service, &format!("env {}", p.key.value), p.key.span)));
+    sources
+        .extend(service.secrets.iter().map(|p| origin::child(service, &format!("secret {}", p.key.value), p.key.span)));
+    sources.extend(service.storage.iter().map(|s| origin::child(service, &format!("storage {}", s.value), s.span)));
+    if !service.storage.is_empty() {
+        sources.push(origin::project(model));
+    }
+    if let Some(resources) = &service.resources {
+        sources.push(origin::child(service, "resources", resources.span));
+    }
+    sources.push(origin::child(service, "replicas", service.replicas.span));
+    sources
+}
+
+/// The nodes a service's `values-TIER.yaml` derives from: the revision, the
+/// cluster when it builds locally, the override and the concessions that apply.
+pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
+    let mut sources = vec![origin::service(service), origin::tier(tier)];
+    if matches!(service.source, Source::Build(_)) {
+        sources.push(origin::revision(tier));
+    }
+    if workload::builds_locally(tier, service) {
+        sources.push(origin::cluster(tier));
+    }
+    if let Some(over) = service.override_for(&tier.name.value) {
+        sources.push(origin::over(service, over));
+    }
+    for (_, kind) in Concession::ALL {
+        if workload::concession_applies(tier, service, kind) {
+            sources.extend(origin::concession(tier, kind));
+        }
+    }
+    sources
+}
+
+/// Add the Kubernetes artifacts.
+pub fn plan(model: &Model, _graph: &Graph, artifacts: &mut Vec<Artifact>) {
+    let generic: Vec<&Service> = model.services.iter().filter(|s| s.uses_generic_chart()).collect();
+    if !generic.is_empty() {
+        let sources: Vec<Origin> = generic.iter().map(|s| origin::source(s)).collect();
+        for file in chart_files() {
+            artifacts.push(Artifact {
+                path: format!("{CHART_DIR}/{file}"),
+                kind: Kind::HelmChart { file: file.to_owned() },
+                sources: sources.clone(),
+            });
+        }
+    }
+    for service in &generic {
+        let name = &service.name.value;
+        artifacts.push(Artifact {
+            path: format!("deploy/values/{name}/values.yaml"),
+            kind: Kind::HelmValues { service: name.clone(), tier: None },
+            sources: shared_value_sources(model, service),
+        });
+        for tier in &model.tiers {
+            artifacts.push(Artifact {
+                path: format!("deploy/values/{name}/values-{}.yaml", tier.name.value),
+                kind: Kind::HelmValues { service: name.clone(), tier: Some(tier.name.value.clone()) },
+                sources: tier_value_sources(tier, service),
+            });
+        }
+    }
+    if workload::uses_argocd(model) {
+        plan_argocd(model, artifacts);
+    }
+    plan_launch(model, artifacts);
+}
+
+fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
+    let mut config = repo.clone();
+    config.extend(model.tiers.iter().map(origin::tier));
+    artifacts.push(Artifact {
+        path: "deploy/argocd/argocd-cm.yaml".to_owned(),
+        kind: Kind::ArgoCdConfig,
+        sources: config,
+    });
+    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
+    for service in &model.services {
+        if let Source::Chart(chart) = &service.source
+            && workload::is_oci(chart)
+        {
+            let (url, _) = workload::chart_source(chart);
+            match oci.iter_mut().find(|(u, _)| *u == url) {
+                Some((_, sources)) => sources.push(origin::source(service)),
+                None => oci.push((url, vec![origin::source(service)])),
+            }
+        }
+    }
+    for (url, sources) in oci {
+        artifacts.push(Artifact {
+            path: format!("deploy/argocd/repositories/{}.yaml", repository_name(&url)),
+            kind: Kind::ArgoRepository { url },
+            sources,
+        });
+    }
+    for tier in &model.tiers {
+        let name = &tier.name.value;
+        let dir = format!("deploy/argocd/{name}");
+        let mut base = vec![origin::tier(tier), origin::revision(tier)];
+        base.extend(repo.iter().cloned());
+        let mut project = vec![origin::project(model)];
+        project.extend(base.iter().cloned());
+        project.extend(model.services.iter().filter(|s| !s.uses_generic_chart()).map(origin::source));
+        project.extend(observability_components(model).into_iter().map(|(_, o)| o));
+        artifacts.push(Artifact {
+            path: format!("{dir}/project.yaml"),
+            kind: Kind::ArgoProject { tier: name.clone() },
+            sources: project,
+        });
+        artifacts.push(Artifact {
+            path: format!("{dir}/root.yaml"),
+            kind: Kind::ArgoRoot { tier: name.clone() },
+            sources: base.clone(),
+        });
+        for service in &model.services {
+            let mut sources = base.clone();
+            sources.push(origin::service(service));
+            sources.push(origin::source(service));
+            sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
+            artifacts.push(Artifact {
+                path: format!("{dir}/{}.yaml", service.name.value),
+                kind: Kind::ArgoApplication { tier: name.clone(), service: service.name.value.clone() },
+                sources,
+            });
+        }
+        for (component, from) in observability_components(model) {
+            artifacts.push(Artifact {
+                path: format!("{dir}/observability-{component}.yaml"),
+                kind: Kind::ArgoObservability { tier: name.clone(), component: component.to_owned() },
+                sources: vec![origin::tier(tier), from],
+            });
+        }
+        if workload::deploys_azurite(model, tier) {
+            let mut sources = base.clone();
+            sources.extend(origin::concession(tier, Concession::StorageEmulator));
+            artifacts.push(Artifact {
+                path: format!("{dir}/azurite.yaml"),
+                kind: Kind::ArgoAzurite { tier: name.clone() },
+                sources,
+            });
+        }
+    }
+}
+
+/// `.vscode/launch.json` when a tier grants `debug` and some service takes it.
+fn plan_launch(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let mut sources = Vec::new();
+    for tier in &model.tiers {
+        let services: Vec<&Service> =
+            model.services.iter().filter(|s| workload::concession_applies(tier, s, Concession::Debug)).collect();
+        if services.is_empty() {
+            continue;
+        }
+        sources.extend(origin::concession(tier, Concession::Debug));
+        for service in services {
+            sources.push(origin::service(service));
+            sources.push(origin::source(service));
+        }
+    }
+    if !sources.is_empty() {
+        artifacts.push(Artifact { path: ".vscode/launch.json".to_owned(), kind: Kind::LaunchJson, sources });
+    }
+}
+
+/// A file name for an OCI repository: its URL as a DNS label
+/// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
+pub fn repository_name(url: &str) -> String {
+    let mapped: String = url.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let mut name = String::new();
+    for part in mapped.split('-').filter(|p| !p.is_empty()) {
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(part);
+    }
+    name.chars().take(63).collect::<String>().trim_end_matches('-').to_owned()
+}

@@ -1,0 +1,352 @@
+//! What a service becomes on Kubernetes, decided once for the planner and the
+//! renderers: image references and tags, the host other services reach it
+//! by, whether it is a Python service, which local concessions touch it, and
+//! the spec nodes (origins) each of those facts comes from.
+//!
+//! Conventions (documented here because generated files rely on them):
+//!
+//! - A `build` service's image is `REGISTRY/PROJECT-SERVICE:TAG`, where TAG is
+//!   the tier's `revision` made a valid Docker tag by [`image_tag`]. On a
+//!   `cluster minikube` tier the image is built inside Minikube
+//!   (`minikube image build -t REPOSITORY:TAG DIR`) and never pulled.
+//! - Every workload runs in the namespace named after its tier, with the
+//!   Helm release (and so the Kubernetes Service) named after the service;
+//!   a dependency's host is that Service's short DNS name ([`dependency_host`]).
+//! - A service is a Python service when its `run` starts with `python`,
+//!   `python3`, `python3.N`, `uvicorn` or `gunicorn` ([`is_python`]); only
+//!   Python `build` services get debugpy and hot reload.
+//! - Built images keep the service's code in [`APP_DIR`]: hot reload mounts
+//!   the build folder there, and debug path mappings point there.
+//!
+//! It renders nothing.
+
+use crate::model::{Chart, Cluster, Concession, Model, Override, Service, Source, Tier};
+use crate::plan::Origin;
+
+/// Where a built image keeps the service's code (its `WORKDIR`).
+pub const APP_DIR: &str = "/app";
+
+/// The port debugpy listens on inside a pod.
+pub const DEBUG_PORT: u16 = 5678;
+
+/// The Azurite image, pinned by an exact tag.
+pub const AZURITE_IMAGE: &str = "mcr.microsoft.com/azure-storage/azurite";
+/// The Azurite release deployed under `storage-emulator`.
+pub const AZURITE_TAG: &str = "3.31.0";
+/// Azurite's blob port.
+pub const AZURITE_BLOB_PORT: u16 = 10000;
+/// The release (and Service) name of the emulator.
+pub const AZURITE_NAME: &str = "azurite";
+/// Azurite's built-in development account.
+pub const AZURITE_ACCOUNT: &str = "devstoreaccount1";
+/// Azurite's development account key: public, published by Microsoft in the
+/// Azurite documentation, identical in every installation, and written only
+/// into a local tier's files.
+pub const AZURITE_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/// The blob endpoint of the emulator, from inside the tier's namespace.
+pub fn azurite_blob_endpoint() -> String {
+    format!("http://{AZURITE_NAME}:{AZURITE_BLOB_PORT}/{AZURITE_ACCOUNT}")
+}
+
+/// The connection string of the emulator's development account.
+pub fn azurite_connection_string() -> String {
+    format!(
+        "DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};BlobEndpoint={};",
+        azurite_blob_endpoint()
+    )
+}
+
+/// A revision as a Docker image tag: every character outside `[A-Za-z0-9_.-]`
+/// becomes `-` (`release/2.4` → `release-2.4`), leading `.` and `-` are
+/// dropped (a tag must start with a word character), and the result is cut
+/// to 128 characters. An empty result becomes `rev`.
+pub fn image_tag(revision: &str) -> String {
+    let mapped: String = revision
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') { c } else { '-' })
+        .collect();
+    let tag: String = mapped.trim_start_matches(['.', '-']).chars().take(128).collect();
+    if tag.is_empty() { "rev".to_owned() } else { tag }
+}
+
+/// The image repository of a `build` service: `REGISTRY/PROJECT-SERVICE`
+/// (without a registry, `PROJECT-SERVICE`).
+pub fn build_repository(model: &Model, service: &Service) -> String {
+    let name = format!("{}-{}", model.project.name.value, service.name.value);
+    match &model.project.registry {
+        Some(registry) => format!("{}/{name}", registry.value.trim_end_matches('/')),
+        None => name,
+    }
+}
+
+/// An `image REF` split into repository and tag or digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// `registry/path/name`.
+    pub repository: String,
+    /// The tag, if pinned by tag.
+    pub tag: Option<String>,
+    /// `sha256:…`, if pinned by digest.
+    pub digest: Option<String>,
+}
+
+/// Split an image reference; a registry port (`host:5000/x`) is not a tag.
+pub fn split_image(reference: &str) -> ImageRef {
+    let (name, digest) = match reference.split_once('@') {
+        Some((name, digest)) => (name, Some(digest.to_owned())),
+        None => (reference, None),
+    };
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    match name[slash..].rfind(':') {
+        Some(colon) => ImageRef {
+            repository: name[..slash + colon].to_owned(),
+            tag: Some(name[slash + colon + 1..].to_owned()),
+            digest,
+        },
+        None => ImageRef { repository: name.to_owned(), tag: None, digest },
+    }
+}
+
+/// Whether the service runs Python: its `run` starts with `python`,
+/// `python3`, `python3.N`, `uvicorn` or `gunicorn` (any directory prefix).
+pub fn is_python(service: &Service) -> bool {
+    let Some(program) = service.run.first() else {
+        return false;
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let versioned =
+        base.strip_prefix("python3.").is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    versioned || matches!(base, "python" | "python3" | "uvicorn" | "gunicorn")
+}
+
+/// `run` under debugpy, listening on [`DEBUG_PORT`] without waiting for a client:
+/// `python -m x` → `python -m debugpy --listen 0.0.0.0:5678 -m x`;
+/// `uvicorn a:b` → `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn a:b`.
+pub fn debug_command(run: &[String]) -> Vec<String> {
+    let Some((program, rest)) = run.split_first() else {
+        return Vec::new();
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let listen = format!("0.0.0.0:{DEBUG_PORT}");
+    let mut command = Vec::new();
+    if base.starts_with("python") {
+        command.push(program.clone());
+    } else {
+        command.push("python".to_owned());
+    }
+    command.extend(["-m", "debugpy", "--listen", &listen].map(str::to_owned));
+    if !base.starts_with("python") {
+        command.extend(["-m".to_owned(), base.to_owned()]);
+    }
+    command.extend(rest.iter().cloned());
+    command
+}
+
+/// A command restarted by `watchfiles` whenever a Python file under
+/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex).
+pub fn reload_command(command: &[String]) -> Vec<String> {
+    let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
+    ["watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
+}
+
+/// One argument quoted for a POSIX shell (and shlex) when it needs it.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | ':' | '=' | ',' | '@' | '%' | '+' | '-')
+        });
+    if plain { arg.to_owned() } else { format!("'{}'", arg.replace('\'', "'\"'\"'")) }
+}
+
+/// A `chart` source as Argo CD spells it: (repoURL, chart name). An
+/// `oci://host/path/name` reference becomes `host/path` and `name` (the
+/// classic Helm-over-OCI form, with the repository registered `enableOCI`).
+pub fn chart_source(chart: &Chart) -> (String, String) {
+    if let Some(rest) = chart.reference.value.strip_prefix("oci://") {
+        let (repo, name) = rest.rsplit_once('/').unwrap_or(("", rest));
+        return (repo.to_owned(), name.to_owned());
+    }
+    let repo = chart.repo.as_ref().map(|r| r.value.clone()).unwrap_or_default();
+    (repo, chart.reference.value.clone())
+}
+
+/// Whether a chart comes from an OCI registry.
+pub fn is_oci(chart: &Chart) -> bool {
+    chart.reference.value.starts_with("oci://")
+}
+
+/// The host other services reach `service` by: its Kubernetes Service's short
+/// name in the shared tier namespace. For `build`/`image` services that is
+/// the service name (the generic chart names its Service after the release).
+/// Third-party charts are installed with the service name as release name;
+/// most name their main Service after the release, and the known exceptions
+/// are listed here (Bitnami's Redis serves clients on `RELEASE-master`).
+pub fn dependency_host(service: &Service) -> String {
+    let name = &service.name.value;
+    if let Source::Chart(chart) = &service.source {
+        let (repo, chart_name) = chart_source(chart);
+        if chart_name == "redis" && repo.contains("bitnami") {
+            return format!("{name}-master");
+        }
+    }
+    name.clone()
+}
+
+/// `name` as an environment variable prefix: upper case, `-` → `_`.
+pub fn env_prefix(name: &str) -> String {
+    name.to_uppercase().replace('-', "_")
+}
+
+/// The storage account name prefix of the project: its name, letters and digits only.
+pub fn storage_prefix(model: &Model) -> String {
+    model.project.name.value.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// Whether a tier builds its images locally (Minikube) instead of pulling them.
+pub fn builds_locally(tier: &Tier, service: &Service) -> bool {
+    tier.cluster.value == Cluster::Minikube && matches!(service.source, Source::Build(_))
+}
+
+/// Whether `concession` changes `service` in `tier`.
+pub fn concession_applies(tier: &Tier, service: &Service, concession: Concession) -> bool {
+    if !tier.has(concession) {
+        return false;
+    }
+    match concession {
+        Concession::StorageEmulator => !service.storage.is_empty(),
+        Concession::HotReload | Concession::Debug => matches!(service.source, Source::Build(_)) && is_python(service),
+    }
+}
+
+/// Whether a tier deploys Azurite: it grants `storage-emulator` and some service uses storage.
+pub fn deploys_azurite(model: &Model, tier: &Tier) -> bool {
+    model.services.iter().any(|s| s.uses_generic_chart() && concession_applies(tier, s, Concession::StorageEmulator))
+}
+
+/// Whether the model has what Argo CD needs: a `repo` to pull the chart and values from.
+pub fn uses_argocd(model: &Model) -> bool {
+    model.project.repo.is_some() && !model.tiers.is_empty()
+}
+
+/// Origins: readable node paths with their spans.
+pub mod origin {
+    use super::{Concession, Model, Origin, Override, Service, Source, Tier};
+
+    /// `service NAME`.
+    pub fn service(service: &Service) -> Origin {
+        Origin::new(format!("service {}", service.name.value), service.span)
+    }
+
+    /// `service NAME/build|image|chart`.
+    pub fn source(service: &Service) -> Origin {
+        let name = &service.name.value;
+        match &service.source {
+            Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
+            Source::Image(image) => Origin::new(format!("service {name}/image"), image.span),
+            Source::Chart(chart) => Origin::new(format!("service {name}/chart"), chart.reference.span),
+        }
+    }
+
+    /// `service NAME/CHILD`, at `span`.
+    pub fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
+        Origin::new(format!("service {}/{child}", service.name.value), span)
+    }
+
+    /// `service NAME/tier TIER`: an override.
+    pub fn over(service: &Service, over: &Override) -> Origin {
+        Origin::new(format!("service {}/tier {}", service.name.value, over.tier.value), over.span)
+    }
+
+    /// `tier NAME`.
+    pub fn tier(tier: &Tier) -> Origin {
+        Origin::new(format!("tier {}", tier.name.value), tier.span)
+    }
+
+    /// `tier NAME/revision`.
+    pub fn revision(tier: &Tier) -> Origin {
+        Origin::new(format!("tier {}/revision", tier.name.value), tier.revision.span)
+    }
+
+    /// `tier NAME/cluster`.
+    pub fn cluster(tier: &Tier) -> Origin {
+        Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span)
+    }
+
+    /// `tier NAME/concession KIND`, if granted.
+    pub fn concession(tier: &Tier, kind: Concession) -> Option<Origin> {
+        let granted = tier.concessions.iter().find(|c| c.value == kind)?;
+        Some(Origin::new(format!("tier {}/concession {}", tier.name.value, kind.as_str()), granted.span))
+    }
+
+    /// `project/repo`, if set.
+    pub fn repo(model: &Model) -> Option<Origin> {
+        model.project.repo.as_ref().map(|r| Origin::new("project/repo", r.span))
+    }
+
+    /// `project/registry`, if set.
+    pub fn registry(model: &Model) -> Option<Origin> {
+        model.project.registry.as_ref().map(|r| Origin::new("project/registry", r.span))
+    }
+
+    /// `project`.
+    pub fn project(model: &Model) -> Origin {
+        Origin::new("project", model.project.name.span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn revisions_become_valid_docker_tags() {
+        assert_eq!(image_tag("release/2.4"), "release-2.4");
+        assert_eq!(image_tag("v2.4.0-beta.3"), "v2.4.0-beta.3");
+        assert_eq!(image_tag("HEAD"), "HEAD");
+        assert_eq!(image_tag("feature/ü x"), "feature---x");
+        assert_eq!(image_tag("-x"), "x");
+        assert_eq!(image_tag("///"), "rev");
+        assert_eq!(image_tag(&"a".repeat(200)).len(), 128);
+    }
+
+    #[test]
+    fn image_references_split_at_the_tag_not_the_registry_port() {
+        let pinned = split_image("host:5000/team/app:1.2.3");
+        assert_eq!((pinned.repository.as_str(), pinned.tag.as_deref()), ("host:5000/team/app", Some("1.2.3")));
+        let digest = split_image("nginx@sha256:abc");
+        assert_eq!(
+            (digest.repository.as_str(), digest.digest.as_deref(), digest.tag),
+            ("nginx", Some("sha256:abc"), None)
+        );
+    }
+
+    #[test]
+    fn debugpy_wraps_python_and_asgi_servers() {
+        assert_eq!(
+            debug_command(&run(&["python", "-m", "serenity.pricing"])).join(" "),
+            "python -m debugpy --listen 0.0.0.0:5678 -m serenity.pricing"
+        );
+        assert_eq!(
+            debug_command(&run(&["uvicorn", "serenity.api:app", "--port", "8080"])).join(" "),
+            "python -m debugpy --listen 0.0.0.0:5678 -m uvicorn serenity.api:app --port 8080"
+        );
+    }
+
+    #[test]
+    fn the_reload_target_is_one_shell_quoted_string() {
+        let command = reload_command(&run(&["python", "-c", "print('hi there')"]));
+        assert_eq!(command[3], "python -c 'print('\"'\"'hi there'\"'\"')'");
+        assert_eq!(command.last().map(String::as_str), Some(APP_DIR));
+    }
+
+    #[test]
+    fn the_emulator_connection_names_the_in_namespace_service() {
+        assert!(azurite_connection_string().contains("BlobEndpoint=http://azurite:10000/devstoreaccount1;"));
+    }
+}

@@ -1,0 +1,304 @@
+//! The generic chart `deploy/charts/service/`: `Chart.yaml`, the default
+//! `values.yaml` (documented key by key) and `values.schema.json` are
+//! serialized from typed structs; the Helm templates are static files under
+//! `templates/helm/service/` in this repository, embedded and emitted
+//! verbatim under the banner. Nothing here depends on a service: the chart is
+//! the same for every spec (its version is inception's).
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::RenderError;
+use super::banner::{Comment, banner};
+use super::helm_values::{Debug, HotReload, Image, Probe, Resources, Storage, Values};
+use super::trace::{Paths, Traced, trace_structured};
+use super::yaml_notes::{Note, annotate};
+use crate::plan::workload::APP_DIR;
+
+/// The chart's Helm templates, embedded.
+const TEMPLATES: [(&str, &str); 4] = [
+    ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
+    ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
+    ("templates/service.yaml", include_str!("../../templates/helm/service/templates/service.yaml")),
+    ("templates/serviceaccount.yaml", include_str!("../../templates/helm/service/templates/serviceaccount.yaml")),
+];
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChartYaml {
+    api_version: &'static str,
+    name: &'static str,
+    description: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    version: &'static str,
+    kube_version: &'static str,
+}
+
+/// Render one file of the chart, by its path inside the chart.
+///
+/// # Errors
+/// A serializer error, or a file the chart does not have (both bugs).
+pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let serialize = |message: String| RenderError::Serialize { path: path.to_owned(), message };
+    let hash = banner(Comment::Hash, spec_name);
+    match file {
+        "Chart.yaml" => {
+            let chart = ChartYaml {
+                api_version: "v2",
+                name: "service",
+                description: "The generic chart inception deploys every build and image service with",
+                kind: "application",
+                version: env!("CARGO_PKG_VERSION"),
+                kube_version: ">=1.25.0-0",
+            };
+            let yaml = crate::yaml::to_string(&chart).map_err(serialize)?;
+            Ok(trace_structured(&yaml, &Paths::default()).with_banner(&hash))
+        }
+        "values.yaml" => {
+            let yaml = crate::yaml::to_string(&defaults()).map_err(serialize)?;
+            let traced = trace_structured(&yaml, &Paths::default());
+            Ok(Traced { text: annotate(&yaml, &default_notes()), lines: traced.lines }.with_banner(&hash))
+        }
+        "values.schema.json" => {
+            let json = serde_json::to_string_pretty(&schema()).map_err(|e| serialize(e.to_string()))?;
+            Ok(trace_structured(&format!("{json}\n"), &Paths::default()))
+        }
+        _ => {
+            let (_, text) = TEMPLATES
+                .iter()
+                .find(|(name, _)| *name == file)
+                .ok_or_else(|| serialize(format!("no chart file `{file}`")))?;
+            let lines = vec![Vec::new(); text.lines().count()];
+            Ok(Traced { text: (*text).to_owned(), lines }.with_banner(&hash))
+        }
+    }
+}
+
+/// The chart's defaults: every key the templates read, so that a service's
+/// values only say what is specific to it.
+pub fn defaults() -> Values {
+    let empty = || Some(String::new());
+    Values {
+        image: Some(Image {
+            repository: empty(),
+            tag: empty(),
+            digest: empty(),
+            pull_policy: Some("IfNotPresent".to_owned()),
+        }),
+        replicas: Some(1),
+        command: Some(Vec::new()),
+        port: Some(0),
+        probe: Some(Probe {
+            kind: Some("none".to_owned()),
+            path: Some("/".to_owned()),
+            port: Some(0),
+            initial_delay_seconds: Some(0),
+        }),
+        resources: Some(Resources::default()),
+        env: Some(IndexMap::new()),
+        secret_env: Some(IndexMap::new()),
+        storage: Some(Storage {
+            account_prefix: empty(),
+            account: empty(),
+            blob_endpoint: empty(),
+            connection_string: empty(),
+            containers: Some(Vec::new()),
+        }),
+        hot_reload: Some(HotReload { host_path: empty(), mount_path: Some(APP_DIR.to_owned()) }),
+        debug: Some(Debug { port: Some(0) }),
+    }
+}
+
+fn default_notes() -> Vec<Note> {
+    [
+        ("image.tag", "set per tier from the tier's revision"),
+        ("image.digest", "sha256:…; wins over the tag"),
+        ("command", "empty: the image's entrypoint"),
+        ("port", "the container and Service port; 0: no Service"),
+        ("probe.type", "none, http (GET path), grpc or tcp; readiness and liveness"),
+        ("probe.port", "0: the service port"),
+        ("resources", "requests and limits"),
+        ("env", "NAME: value"),
+        ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
+        ("storage.accountPrefix", "the account is PREFIX + namespace, unless account is set"),
+        ("storage.connectionString", "only for the local storage emulator"),
+        ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
+        ("debug.port", "debugpy's port; the liveness probe is off while set"),
+    ]
+    .into_iter()
+    .map(|(path, text)| Note::new(path, text))
+    .collect()
+}
+
+/// A JSON Schema (draft-07) node.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Schema {
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    meta: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'static str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    allowed: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_length: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pattern: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Box<Schema>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    required: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<IndexMap<&'static str, Schema>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    property_names: Option<Box<Schema>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    additional_properties: Option<Additional>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Additional {
+    Allowed(bool),
+    Schema(Box<Schema>),
+}
+
+const QUANTITY: &str = r"^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
+const ENV_NAME: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
+fn typed(kind: &'static str) -> Schema {
+    Schema { kind: Some(kind), ..Schema::default() }
+}
+
+fn string() -> Schema {
+    typed("string")
+}
+
+fn pattern(pattern: &'static str) -> Schema {
+    Schema { pattern: Some(pattern), ..string() }
+}
+
+fn integer(minimum: u32, maximum: Option<u32>) -> Schema {
+    Schema { minimum: Some(minimum), maximum, ..typed("integer") }
+}
+
+fn one_of(allowed: &[&'static str]) -> Schema {
+    Schema { allowed: allowed.to_vec(), ..string() }
+}
+
+fn list(items: Schema) -> Schema {
+    Schema { items: Some(Box::new(items)), ..typed("array") }
+}
+
+/// A closed object: unknown keys are errors.
+fn object(properties: Vec<(&'static str, Schema)>) -> Schema {
+    Schema {
+        properties: Some(properties.into_iter().collect()),
+        additional_properties: Some(Additional::Allowed(false)),
+        ..typed("object")
+    }
+}
+
+/// A map from environment variable names to `value`.
+fn env_map(value: Schema) -> Schema {
+    Schema {
+        property_names: Some(Box::new(pattern(ENV_NAME))),
+        additional_properties: Some(Additional::Schema(Box::new(value))),
+        ..typed("object")
+    }
+}
+
+fn schema() -> Schema {
+    let port = || integer(0, Some(65535));
+    let quantities = || object(vec![("cpu", pattern(QUANTITY)), ("memory", pattern(QUANTITY))]);
+    let secret = Schema {
+        required: vec!["name", "key"],
+        ..object(vec![
+            ("name", Schema { min_length: Some(1), ..string() }),
+            ("key", Schema { min_length: Some(1), ..string() }),
+        ])
+    };
+    let properties = vec![
+        (
+            "image",
+            object(vec![
+                ("repository", string()),
+                ("tag", pattern(r"^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")),
+                ("digest", pattern(r"^$|^sha256:[a-f0-9]{64}$")),
+                ("pullPolicy", one_of(&["Always", "IfNotPresent", "Never"])),
+            ]),
+        ),
+        ("replicas", integer(0, None)),
+        ("command", list(string())),
+        ("port", port()),
+        (
+            "probe",
+            object(vec![
+                ("type", one_of(&["none", "http", "grpc", "tcp"])),
+                ("path", pattern("^/")),
+                ("port", port()),
+                ("initialDelaySeconds", integer(0, None)),
+            ]),
+        ),
+        ("resources", object(vec![("requests", quantities()), ("limits", quantities())])),
+        ("env", env_map(string())),
+        ("secretEnv", env_map(secret)),
+        (
+            "storage",
+            object(vec![
+                ("accountPrefix", pattern("^[a-z0-9]*$")),
+                ("account", pattern("^[a-z0-9]*$")),
+                ("blobEndpoint", string()),
+                ("connectionString", string()),
+                ("containers", list(pattern("^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"))),
+            ]),
+        ),
+        ("hotReload", object(vec![("hostPath", string()), ("mountPath", pattern("^/"))])),
+        ("debug", object(vec![("port", port())])),
+    ];
+    Schema {
+        meta: Some("http://json-schema.org/draft-07/schema#"),
+        title: Some("Values of the inception generic service chart"),
+        ..object(properties)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_is_planned_and_every_planned_file_renders() {
+        for file in crate::plan::kubernetes::chart_files() {
+            let traced = render_chart_file(file, "inception.kdl", file).expect("renders");
+            assert!(!traced.text.is_empty(), "{file}");
+        }
+        let planned = crate::plan::kubernetes::CHART_TEMPLATES;
+        assert_eq!(TEMPLATES.map(|(name, _)| name), planned);
+    }
+
+    #[test]
+    fn the_schema_closes_every_object_and_knows_every_default_key() {
+        let schema = serde_json::to_value(schema()).expect("schema serializes");
+        let defaults = serde_json::to_value(defaults()).expect("defaults serialize");
+        assert_eq!(schema["additionalProperties"], false);
+        for (key, value) in defaults.as_object().expect("an object") {
+            assert!(schema["properties"][key].is_object(), "no schema for `{key}`");
+            if let Some(fields) = value.as_object().filter(|_| !matches!(key.as_str(), "env" | "secretEnv")) {
+                for field in fields.keys() {
+                    assert!(
+                        schema["properties"][key]["properties"][field].is_object(),
+                        "no schema for `{key}.{field}`"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The values of the generic chart: one typed document ([`Values`]) used for
+//! the chart's defaults, for `deploy/values/SERVICE/values.yaml` (what every
+//! tier shares) and for `values-TIER.yaml` (only what differs in that tier).
+//!
+//! Every field is optional and skipped when `None`: a `null` in a Helm
+//! values file deletes the chart's default. `env` and `secretEnv` are maps so
+//! that Helm merges a tier's entries into the shared ones. A secret is read
+//! from the Kubernetes Secret named in the spec, key `value` (in the cloud,
+//! synced from the Key Vault secret of the same name).
+//!
+//! A tier file holds: the image tag from the tier's `revision` (and, on
+//! Minikube, `pullPolicy: Never`: the image is built there), the service's
+//! override for the tier with its reason beside each key, and the effects of
+//! the concessions that apply. Each line is traced to the node it comes from.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::RenderError;
+use super::banner::{Comment, banner};
+use super::trace::{Paths, Traced, trace_structured};
+use super::yaml_notes::{Note, annotate};
+use crate::model::{Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier};
+use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
+
+/// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
+pub const SECRET_KEY: &str = "value";
+
+/// The generic chart's values.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<Probe>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<IndexMap<String, SecretRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hot_reload: Option<HotReload>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debug: Option<Debug>,
+}
+
+/// `image`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_policy: Option<String>,
+}
+
+/// `probe`: readiness and liveness alike.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probe {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<u32>,
+}
+
+/// `resources`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Resources {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Quantities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Quantities>,
+}
+
+/// CPU and memory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Quantities {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+}
+
+/// A `secretKeyRef`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretRef {
+    pub name: String,
+    pub key: String,
+}
+
+/// `storage`: blob containers, and where the account is.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Storage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_string: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containers: Option<Vec<String>>,
+}
+
+/// `hotReload`: the build folder mounted from the Minikube node.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HotReload {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_path: Option<String>,
+}
+
+/// `debug`: the debugpy port.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Debug {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+fn quantities(q: &ModelQuantities) -> Option<Quantities> {
+    (q.cpu.is_some() || q.memory.is_some()).then(|| Quantities { cpu: q.cpu.clone(), memory: q.memory.clone() })
+}
+
+fn resources(r: &crate::model::Resources) -> Resources {
+    Resources { requests: quantities(&r.requests), limits: quantities(&r.limits) }
+}
+
+/// What every tier shares, with the node of each key.
+pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
+    let mut paths = Paths::default();
+    let mut values = Values::default();
+    let from_source = origin::source(service);
+    paths.add("image", from_source);
+    values.image = Some(match &service.source {
+        Source::Image(reference) => {
+            let split = workload::split_image(&reference.value);
+            Image { repository: Some(split.repository), tag: split.tag, digest: split.digest, pull_policy: None }
+        }
+        _ => {
+            if let Some(registry) = origin::registry(model) {
+                paths.add("image.repository", registry);
+            }
+            Image { repository: Some(workload::build_repository(model, service)), ..Image::default() }
+        }
+    });
+    values.replicas = Some(service.replicas.value);
+    paths.add("replicas", origin::child(service, "replicas", service.replicas.span));
+    if !service.run.is_empty() {
+        values.command = Some(service.run.clone());
+        paths.add("command", origin::service(service));
+    }
+    if let Some(port) = &service.port {
+        values.port = Some(port.value);
+        paths.add("port", origin::child(service, "port", port.span));
+    }
+    if let Some(health) = &service.health {
+        let (kind, path) = match &health.probe {
+            HealthProbe::Http(path) => ("http", Some(path.clone())),
+            HealthProbe::Grpc => ("grpc", None),
+            HealthProbe::Tcp => ("tcp", None),
+        };
+        values.probe =
+            Some(Probe { kind: Some(kind.to_owned()), path, port: health.port, initial_delay_seconds: health.delay });
+        paths.add("probe", origin::child(service, "health", health.span));
+    }
+    if let Some(r) = &service.resources {
+        values.resources = Some(resources(r));
+        paths.add("resources", origin::child(service, "resources", r.span));
+    }
+    let mut env = IndexMap::new();
+    for need in &service.needs {
+        let Some(dependency) = model.service(&need.value) else { continue };
+        let prefix = workload::env_prefix(&need.value);
+        let from = origin::child(service, &format!("needs {}", need.value), need.span);
+        env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
+        paths.add(format!("env.{prefix}_HOST"), from.clone());
+        if let Some(port) = &dependency.port {
+            env.insert(format!("{prefix}_PORT"), port.value.to_string());
+            paths.add(format!("env.{prefix}_PORT"), from);
+            paths.add(format!("env.{prefix}_PORT"), origin::child(dependency, "port", port.span));
+        }
+    }
+    for pair in &service.env {
+        env.insert(pair.key.value.clone(), pair.value.value.clone());
+        paths.add(
+            format!("env.{}", pair.key.value),
+            origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
+        );
+    }
+    values.env = (!env.is_empty()).then_some(env);
+    let mut secrets = IndexMap::new();
+    for pair in &service.secrets {
+        secrets
+            .insert(pair.key.value.clone(), SecretRef { name: pair.value.value.clone(), key: SECRET_KEY.to_owned() });
+        let from = origin::child(service, &format!("secret {}", pair.key.value), pair.key.span);
+        paths.add(format!("secretEnv.{}", pair.key.value), from);
+    }
+    values.secret_env = (!secrets.is_empty()).then_some(secrets);
+    if !service.storage.is_empty() {
+        values.storage = Some(Storage {
+            account_prefix: Some(workload::storage_prefix(model)),
+            containers: Some(service.storage.iter().map(|s| s.value.clone()).collect()),
+            ..Storage::default()
+        });
+        paths.add("storage.accountPrefix", origin::project(model));
+        for storage in &service.storage {
+            paths
+                .add("storage.containers", origin::child(service, &format!("storage {}", storage.value), storage.span));
+        }
+    }
+    (values, paths)
+}
+
+/// Only what differs in `tier`, with the node of each key and the comments
+/// written beside them.
+pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths, Vec<Note>) {
+    let mut values = Values::default();
+    let mut paths = Paths::default();
+    let mut notes = Vec::new();
+    if matches!(service.source, Source::Build(_)) {
+        let tag = workload::image_tag(&tier.revision.value);
+        if tag != tier.revision.value {
+            notes.push(Note::new("image.tag", &format!("revision {}", tier.revision.value)));
+        }
+        let mut image = Image { tag: Some(tag), ..Image::default() };
+        paths.add("image.tag", origin::revision(tier));
+        if workload::builds_locally(tier, service) {
+            image.pull_policy = Some("Never".to_owned());
+            paths.add("image.pullPolicy", origin::cluster(tier));
+            notes.push(Note::new("image.pullPolicy", "cluster minikube: the image is built inside Minikube"));
+        }
+        values.image = Some(image);
+    }
+    if let Some(over) = service.override_for(&tier.name.value) {
+        let from = origin::over(service, over);
+        let reason = format!("reason: {}", over.reason.value);
+        if let Some(replicas) = &over.replicas {
+            values.replicas = Some(replicas.value);
+            paths.add("replicas", from.clone());
+            notes.push(Note::new("replicas", &reason));
+        }
+        if let Some(r) = &over.resources {
+            values.resources = Some(resources(r));
+            paths.add("resources", from.clone());
+            notes.push(Note::new("resources", &reason));
+        }
+        if !over.env.is_empty() {
+            let env = over.env.iter().map(|p| (p.key.value.clone(), p.value.value.clone())).collect();
+            values.env = Some(env);
+            for pair in &over.env {
+                paths.add(format!("env.{}", pair.key.value), from.clone());
+                notes.push(Note::new(format!("env.{}", pair.key.value), &reason));
+            }
+        }
+    }
+    concessions(model, tier, service, &mut values, &mut paths, &mut notes);
+    (values, paths, notes)
+}
+
+/// The effects of the local concessions on one service.
+fn concessions(
+    model: &Model,
+    tier: &Tier,
+    service: &Service,
+    values: &mut Values,
+    paths: &mut Paths,
+    notes: &mut Vec<Note>,
+) {
+    let applies = |kind| workload::concession_applies(tier, service, kind);
+    let mut command = service.run.clone();
+    let mut changed = Vec::new();
+    if applies(Concession::Debug) {
+        command = workload::debug_command(&command);
+        values.debug = Some(Debug { port: Some(DEBUG_PORT) });
+        paths.add("debug", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
+        notes.push(Note::new("debug", "concession debug: debugpy listens on this port, no liveness probe"));
+        changed.push(Concession::Debug);
+    }
+    if applies(Concession::HotReload)
+        && let Source::Build(dir) = &service.source
+    {
+        command = workload::reload_command(&command);
+        let host_path = format!("{}/{}", super::workspace_folder(model), dir.value.trim_matches('/'));
+        values.hot_reload = Some(HotReload { host_path: Some(host_path), mount_path: Some(APP_DIR.to_owned()) });
+        paths.add("hotReload", origin::concession(tier, Concession::HotReload).unwrap_or_else(|| origin::tier(tier)));
+        notes.push(Note::new("hotReload", "concession hot-reload: the build folder, from the Minikube mount"));
+        changed.insert(0, Concession::HotReload);
+    }
+    if !changed.is_empty() {
+        values.command = Some(command);
+        let names: Vec<&str> = changed.iter().map(|c| c.as_str()).collect();
+        for kind in &changed {
+            paths.add("command", origin::concession(tier, *kind).unwrap_or_else(|| origin::tier(tier)));
+        }
+        notes.push(Note::new("command", &format!("concession {}", names.join(", "))));
+    }
+    if applies(Concession::StorageEmulator) {
+        values.storage = Some(Storage {
+            account: Some(workload::AZURITE_ACCOUNT.to_owned()),
+            blob_endpoint: Some(workload::azurite_blob_endpoint()),
+            connection_string: Some(workload::azurite_connection_string()),
+            ..Storage::default()
+        });
+        let from = origin::concession(tier, Concession::StorageEmulator).unwrap_or_else(|| origin::tier(tier));
+        paths.add("storage", from);
+        notes.push(Note::new("storage", "concession storage-emulator: Azurite's public development account"));
+    }
+}
+
+/// Serialize values with a banner, traced lines and notes.
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render(
+    values: &Values,
+    paths: &Paths,
+    notes: &[Note],
+    spec_name: &str,
+    path: &str,
+) -> Result<Traced, RenderError> {
+    let yaml =
+        crate::yaml::to_string(values).map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
+    let traced = trace_structured(&yaml, paths);
+    let text = annotate(&yaml, notes);
+    Ok(Traced { text, lines: traced.lines }.with_banner(&banner(Comment::Hash, spec_name)))
+}
+
+/// Render `deploy/values/SERVICE/values.yaml` or `values-TIER.yaml`.
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render_values(
+    model: &Model,
+    service: &str,
+    tier: Option<&str>,
+    spec_name: &str,
+    path: &str,
+) -> Result<Traced, RenderError> {
+    let missing = || RenderError::Serialize {
+        path: path.to_owned(),
+        message: "planned for an unknown service or tier".to_owned(),
+    };
+    let service = model.service(service).ok_or_else(missing)?;
+    match tier {
+        None => {
+            let (values, paths) = shared(model, service);
+            render(&values, &paths, &[], spec_name, path)
+        }
+        Some(tier) => {
+            let tier = model.tier(tier).ok_or_else(missing)?;
+            let (values, paths, notes) = for_tier(model, tier, service);
+            render(&values, &paths, &notes, spec_name, path)
+        }
+    }
+}

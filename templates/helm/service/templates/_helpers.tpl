@@ -1,0 +1,93 @@
+{{/*
+Helpers of the generic service chart. The release name is the service name:
+every object, the Service's DNS name and the selector labels derive from it.
+*/}}
+
+{{- define "service.name" -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "service.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{- define "service.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "service.selectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* REPOSITORY@DIGEST when pinned by digest, else REPOSITORY:TAG. */}}
+{{- define "service.image" -}}
+{{- $image := .Values.image -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $image.repository $image.digest -}}
+{{- else if $image.tag -}}
+{{- printf "%s:%s" $image.repository $image.tag -}}
+{{- else -}}
+{{- $image.repository -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The storage account: given (the emulator's), or PREFIX + namespace (the tier), 24 characters at most. */}}
+{{- define "service.storageAccount" -}}
+{{- $derived := printf "%s%s" .Values.storage.accountPrefix (.Release.Namespace | replace "-" "") | trunc 24 -}}
+{{- .Values.storage.account | default $derived -}}
+{{- end -}}
+
+{{/* Azure workload identity, for a cloud storage account (not for a connection string). */}}
+{{- define "service.workloadIdentity" -}}
+{{- if and .Values.storage.containers (not .Values.storage.connectionString) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{- define "service.env" -}}
+{{- range $name, $value := .Values.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- range $name, $ref := .Values.secretEnv }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.name }}
+      key: {{ $ref.key }}
+{{- end }}
+{{- if .Values.storage.containers }}
+{{- $account := include "service.storageAccount" . }}
+- name: AZURE_STORAGE_ACCOUNT
+  value: {{ $account | quote }}
+- name: AZURE_STORAGE_BLOB_ENDPOINT
+  value: {{ .Values.storage.blobEndpoint | default (printf "https://%s.blob.core.windows.net" $account) | quote }}
+{{- with .Values.storage.connectionString }}
+- name: AZURE_STORAGE_CONNECTION_STRING
+  value: {{ . | quote }}
+{{- end }}
+{{- range .Values.storage.containers }}
+- name: {{ printf "STORAGE_%s_CONTAINER" (. | upper | replace "-" "_") }}
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect. */}}
+{{- define "service.probe" -}}
+{{- $port := .Values.probe.port | default .Values.port -}}
+{{- if eq .Values.probe.type "http" -}}
+httpGet:
+  path: {{ .Values.probe.path }}
+  port: {{ $port }}
+{{- else if eq .Values.probe.type "grpc" -}}
+grpc:
+  port: {{ $port }}
+{{- else -}}
+tcpSocket:
+  port: {{ $port }}
+{{- end }}
+initialDelaySeconds: {{ .Values.probe.initialDelaySeconds }}
+periodSeconds: 10
+timeoutSeconds: 3
+failureThreshold: 3
+{{- end -}}

@@ -1,0 +1,257 @@
+//! The Kubernetes output of the reference spec, checked against the facts of
+//! issue 3: what each tier's values hold (and only that), the reasons beside
+//! overrides, line provenance, sync waves, Argo CD wiring, and no trace of a
+//! local concession in any cloud tier's files.
+
+use std::collections::BTreeMap;
+
+use inception::pipeline::{self, Compiled};
+use inception::source::SourceFile;
+
+use crate::support::root;
+
+const CLOUD_TIERS: [&str; 4] = ["dev", "staging", "beta", "prod"];
+
+fn compile(text: &str) -> Compiled {
+    let source = SourceFile::new("inception.kdl", text);
+    match pipeline::compile_source(&source, "inception.kdl") {
+        Ok(compiled) => compiled,
+        Err(error) => panic!("does not compile:\n{:?}", miette::Report::new(error)),
+    }
+}
+
+fn serenity() -> Compiled {
+    compile(&std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("reference spec"))
+}
+
+fn file<'a>(compiled: &'a Compiled, path: &str) -> &'a str {
+    compiled.outputs.get(path).unwrap_or_else(|| panic!("`{path}` is not produced"))
+}
+
+/// The lines that carry data: no banner, no blank or comment-only line.
+fn data_lines(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect()
+}
+
+/// The spec nodes (name, line) the given line of a generated file comes from.
+fn origins_of(compiled: &Compiled, path: &str, needle: &str) -> Vec<(String, usize)> {
+    let text = file(compiled, path);
+    let index = text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}` in {path}"));
+    let source = &compiled.loaded.source;
+    compiled.provenance[path][index].iter().map(|o| (o.node.clone(), source.line_of(o.span.into()))).collect()
+}
+
+fn spec_line(compiled: &Compiled, needle: &str) -> usize {
+    let text = compiled.loaded.source.text();
+    text.lines().position(|l| l.contains(needle)).expect("needle in spec") + 1
+}
+
+#[test]
+fn prod_pricing_holds_the_override_with_its_reason_beside_it() {
+    let compiled = serenity();
+    let path = "deploy/values/pricing/values-prod.yaml";
+    let prod = file(&compiled, path);
+    assert!(prod.contains("\nreplicas: 6  # reason: Asian and US trading hours overlap\n"), "{prod}");
+    assert!(prod.contains("\nresources:  # reason: Asian and US trading hours overlap\n"), "{prod}");
+    assert!(
+        prod.contains("  requests:\n    cpu: \"2\"\n    memory: 4Gi\n  limits:\n    cpu: \"2\"\n    memory: 4Gi\n"),
+        "{prod}"
+    );
+    let override_line = spec_line(&compiled, "tier prod reason=");
+    for needle in ["replicas: 6", "memory: 4Gi"] {
+        assert_eq!(
+            origins_of(&compiled, path, needle),
+            [("service pricing/tier prod".to_owned(), override_line)],
+            "{needle}"
+        );
+    }
+    let revision_line = spec_line(&compiled, "revision \"v2.4.0\"");
+    assert_eq!(origins_of(&compiled, path, "tag: v2.4.0"), [("tier prod/revision".to_owned(), revision_line)]);
+}
+
+#[test]
+fn staging_pricing_holds_only_the_image_tag() {
+    let compiled = serenity();
+    let staging = file(&compiled, "deploy/values/pricing/values-staging.yaml");
+    assert_eq!(data_lines(staging), ["image:", "  tag: release-2.4  # revision release/2.4"]);
+    for tier in ["dev", "beta"] {
+        let text = file(&compiled, &format!("deploy/values/pricing/values-{tier}.yaml"));
+        assert_eq!(data_lines(text).len(), 2, "{tier}: only the image tag\n{text}");
+    }
+}
+
+#[test]
+fn sync_waves_are_the_depth_in_the_needs_graph() {
+    let compiled = serenity();
+    let expected =
+        [("kafka", 0), ("timescaledb", 0), ("redis", 0), ("marketdata", 1), ("pricing", 2), ("risk", 3), ("api", 4)];
+    for tier in ["local", "dev", "staging", "beta", "prod"] {
+        for (service, wave) in expected {
+            let app = file(&compiled, &format!("deploy/argocd/{tier}/{service}.yaml"));
+            assert!(app.contains(&format!("argocd.argoproj.io/sync-wave: \"{wave}\"\n")), "{tier}/{service}:\n{app}");
+        }
+        let prometheus = file(&compiled, &format!("deploy/argocd/{tier}/observability-prometheus.yaml"));
+        assert!(prometheus.contains("sync-wave: \"5\""), "observability comes after the services");
+    }
+    let azurite = file(&compiled, "deploy/argocd/local/azurite.yaml");
+    assert!(azurite.contains("sync-wave: \"-1\""), "the emulator comes before the services");
+    let health = file(&compiled, "deploy/argocd/argocd-cm.yaml");
+    assert!(health.contains("resource.customizations.health.argoproj.io_Application: |"), "{health}");
+}
+
+#[test]
+fn no_cloud_tier_file_carries_a_local_concession() {
+    let compiled = serenity();
+    let traces =
+        ["azurite", "devstoreaccount", "debugpy", "hostpath", "watchfiles", "5678", "/workspaces", "pullpolicy: never"];
+    let mut scanned = 0;
+    for tier in CLOUD_TIERS {
+        let own = |path: &str| {
+            path.starts_with(&format!("deploy/argocd/{tier}/")) || path.ends_with(&format!("/values-{tier}.yaml"))
+        };
+        for (path, text) in compiled.outputs.iter().filter(|(path, _)| own(path)) {
+            scanned += 1;
+            let lower = text.to_lowercase();
+            for trace in traces {
+                assert!(!lower.contains(trace), "{path} mentions `{trace}`:\n{text}");
+            }
+        }
+    }
+    assert!(scanned > 60, "scanned only {scanned} files");
+    assert!(
+        !compiled.outputs.keys().any(|p| CLOUD_TIERS.iter().any(|t| p == &format!("deploy/argocd/{t}/azurite.yaml")))
+    );
+    let local = file(&compiled, "deploy/values/risk/values-local.yaml").to_lowercase();
+    for trace in ["devstoreaccount", "debugpy", "hostpath", "watchfiles", "5678", "pullpolicy: never"] {
+        assert!(local.contains(trace), "the local tier should show `{trace}`");
+    }
+}
+
+#[test]
+fn needs_become_host_and_port_variables_named_after_the_dependency() {
+    let compiled = serenity();
+    let pricing = file(&compiled, "deploy/values/pricing/values.yaml");
+    for line in
+        ["MARKETDATA_HOST: marketdata", "MARKETDATA_PORT: \"8000\"", "REDIS_HOST: redis-master", "REDIS_PORT: \"6379\""]
+    {
+        assert!(pricing.contains(&format!("  {line}\n")), "{line}:\n{pricing}");
+    }
+    let risk = file(&compiled, "deploy/values/risk/values.yaml");
+    assert!(risk.contains("  TIMESCALEDB_HOST: timescaledb\n  TIMESCALEDB_PORT: \"5432\"\n"), "{risk}");
+    assert!(risk.contains("secretEnv:\n  DB_PASSWORD:\n    name: timescaledb-password\n    key: value\n"), "{risk}");
+    let needs_line = spec_line(&compiled, "needs marketdata redis");
+    let origins = origins_of(&compiled, "deploy/values/pricing/values.yaml", "MARKETDATA_HOST");
+    assert_eq!(origins, [("service pricing/needs marketdata".to_owned(), needs_line)]);
+}
+
+#[test]
+fn argo_applications_point_at_files_and_projects_that_exist() {
+    let compiled = serenity();
+    let mut checked = 0;
+    for (path, text) in compiled.outputs.iter().filter(|(p, _)| p.starts_with("deploy/argocd/") && p.ends_with(".yaml"))
+    {
+        if !text.contains("\nkind: Application\n") {
+            continue;
+        }
+        let tier = path.split('/').nth(2).expect("deploy/argocd/TIER/…");
+        assert!(text.contains(&format!("  project: serenity-{tier}\n")), "{path}");
+        assert!(compiled.outputs.contains_key(&format!("deploy/argocd/{tier}/project.yaml")));
+        for value_file in text.lines().filter_map(|l| l.trim().strip_prefix("- ../../")) {
+            let target = format!("deploy/{value_file}");
+            assert!(compiled.outputs.contains_key(&target), "{path}: valueFile {target} is not generated");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4 * 5 * 2, "two value files per built service and tier");
+    let redis = file(&compiled, "deploy/argocd/prod/redis.yaml");
+    assert!(
+        redis.contains(
+            "repoURL: registry-1.docker.io/bitnamicharts\n    chart: redis\n    targetRevision: \"19.5.5\"\n"
+        )
+    );
+    let registered = file(&compiled, "deploy/argocd/repositories/registry-1-docker-io-bitnamicharts.yaml");
+    assert!(registered.contains("enableOCI: \"true\""), "{registered}");
+    let timescale = file(&compiled, "deploy/argocd/prod/timescaledb.yaml");
+    assert!(
+        timescale.contains("repoURL: https://charts.timescale.com\n    chart: timescaledb-single\n"),
+        "{timescale}"
+    );
+}
+
+#[test]
+fn launch_json_attaches_to_every_python_service_through_its_own_port() {
+    let compiled = serenity();
+    let launch = file(&compiled, ".vscode/launch.json");
+    assert!(launch.starts_with("// Generated by inception"), "JSONC banner");
+    let json: String = launch.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("launch.json is JSON once comments are dropped");
+    let configurations = value["configurations"].as_array().expect("configurations");
+    let ports: Vec<u64> = configurations.iter().filter_map(|c| c["connect"]["port"].as_u64()).collect();
+    assert_eq!(ports, [5678, 5679, 5680, 5681]);
+    let pricing = &configurations[1];
+    assert_eq!(pricing["pathMappings"][0]["localRoot"], "${workspaceFolder}/services/pricing");
+    assert_eq!(pricing["pathMappings"][0]["remoteRoot"], "/app");
+    assert!(launch.contains("// kubectl port-forward -n local deploy/pricing 5679:5678\n"), "{launch}");
+}
+
+const MIXED: &str = r#"inception 1
+project mixed {
+    repo "https://example.com/mixed.git"
+    registry "example.azurecr.io"
+}
+toolchain {
+    base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm" digest="sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4"
+}
+tier local {
+    cluster minikube
+    revision HEAD
+    concession hot-reload
+    concession debug
+    concession storage-emulator
+}
+service web {
+    build "services/web"
+    run node server.js
+    port 3000
+}
+service worker {
+    build "services/worker"
+    run "/usr/local/bin/python3.12" -m worker
+    port 8081
+    env MODE=batch
+}
+service cache {
+    image "docker.io/library/redis:7.2.5"
+    port 6379
+    health tcp
+}
+"#;
+
+#[test]
+fn only_python_build_services_are_debugged_and_reloaded() {
+    let compiled = compile(MIXED);
+    let web = file(&compiled, "deploy/values/web/values-local.yaml");
+    assert_eq!(
+        data_lines(web),
+        ["image:", "  tag: HEAD", "  pullPolicy: Never  # cluster minikube: the image is built inside Minikube"]
+    );
+    let worker = file(&compiled, "deploy/values/worker/values-local.yaml");
+    assert!(worker.contains("- /usr/local/bin/python3.12 -m debugpy --listen 0.0.0.0:5678 -m worker\n"), "{worker}");
+    assert!(worker.contains("hostPath: /workspaces/mixed/services/worker"), "{worker}");
+    let cache = file(&compiled, "deploy/values/cache/values-local.yaml");
+    assert_eq!(data_lines(cache), ["{}"], "a prebuilt image differs in nothing:\n{cache}");
+    let shared = file(&compiled, "deploy/values/cache/values.yaml");
+    assert!(shared.contains("  repository: docker.io/library/redis\n  tag: \"7.2.5\"\n"), "{shared}");
+    let launch = file(&compiled, ".vscode/launch.json");
+    assert_eq!(launch.matches("\"request\": \"attach\"").count(), 1, "{launch}");
+    assert!(!compiled.outputs.contains_key("deploy/argocd/local/azurite.yaml"), "no service uses storage");
+}
+
+#[test]
+fn without_a_repo_there_is_no_argo_cd_but_the_chart_and_values_remain() {
+    let compiled = compile(&MIXED.replace("    repo \"https://example.com/mixed.git\"\n", ""));
+    let paths: BTreeMap<&str, ()> = compiled.outputs.keys().map(|p| (p.as_str(), ())).collect();
+    assert!(!paths.keys().any(|p| p.starts_with("deploy/argocd/")), "{paths:?}");
+    assert!(paths.contains_key("deploy/charts/service/values.schema.json"));
+    assert!(paths.contains_key("deploy/values/web/values.yaml"));
+}
