@@ -199,11 +199,6 @@ pub fn env_prefix(name: &str) -> String {
     name.to_uppercase().replace('-', "_")
 }
 
-/// The storage account name prefix of the project: its name, letters and digits only.
-pub fn storage_prefix(model: &Model) -> String {
-    model.project.name.value.chars().filter(char::is_ascii_alphanumeric).collect()
-}
-
 /// Whether a tier builds its images locally (Minikube) instead of pulling them.
 pub fn builds_locally(tier: &Tier, service: &Service) -> bool {
     tier.cluster.value == Cluster::Minikube && matches!(service.source, Source::Build(_))

@@ -92,10 +92,13 @@ pub fn key_vault_prefix(project: &str, tier: &str) -> String {
     format!("{body}-")
 }
 
-/// The storage account name before its unique suffix: the whole name is
-/// 3–24 lower-case letters and digits.
-pub fn storage_account_prefix(project: &str, tier: &str) -> String {
-    fit("st", &[&alphanumeric(project), &alphanumeric(tier)], "", STORAGE_MAX - UNIQUE_SUFFIX_LEN)
+/// The tier's storage account: 3–24 lower-case letters and digits,
+/// `st` + project + tier (the project shortened first). Deterministic, not
+/// suffixed, because the services' Helm values name it too
+/// (`AZURE_STORAGE_ACCOUNT`); storage account names are global, so a taken
+/// name fails the deployment loudly rather than drifting between halves.
+pub fn storage_account(project: &str, tier: &str) -> String {
+    fit("st", &[&alphanumeric(project), &alphanumeric(tier)], "", STORAGE_MAX)
 }
 
 /// The container registry from `project registry HOST`: the ACR named by an
@@ -161,7 +164,7 @@ mod tests {
         assert_eq!(cluster("serenity", "staging"), "aks-serenity-staging");
         assert_eq!(workspace("serenity", "prod"), "log-serenity-prod");
         assert_eq!(key_vault_prefix("serenity", "dev"), "kv-serenity-dev-");
-        assert_eq!(storage_account_prefix("serenity", "dev"), "stserenitydev");
+        assert_eq!(storage_account("serenity", "dev"), "stserenitydev");
         assert_eq!(identity("risk"), "id-risk");
         assert_eq!(federated_credential("risk"), "k8s-risk");
         assert_eq!(lab("serenity", "southeastasia"), "lab-serenity-southeastasia");
@@ -192,12 +195,12 @@ mod tests {
     fn storage_accounts_are_lowercase_alphanumerics_within_24() {
         let long = "x".repeat(63);
         for (project, tier) in [("serenity", "staging"), ("my-platform", "pre-prod"), (long.as_str(), long.as_str())] {
-            let name = format!("{}{SUFFIX}", storage_account_prefix(project, tier));
+            let name = storage_account(project, tier);
             assert!((3..=24).contains(&name.len()), "{name}");
             assert!(lowercase_alphanumeric(&name), "{name}");
         }
-        assert_eq!(storage_account_prefix("serenity", "staging"), "stserenitystaging");
-        assert_eq!(storage_account_prefix("serenity", "production"), "stsereniproduction");
+        assert_eq!(storage_account("serenity", "staging"), "stserenitystaging");
+        assert_eq!(storage_account("serenity-analytics-platform", "production"), "stserenityanalproduction");
     }
 
     #[test]

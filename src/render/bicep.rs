@@ -21,7 +21,6 @@ use crate::plan::{BicepModule, Origin, cloud_tiers, needs_identity};
 /// The longest Key Vault name prefix (24 characters with the suffix).
 pub const KEY_VAULT_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
 /// The longest storage account name prefix (24 characters with the suffix).
-pub const STORAGE_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
 
 /// A Bicep string literal: single-quoted, with `\`, `'` and `${` escaped.
 pub fn literal(value: &str) -> String {
@@ -138,7 +137,6 @@ struct ModuleView {
     banner: String,
     suffix_len: usize,
     key_vault_prefix_max: usize,
-    storage_prefix_max: usize,
     marks: IndexMap<&'static str, String>,
 }
 
@@ -203,7 +201,6 @@ pub fn render_module(model: &Model, module: BicepModule, spec_name: &str, path: 
         banner: banner(Comment::Slash, spec_name),
         suffix_len: UNIQUE_SUFFIX_LEN,
         key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        storage_prefix_max: STORAGE_PREFIX_MAX,
         marks,
     };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))

@@ -14,8 +14,8 @@ use super::RenderError;
 use super::azure_names as names;
 use super::banner::{Comment, banner};
 use super::bicep::{
-    KEY_VAULT_PREFIX_MAX, STORAGE_PREFIX_MAX, containers, identifier, identity_origins, literal, location_origin,
-    object_key, registry_origin, secret_origins, storage_origins, tier_origins,
+    KEY_VAULT_PREFIX_MAX, containers, identifier, identity_origins, literal, location_origin, object_key,
+    registry_origin, secret_origins, storage_origins, tier_origins,
 };
 use super::templates::{TEMPLATE_BICEP_MAIN, TEMPLATE_BICEP_TIER_PARAMS, render};
 use super::trace::{Traced, Tracer};
@@ -33,7 +33,6 @@ struct MainView {
     shared_group: String,
     registry: String,
     key_vault_prefix_max: usize,
-    storage_prefix_max: usize,
     has_storage: bool,
     /// Every container, as literals.
     containers: Vec<String>,
@@ -153,7 +152,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
         shared_group: literal(&names::shared_resource_group(project)),
         registry: literal(&names::registry(project, model.project.registry.as_ref().map(|r| r.value.as_str()))),
         key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        storage_prefix_max: STORAGE_PREFIX_MAX,
         has_storage: !containers.is_empty(),
         containers,
         identities,
@@ -176,7 +174,7 @@ struct TierParamsView {
     cluster: String,
     key_vault_prefix: String,
     /// Empty when no service uses storage (main.bicep then has no such parameter).
-    storage_prefix: String,
+    storage_account: String,
     marks: TierMarks,
 }
 
@@ -205,10 +203,10 @@ pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str
         workspace: literal(&names::workspace(project, tier)),
         cluster: literal(&names::cluster(project, tier)),
         key_vault_prefix: literal(&names::key_vault_prefix(project, tier)),
-        storage_prefix: if containers(model).is_empty() {
+        storage_account: if containers(model).is_empty() {
             String::new()
         } else {
-            literal(&names::storage_account_prefix(project, tier))
+            literal(&names::storage_account(project, tier))
         },
         marks,
     };

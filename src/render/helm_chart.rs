@@ -99,7 +99,6 @@ pub fn defaults() -> Values {
         env: Some(IndexMap::new()),
         secret_env: Some(IndexMap::new()),
         storage: Some(Storage {
-            account_prefix: empty(),
             account: empty(),
             blob_endpoint: empty(),
             connection_string: empty(),
@@ -121,7 +120,7 @@ fn default_notes() -> Vec<Note> {
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
         ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
-        ("storage.accountPrefix", "the account is PREFIX + namespace, unless account is set"),
+        ("storage.account", "the storage account, set per tier (infra/main.bicep creates it)"),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
@@ -253,7 +252,6 @@ fn schema() -> Schema {
         (
             "storage",
             object(vec![
-                ("accountPrefix", pattern("^[a-z0-9]*$")),
                 ("account", pattern("^[a-z0-9]*$")),
                 ("blobEndpoint", string()),
                 ("connectionString", string()),

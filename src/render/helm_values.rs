@@ -20,7 +20,9 @@ use super::RenderError;
 use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
-use crate::model::{Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier};
+use crate::model::{
+    Cluster, Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier,
+};
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
@@ -111,8 +113,6 @@ pub struct SecretRef {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Storage {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_prefix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -221,11 +221,9 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     values.secret_env = (!secrets.is_empty()).then_some(secrets);
     if !service.storage.is_empty() {
         values.storage = Some(Storage {
-            account_prefix: Some(workload::storage_prefix(model)),
             containers: Some(service.storage.iter().map(|s| s.value.clone()).collect()),
             ..Storage::default()
         });
-        paths.add("storage.accountPrefix", origin::project(model));
         for storage in &service.storage {
             paths
                 .add("storage.containers", origin::child(service, &format!("storage {}", storage.value), storage.span));
@@ -275,6 +273,12 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
                 notes.push(Note::new(format!("env.{}", pair.key.value), &reason));
             }
         }
+    }
+    if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
+        let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value);
+        values.storage = Some(Storage { account: Some(account), ..Storage::default() });
+        paths.add("storage.account", origin::tier(tier));
+        notes.push(Note::new("storage.account", "the tier's storage account (infra/main.bicep)"));
     }
     concessions(model, tier, service, &mut values, &mut paths, &mut notes);
     (values, paths, notes)

@@ -165,7 +165,10 @@ fn the_reference_spec_gets_a_storage_account_with_the_reports_container() {
         assert!(module.contains(setting), "{setting}");
     }
     let dev = file(&outputs, "infra/dev.bicepparam");
-    assert!(dev.contains("param storageAccountNamePrefix = 'stserenitydev'"), "{dev}");
+    assert!(dev.contains("param storageAccountName = 'stserenitydev'"), "{dev}");
+    // The services' Helm values name the same account in the same tier.
+    let values = file(&outputs, "deploy/values/risk/values-dev.yaml");
+    assert!(values.contains("account: stserenitydev"), "{values}");
 }
 
 #[test]
@@ -300,9 +303,9 @@ fn each_service_gets_the_roles_of_what_it_reads_and_names_fit_azure() {
     };
     let vault = value("keyVaultNamePrefix");
     assert!(vault.len() + 6 <= 24 && vault.ends_with("-pre-production-") && !vault.contains("--"), "{vault}");
-    let storage = value("storageAccountNamePrefix");
+    let storage = value("storageAccountName");
     assert!(
-        storage.len() + 6 <= 24 && storage.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+        (3..=24).contains(&storage.len()) && storage.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
         "{storage}"
     );
     assert!(value("clusterName").len() <= 54);

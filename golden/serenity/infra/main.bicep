@@ -29,9 +29,10 @@ param clusterName string
 @maxLength(18)
 param keyVaultNamePrefix string
 
-@description('The tier\'s storage account name, before its unique suffix.')
-@maxLength(18)
-param storageAccountNamePrefix string
+@description('The tier\'s storage account name (the services\' Helm values name it too).')
+@minLength(3)
+@maxLength(24)
+param storageAccountName string
 
 @description('The Azure region of every resource (azure location).')
 param location string = 'eastus'
@@ -194,7 +195,7 @@ module storage './modules/storage.bicep' = {
   name: 'storage'
   scope: tierGroup
   params: {
-    namePrefix: storageAccountNamePrefix
+    name: storageAccountName
     location: location
     tags: tags
     zoneRedundant: !empty(zones)

@@ -4,9 +4,10 @@
 // blobs), over TLS 1.2, from the cluster's subnet, Azure services and the
 // operators' addresses.
 
-@description('The account\'s name before its unique suffix: lower-case letters and digits.')
-@maxLength(18)
-param namePrefix string
+@description('The account\'s name: 3 to 24 lower-case letters and digits.')
+@minLength(3)
+@maxLength(24)
+param name string
 
 @description('The Azure region.')
 param location string
@@ -30,7 +31,7 @@ param workspaceId string
 param allowedIpRanges array
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: '${namePrefix}${take(uniqueString(resourceGroup().id), 6)}'
+  name: name
   location: location
   tags: tags
   kind: 'StorageV2'

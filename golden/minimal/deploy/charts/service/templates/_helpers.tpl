@@ -31,10 +31,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
-{{/* The storage account: given (the emulator's), or PREFIX + namespace (the tier), 24 characters at most. */}}
+{{/* The storage account: the tier's (set in values-TIER.yaml) or the emulator's. */}}
 {{- define "service.storageAccount" -}}
-{{- $derived := printf "%s%s" .Values.storage.accountPrefix (.Release.Namespace | replace "-" "") | trunc 24 -}}
-{{- .Values.storage.account | default $derived -}}
+{{- required "storage.account is set in each tier's values file" .Values.storage.account -}}
 {{- end -}}
 
 {{/* Azure workload identity, for a cloud storage account (not for a connection string). */}}
