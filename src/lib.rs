@@ -24,6 +24,7 @@ pub mod emit;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod render;

@@ -20,7 +20,7 @@ pub fn run(path: &Path, format: Format) -> Result<bool> {
     let compiled = pipeline::compile_source(&source, &location.spec_name())?;
     let drift = emit::check(&location.root, &compiled.outputs)?;
     match format {
-        Format::Json => println!(
+        Format::Json => crate::outln!(
             "{}",
             serde_json::to_string_pretty(&json!({ "clean": drift.is_clean(), "drift": drift })).unwrap_or_default()
         ),
@@ -31,7 +31,7 @@ pub fn run(path: &Path, format: Format) -> Result<bool> {
 
 fn print_text(drift: &Drift) {
     for file in &drift.files {
-        print!("{}", file.diff);
+        crate::out!("{}", file.diff);
     }
     if drift.is_clean() {
         eprintln!("up to date: {} files match the spec", drift.checked);

@@ -17,11 +17,11 @@ pub fn run(path: &Path) -> Result<()> {
     let compiled = pipeline::compile_source(&source, &location.spec_name())?;
     let report = emit::write(&location.root, &compiled.outputs)?;
     for written in &report.written {
-        println!("wrote    {written}");
+        crate::outln!("wrote    {written}");
     }
     for removed in &report.removed {
-        println!("removed  {removed}");
+        crate::outln!("removed  {removed}");
     }
-    println!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
+    crate::outln!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
     Ok(())
 }

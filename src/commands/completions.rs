@@ -7,5 +7,7 @@ use crate::cli::Cli;
 /// Print the completion script for `shell`.
 pub fn run(shell: clap_complete::Shell) {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "inception", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "inception", &mut script);
+    crate::out!("{}", String::from_utf8_lossy(&script));
 }

@@ -122,7 +122,7 @@ pub fn run(path: &Path, base: &str, format: Format) -> Result<()> {
     match format {
         Format::Json => {
             let value = json!({ "base": base, "summary": summary, "files": changes });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Text => print_grouped(&changes, &summary),
     }
@@ -130,7 +130,7 @@ pub fn run(path: &Path, base: &str, format: Format) -> Result<()> {
 }
 
 fn print_grouped(changes: &[Change], summary: &str) {
-    println!("{summary}");
+    crate::outln!("{summary}");
     let mut group: Option<(Option<&str>, Option<&str>)> = None;
     for change in changes {
         let key = (change.scope.tier.as_deref(), change.scope.service.as_deref());
@@ -141,10 +141,10 @@ fn print_grouped(changes: &[Change], summary: &str) {
                 (None, Some(service)) => format!("service {service}, every tier"),
                 (None, None) => "every tier".to_owned(),
             };
-            println!("\n=== {title}");
+            crate::outln!("\n=== {title}");
             group = Some(key);
         }
-        println!("{} {}", change.status, change.path);
-        print!("{}", change.diff);
+        crate::outln!("{} {}", change.status, change.path);
+        crate::out!("{}", change.diff);
     }
 }

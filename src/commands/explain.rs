@@ -96,24 +96,24 @@ pub fn run(target: &str, spec: &Path, format: Format) -> Result<()> {
     let (found, exact) = sources(&compiled, &path, line)?;
     if format == Format::Json {
         let value = json!({ "file": path, "line": line, "exact": exact, "sources": found });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        crate::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         return Ok(());
     }
     match line {
         Some(n) => {
             let text = compiled.outputs[&path].lines().nth(n - 1).unwrap_or("");
-            println!("{path}:{n}: {}", text.trim());
+            crate::outln!("{path}:{n}: {}", text.trim());
             if exact {
-                println!("comes from:");
+                crate::outln!("comes from:");
             } else {
-                println!("is fixed text of this file, which comes from:");
+                crate::outln!("is fixed text of this file, which comes from:");
             }
         }
-        None => println!("{path} comes from:"),
+        None => crate::outln!("{path} comes from:"),
     }
     for source in found {
-        println!("  {}:{}  {}", source.file, source.line, source.node);
-        println!("      {}", source.text);
+        crate::outln!("  {}:{}  {}", source.file, source.line, source.node);
+        crate::outln!("      {}", source.text);
     }
     Ok(())
 }

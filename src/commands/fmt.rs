@@ -24,7 +24,7 @@ pub fn run(path: &Path, check: bool) -> Result<bool> {
         return Ok(true);
     }
     if check {
-        print!("{}", emit::unified(&location.spec_name(), source.text(), &formatted));
+        crate::out!("{}", emit::unified(&location.spec_name(), source.text(), &formatted));
         eprintln!("{}: not formatted; run `inception fmt`", source.name());
         return Ok(false);
     }

@@ -19,8 +19,8 @@ pub fn run(path: &Path, format: GraphFormat) -> Result<()> {
     let loaded = &compiled.loaded;
     let export = graph::export(&loaded.model, &loaded.graph, &compiled.plan, &loaded.source);
     match format {
-        GraphFormat::Dot => print!("{}", export.to_dot()),
-        GraphFormat::Json => println!("{}", serde_json::to_string_pretty(&export).unwrap_or_default()),
+        GraphFormat::Dot => crate::out!("{}", export.to_dot()),
+        GraphFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&export).unwrap_or_default()),
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub fn run(path: &Path, strict_mode: bool, format: Format) -> Result<bool> {
         Format::Json => {
             let findings = report::to_json(&source, report.findings().iter().map(|f| f as &dyn miette::Diagnostic));
             let value = json!({ "clean": clean, "strict": strict_mode, "findings": findings });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Text if clean => {
             let mode = if strict_mode { " (strict)" } else { "" };

@@ -33,7 +33,7 @@ pub fn fail(error: crate::error::Error, format: crate::cli::Format) -> ExitCode 
                 problems.problems().iter().map(|p| p as &dyn miette::Diagnostic),
             );
             let value = serde_json::json!({ "errors": errors });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         _ => eprintln!("{:?}", miette::Report::new(error)),
     }

@@ -12,5 +12,5 @@ pub fn text() -> String {
 
 /// Print the schema.
 pub fn run() {
-    print!("{}", text());
+    crate::out!("{}", text());
 }

@@ -43,7 +43,7 @@ pub fn run(tiers: &[String], spec: &Path, format: Format) -> Result<bool> {
     match format {
         Format::Json => {
             let value = json!({ "explained": clean, "comparisons": comparisons });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Text => comparisons.iter().for_each(print_text),
     }
@@ -55,7 +55,7 @@ fn print_text(comparison: &Comparison) {
     let unexplained = comparison.unattributed().count();
     let verdict =
         if unexplained == 0 { "every one explained".to_owned() } else { format!("{unexplained} UNEXPLAINED") };
-    println!(
+    crate::outln!(
         "{} → {}: {} difference{}, {verdict}",
         comparison.from,
         comparison.to,
@@ -71,10 +71,10 @@ fn print_text(comparison: &Comparison) {
     }
     causes.sort();
     for cause in causes {
-        println!("  {}", describe(cause));
+        crate::outln!("  {}", describe(cause));
         for d in comparison.differences.iter().filter(|d| d.causes.first() == cause) {
             let show = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
-            println!("    {}  {}: {} → {}", d.file, d.path, show(&d.from), show(&d.to));
+            crate::outln!("    {}  {}: {} → {}", d.file, d.path, show(&d.from), show(&d.to));
         }
     }
 }
@@ -84,6 +84,9 @@ fn describe(cause: Option<&Cause>) -> String {
         None => "UNEXPLAINED: no revision, concession or override accounts for these".to_owned(),
         Some(Cause::TierIdentity) => "tier identity: names derived from the tier's name".to_owned(),
         Some(Cause::Revision { from, to }) => format!("revision: {from} → {to}"),
+        Some(Cause::Cluster { from, to }) => {
+            format!("cluster: {from} → {to} (images built in Minikube, pulled on AKS)")
+        }
         Some(Cause::Concession { tier, concession }) => format!("concession `{concession}` of tier {tier}"),
         Some(Cause::Override { service, tier, reason, line }) => {
             format!("override of {service} in {tier} (line {line}): \"{reason}\"")

@@ -70,6 +70,8 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
+    paths.add("spec.description", origin::tier(tier));
+    paths.add("spec.description", origin::cluster(tier));
     let mut repos = vec![repo(model)];
     paths.add("spec.sourceRepos", origin::repo(model).unwrap_or_else(|| origin::project(model)));
     for service in &model.services {

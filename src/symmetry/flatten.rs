@@ -24,11 +24,27 @@ pub fn leaves(path: &str, text: &str) -> Vec<Leaf> {
         .enumerate()
         .filter_map(|(line, entry)| {
             let (keys, value) = entry?;
-            let value = value.trim_end_matches(',').to_owned();
+            let value = without_comment(&value).trim_end_matches(',').to_owned();
             let opens = value.is_empty() || value == "{" || value == "[";
             (!opens).then(|| Leaf { path: keys.join("."), value, line })
         })
         .collect()
+}
+
+/// A YAML scalar without its trailing `# comment` (a `#` inside quotes stays).
+fn without_comment(value: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in value.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '#') if previous == ' ' => return value[..i].trim_end(),
+            _ => {}
+        }
+        previous = c;
+    }
+    value
 }
 
 fn bicep_params(text: &str) -> Vec<Leaf> {
@@ -45,6 +61,13 @@ fn bicep_params(text: &str) -> Vec<Leaf> {
 #[cfg(test)]
 mod tests {
     use super::leaves;
+
+    #[test]
+    fn comments_are_not_values() {
+        let found = leaves("x.yaml", "a: 6  # reason: load\nb: \"x # y\"\nc:  # only a note\n  d: 1\n");
+        let values: Vec<&str> = found.iter().map(|l| l.value.as_str()).collect();
+        assert_eq!(values, ["6", "\"x # y\"", "1"]);
+    }
 
     #[test]
     fn yaml_and_bicepparam_leaves() {

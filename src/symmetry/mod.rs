@@ -4,8 +4,10 @@
 //! replaced by `{tier}`), read as data ([`flatten`]), and every differing
 //! value is attributed to a cause from the provenance its lines were rendered
 //! with: the tier's identity (a value that differs only by the tier's name),
-//! its `revision`, a `concession`, or a per-service override with its
-//! reason. A difference with no such cause is unattributed: the tool could
+//! its `cluster` (Minikube builds images locally, AKS pulls them), its
+//! `revision`, a `concession`, or a per-service override with its reason.
+//! Causes are ordered from the most specific (a concession, an override) to
+//! the most general (identity): a difference is grouped under its first. A difference with no such cause is unattributed: the tool could
 //! not explain it, and `inception symmetry` exits 1.
 
 mod flatten;
@@ -20,19 +22,10 @@ use crate::render::{LineOrigins, Outputs};
 use crate::spec::Span;
 pub use flatten::{Leaf, leaves};
 
-/// Why two tiers differ.
+/// Why two tiers differ, from the most specific cause to the most general.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "cause", rename_all = "kebab-case")]
 pub enum Cause {
-    /// Names derived from the tier's own name.
-    TierIdentity,
-    /// The code version each tier runs.
-    Revision {
-        /// `revision` of the first tier.
-        from: String,
-        /// `revision` of the second tier.
-        to: String,
-    },
     /// A local concession.
     Concession {
         /// The tier granting it.
@@ -51,6 +44,22 @@ pub enum Cause {
         /// 1-based spec line of the override.
         line: usize,
     },
+    /// Where each tier's cluster runs.
+    Cluster {
+        /// `cluster` of the first tier.
+        from: String,
+        /// `cluster` of the second tier.
+        to: String,
+    },
+    /// The code version each tier runs.
+    Revision {
+        /// `revision` of the first tier.
+        from: String,
+        /// `revision` of the second tier.
+        to: String,
+    },
+    /// Names derived from the tier's own name.
+    TierIdentity,
 }
 
 /// One differing value.
@@ -210,7 +219,12 @@ impl Attribution<'_> {
             if let Some(c) = tier.concessions.iter().find(|c| inside(c.span)) {
                 return Some(Cause::Concession { tier: name.to_owned(), concession: c.value.as_str().to_owned() });
             }
-            if inside(tier.name.span) {
+            if inside(tier.cluster.span) {
+                let cluster =
+                    |t: &str| self.model.tier(t).map(|t| t.cluster.value.as_str().to_owned()).unwrap_or_default();
+                return Some(Cause::Cluster { from: cluster(self.a), to: cluster(self.b) });
+            }
+            if inside(tier.name.span) || span == tier.span {
                 return Some(Cause::TierIdentity);
             }
         }

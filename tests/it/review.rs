@@ -183,6 +183,43 @@ fn diff_against_a_revision_groups_changes_and_writes_nothing() {
 }
 
 #[test]
+fn a_prod_override_change_is_one_file_in_one_tier_and_explain_names_the_override() {
+    let dir = TempDir::new("override");
+    std::fs::copy(root().join("environments/serenity/inception.kdl"), dir.path().join("inception.kdl")).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "inception.kdl"]);
+    git(dir.path(), &["commit", "-q", "-m", "spec"]);
+    let spec = dir.path().join("inception.kdl");
+    let mut permissions = std::fs::metadata(&spec).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&spec, permissions).unwrap();
+    let edited = std::fs::read_to_string(&spec).unwrap().replace("        replicas 6", "        replicas 8");
+    std::fs::write(&spec, edited).unwrap();
+    let out = inception(dir.path(), &["diff", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["summary"], "1 file changes in 1 tier: prod");
+    let files = value["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["path"], "deploy/values/pricing/values-prod.yaml");
+    assert_eq!((files[0]["tier"].as_str(), files[0]["service"].as_str()), (Some("prod"), Some("pricing")));
+    let diff = files[0]["diff"].as_str().unwrap();
+    assert!(diff.contains("-replicas: 6") && diff.contains("+replicas: 8"), "{diff}");
+
+    let values =
+        std::fs::read_to_string(root().join("golden/serenity/deploy/values/pricing/values-prod.yaml")).unwrap();
+    let line = values.lines().position(|l| l.starts_with("replicas:")).unwrap() + 1;
+    let target = format!("deploy/values/pricing/values-prod.yaml:{line}");
+    let explained = inception(&root().join("environments/serenity"), &["explain", &target, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&explained.stdout).unwrap();
+    assert_eq!(value["exact"], true);
+    assert_eq!(value["sources"][0]["node"], "service pricing/tier prod");
+    assert_eq!(value["sources"][0]["line"], 84);
+    assert_eq!(value["sources"][0]["text"], "tier prod reason=\"Asian and US trading hours overlap\" {");
+}
+
+#[test]
 fn completions_name_every_command() {
     let out = inception(&root(), &["completions", "bash"]);
     let (stdout, _) = text(&out);

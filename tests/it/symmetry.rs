@@ -1,0 +1,111 @@
+//! Front-to-back symmetry on real rendered output: every difference between
+//! tiers of the reference spec has a cause, and a difference injected without
+//! one is caught.
+
+use std::collections::BTreeSet;
+
+use inception::pipeline::{self, Compiled};
+use inception::source::SourceFile;
+use inception::symmetry::{Cause, Comparison, compare, compare_outputs};
+
+use crate::support::{inception, root, text};
+
+fn serenity() -> Compiled {
+    let text = std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).unwrap();
+    pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl").expect("compiles")
+}
+
+fn tiers(compiled: &Compiled, a: &str, b: &str) -> Comparison {
+    let model = &compiled.loaded.model;
+    compare(compiled, model.tier(a).unwrap(), model.tier(b).unwrap())
+}
+
+fn causes(comparison: &Comparison) -> BTreeSet<Cause> {
+    comparison.differences.iter().flat_map(|d| d.causes.first().cloned()).collect()
+}
+
+#[test]
+fn staging_to_prod_is_identity_revision_and_the_pricing_override_only() {
+    let compiled = serenity();
+    let comparison = tiers(&compiled, "staging", "prod");
+    assert_eq!(comparison.unattributed().count(), 0);
+    let expected: BTreeSet<Cause> = [
+        Cause::TierIdentity,
+        Cause::Revision { from: "release/2.4".into(), to: "v2.4.0".into() },
+        Cause::Override {
+            service: "pricing".into(),
+            tier: "prod".into(),
+            reason: "Asian and US trading hours overlap".into(),
+            line: 84,
+        },
+    ]
+    .into();
+    assert_eq!(causes(&comparison), expected);
+    let replicas = comparison
+        .differences
+        .iter()
+        .find(|d| d.file == "deploy/values/pricing/values-{tier}.yaml" && d.path == "replicas")
+        .expect("the prod replicas differ");
+    assert_eq!((replicas.from.as_slice(), replicas.to.as_slice()), (&[][..], &["6".to_owned()][..]));
+}
+
+#[test]
+fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
+    let compiled = serenity();
+    let comparison = tiers(&compiled, "local", "dev");
+    assert_eq!(comparison.unattributed().count(), 0, "{:#?}", comparison.unattributed().collect::<Vec<_>>());
+    let found = causes(&comparison);
+    for concession in ["storage-emulator", "hot-reload", "debug"] {
+        let cause = Cause::Concession { tier: "local".into(), concession: concession.into() };
+        assert!(found.contains(&cause), "no difference attributed to {concession}: {found:#?}");
+    }
+    assert!(found.contains(&Cause::Cluster { from: "minikube".into(), to: "aks".into() }));
+    let azurite = comparison.differences.iter().find(|d| d.file == "deploy/argocd/{tier}/azurite.yaml").unwrap();
+    assert_eq!(
+        azurite.causes.first(),
+        Some(&Cause::Concession { tier: "local".into(), concession: "storage-emulator".into() })
+    );
+}
+
+#[test]
+fn a_difference_without_a_cause_is_unattributed() {
+    let compiled = serenity();
+    let model = &compiled.loaded.model;
+    let mut outputs = compiled.outputs.clone();
+    let mut provenance = compiled.provenance.clone();
+    // Someone gives api more replicas in prod without an override: the line
+    // exists in the rendered file, but no spec node accounts for it.
+    let path = "deploy/values/api/values-prod.yaml".to_owned();
+    outputs.get_mut(&path).unwrap().push_str("replicas: 3\n");
+    provenance.get_mut(&path).unwrap().push(Vec::new());
+    let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
+    let comparison = compare_outputs(model, &outputs, &provenance, &compiled.loaded.source, staging, prod);
+    let unattributed: Vec<_> = comparison.unattributed().collect();
+    assert_eq!(unattributed.len(), 1, "{unattributed:#?}");
+    assert_eq!(unattributed[0].file, "deploy/values/api/values-{tier}.yaml");
+    assert_eq!(unattributed[0].path, "replicas");
+    assert_eq!(unattributed[0].to, ["3"]);
+}
+
+#[test]
+fn the_command_lists_causes_and_exits_0_when_all_are_explained() {
+    let serenity = root().join("environments/serenity");
+    let out = inception(&serenity, &["symmetry", "staging", "prod"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.starts_with("staging → prod: "), "{stdout}");
+    assert!(stdout.contains("every one explained"), "{stdout}");
+    assert!(
+        stdout.contains("override of pricing in prod (line 84): \"Asian and US trading hours overlap\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("revision: release/2.4 → v2.4.0"), "{stdout}");
+    let all = inception(&serenity, &["symmetry", "--format", "json"]);
+    assert_eq!(all.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(value["explained"], true);
+    assert_eq!(value["comparisons"].as_array().unwrap().len(), 4, "each tier against the next");
+    let unknown = inception(&serenity, &["symmetry", "stagin", "prod"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown).1.contains("did you mean `staging`?"));
+}
