@@ -20,7 +20,6 @@ use crate::plan::{BicepModule, Origin, cloud_tiers, needs_identity};
 
 /// The longest Key Vault name prefix (24 characters with the suffix).
 pub const KEY_VAULT_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
-/// The longest storage account name prefix (24 characters with the suffix).
 
 /// A Bicep string literal: single-quoted, with `\`, `'` and `${` escaped.
 pub fn literal(value: &str) -> String {
