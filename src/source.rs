@@ -13,12 +13,16 @@ use miette::{NamedSource, SourceSpan};
 pub struct SourceFile {
     name: String,
     text: Arc<String>,
+    /// Byte offset of the start of every line, for O(log n) positions.
+    line_starts: Arc<Vec<usize>>,
 }
 
 impl SourceFile {
     /// A source file with the given display name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: Arc::new(text.into()) }
+        let text: String = text.into();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { name: name.into(), text: Arc::new(text), line_starts: Arc::new(line_starts) }
     }
 
     /// The display name (a path relative to where the user ran the tool).
@@ -38,12 +42,11 @@ impl SourceFile {
 
     /// 1-based line and column of a byte offset (column counted in characters).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        (line, column)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[index];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        (index + 1, column)
     }
 
     /// The 1-based line a span starts on.
@@ -53,7 +56,9 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        self.text.lines().nth(line.saturating_sub(1)).unwrap_or("")
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else { return "" };
+        let end = self.line_starts.get(line).map_or(self.text.len(), |next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
     }
 }
 
@@ -76,5 +81,8 @@ mod tests {
         // "çé " is 5 bytes; `x` is the 4th character of line 2.
         assert_eq!(src.line_col(7), (2, 4));
         assert_eq!(src.line_text(2), "çé x");
+        // Past the end: the last position; an offset inside a character rounds down.
+        assert_eq!(src.line_col(99), (3, 1));
+        assert_eq!(src.line_col(3), (2, 1));
     }
 }
