@@ -1,23 +1,7 @@
 //! The CLI end to end, through the real binary: exit codes, what is written,
 //! what check says.
 
-use std::path::Path;
-
-use crate::support::{TempDir, files, inception, root, text};
-
-fn with_reference_spec(label: &str) -> TempDir {
-    let dir = TempDir::new(label);
-    std::fs::copy(root().join("environments/serenity/inception.kdl"), dir.path().join("inception.kdl"))
-        .expect("copy spec");
-    dir
-}
-
-fn make_writable(path: &Path) {
-    let mut permissions = std::fs::metadata(path).expect("metadata").permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(path, permissions).expect("chmod");
-}
+use crate::support::{TempDir, edit, files, inception, root, text, with_reference_spec};
 
 #[test]
 fn compile_then_check_is_clean_and_a_second_compile_writes_nothing() {
@@ -56,10 +40,7 @@ fn a_hand_edit_is_named_with_its_diff() {
 fn a_spec_edit_reports_spec_changed_for_every_affected_file() {
     let dir = with_reference_spec("spec");
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
-    let spec = dir.path().join("inception.kdl");
-    make_writable(&spec);
-    let edited = std::fs::read_to_string(&spec).unwrap().replace("tool helm \"3.15.2\"", "tool helm \"3.15.3\"");
-    std::fs::write(&spec, edited).unwrap();
+    edit(&dir.path().join("inception.kdl"), "tool helm \"3.15.2\"", "tool helm \"3.15.3\"");
     let check = inception(dir.path(), &["check"]);
     let (stdout, stderr) = text(&check);
     assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
@@ -76,7 +57,6 @@ fn missing_and_stale_files_are_reported_and_compile_removes_only_owned_files() {
     std::fs::write(dir.path().join(".devcontainer/notes.txt"), "mine\n").unwrap();
     // Drop the mount: docker-compose.yml is no longer produced.
     let spec = dir.path().join("inception.kdl");
-    make_writable(&spec);
     let edited: String = std::fs::read_to_string(&spec)
         .unwrap()
         .lines()

@@ -7,7 +7,7 @@ use inception::pipeline;
 use inception::source::SourceFile;
 use inception::spec::format::format;
 
-use crate::support::{TempDir, blessing, environments, inception, root, text};
+use crate::support::{TempDir, blessing, edit, environments, inception, root, text, with_reference_spec};
 
 fn model_json(name: &str, text: &str) -> serde_json::Value {
     let loaded = pipeline::load(&SourceFile::new(name, text))
@@ -155,21 +155,20 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
 }
 
-#[test]
-fn diff_against_a_revision_groups_changes_and_writes_nothing() {
-    let dir = TempDir::new("diff");
-    std::fs::copy(root().join("environments/serenity/inception.kdl"), dir.path().join("inception.kdl")).unwrap();
+/// A git repository whose first commit holds the reference spec.
+fn committed_reference_spec(label: &str) -> TempDir {
+    let dir = with_reference_spec(label);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "inception.kdl"]);
     git(dir.path(), &["commit", "-q", "-m", "spec"]);
+    dir
+}
+
+#[test]
+fn diff_against_a_revision_groups_changes_and_writes_nothing() {
+    let dir = committed_reference_spec("diff");
     let spec = dir.path().join("inception.kdl");
-    let mut permissions = std::fs::metadata(&spec).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&spec, permissions).unwrap();
-    let edited =
-        std::fs::read_to_string(&spec).unwrap().replace("forward-port 8080 3000", "forward-port 8080 3000 9090");
-    std::fs::write(&spec, edited).unwrap();
+    edit(&spec, "forward-port 8080 3000", "forward-port 8080 3000 9090");
     let out = inception(dir.path(), &["diff"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -184,18 +183,9 @@ fn diff_against_a_revision_groups_changes_and_writes_nothing() {
 
 #[test]
 fn a_prod_override_change_is_one_file_in_one_tier_and_explain_names_the_override() {
-    let dir = TempDir::new("override");
-    std::fs::copy(root().join("environments/serenity/inception.kdl"), dir.path().join("inception.kdl")).unwrap();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "inception.kdl"]);
-    git(dir.path(), &["commit", "-q", "-m", "spec"]);
+    let dir = committed_reference_spec("override");
     let spec = dir.path().join("inception.kdl");
-    let mut permissions = std::fs::metadata(&spec).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&spec, permissions).unwrap();
-    let edited = std::fs::read_to_string(&spec).unwrap().replace("        replicas 6", "        replicas 8");
-    std::fs::write(&spec, edited).unwrap();
+    edit(&spec, "        replicas 6", "        replicas 8");
     let out = inception(dir.path(), &["diff", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -77,3 +77,27 @@ pub fn files(dir: &Path) -> Vec<String> {
     found.sort();
     found
 }
+
+/// A temporary folder holding a writable copy of the reference spec.
+pub fn with_reference_spec(label: &str) -> TempDir {
+    let dir = TempDir::new(label);
+    let spec = dir.path().join("inception.kdl");
+    std::fs::copy(root().join("environments/serenity/inception.kdl"), &spec).expect("copy spec");
+    make_writable(&spec);
+    dir
+}
+
+/// Clear the read-only bit (the shared spec is read-only; its copies are too).
+pub fn make_writable(path: &Path) {
+    let mut permissions = std::fs::metadata(path).expect("metadata").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(path, permissions).expect("chmod");
+}
+
+/// Replace `from` with `to` in a file, which must contain it.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read file");
+    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).expect("write file");
+}
