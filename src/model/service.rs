@@ -85,6 +85,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 }
                 for container in reader.string_args(child, 0, "a container name") {
                     if reader.dns_label("storage", &container)
+                        && blob_container(reader, &container)
                         && storage.insert(reader, "storage", &container, "name each container once")
                     {
                         service.storage.push(container);
@@ -180,6 +181,21 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             Some(Source::Chart(Chart { reference, version, repo }))
         }
     }
+}
+
+/// Azure blob container names are DNS labels of at least 3 characters
+/// without consecutive hyphens.
+fn blob_container(reader: &mut Reader, name: &Spanned<String>) -> bool {
+    let ok = name.value.len() >= 3 && !name.value.contains("--");
+    if !ok {
+        reader.invalid(
+            name.span,
+            format!("`{}` is not a valid blob container name", name.value),
+            "3 to 63 characters, no `--`".to_owned(),
+            "Azure blob containers need at least 3 characters and no consecutive hyphens".to_owned(),
+        );
+    }
+    ok
 }
 
 fn resolve_run(reader: &mut Reader, node: &RawNode) -> Vec<String> {

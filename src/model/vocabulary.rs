@@ -3,6 +3,27 @@
 //! One table, so that "unknown node" errors can say where a misplaced node
 //! belongs, and the `schema` and `fmt` commands share the same vocabulary.
 
+/// Service names taken by files every tier's `deploy/argocd/TIER/` holds
+/// besides one per service (`root.yaml`, `project.yaml`, `azurite.yaml`).
+pub const RESERVED_SERVICES: &[&str] = &["azurite", "project", "root"];
+
+/// The prefix of the observability Applications' files in `deploy/argocd/TIER/`.
+pub const RESERVED_SERVICE_PREFIX: &str = "observability-";
+
+/// Tier names taken by folders beside the tiers' in `deploy/argocd/`.
+pub const RESERVED_TIERS: &[&str] = &["repositories"];
+
+/// Why `name` cannot name a service, if it cannot.
+pub fn reserved_service(name: &str) -> Option<String> {
+    if RESERVED_SERVICES.contains(&name) {
+        Some(format!("`deploy/argocd/TIER/{name}.yaml` is written for every tier already"))
+    } else if name.starts_with(RESERVED_SERVICE_PREFIX) {
+        Some(format!("`deploy/argocd/TIER/{RESERVED_SERVICE_PREFIX}*.yaml` are the observability stack's files"))
+    } else {
+        None
+    }
+}
+
 /// A place in the spec where nodes may stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {

@@ -255,3 +255,27 @@ fn without_a_repo_there_is_no_argo_cd_but_the_chart_and_values_remain() {
     assert!(paths.contains_key("deploy/charts/service/values.schema.json"));
     assert!(paths.contains_key("deploy/values/web/values.yaml"));
 }
+
+#[test]
+fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
+    use inception::model::vocabulary::{RESERVED_SERVICE_PREFIX, RESERVED_SERVICES, RESERVED_TIERS};
+    let text = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
+    let source = inception::source::SourceFile::new("inception.kdl", text);
+    let compiled = inception::pipeline::compile_source(&source, "inception.kdl").expect("compiles");
+    let model = &compiled.loaded.model;
+    let mut others: Vec<String> = compiled
+        .outputs
+        .keys()
+        .filter_map(|p| p.strip_prefix("deploy/argocd/local/")?.strip_suffix(".yaml").map(str::to_owned))
+        .filter(|stem| model.service(stem).is_none() && !stem.starts_with(RESERVED_SERVICE_PREFIX))
+        .collect();
+    others.sort();
+    assert_eq!(others, RESERVED_SERVICES, "a file of deploy/argocd/TIER/ that a service name could take");
+    let folders: std::collections::BTreeSet<&str> = compiled
+        .outputs
+        .keys()
+        .filter_map(|p| p.strip_prefix("deploy/argocd/")?.split_once('/').map(|(folder, _)| folder))
+        .filter(|folder| model.tier(folder).is_none())
+        .collect();
+    assert_eq!(folders.into_iter().collect::<Vec<_>>(), RESERVED_TIERS);
+}
