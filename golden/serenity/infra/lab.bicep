@@ -26,12 +26,12 @@ param vmSize string = 'Standard_D4s_v5'
 @maxValue(4095)
 param dataDiskSizeGb int = 128
 
-@description('The marketplace image of the VMs.')
+@description('The marketplace image of the VMs, pinned to one published version so every lab VM in every region boots the same image. Bump it deliberately.')
 param image object = {
   publisher: 'Canonical'
   offer: '0001-com-ubuntu-server-jammy'
   sku: '22_04-lts-gen2'
-  version: 'latest'
+  version: '22.04.202608060'
 }
 
 @description('When the labs\' VMs shut down every day (HHmm, in each lab\'s time zone).')
