@@ -72,6 +72,54 @@ pub fn is_quantity(quantity: &str) -> bool {
     valid_number && suffixes.contains(&suffix)
 }
 
+/// The numeric value of a quantity (`250m` → 0.25, `1Gi` → 1073741824).
+pub fn quantity_value(quantity: &str) -> Option<f64> {
+    if !is_quantity(quantity) {
+        return None;
+    }
+    let number_end = quantity.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(quantity.len());
+    let (number, suffix) = quantity.split_at(number_end);
+    let scale = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        _ => 1024f64.powi(6),
+    };
+    number.parse::<f64>().ok().map(|n| n * scale)
+}
+
+/// Why an image tag moves, if it is one of the well-known moving tags.
+/// Other tags (`16.3`, `sha-3f2a9c1`) are accepted; `lint --strict` asks for
+/// a digest on every image anyway.
+pub fn moving_tag(tag: &str) -> Option<&'static str> {
+    let lower = tag.to_ascii_lowercase();
+    if tag.is_empty() {
+        Some("empty")
+    } else if ["latest", "stable", "lts", "current", "edge", "nightly", "main", "master", "dev", "develop"]
+        .contains(&lower.as_str())
+    {
+        Some("a moving tag")
+    } else {
+        None
+    }
+}
+
+/// Whether `text` is safe to place in a shell command unquoted: letters,
+/// digits and `.+-_~:` (Debian and PEP 440 versions, package names).
+pub fn is_plain_word(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || ".+-_~:!".contains(c))
+}
+
 /// The tag of an image reference, if it has one (`repo:tag`, not a port).
 pub fn image_tag(reference: &str) -> Option<&str> {
     let without_digest = reference.split('@').next().unwrap_or(reference);
@@ -118,5 +166,11 @@ mod tests {
         assert_eq!(image_tag("ghcr.io:5000/a/b:1.2"), Some("1.2"));
         assert_eq!(image_tag("ghcr.io:5000/a/b"), None);
         assert_eq!(image_tag("a/b@sha256:00"), None);
+        assert_eq!(quantity_value("250m"), Some(0.25));
+        assert_eq!(quantity_value("2Gi"), Some(2.0 * 1024.0 * 1024.0 * 1024.0));
+        assert!(quantity_value("4Gi") > quantity_value("4G"));
+        assert_eq!(moving_tag("latest"), Some("a moving tag"));
+        assert_eq!(moving_tag("sha-3f2a9c1"), None);
+        assert!(is_plain_word("1.6-2.1+deb12u1") && !is_plain_word("1.6;touch") && !is_plain_word("1$(id)"));
     }
 }

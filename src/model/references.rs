@@ -1,10 +1,13 @@
 //! Cross-references, checked once every declaration is known: `needs`
-//! targets, override tiers, and what built services require of the project.
+//! targets, override tiers, names that collide with generated files or with
+//! each other's environment variables, and what services and tiers require
+//! of the project and the toolchain.
 
 use super::error::ModelError;
 use super::reader::Reader;
 use super::suggest::did_you_mean;
-use super::types::{Model, Source};
+use super::types::{Cluster, Concession, Model, Service, Source, env_prefix};
+use crate::spec::Span;
 
 /// Check every reference in the model.
 pub fn check(reader: &mut Reader, model: &Model) {
@@ -48,6 +51,18 @@ pub fn check(reader: &mut Reader, model: &Model) {
                 });
             }
         }
+        if let Some(observability) = &model.observability
+            && let Some((_, node, _)) =
+                observability.components().into_iter().find(|(c, _, _)| *c == service.name.value)
+        {
+            reader.invalid(
+                service.name.span,
+                format!("service name `{}` is taken by the observability stack", service.name.value),
+                format!("`{node}` deploys a release of this name in every tier"),
+                "rename the service".to_owned(),
+            );
+        }
+        check_environment(reader, service);
         if matches!(service.source, Source::Build(_)) && model.project.registry.is_none() {
             reader.error(ModelError::Missing {
                 message: format!("service `{}` is built, but the project has no registry", service.name.value),
@@ -56,5 +71,75 @@ pub fn check(reader: &mut Reader, model: &Model) {
                 help: "add `registry \"HOST\"` inside `project`".to_owned(),
             });
         }
+    }
+    for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
+        check_minikube_tier(reader, model, tier);
+    }
+}
+
+/// A Minikube tier needs Minikube and Docker inside the dev container, and a
+/// storage emulator if any service uses storage.
+fn check_minikube_tier(reader: &mut Reader, model: &Model, tier: &super::types::Tier) {
+    let toolchain = &model.toolchain;
+    if !toolchain.tools.iter().any(|t| t.name.value == "minikube") {
+        reader.error(ModelError::Missing {
+            message: format!("tier `{}` runs on Minikube, but the toolchain has no `tool minikube`", tier.name.value),
+            span: tier.cluster.span.into(),
+            label: "the dev container starts Minikube for this tier".to_owned(),
+            help: "add `tool minikube \"1.33.1\"` (an exact version) to `toolchain`".to_owned(),
+        });
+    }
+    if toolchain.docker_in_docker.is_none() {
+        reader.error(ModelError::Missing {
+            message: format!(
+                "tier `{}` runs on Minikube, but the toolchain has no `docker-in-docker`",
+                tier.name.value
+            ),
+            span: tier.cluster.span.into(),
+            label: "Minikube's docker driver needs Docker inside the dev container".to_owned(),
+            help: "add `docker-in-docker \"26.1.4\"` (an exact version) to `toolchain`".to_owned(),
+        });
+    }
+    if !tier.has(Concession::StorageEmulator)
+        && let Some(service) = model.services.iter().find(|s| !s.storage.is_empty() && s.uses_generic_chart())
+    {
+        reader.error(ModelError::Missing {
+            message: format!(
+                "service `{}` uses storage, but tier `{}` has no storage account and no emulator",
+                service.name.value, tier.name.value
+            ),
+            span: tier.name.span.into(),
+            label: "Minikube tiers get no Azure resources".to_owned(),
+            help: format!("add `concession storage-emulator` to tier `{}`", tier.name.value),
+        });
+    }
+}
+
+/// Every environment variable of a service is set once: by `env`, by
+/// `secret`, or by a `needs` (`NAME_HOST`, `NAME_PORT`). An override's `env`
+/// may change an `env` value, but not a secret or a `needs` variable.
+fn check_environment(reader: &mut Reader, service: &Service) {
+    let mut generated: Vec<(String, Span, String)> = Vec::new();
+    for need in &service.needs {
+        let prefix = env_prefix(&need.value);
+        for suffix in ["HOST", "PORT"] {
+            generated.push((format!("{prefix}_{suffix}"), need.span, format!("`needs {}`", need.value)));
+        }
+    }
+    let secrets = service.secrets.iter().map(|p| (p.key.value.clone(), p.key.span, "`secret`".to_owned()));
+    let fixed: Vec<(String, Span, String)> = generated.iter().cloned().chain(secrets).collect();
+    let plain = service.env.iter().chain(&service.secrets).map(|p| (&p.key, "set"));
+    let overridden = service.overrides.iter().flat_map(|o| o.env.iter().map(|p| (&p.key, "overridden")));
+    for (key, verb) in plain.chain(overridden) {
+        let Some((_, first, by)) = fixed.iter().find(|(name, span, _)| *name == key.value && *span != key.span) else {
+            continue;
+        };
+        reader.error(ModelError::Duplicate {
+            what: "environment variable".to_owned(),
+            name: key.value.clone(),
+            span: key.span.into(),
+            first: (*first).into(),
+            help: format!("`{}` is already set by {by}; it cannot also be {verb} here: rename one", key.value),
+        });
     }
 }

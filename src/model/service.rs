@@ -16,7 +16,14 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a service name")?;
-    reader.dns_label("service", &name);
+    if reader.dns_label("service", &name) && name.value.len() > 53 {
+        reader.invalid(
+            name.span,
+            format!("service name `{}` is {} characters long", name.value, name.value.len()),
+            "at most 53".to_owned(),
+            "it becomes a Helm release name, which Helm limits to 53 characters: shorten it".to_owned(),
+        );
+    }
     let mut source: Option<(Source, &RawNode)> = None;
     let mut service = Service {
         name: name.clone(),
@@ -38,8 +45,12 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     let mut needs = Seen::default();
     let mut storage = Seen::default();
     let mut tiers = Seen::default();
+    let mut workload_settings: Vec<&RawNode> = Vec::new();
     for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
         let kind = child.name.value.as_str();
+        if matches!(kind, "run" | "health" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier") {
+            workload_settings.push(child);
+        }
         if matches!(kind, "run" | "port" | "health" | "resources" | "replicas") {
             once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
         }
@@ -102,6 +113,19 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 }
             }
             _ => {}
+        }
+    }
+    if let Some((Source::Chart(chart), _)) = &source {
+        for setting in workload_settings {
+            reader.invalid(
+                setting.name.span,
+                format!("`{}` has no effect on a `chart` service", setting.name.value),
+                format!("`{}` installs its chart with the chart's own values", name.value),
+                format!(
+                    "remove it: inception deploys `{}` at version {} as published; to run the workload with these settings, use `image` instead",
+                    chart.reference.value, chart.version.value
+                ),
+            );
         }
     }
     match source {
@@ -339,6 +363,21 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
         }
         let requests = requests.or_else(|| limits.clone())?;
         let limits = limits.unwrap_or_else(|| requests.clone());
+        for (what, request, limit) in
+            [("cpu", &requests.cpu, &limits.cpu), ("memory", &requests.memory, &limits.memory)]
+        {
+            let value = |q: &Option<String>| q.as_deref().and_then(pin::quantity_value);
+            if let (Some(r), Some(l)) = (value(request), value(limit))
+                && r > l
+            {
+                reader.invalid(
+                    node.name.span,
+                    format!("the {what} request is above its limit"),
+                    format!("request {} > limit {}", request.as_deref().unwrap_or(""), limit.as_deref().unwrap_or("")),
+                    "Kubernetes rejects a request above the limit: raise the limit or lower the request".to_owned(),
+                );
+            }
+        }
         return Some(Resources { requests, limits, span: node.span });
     }
     let quantities = resolve_quantities(reader, node)?;

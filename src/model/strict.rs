@@ -6,7 +6,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use super::types::Model;
+use super::types::{Model, Source};
 
 /// One strict finding.
 #[derive(Debug, Error, Diagnostic)]
@@ -22,6 +22,22 @@ pub enum StrictFinding {
         /// The image.
         image: String,
         /// The `base` node's argument.
+        #[label("tag only")]
+        span: SourceSpan,
+    },
+    /// A service image is pinned by tag only.
+    #[error("image `{image}` of service `{service}` has no digest")]
+    #[diagnostic(
+        code(inception::lint::image_without_digest),
+        severity(Warning),
+        help("write `{image}@sha256:…` (from `docker buildx imagetools inspect {image}`): a tag can be moved")
+    )]
+    ImageWithoutDigest {
+        /// The service.
+        service: String,
+        /// The image reference.
+        image: String,
+        /// Its span.
         #[label("tag only")]
         span: SourceSpan,
     },
@@ -103,6 +119,18 @@ pub fn findings(model: &Model) -> Vec<StrictFinding> {
             package.span.offset,
             StrictFinding::AptWithoutVersion { name: package.value.clone(), span: package.span.into() },
         ));
+    }
+    for service in &model.services {
+        if let Source::Image(image) = &service.source
+            && !image.value.contains("@sha256:")
+        {
+            let finding = StrictFinding::ImageWithoutDigest {
+                service: service.name.value.clone(),
+                image: image.value.clone(),
+                span: image.span.into(),
+            };
+            found.push((image.span.offset, finding));
+        }
     }
     found.sort_by_key(|(offset, _)| *offset);
     found.into_iter().map(|(_, finding)| finding).collect()

@@ -15,6 +15,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
     reader.dns_label("tier", &name);
     let mut cluster = None;
     let mut revision = None;
+    let mut revision_written = false;
     let mut concessions: Vec<Spanned<Concession>> = Vec::new();
     let mut once = Seen::default();
     let mut granted = Seen::default();
@@ -26,7 +27,20 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
             }
             "revision" => {
                 once.insert(reader, "tier node", &child.name, "a tier runs one revision");
-                revision = reader.leaf_string(child, "a git revision");
+                revision_written = true;
+                revision = reader.leaf_string(child, "a git revision").filter(|rev| {
+                    let ok = !rev.value.is_empty() && !rev.value.contains(char::is_whitespace);
+                    if !ok {
+                        reader.invalid(
+                            rev.span,
+                            "a revision is a branch, tag or commit".to_owned(),
+                            "empty, or contains spaces".to_owned(),
+                            "write e.g. main, \"v2.4.0\" or HEAD; an empty one would make Argo CD follow HEAD"
+                                .to_owned(),
+                        );
+                    }
+                    ok
+                });
             }
             "concession" => {
                 if let Some(concession) = resolve_concession(reader, child) {
@@ -60,6 +74,9 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
         }
     }
     let revision = revision.unwrap_or_else(|| {
+        if revision_written {
+            return Spanned::default();
+        }
         reader.error(ModelError::Missing {
             message: format!("tier `{}` has no revision", name.value),
             span: name.span.into(),

@@ -117,8 +117,15 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
 pub fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
     match pin::image_tag(&image.value) {
         Some(tag) => {
-            let tag = Spanned::new(tag.to_owned(), image.span);
-            reader.pinned(what, &tag, false, "1.0.9-bookworm");
+            if let Some(reason) = pin::moving_tag(tag) {
+                reader.error(ModelError::UnpinnedVersion {
+                    what: what.to_owned(),
+                    version: image.value.clone(),
+                    span: image.span.into(),
+                    reason: reason.to_owned(),
+                    help: "pin an exact tag, or better a sha256 digest: IMAGE@sha256:…".to_owned(),
+                });
+            }
         }
         None => reader.error(ModelError::UnpinnedVersion {
             what: what.to_owned(),
@@ -197,8 +204,7 @@ fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
             let valid = name.len() > 1
                 && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
                 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
-                && !version.is_empty()
-                && !version.contains(char::is_whitespace);
+                && pin::is_plain_word(version);
             if !valid {
                 reader.invalid(
                     p.span,
@@ -218,11 +224,11 @@ fn resolve_pip(reader: &mut Reader, node: &RawNode) -> Option<Pip> {
     reader.no_children(node);
     let name = reader.string_arg(node, 0, "a package name")?;
     let version = reader.string_arg(node, 1, "an exact version")?;
-    reader.pinned(&format!("pip {}", name.value), &version, false, "1.8.3").then_some(Pip {
-        name,
-        version,
-        span: node.span,
-    })
+    if !plain_word(reader, &name, "a PyPI package name", "poetry") {
+        return None;
+    }
+    let pinned = reader.pinned(&format!("pip {}", name.value), &version, false, "1.8.3");
+    (pinned && plain_word(reader, &version, "a version", "1.8.3")).then_some(Pip { name, version, span: node.span })
 }
 
 fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
@@ -231,6 +237,10 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
     reader.no_children(node);
     let name = reader.string_arg(node, 0, "a tool name")?;
     let version = reader.string_arg(node, 1, "an exact version")?;
+    let lower = name.value.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !(lower && plain_word(reader, &name, "a tool name", "kubectl")) {
+        return None;
+    }
     let sha256 = reader.string_prop(node, "sha256", "a sha256 checksum");
     let url = reader.string_prop(node, "url", "a URL");
     let extract = reader.string_prop(node, "extract", "a path inside the archive");
@@ -243,6 +253,17 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
             "not a sha256 checksum".to_owned(),
             "copy it from the release's checksum file, or run sha256sum on the download".to_owned(),
         );
+    }
+    for text in [&url, &extract].into_iter().flatten() {
+        if text.value.contains(|c: char| c.is_whitespace() || "\"'`$\\;|&<>".contains(c)) {
+            reader.invalid(
+                text.span,
+                "a URL or path with spaces, quotes or shell characters".to_owned(),
+                "it is written into a shell command of the Dockerfile".to_owned(),
+                "percent-encode the URL (e.g. %20 for a space)".to_owned(),
+            );
+            return None;
+        }
     }
     match &url {
         Some(url) if !url.value.contains("{version}") || !url.value.starts_with("https://") => {
@@ -266,7 +287,8 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
         _ => {}
     }
     let semver = url.is_none();
-    reader.pinned(&format!("tool {}", name.value), &version, semver, "1.29.6").then_some(Tool {
+    let pinned = reader.pinned(&format!("tool {}", name.value), &version, semver, "1.29.6");
+    (pinned && plain_word(reader, &version, "a version", "1.29.6")).then_some(Tool {
         name,
         version,
         sha256,
@@ -378,4 +400,18 @@ fn resolve_ports(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<u16>> {
         .filter_map(|v| reader.int_value(&name, v, "a port", 1..=65535))
         .map(|p| Spanned::new(u16::try_from(p.value).unwrap_or_default(), p.span))
         .collect()
+}
+
+/// Report a name or version with characters a shell command cannot take bare.
+fn plain_word(reader: &mut Reader, text: &Spanned<String>, what: &str, example: &str) -> bool {
+    if pin::is_plain_word(&text.value) {
+        return true;
+    }
+    reader.invalid(
+        text.span,
+        format!("`{}` is not {what}", text.value),
+        "letters, digits and . + - _ ~ : ! only".to_owned(),
+        format!("it is written into the Dockerfile's shell commands; write e.g. {example}"),
+    );
+    false
 }

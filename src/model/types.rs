@@ -444,6 +444,32 @@ pub struct Observability {
     pub span: Span,
 }
 
+impl Observability {
+    /// The deployed components, each with the node that pins it: Prometheus,
+    /// Grafana, and for `logging efk` Elasticsearch, Fluent Bit and Kibana.
+    pub fn components(&self) -> Vec<(&'static str, &'static str, Span)> {
+        let mut components = Vec::new();
+        if let Some(prometheus) = &self.prometheus {
+            components.push(("prometheus", "observability/prometheus", prometheus.span));
+        }
+        if let Some(grafana) = &self.grafana {
+            components.push(("grafana", "observability/grafana", grafana.span));
+        }
+        if let Some(logging) = &self.logging {
+            for component in ["elasticsearch", "fluent-bit", "kibana"] {
+                components.push((component, "observability/logging efk", logging.span));
+            }
+        }
+        components
+    }
+}
+
+/// `name` as an environment variable prefix: upper case, `-` → `_`
+/// (`needs market-data` sets `MARKET_DATA_HOST` and `MARKET_DATA_PORT`).
+pub fn env_prefix(name: &str) -> String {
+    name.to_uppercase().replace('-', "_")
+}
+
 /// `lab-vm size= disk-gb=`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LabVm {

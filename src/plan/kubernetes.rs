@@ -33,19 +33,7 @@ pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
     let Some(observability) = &model.observability else {
         return Vec::new();
     };
-    let mut components = Vec::new();
-    if let Some(prometheus) = &observability.prometheus {
-        components.push(("prometheus", Origin::new("observability/prometheus", prometheus.span)));
-    }
-    if let Some(grafana) = &observability.grafana {
-        components.push(("grafana", Origin::new("observability/grafana", grafana.span)));
-    }
-    if let Some(logging) = &observability.logging {
-        for component in ["elasticsearch", "fluent-bit", "kibana"] {
-            components.push((component, Origin::new("observability/logging efk", logging.span)));
-        }
-    }
-    components
+    observability.components().into_iter().map(|(name, node, span)| (name, Origin::new(node, span))).collect()
 }
 
 /// The nodes a service's shared `values.yaml` derives from.

@@ -196,7 +196,7 @@ pub fn dependency_host(service: &Service) -> String {
 
 /// `name` as an environment variable prefix: upper case, `-` → `_`.
 pub fn env_prefix(name: &str) -> String {
-    name.to_uppercase().replace('-', "_")
+    crate::model::env_prefix(name)
 }
 
 /// Whether a tier builds its images locally (Minikube) instead of pulling them.

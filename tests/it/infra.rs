@@ -23,6 +23,8 @@ project hello {
 toolchain {
     base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm"
     user dev
+    tool minikube "1.33.1"
+    docker-in-docker "26.1.4"
 }
 tier local {
     cluster minikube

@@ -201,6 +201,8 @@ project mixed {
 }
 toolchain {
     base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm" digest="sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4"
+    tool minikube "1.33.1"
+    docker-in-docker "26.1.4"
 }
 tier local {
     cluster minikube

@@ -19,7 +19,7 @@ fn model_json(name: &str, text: &str) -> serde_json::Value {
 fn messy_spec(services: usize) -> String {
     let mut text =
         String::from("\n\ninception 1\nproject   messy {\n\tregistry \"messy.azurecr.io\"   // where images go\n}\n");
-    text.push_str("toolchain {\n base \"debian:12.5\"\n\n\n\n      python    \"3.12.4\"\n}\n");
+    text.push_str("toolchain {\n base \"debian:12.5\"\n\n\n\n      python    \"3.12.4\"\n  tool   minikube \"1.33.1\"\ndocker-in-docker \"26.1.4\"\n}\n");
     text.push_str("tier   local {\ncluster minikube\n  revision HEAD\n    concession debug   // attach VS Code\n}\n");
     for i in 0..services {
         let needs = if i > 0 { format!("\n        needs s{}", i - 1) } else { String::new() };
