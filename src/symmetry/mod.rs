@@ -188,19 +188,21 @@ impl Attribution<'_> {
         differences
     }
 
-    /// The causes of a difference, from the tier names and the provenance of
-    /// the lines that hold it.
+    /// The causes of a difference: from the provenance of the lines that hold
+    /// it first (a revision named like its tier is still a revision); a value
+    /// that differs exactly by the tiers' names but has no such origin is the
+    /// tier's identity.
     fn causes(&self, lines: &[(&str, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
-        let renamed: Vec<String> = from.iter().map(|v| v.replace(self.a, self.b)).collect();
-        if !from.is_empty() && renamed == to {
-            return vec![Cause::TierIdentity];
-        }
         let mut causes = BTreeSet::new();
         for (path, indices) in lines {
             let Some(origins) = self.provenance.get(*path) else { continue };
             for origin in indices.iter().filter_map(|i| origins.get(*i)).flatten() {
                 causes.extend(self.classify(origin.span));
             }
+        }
+        let renamed: Vec<String> = from.iter().map(|v| v.replace(self.a, self.b)).collect();
+        if causes.is_empty() && !from.is_empty() && renamed == to {
+            causes.insert(Cause::TierIdentity);
         }
         causes.into_iter().collect()
     }

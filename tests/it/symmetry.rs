@@ -109,3 +109,28 @@ fn the_command_lists_causes_and_exits_0_when_all_are_explained() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown).1.contains("did you mean `staging`?"));
 }
+
+#[test]
+fn revisions_and_overrides_named_like_their_tier_keep_their_cause() {
+    let spec = std::fs::read_to_string(root().join("environments/minimal/inception.kdl")).unwrap().replace(
+        "tier local {\n    cluster minikube\n    revision HEAD\n}",
+        "tier local {\n    cluster minikube\n    revision HEAD\n}\ntier staging {\n    cluster aks\n    revision staging\n}\n\
+         tier prod {\n    cluster aks\n    revision prod\n}",
+    );
+    let spec = spec.replacen(
+        "    health \"/\"\n",
+        "    health \"/\"\n    tier staging reason=\"its own database\" {\n        env DB_NAME=staging\n    }\n    \
+         tier prod reason=\"its own database\" {\n        env DB_NAME=prod\n    }\n",
+        1,
+    );
+    let compiled =
+        pipeline::compile_source(&SourceFile::new("inception.kdl", spec), "inception.kdl").expect("compiles");
+    let comparison = tiers(&compiled, "staging", "prod");
+    let cause_of = |path: &str| {
+        let difference = comparison.differences.iter().find(|d| d.path == path).unwrap_or_else(|| panic!("{path}"));
+        difference.causes.first().cloned()
+    };
+    assert_eq!(cause_of("image.tag"), Some(Cause::Revision { from: "staging".into(), to: "prod".into() }));
+    assert!(matches!(cause_of("env.DB_NAME"), Some(Cause::Override { reason, .. }) if reason == "its own database"));
+    assert_eq!(comparison.unattributed().count(), 0);
+}
