@@ -224,7 +224,9 @@ impl Attribution<'_> {
             if inside(tier.cluster.span) {
                 let cluster =
                     |t: &str| self.model.tier(t).map(|t| t.cluster.value.as_str().to_owned()).unwrap_or_default();
-                return Some(Cause::Cluster { from: cluster(self.a), to: cluster(self.b) });
+                let (from, to) = (cluster(self.a), cluster(self.b));
+                // The same cluster on both sides explains nothing.
+                return (from != to).then_some(Cause::Cluster { from, to });
             }
             if inside(tier.name.span) || span == tier.span {
                 return Some(Cause::TierIdentity);
