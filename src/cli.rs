@@ -42,6 +42,10 @@ pub enum Command {
         /// The spec file, or the folder holding inception.kdl.
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Overwrite files that exist but that inception did not write (by
+        /// default compile refuses and writes nothing).
+        #[arg(long)]
+        adopt: bool,
     },
     /// Exit 1 if the generated files differ from what compile would write.
     Check {

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         _ => Format::Text,
     };
     let outcome = match cli.command {
-        Command::Compile { path } => commands::compile::run(&path).map(|()| true),
+        Command::Compile { path, adopt } => commands::compile::run(&path, adopt).map(|()| true),
         Command::Check { path, format } => commands::check::run(&path, format),
         Command::Diff { base, path, format } => commands::diff::run(&path, &base, format).map(|()| true),
         Command::Explain { target, spec, format } => commands::explain::run(&target, &spec, format).map(|()| true),

@@ -25,6 +25,16 @@ pub enum EmitError {
         /// The path.
         path: PathBuf,
     },
+    /// Files in the way that inception did not write.
+    #[error("{} would be overwritten, but inception did not write {}: {}", if paths.len() == 1 { "a file" } else { "files" }, if paths.len() == 1 { "it" } else { "them" }, paths.join(", "))]
+    #[diagnostic(
+        code(inception::emit::not_owned),
+        help("nothing was written: move them away, or run `inception compile --adopt` to let inception own them")
+    )]
+    NotOwned {
+        /// The paths, relative to the spec's folder.
+        paths: Vec<String>,
+    },
     /// Reading failed.
     #[error("cannot read `{}`", path.display())]
     #[diagnostic(code(inception::emit::read), help("check that the file exists and is readable"))]

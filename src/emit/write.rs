@@ -27,21 +27,32 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-/// Write `outputs` under `root`.
+/// Write `outputs` under `root`. A file that exists but that the last lock
+/// does not list was not written by inception: unless `adopt`, its presence
+/// is an error and nothing is written.
 ///
 /// # Errors
-/// A read or write failure; before any rename, nothing is changed.
-pub fn write(root: &Path, outputs: &Outputs) -> Result<WriteReport, EmitError> {
+/// [`EmitError::NotOwned`], or a read or write failure; before any rename,
+/// nothing is changed.
+pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
     let old_lock: Option<Lock> = read_lock(root)?;
+    let owned = |relative: &str| {
+        relative == super::LOCK_PATH && old_lock.is_some()
+            || old_lock.as_ref().is_some_and(|l| l.artifact(relative).is_some())
+    };
     let mut report = WriteReport::default();
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
+    let mut not_owned = Vec::new();
     for (relative, text) in outputs {
         let path = join(root, relative);
-        if read_optional(&path)?.as_deref() == Some(text.as_str()) {
-            report.unchanged += 1;
-        } else {
-            changes.push((relative, path, text));
+        match read_optional(&path)? {
+            Some(existing) if existing == *text => report.unchanged += 1,
+            Some(_) if !adopt && !owned(relative) => not_owned.push(relative.clone()),
+            _ => changes.push((relative, path, text)),
         }
+    }
+    if !not_owned.is_empty() {
+        return Err(EmitError::NotOwned { paths: not_owned });
     }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (_, path, text) in &changes {

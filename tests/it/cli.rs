@@ -131,3 +131,24 @@ fn check_json_lists_drift_as_data() {
     assert_eq!(value["drift"]["files"][0]["path"], ".devcontainer/Dockerfile");
     assert_eq!(value["drift"]["files"][0]["verdict"], "missing");
 }
+
+#[test]
+fn compile_refuses_to_overwrite_files_it_did_not_write_unless_adopting() {
+    let dir = with_reference_spec("adopt");
+    std::fs::create_dir_all(dir.path().join(".devcontainer")).unwrap();
+    let mine = dir.path().join(".devcontainer/Dockerfile");
+    std::fs::write(&mine, "FROM my-own-image\n").unwrap();
+    let refused = inception(dir.path(), &["compile"]);
+    let (_, stderr) = text(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("inception did not write it: .devcontainer/Dockerfile"), "{stderr}");
+    assert!(stderr.contains("--adopt"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "FROM my-own-image\n", "the user's file is untouched");
+    assert_eq!(files(dir.path()), [".devcontainer/Dockerfile", "inception.kdl"], "nothing else was written");
+    let adopted = inception(dir.path(), &["compile", "--adopt"]);
+    assert_eq!(adopted.status.code(), Some(0), "{:?}", text(&adopted));
+    assert_ne!(std::fs::read_to_string(&mine).unwrap(), "FROM my-own-image\n");
+    // Owned now: a later hand edit is overwritten by a plain compile.
+    std::fs::write(&mine, "FROM edited\n").unwrap();
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+}

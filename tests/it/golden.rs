@@ -22,7 +22,7 @@ fn every_environment_matches_its_golden_tree() {
         };
         let golden = root().join("golden").join(&name);
         if blessing() {
-            emit::write(&golden, &compiled.outputs).expect("bless golden tree");
+            emit::write(&golden, &compiled.outputs, true).expect("bless golden tree");
         }
         let drift = emit::check(&golden, &compiled.outputs).expect("read golden tree");
         for file in &drift.files {
