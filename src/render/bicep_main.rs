@@ -33,6 +33,8 @@ struct MainView {
     shared_group: String,
     registry: String,
     key_vault_prefix_max: usize,
+    /// The Kubernetes minor version (from `tool kubectl`), as a literal; `''` when none is pinned.
+    kubernetes_version: String,
     has_storage: bool,
     /// Every container, as literals.
     containers: Vec<String>,
@@ -152,6 +154,7 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
         shared_group: literal(&names::shared_resource_group(project)),
         registry: literal(&names::registry(project, model.project.registry.as_ref().map(|r| r.value.as_str()))),
         key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
+        kubernetes_version: literal(&kubernetes_minor(model).unwrap_or_default()),
         has_storage: !containers.is_empty(),
         containers,
         identities,
@@ -211,4 +214,14 @@ pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str
         marks,
     };
     Ok(tracer.resolve(&render(TEMPLATE_BICEP_TIER_PARAMS, &view, path)?))
+}
+
+/// `MAJOR.MINOR` of the toolchain's kubectl: the Kubernetes every cloud tier
+/// runs, as Minikube does locally (AKS retires old patch releases, so only the
+/// minor version is pinned and the cluster takes patches within it).
+fn kubernetes_minor(model: &Model) -> Option<String> {
+    let kubectl = model.toolchain.tools.iter().find(|t| t.name.value == "kubectl")?;
+    let version = kubectl.version.value.trim_start_matches('v');
+    let mut parts = version.split('.');
+    Some(format!("{}.{}", parts.next()?, parts.next()?))
 }

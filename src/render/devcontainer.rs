@@ -44,6 +44,9 @@ struct DevcontainerJson {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     forward_ports: Vec<u16>,
     remote_user: String,
+    /// Keep the pinned uid: by default the CLI rewrites it to the host user's on Linux.
+    #[serde(rename = "updateRemoteUserUID")]
+    update_remote_user_uid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     post_start_command: Option<String>,
 }
@@ -140,6 +143,7 @@ pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result
         },
         forward_ports: toolchain.forward_ports.iter().map(|p| p.value).collect(),
         remote_user: toolchain.user.value.clone(),
+        update_remote_user_uid: false,
         post_start_command: minikube_start(model),
     };
     let json = serde_json::to_string_pretty(&document)
@@ -175,6 +179,7 @@ fn paths(model: &Model) -> Paths {
         paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
     }
     paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
+    paths.add("updateRemoteUserUID", Origin::new("toolchain/user", toolchain.user.span));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {

@@ -105,6 +105,8 @@ pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileVi
     let mut apt_origins: Vec<Origin> =
         toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)).collect();
     apt_origins.push(user.clone());
+    // Python's build dependencies join the apt list when python is pinned.
+    apt_origins.extend(toolchain.python.iter().map(|p| Origin::new("toolchain/python", p.span)));
     let python = toolchain.python.iter().map(|p| Origin::new("toolchain/python", p.span)).collect();
     let pip = toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)).collect();
     let marks = Marks {

@@ -60,6 +60,9 @@ param zones array = [
 ])
 param clusterSkuTier string = 'Standard'
 
+@description('The Kubernetes minor version of every cloud tier: the toolchain\'s kubectl, which Minikube also runs. Empty: AKS picks one and follows its stable channel.')
+param kubernetesVersion string = '1.29'
+
 @description('The VM size of the system node pool.')
 param systemNodeVmSize string = 'Standard_D4ds_v5'
 
@@ -157,6 +160,7 @@ module cluster './modules/cluster.bicep' = {
     tags: tags
     virtualNetworkName: network.outputs.name
     workspaceId: monitoring.outputs.workspaceId
+    kubernetesVersion: kubernetesVersion
     skuTier: clusterSkuTier
     zones: zones
     systemNodeVmSize: systemNodeVmSize

@@ -11,6 +11,9 @@ param name string
 @description('The Azure region.')
 param location string
 
+@description('The Kubernetes minor version (e.g. 1.29); empty: AKS\'s default.')
+param kubernetesVersion string
+
 @description('Tags for every resource.')
 param tags object
 
@@ -71,6 +74,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
   }
   properties: {
     dnsPrefix: name
+    kubernetesVersion: empty(kubernetesVersion) ? null : kubernetesVersion
     enableRBAC: true
     disableLocalAccounts: true
     aadProfile: {
@@ -86,7 +90,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
       }
     }
     autoUpgradeProfile: {
-      upgradeChannel: 'stable'
+      upgradeChannel: empty(kubernetesVersion) ? 'stable' : 'patch'
       nodeOSUpgradeChannel: 'NodeImage'
     }
     apiServerAccessProfile: {

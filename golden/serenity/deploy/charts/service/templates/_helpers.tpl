@@ -77,7 +77,7 @@ true
 {{- $port := .Values.probe.port | default .Values.port -}}
 {{- if eq .Values.probe.type "http" -}}
 httpGet:
-  path: {{ .Values.probe.path }}
+  path: {{ .Values.probe.path | quote }}
   port: {{ $port }}
 {{- else if eq .Values.probe.type "grpc" -}}
 grpc:
