@@ -48,6 +48,15 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
 
 fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = !name.value.is_empty() && name.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if let Some(known) = super::regions::near_miss(&name.value).filter(|_| ok) {
+        reader.invalid(
+            name.span,
+            format!("unknown Azure region `{}`", name.value),
+            "not a region inception knows".to_owned(),
+            format!("did you mean `{known}`?"),
+        );
+        return false;
+    }
     if !ok {
         reader.invalid(
             name.span,

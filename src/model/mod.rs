@@ -18,6 +18,7 @@ pub mod pin;
 mod project;
 mod reader;
 mod references;
+pub mod regions;
 mod service;
 pub mod strict;
 pub mod suggest;

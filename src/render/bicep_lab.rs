@@ -22,28 +22,7 @@ use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 /// The Windows time zone DevTest Labs schedules use, for a region: where
 /// the region's developers most likely are. `UTC` for a region not listed.
 pub fn time_zone(region: &str) -> &'static str {
-    match region {
-        "eastus" | "eastus2" | "canadacentral" | "canadaeast" => "Eastern Standard Time",
-        "centralus" | "northcentralus" | "southcentralus" => "Central Standard Time",
-        "westcentralus" => "Mountain Standard Time",
-        "westus" | "westus2" | "westus3" => "Pacific Standard Time",
-        "brazilsouth" => "E. South America Standard Time",
-        "northeurope" | "uksouth" | "ukwest" => "GMT Standard Time",
-        "westeurope" | "germanywestcentral" | "swedencentral" | "switzerlandnorth" | "norwayeast" | "italynorth" => {
-            "W. Europe Standard Time"
-        }
-        "francecentral" => "Romance Standard Time",
-        "polandcentral" => "Central European Standard Time",
-        "uaenorth" => "Arabian Standard Time",
-        "southafricanorth" => "South Africa Standard Time",
-        "centralindia" | "southindia" | "westindia" => "India Standard Time",
-        "southeastasia" => "Singapore Standard Time",
-        "eastasia" => "China Standard Time",
-        "japaneast" | "japanwest" => "Tokyo Standard Time",
-        "koreacentral" | "koreasouth" => "Korea Standard Time",
-        "australiaeast" | "australiasoutheast" => "AUS Eastern Standard Time",
-        _ => "UTC",
-    }
+    crate::model::regions::time_zone(region).unwrap_or("UTC")
 }
 
 fn project_origin(model: &Model) -> Vec<Origin> {
