@@ -217,3 +217,47 @@ fn completions_name_every_command() {
         assert!(stdout.contains(command), "bash completions lack `{command}`");
     }
 }
+
+/// A service whose values span lines: multi-line, raw and escape-continued
+/// strings with blank lines, braces, quotes and `//` inside, and a block
+/// comment with a quote in it. `indent` prefixes every line of code.
+fn service_with_strings_across_lines(indent: &str) -> String {
+    let code = |line: &str| format!("{indent}{line}\n");
+    let mut text = String::new();
+    text.push_str(&code("service   api {"));
+    text.push_str(&code("build   \"services/api\""));
+    text.push_str(&code("port 8080"));
+    text.push_str(&code("env A=\"\"\""));
+    text.push_str(
+        "        line one\n\n\n        line two {\n\n        }\n        \"\"\" B=\"x \\\n              a    b\"\n",
+    );
+    text.push_str(&code("/* a \"quote that opens no string,"));
+    text.push_str("\n\n        {   */\n");
+    text.push_str(&code("env   C=#\"\"\""));
+    text.push_str("        say \"\"\" and \"hi\" \\\n\n\n        }\n        \"\"\"#   D=#\"C:\\\"#\n");
+    text.push_str(&code("env E=\"http://x   y\"   F=\"p \\   "));
+    text.push_str("        // not   a comment\"   G=\"\"\"\n");
+    text.push_str("          q \\\"\"\" r {\n            \\\n              s   t\n\n\n          \"\"\"\n");
+    text.push_str(&code("}"));
+    text
+}
+
+#[test]
+fn fmt_keeps_every_string_that_spans_lines() {
+    let minimal = std::fs::read_to_string(root().join("environments/minimal/inception.kdl")).expect("read spec");
+    for indent in ["", "   ", "\t"] {
+        let name = format!("minimal+strings({indent:?})");
+        let text = format!("{minimal}\n\n{}", service_with_strings_across_lines(indent));
+        let model = model_json(&name, &text);
+        let api = &model.to_string();
+        for value in
+            ["line one\\n\\n\\nline two {\\n\\n}", "x a    b", "C:\\\\", "http://x   y", "p // not   a comment"]
+        {
+            assert!(api.contains(value), "{name}: {value} not in the model: {api}");
+        }
+        let once = format(&text);
+        assert_eq!(format(&once), once, "{name}: formatting twice changes it");
+        assert_eq!(model, model_json(&name, &once), "{name}: formatting changed the meaning:\n{once}");
+        assert!(once.contains("\n    /* a \"quote that opens no string,\n\n\n        {   */\n"), "{name}:\n{once}");
+    }
+}
