@@ -121,7 +121,8 @@ fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> 
     let Some(old) = old else {
         return Verdict::NotGenerated;
     };
-    let spec_changed = new.is_some_and(|n| n.spec.sha256 != old.spec.sha256);
+    // A renamed spec file changes every banner: that is a spec change too.
+    let spec_changed = new.is_some_and(|n| n.spec.sha256 != old.spec.sha256 || n.spec.path != old.spec.path);
     let version_changed = new.is_some_and(|n| n.inception != old.inception);
     let cause = if spec_changed {
         Verdict::SpecChanged

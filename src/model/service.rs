@@ -282,7 +282,20 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
 /// `env KEY=VALUE…` or `secret KEY=NAME…`: properties, keys unique across both.
 fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: bool) -> Vec<Pair> {
     reader.no_children(node);
-    reader.max_args(node, 0, "only KEY=VALUE properties");
+    if let Some(first) = node.args.first() {
+        let words: Vec<&str> = node.args.iter().map(|a| a.repr.as_str()).collect();
+        let example = match words.as_slice() {
+            [key, value, ..] => format!("{} {key}={value}", node.name.value),
+            _ => format!("{} {}=…", node.name.value, words.join(" ")),
+        };
+        reader.invalid(
+            first.span,
+            format!("`{}` takes KEY=VALUE properties, not separate values", node.name.value),
+            "a separate value".to_owned(),
+            format!("join each key and value with `=`: {example}"),
+        );
+        return Vec::new();
+    }
     if node.props.is_empty() {
         reader.missing_arg(node, "KEY=VALUE properties");
     }

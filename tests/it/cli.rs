@@ -152,3 +152,15 @@ fn compile_refuses_to_overwrite_files_it_did_not_write_unless_adopting() {
     std::fs::write(&mine, "FROM edited\n").unwrap();
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
 }
+
+#[test]
+fn a_renamed_spec_is_a_spec_change_not_a_hand_edit() {
+    let dir = with_reference_spec("rename");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    std::fs::rename(dir.path().join("inception.kdl"), dir.path().join("serenity.kdl")).unwrap();
+    let check = inception(dir.path(), &["check", "serenity.kdl"]);
+    let (_, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr.contains(".devcontainer/Dockerfile: the spec changed"), "{stderr}");
+    assert!(!stderr.contains("edited by hand"), "{stderr}");
+}
