@@ -18,8 +18,13 @@ use crate::model::{Concession, Model, Service, Source, Tier};
 pub const CHART_DIR: &str = "deploy/charts/service";
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub const CHART_TEMPLATES: [&str; 4] =
-    ["templates/_helpers.tpl", "templates/deployment.yaml", "templates/service.yaml", "templates/serviceaccount.yaml"];
+pub const CHART_TEMPLATES: [&str; 5] = [
+    "templates/_helpers.tpl",
+    "templates/deployment.yaml",
+    "templates/secretproviderclass.yaml",
+    "templates/service.yaml",
+    "templates/serviceaccount.yaml",
+];
 
 /// Every file of the generic chart, by path inside the chart.
 pub fn chart_files() -> Vec<&'static str> {

@@ -21,7 +21,7 @@ use super::RenderError;
 use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::graph::Graph;
-use crate::model::{Concession, Model, Service, Source, Tier};
+use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
 use crate::plan::Origin;
 use crate::plan::kubernetes::CHART_DIR;
 use crate::plan::workload::{self, origin};
@@ -91,6 +91,9 @@ pub struct Helm<V: Serialize> {
     pub value_files: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values_object: Option<V>,
+    /// Set when a values file is optional (the operator's `azure-TIER.yaml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_missing_value_files: Option<bool>,
 }
 
 /// `spec.source.directory`.
@@ -194,9 +197,21 @@ pub fn generic_chart_source<V: Serialize>(
         chart: None,
         path: Some(CHART_DIR.to_owned()),
         target_revision: tier.revision.value.clone(),
-        helm: Some(Helm { release_name: release.to_owned(), value_files, values_object: values }),
+        helm: Some(Helm {
+            release_name: release.to_owned(),
+            value_files,
+            values_object: values,
+            ignore_missing_value_files: None,
+        }),
         directory: None,
     }
+}
+
+/// The values file an operator keeps beside a service's generated ones, from
+/// the `helmValues` output of the tier's Azure deployment. inception never
+/// writes it.
+pub fn azure_values_file(tier: &str) -> String {
+    format!("azure-{tier}.yaml")
 }
 
 /// Serialize a document with the banner, tracing lines to `paths`.
@@ -247,7 +262,12 @@ pub fn render_application(
                 chart: Some(chart_name),
                 path: None,
                 target_revision: chart.version.value.clone(),
-                helm: Some(Helm { release_name: name.clone(), value_files: Vec::new(), values_object: None }),
+                helm: Some(Helm {
+                    release_name: name.clone(),
+                    value_files: Vec::new(),
+                    values_object: None,
+                    ignore_missing_value_files: None,
+                }),
                 directory: None,
             }
         }
@@ -255,11 +275,24 @@ pub fn render_application(
             paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
             paths.add("spec.source.targetRevision", origin::revision(tier));
             paths.add("spec.source.helm", origin::service(service));
-            let files = [
+            let mut files = vec![
                 format!("../../values/{name}/values.yaml"),
                 format!("../../values/{name}/values-{}.yaml", tier.name.value),
             ];
-            generic_chart_source::<()>(model, tier, name, files.to_vec(), None)
+            // What only the Azure deployment knows (the identity's client id, the
+            // vault): infra/main.bicep's helmValues output, kept by the operator.
+            let azure = tier.cluster.value == Cluster::Aks && crate::plan::needs_identity(service);
+            paths.add("spec.source.helm.valueFiles", origin::tier(tier));
+            if azure {
+                files.push(format!("../../values/{name}/{}", azure_values_file(&tier.name.value)));
+                paths.add("spec.source.helm.valueFiles", origin::cluster(tier));
+                paths.add("spec.source.helm.ignoreMissingValueFiles", origin::cluster(tier));
+            }
+            let mut source = generic_chart_source::<()>(model, tier, name, files, None);
+            if let Some(helm) = source.helm.as_mut().filter(|_| azure) {
+                helm.ignore_missing_value_files = Some(true);
+            }
+            source
         }
     };
     let wave = i64::from(graph.wave(name));

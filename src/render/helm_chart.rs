@@ -10,15 +10,19 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
-use super::helm_values::{Debug, HotReload, Image, Probe, Resources, Storage, Values};
+use super::helm_values::{Azure, Debug, HotReload, Image, Probe, Resources, Storage, Values};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::plan::workload::APP_DIR;
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
+    (
+        "templates/secretproviderclass.yaml",
+        include_str!("../../templates/helm/service/templates/secretproviderclass.yaml"),
+    ),
     ("templates/service.yaml", include_str!("../../templates/helm/service/templates/service.yaml")),
     ("templates/serviceaccount.yaml", include_str!("../../templates/helm/service/templates/serviceaccount.yaml")),
 ];
@@ -106,6 +110,7 @@ pub fn defaults() -> Values {
         }),
         hot_reload: Some(HotReload { host_path: empty(), mount_path: Some(APP_DIR.to_owned()) }),
         debug: Some(Debug { port: Some(0) }),
+        azure: Some(Azure { client_id: empty(), tenant_id: empty(), key_vault_name: empty() }),
     }
 }
 
@@ -124,11 +129,15 @@ fn default_notes() -> Vec<Note> {
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
+        ("azure", "cloud tiers: infra/main.bicep's helmValues output, kept in deploy/values/SERVICE/azure-TIER.yaml"),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))
     .collect()
 }
+
+/// An empty string or a UUID (Azure client and tenant ids).
+const UUID: &str = r"^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /// A JSON Schema (draft-07) node.
 #[derive(Debug, Default, Serialize)]
@@ -260,6 +269,14 @@ fn schema() -> Schema {
         ),
         ("hotReload", object(vec![("hostPath", string()), ("mountPath", pattern("^/"))])),
         ("debug", object(vec![("port", port())])),
+        (
+            "azure",
+            object(vec![
+                ("clientId", pattern(UUID)),
+                ("tenantId", pattern(UUID)),
+                ("keyVaultName", pattern(r"^$|^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$")),
+            ]),
+        ),
     ];
     Schema {
         meta: Some("http://json-schema.org/draft-07/schema#"),

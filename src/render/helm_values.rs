@@ -54,6 +54,8 @@ pub struct Values {
     pub hot_reload: Option<HotReload>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<Debug>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub azure: Option<Azure>,
 }
 
 /// `image`.
@@ -131,6 +133,19 @@ pub struct HotReload {
     pub host_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
+}
+
+/// `azure`: what only the Azure deployment knows (its `helmValues` output,
+/// kept by the operator in `deploy/values/SERVICE/azure-TIER.yaml`).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Azure {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_vault_name: Option<String>,
 }
 
 /// `debug`: the debugpy port.

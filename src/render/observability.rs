@@ -244,7 +244,12 @@ pub fn render_observability(
         chart: Some(upstream.chart.to_owned()),
         path: None,
         target_revision: version(model, component).ok_or_else(missing)?,
-        helm: Some(Helm { release_name: component.to_owned(), value_files: Vec::new(), values_object: values }),
+        helm: Some(Helm {
+            release_name: component.to_owned(),
+            value_files: Vec::new(),
+            values_object: values,
+            ignore_missing_value_files: None,
+        }),
         directory: None,
     };
     let wave = observability_wave(model, graph);

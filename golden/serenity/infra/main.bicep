@@ -271,3 +271,8 @@ output secretNames array = [
 output workloadIdentityClientIds object = {
   risk: riskIdentity.outputs.clientId
 }
+
+@description('Per service, the contents of deploy/values/SERVICE/azure-TIER.yaml, which the service\'s Argo CD Application reads: what only this deployment knows. Write each one there and commit it (inception never writes these files).')
+output helmValues object = {
+  risk: 'azure:\n  clientId: ${riskIdentity.outputs.clientId}\n  tenantId: ${tenant().tenantId}\n  keyVaultName: ${keyVault.outputs.name}\n'
+}

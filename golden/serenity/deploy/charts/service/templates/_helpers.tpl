@@ -38,7 +38,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* Azure workload identity, for a cloud storage account (not for a connection string). */}}
 {{- define "service.workloadIdentity" -}}
-{{- if and .Values.storage.containers (not .Values.storage.connectionString) -}}
+{{- if .Values.azure.clientId -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* Key Vault secrets synced into the Secrets the env reads: needs the Azure values and a secret. */}}
+{{- define "service.keyVault" -}}
+{{- if and .Values.azure.clientId .Values.azure.tenantId .Values.azure.keyVaultName .Values.secretEnv -}}
 true
 {{- end -}}
 {{- end -}}
@@ -90,4 +97,13 @@ initialDelaySeconds: {{ .Values.probe.initialDelaySeconds }}
 periodSeconds: 10
 timeoutSeconds: 3
 failureThreshold: 3
+{{- end -}}
+
+{{/* The distinct Secret names secretEnv reads, sorted, as a JSON array. */}}
+{{- define "service.secretNames" -}}
+{{- $names := list -}}
+{{- range $env, $ref := .Values.secretEnv -}}
+{{- $names = append $names $ref.name -}}
+{{- end -}}
+{{- $names | uniq | sortAlpha | toJson -}}
 {{- end -}}
