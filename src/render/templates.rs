@@ -81,6 +81,9 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// The environment, built (and every template compiled) once per process.
+static ENVIRONMENT: std::sync::LazyLock<Environment<'static>> = std::sync::LazyLock::new(environment);
+
 /// Render template `id` with `view` for the artifact at `path`.
 ///
 /// # Errors
@@ -91,8 +94,7 @@ pub fn render<T: Serialize>(id: &str, view: &T, path: &str) -> Result<String, Re
         template: id.to_owned(),
         message: format!("{e:#}"),
     };
-    let env = environment();
-    let template = env.get_template(id).map_err(error)?;
+    let template = ENVIRONMENT.get_template(id).map_err(error)?;
     template.render(Value::from(minijinja::value::Serde(view))).map_err(error)
 }
 
