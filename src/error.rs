@@ -34,10 +34,9 @@ pub enum Problem {
 
 /// Every problem of one spec file.
 #[derive(Debug, Error, Diagnostic)]
-#[error("{name}: {} problem{}; nothing was written", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+#[error("{}: {} problem{}; nothing was written", file.name(), problems.len(), if problems.len() == 1 { "" } else { "s" })]
 #[diagnostic(code(inception::spec_invalid))]
 pub struct SpecProblems {
-    name: String,
     file: crate::source::SourceFile,
     #[source_code]
     source_code: NamedSource<Arc<String>>,
@@ -48,7 +47,7 @@ pub struct SpecProblems {
 impl SpecProblems {
     /// A report over `source` of `problems`.
     pub fn new(source: &crate::source::SourceFile, problems: Vec<Problem>) -> Self {
-        Self { name: source.name().to_owned(), file: source.clone(), source_code: source.named_source(), problems }
+        Self { file: source.clone(), source_code: source.named_source(), problems }
     }
 
     /// The spec file the problems are in.
