@@ -2,9 +2,10 @@
 //!
 //! Edges run from a dependency to the service that needs it, each carrying the
 //! span of the `needs` argument that created it, so a cycle is reported as
-//! the whole circle with every reference marked. The graph gives the start
-//! order and each service's sync wave (its depth: a service with no needs is
-//! wave 0, any other is one more than its deepest dependency).
+//! the whole circle with every reference marked. The graph gives each
+//! service's sync wave (its depth: a service with no needs is wave 0, any
+//! other is one more than its deepest dependency), computed in topological
+//! order.
 
 mod error;
 mod export;
@@ -26,17 +27,10 @@ use crate::spec::Span;
 #[derive(Debug, Clone)]
 pub struct Graph {
     graph: DiGraph<String, Span>,
-    order: Vec<String>,
     waves: BTreeMap<String, u32>,
 }
 
 impl Graph {
-    /// Services in an order where every service comes after what it needs
-    /// (ties broken by declaration order).
-    pub fn start_order(&self) -> &[String] {
-        &self.order
-    }
-
     /// The sync wave of a service: its depth in the `needs` graph.
     pub fn wave(&self, service: &str) -> u32 {
         self.waves.get(service).copied().unwrap_or(0)
@@ -81,11 +75,7 @@ pub fn build(model: &Model) -> Result<Graph, Vec<GraphError>> {
             .unwrap_or(0);
         waves.insert(graph[node].clone(), wave);
     }
-    let mut order: Vec<String> = order.into_iter().map(|n| graph[n].clone()).collect();
-    // Stable, readable start order: by wave, then declaration order.
-    let declared: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
-    order.sort_by_key(|name| (waves[name], declared.iter().position(|d| d == name)));
-    Ok(Graph { graph, order, waves })
+    Ok(Graph { graph, waves })
 }
 
 /// Every cycle, each reported once, as the circle through its services.
