@@ -63,7 +63,7 @@ pub fn load(source: &SourceFile) -> Result<Loaded, Box<SpecProblems>> {
 /// # Errors
 /// A renderer failure (a bug).
 pub fn compile(loaded: Loaded, spec_name: &str) -> Result<Compiled, RenderError> {
-    let plan = plan::plan(&loaded.model, &loaded.graph);
+    let plan = plan::plan(&loaded.model);
     let rendered = render::render(&loaded.model, &loaded.graph, &plan, spec_name)?;
     let mut outputs = rendered.outputs;
     let lock = Lock::new(&loaded.source, spec_name, &plan, &outputs);

@@ -11,7 +11,6 @@
 
 use super::workload::{self, origin};
 use super::{Artifact, Kind, Origin};
-use crate::graph::Graph;
 use crate::model::{Concession, Model, Service, Source, Tier};
 
 /// The chart's folder.
@@ -95,7 +94,7 @@ pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
 }
 
 /// Add the Kubernetes artifacts.
-pub fn plan(model: &Model, _graph: &Graph, artifacts: &mut Vec<Artifact>) {
+pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let generic: Vec<&Service> = model.services.iter().filter(|s| s.uses_generic_chart()).collect();
     if !generic.is_empty() {
         let sources: Vec<Origin> = generic.iter().map(|s| origin::source(s)).collect();

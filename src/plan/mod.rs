@@ -20,7 +20,6 @@ pub use infra::{
 
 use serde::Serialize;
 
-use crate::graph::Graph;
 use crate::model::Model;
 use crate::spec::Span;
 
@@ -150,11 +149,11 @@ impl Plan {
 }
 
 /// Plan the artifacts of a valid model.
-pub fn plan(model: &Model, graph: &Graph) -> Plan {
+pub fn plan(model: &Model) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);
-    kubernetes::plan(model, graph, &mut artifacts);
+    kubernetes::plan(model, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();
