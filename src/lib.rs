@@ -9,7 +9,7 @@
 //! 1. [`spec`]: KDL text → raw nodes with spans.
 //! 2. [`model`]: raw nodes → validated meaning, defaults applied, every error
 //!    collected.
-//! 3. [`graph`]: the `needs` graph (petgraph): cycles, start order, sync waves.
+//! 3. [`graph`]: the `needs` graph (petgraph): cycles and sync waves.
 //! 4. [`plan`]: which artifacts, derived from which spec nodes.
 //! 5. [`render`]: artifacts → bytes. Pure.
 //! 6. [`emit`]: write, check and diff against the disk. The only I/O.
