@@ -50,6 +50,27 @@ fn a_spec_edit_reports_spec_changed_for_every_affected_file() {
 }
 
 #[test]
+fn a_comment_only_edit_says_exactly_that() {
+    let dir = with_reference_spec("comment");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let spec = dir.path().join("inception.kdl");
+    let mut text_ = std::fs::read_to_string(&spec).unwrap();
+    text_.push_str("// note\n");
+    std::fs::write(&spec, text_).unwrap();
+    let check = inception(dir.path(), &["check"]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("1 of "), "only the lock differs: {stderr}");
+    assert!(
+        stderr
+            .contains("inception.lock: only comments or layout of the spec changed (every generated file is the same)"),
+        "{stderr}"
+    );
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
+}
+
+#[test]
 fn missing_and_stale_files_are_reported_and_compile_removes_only_owned_files() {
     let dir = with_reference_spec("stale");
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
