@@ -5,10 +5,11 @@
 
 /// Service names taken by files every tier's `deploy/argocd/TIER/` holds
 /// besides one per service (`root.yaml`, `project.yaml`, `azurite.yaml`).
-pub const RESERVED_SERVICES: &[&str] = &["azurite", "project", "root"];
+pub const RESERVED_SERVICES: &[&str] =
+    &["argocd", "azurite", "credentials", "inception-git", "project", "project-bootstrap", "root"];
 
-/// The prefix of the observability Applications' files in `deploy/argocd/TIER/`.
-pub const RESERVED_SERVICE_PREFIX: &str = "observability-";
+/// The prefixes of the observability and operator Applications' files in `deploy/argocd/TIER/`.
+pub const RESERVED_SERVICE_PREFIXES: &[&str] = &["observability-", "operator-"];
 
 /// Tier names taken by folders beside the tiers' in `deploy/argocd/`.
 pub const RESERVED_TIERS: &[&str] = &["repositories"];
@@ -17,10 +18,10 @@ pub const RESERVED_TIERS: &[&str] = &["repositories"];
 pub fn reserved_service(name: &str) -> Option<String> {
     if RESERVED_SERVICES.contains(&name) {
         Some(format!("`deploy/argocd/TIER/{name}.yaml` is written for every tier already"))
-    } else if name.starts_with(RESERVED_SERVICE_PREFIX) {
-        Some(format!("`deploy/argocd/TIER/{RESERVED_SERVICE_PREFIX}*.yaml` are the observability stack's files"))
     } else {
-        None
+        RESERVED_SERVICE_PREFIXES.iter().find(|p| name.starts_with(**p)).map(|prefix| {
+            format!("`deploy/argocd/TIER/{prefix}*.yaml` are the observability stack's and operators' files")
+        })
     }
 }
 
@@ -84,6 +85,7 @@ impl Context {
                 "build",
                 "image",
                 "chart",
+                "kind",
                 "run",
                 "port",
                 "health",
@@ -93,9 +95,10 @@ impl Context {
                 "storage",
                 "resources",
                 "replicas",
+                "value",
                 "tier",
             ],
-            Context::Override => &["replicas", "resources", "env"],
+            Context::Override => &["replicas", "resources", "env", "value"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
             Context::Azure => &["location", "lab-regions", "lab-vm"],

@@ -11,7 +11,8 @@
 
 use super::workload::{self, origin};
 use super::{Artifact, Kind, Origin};
-use crate::model::{Concession, Model, Service, Source, Tier};
+use crate::model::{BackingKind, Cluster, Concession, Model, Service, Source, Tier};
+use crate::providers;
 
 /// The chart's folder.
 pub const CHART_DIR: &str = "deploy/charts/service";
@@ -127,26 +128,77 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     plan_launch(model, artifacts);
 }
 
+/// The backing services of a model.
+pub fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
+    model.services.iter().filter_map(|s| s.backing().map(|k| (s, k))).collect()
+}
+
+/// The operators the model's backing services need, each with the services needing it.
+pub fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin>)> {
+    let backing = backing_services(model);
+    providers::operators(backing.iter().map(|(_, k)| *k))
+        .into_iter()
+        .map(|operator| {
+            let sources = backing
+                .iter()
+                .filter(|(_, k)| providers::provider(*k).operator.is_some_and(|o| o.id == operator.id))
+                .map(|(s, _)| origin::source(s))
+                .collect();
+            (operator, sources)
+        })
+        .collect()
+}
+
+/// Every OCI Helm repository Argo CD pulls from, with the nodes that need it.
+pub fn oci_repositories(model: &Model) -> Vec<(String, Vec<Origin>)> {
+    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
+    let mut add = |url: String, from: Origin| match oci.iter_mut().find(|(u, _)| *u == url) {
+        Some((_, sources)) => sources.push(from),
+        None => oci.push((url, vec![from])),
+    };
+    for service in &model.services {
+        match &service.source {
+            Source::Chart(chart) if workload::is_oci(chart) => {
+                add(workload::chart_source(chart).0, origin::source(service))
+            }
+            Source::Backing(kind) => {
+                let provider = providers::provider(kind.value);
+                if let providers::Delivery::Chart { chart } = provider.delivery
+                    && chart.oci
+                {
+                    add(chart.repo.to_owned(), origin::source(service));
+                }
+                if let Some(operator) = provider.operator.filter(|o| o.chart.oci) {
+                    add(operator.chart.repo.to_owned(), origin::source(service));
+                }
+            }
+            _ => {}
+        }
+    }
+    oci
+}
+
 fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
     let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
     let mut config = repo.clone();
     config.extend(model.tiers.iter().map(origin::tier));
     artifacts.push(Artifact {
-        path: "deploy/argocd/argocd-cm.yaml".to_owned(),
-        kind: Kind::ArgoCdConfig,
-        sources: config,
+        path: "deploy/bootstrap/argocd-values.yaml".to_owned(),
+        kind: Kind::ArgoCdValues,
+        sources: config.clone(),
     });
-    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
-    for service in &model.services {
-        if let Source::Chart(chart) = &service.source
-            && workload::is_oci(chart)
-        {
-            let (url, _) = workload::chart_source(chart);
-            match oci.iter_mut().find(|(u, _)| *u == url) {
-                Some((_, sources)) => sources.push(origin::source(service)),
-                None => oci.push((url, vec![origin::source(service)])),
-            }
-        }
+    let mut wiring = config;
+    wiring.extend(backing_services(model).into_iter().map(|(s, _)| origin::source(s)));
+    artifacts.push(Artifact { path: "deploy/wiring.json".to_owned(), kind: Kind::Wiring, sources: wiring });
+    let oci = oci_repositories(model);
+    if model.tiers.iter().any(|t| t.cluster.value == Cluster::Minikube) {
+        let sources =
+            model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube).map(origin::cluster).collect();
+        artifacts.push(Artifact {
+            path: "deploy/bootstrap/local-git-server.yaml".to_owned(),
+            kind: Kind::LocalGitServer,
+            sources,
+        });
     }
     for (url, sources) in oci {
         artifacts.push(Artifact {
@@ -174,6 +226,60 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
             kind: Kind::ArgoRoot { tier: name.clone() },
             sources: base.clone(),
         });
+        artifacts.push(Artifact {
+            path: format!("{dir}/project-bootstrap.yaml"),
+            kind: Kind::ArgoBootstrapProject { tier: name.clone() },
+            sources: base.clone(),
+        });
+        artifacts.push(Artifact {
+            path: format!("{dir}/argocd.yaml"),
+            kind: Kind::ArgoCdInstall { tier: name.clone() },
+            sources: vec![origin::tier(tier)],
+        });
+        let mut bootstrap = base.clone();
+        bootstrap.push(origin::cluster(tier));
+        bootstrap.extend(backing_services(model).into_iter().map(|(s, _)| origin::source(s)));
+        artifacts.push(Artifact {
+            path: format!("deploy/bootstrap/{name}.sh"),
+            kind: Kind::Bootstrap { tier: name.clone() },
+            sources: bootstrap,
+        });
+        for (operator, sources) in operators(model) {
+            let mut sources = sources;
+            sources.push(origin::tier(tier));
+            artifacts.push(Artifact {
+                path: format!("{dir}/operator-{}.yaml", operator.id),
+                kind: Kind::ArgoOperator { tier: name.clone(), operator: operator.id.to_owned() },
+                sources,
+            });
+        }
+        let backing = backing_services(model);
+        if tier.cluster.value == Cluster::Aks && !backing.is_empty() {
+            let mut sources = base.clone();
+            sources.push(origin::cluster(tier));
+            sources.extend(backing.iter().map(|(s, _)| origin::source(s)));
+            artifacts.push(Artifact {
+                path: format!("{dir}/credentials.yaml"),
+                kind: Kind::ArgoCredentials { tier: name.clone() },
+                sources,
+            });
+        }
+        for (service, kind) in &backing {
+            if matches!(providers::provider(*kind).delivery, providers::Delivery::Manifests) {
+                let mut sources = vec![origin::tier(tier), origin::source(service)];
+                sources.extend(
+                    service.values.iter().map(|v| origin::child(service, &format!("value {}", v.path.value), v.span)),
+                );
+                if let Some(over) = service.override_for(name) {
+                    sources.push(origin::over(service, over));
+                }
+                artifacts.push(Artifact {
+                    path: format!("deploy/backing/{}/{name}.yaml", service.name.value),
+                    kind: Kind::BackingManifests { tier: name.clone(), service: service.name.value.clone() },
+                    sources,
+                });
+            }
+        }
         for service in &model.services {
             let mut sources = base.clone();
             sources.push(origin::service(service));

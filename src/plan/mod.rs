@@ -11,6 +11,7 @@ mod scope;
 
 pub use scope::{Scope, scope};
 pub mod kubernetes;
+pub mod sizing;
 pub mod workload;
 
 pub use devcontainer::uses_compose;
@@ -99,8 +100,50 @@ pub enum Kind {
         /// The repository, as Argo CD spells it (`registry-1.docker.io/bitnamicharts`).
         url: String,
     },
-    /// `deploy/argocd/argocd-cm.yaml`: the Application health check, so sync waves wait.
-    ArgoCdConfig,
+    /// `deploy/bootstrap/argocd-values.yaml`: Argo CD's own chart values (the
+    /// Application health check, so sync waves wait), for the bootstrap's `helm install`.
+    ArgoCdValues,
+    /// `deploy/argocd/TIER/argocd.yaml`: Argo CD managing itself from the pinned argo-helm chart.
+    ArgoCdInstall {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/argocd/TIER/operator-ID.yaml`: an operator a backing service kind needs.
+    ArgoOperator {
+        /// The tier.
+        tier: String,
+        /// The catalog id (`cloudnative-pg`, `strimzi`).
+        operator: String,
+    },
+    /// `deploy/argocd/TIER/credentials.yaml`: cloud tiers, the backing
+    /// services' credentials Secrets synced from Key Vault.
+    ArgoCredentials {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/backing/SERVICE/TIER.yaml`: custom resources of a backing
+    /// service inception renders itself (Kafka).
+    BackingManifests {
+        /// The tier.
+        tier: String,
+        /// The service.
+        service: String,
+    },
+    /// `deploy/bootstrap/TIER.sh`: installs Argo CD and the tier's root.
+    Bootstrap {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/bootstrap/local-git-server.yaml`: the in-cluster git server's values (Minikube tiers).
+    LocalGitServer,
+    /// `deploy/argocd/TIER/project-bootstrap.yaml`: the AppProject of the root and of Argo CD itself.
+    ArgoBootstrapProject {
+        /// The tier.
+        tier: String,
+    },
+    /// `deploy/wiring.json`: per tier, what every backing service provides
+    /// (catalog facts), read by the wiring check.
+    Wiring,
     /// `.vscode/launch.json`: debugpy attach configurations (concession `debug`).
     LaunchJson,
 }

@@ -26,6 +26,15 @@ use crate::plan::Origin;
 /// Where a built image keeps the service's code (its `WORKDIR`).
 pub const APP_DIR: &str = "/app";
 
+/// The Service (in Argo CD's namespace) serving the local snapshot repository.
+pub const LOCAL_GIT_SERVICE: &str = "inception-git";
+/// The snapshot repository's path on that server.
+pub const LOCAL_GIT_REPO: &str = "workspace.git";
+/// What a Minikube tier's Applications read: `git daemon` inside the
+/// cluster, serving a commit of the workspace taken every few seconds
+/// (`deploy/bootstrap/local-git-server.yaml`).
+pub const LOCAL_GIT_URL: &str = "git://inception-git.argocd.svc.cluster.local/workspace.git";
+
 /// The port debugpy listens on inside a pod.
 pub const DEBUG_PORT: u16 = 5678;
 
@@ -215,6 +224,16 @@ pub fn concession_applies(tier: &Tier, service: &Service, concession: Concession
     }
 }
 
+/// A generic service's replicas in a tier: the override's, else the
+/// service's; one under `concession debug` (a debugger attaches to one pod,
+/// and a second replica would take half the requests).
+pub fn replicas_in(service: &Service, tier: &Tier) -> u32 {
+    if concession_applies(tier, service, Concession::Debug) {
+        return 1;
+    }
+    service.override_for(&tier.name.value).and_then(|o| o.replicas.as_ref()).map_or(service.replicas.value, |r| r.value)
+}
+
 /// Whether a tier deploys Azurite: it grants `storage-emulator` and some service uses storage.
 pub fn deploys_azurite(model: &Model, tier: &Tier) -> bool {
     model.services.iter().any(|s| s.uses_generic_chart() && concession_applies(tier, s, Concession::StorageEmulator))
@@ -241,6 +260,7 @@ pub mod origin {
             Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
             Source::Image(image) => Origin::new(format!("service {name}/image"), image.span),
             Source::Chart(chart) => Origin::new(format!("service {name}/chart"), chart.reference.span),
+            Source::Backing(kind) => Origin::new(format!("service {name}/kind"), kind.span),
         }
     }
 

@@ -102,6 +102,9 @@ pub fn defaults() -> Values {
         resources: Some(Resources::default()),
         env: Some(IndexMap::new()),
         secret_env: Some(IndexMap::new()),
+        credential_env: Some(IndexMap::new()),
+        composed_env: Some(IndexMap::new()),
+        credentials: Some(Vec::new()),
         storage: Some(Storage {
             account: empty(),
             blob_endpoint: empty(),
@@ -124,7 +127,16 @@ fn default_notes() -> Vec<Note> {
         ("probe.port", "0: the service port"),
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
-        ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
+        ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef; synced from Key Vault in cloud tiers"),
+        (
+            "credentialEnv",
+            "NAME: {name: SECRET, key: KEY}: a backing service's credentials Secret (not synced by this release)",
+        ),
+        ("composedEnv", "NAME: value, after every other variable: may use $(VAR) of the variables above"),
+        (
+            "credentials",
+            "[{secretName, type, objects: [{objectName, key}]}]: Secrets synced from Key Vault (cloud tiers)",
+        ),
         ("storage.account", "the storage account, set per tier (infra/main.bicep creates it)"),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
@@ -140,7 +152,7 @@ fn default_notes() -> Vec<Note> {
 const UUID: &str = r"^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /// A JSON Schema (draft-07) node.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Schema {
     #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
@@ -171,7 +183,7 @@ struct Schema {
     additional_properties: Option<Additional>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 enum Additional {
     Allowed(bool),
@@ -180,6 +192,9 @@ enum Additional {
 
 const QUANTITY: &str = r"^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
 const ENV_NAME: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+const DNS_NAME: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+const VAULT_NAME: &str = r"^[0-9a-zA-Z-]{1,127}$";
+const SECRET_KEY_NAME: &str = r"^[-._a-zA-Z0-9]+$";
 
 fn typed(kind: &'static str) -> Schema {
     Schema { kind: Some(kind), ..Schema::default() }
@@ -257,7 +272,26 @@ fn schema() -> Schema {
         ),
         ("resources", object(vec![("requests", quantities()), ("limits", quantities())])),
         ("env", env_map(string())),
-        ("secretEnv", env_map(secret)),
+        ("secretEnv", env_map(secret.clone())),
+        ("credentialEnv", env_map(secret)),
+        ("composedEnv", env_map(string())),
+        (
+            "credentials",
+            list(Schema {
+                required: vec!["secretName", "type", "objects"],
+                ..object(vec![
+                    ("secretName", pattern(DNS_NAME)),
+                    ("type", one_of(&["Opaque", "kubernetes.io/basic-auth"])),
+                    (
+                        "objects",
+                        list(Schema {
+                            required: vec!["objectName", "key"],
+                            ..object(vec![("objectName", pattern(VAULT_NAME)), ("key", pattern(SECRET_KEY_NAME))])
+                        }),
+                    ),
+                ])
+            }),
+        ),
         (
             "storage",
             object(vec![
@@ -306,7 +340,10 @@ mod tests {
         assert_eq!(schema["additionalProperties"], false);
         for (key, value) in defaults.as_object().expect("an object") {
             assert!(schema["properties"][key].is_object(), "no schema for `{key}`");
-            if let Some(fields) = value.as_object().filter(|_| !matches!(key.as_str(), "env" | "secretEnv")) {
+            if let Some(fields) = value
+                .as_object()
+                .filter(|_| !matches!(key.as_str(), "env" | "secretEnv" | "credentialEnv" | "composedEnv"))
+            {
                 for field in fields.keys() {
                     assert!(
                         schema["properties"][key]["properties"][field].is_object(),

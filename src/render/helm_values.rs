@@ -24,6 +24,7 @@ use crate::model::{
     Cluster, Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier,
 };
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
+use crate::providers;
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
 pub const SECRET_KEY: &str = "value";
@@ -48,6 +49,12 @@ pub struct Values {
     pub env: Option<IndexMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_env: Option<IndexMap<String, SecretRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_env: Option<IndexMap<String, SecretRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub composed_env: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Vec<CredentialSecret>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +115,25 @@ pub struct Quantities {
 #[derive(Debug, Clone, Serialize)]
 pub struct SecretRef {
     pub name: String,
+    pub key: String,
+}
+
+/// `credentials`: a backing service's credentials Secret synced from Key
+/// Vault objects (cloud tiers, the `credentials` release).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialSecret {
+    pub secret_name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub objects: Vec<VaultObject>,
+}
+
+/// One Key Vault secret and the Secret key it becomes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultObject {
+    pub object_name: String,
     pub key: String,
 }
 
@@ -206,10 +232,39 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         paths.add("resources", origin::child(service, "resources", r.span));
     }
     let mut env = IndexMap::new();
+    let mut credential_env = IndexMap::new();
+    let mut composed_env = IndexMap::new();
     for need in &service.needs {
         let Some(dependency) = model.service(&need.value) else { continue };
         let prefix = workload::env_prefix(&need.value);
         let from = origin::child(service, &format!("needs {}", need.value), need.span);
+        if let Some(kind) = dependency.backing() {
+            let provider = providers::provider(kind);
+            let name = &dependency.name.value;
+            let from_kind = origin::source(dependency);
+            let mut add = |key: String, value: String| {
+                paths.add(format!("env.{key}"), from.clone());
+                paths.add(format!("env.{key}"), from_kind.clone());
+                env.insert(key, value);
+            };
+            add(format!("{prefix}_HOST"), providers::host(name, kind));
+            add(format!("{prefix}_PORT"), provider.port.to_string());
+            add(format!("{prefix}_USER"), providers::user(name, kind));
+            for (key, value) in provider.extra_env {
+                add(format!("{prefix}_{key}"), (*value).to_owned());
+            }
+            credential_env.insert(
+                format!("{prefix}_PASSWORD"),
+                SecretRef { name: providers::credentials_secret(name), key: providers::PASSWORD_KEY.to_owned() },
+            );
+            paths.add(format!("credentialEnv.{prefix}_PASSWORD"), from.clone());
+            if let Some(url) = providers::url(name, kind, &prefix) {
+                composed_env.insert(format!("{prefix}_URL"), url);
+                paths.add(format!("composedEnv.{prefix}_URL"), from.clone());
+                paths.add(format!("composedEnv.{prefix}_URL"), from_kind);
+            }
+            continue;
+        }
         env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
         paths.add(format!("env.{prefix}_HOST"), from.clone());
         if let Some(port) = &dependency.port {
@@ -226,6 +281,8 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         );
     }
     values.env = (!env.is_empty()).then_some(env);
+    values.credential_env = (!credential_env.is_empty()).then_some(credential_env);
+    values.composed_env = (!composed_env.is_empty()).then_some(composed_env);
     let mut secrets = IndexMap::new();
     for pair in &service.secrets {
         secrets
@@ -316,6 +373,11 @@ fn concessions(
         values.debug = Some(Debug { port: Some(DEBUG_PORT) });
         paths.add("debug", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
         notes.push(Note::new("debug", "concession debug: debugpy listens on this port, no liveness probe"));
+        if service.replicas.value != 1 || values.replicas.is_some_and(|r| r != 1) {
+            values.replicas = Some(1);
+            paths.add("replicas", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
+            notes.push(Note::new("replicas", "concession debug: one pod, so the debugger sees every request"));
+        }
         changed.push(Concession::Debug);
     }
     if applies(Concession::HotReload)

@@ -10,11 +10,14 @@
 
 mod argocd;
 mod argocd_bootstrap;
+pub mod argocd_install;
 pub mod azure_names;
+mod backing;
 mod banner;
 mod bicep;
 mod bicep_lab;
 mod bicep_main;
+mod bootstrap;
 mod compose;
 mod devcontainer;
 mod dockerfile;
@@ -25,6 +28,7 @@ pub mod launch;
 pub mod observability;
 pub mod templates;
 pub mod trace;
+pub mod wiring;
 pub mod yaml_notes;
 
 pub use banner::{Comment, banner, normalise};
@@ -80,13 +84,23 @@ pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Res
                 argocd::render_application(model, graph, tier, service, spec_name, path)?
             }
             Kind::ArgoObservability { tier, component } => {
-                observability::render_observability(model, graph, tier, component, spec_name, path)?
+                observability::render_observability(model, tier, component, spec_name, path)?
             }
             Kind::ArgoAzurite { tier } => argocd::render_azurite(model, tier, spec_name, path)?,
             Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, tier, spec_name, path)?,
             Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, tier, spec_name, path)?,
             Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
-            Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
+            Kind::ArgoCdValues => argocd_install::render_values(model, spec_name, path)?,
+            Kind::ArgoCdInstall { tier } => argocd_install::render_install(model, tier, spec_name, path)?,
+            Kind::ArgoOperator { tier, operator } => backing::render_operator(model, tier, operator, spec_name, path)?,
+            Kind::ArgoCredentials { tier } => backing::render_credentials(model, tier, spec_name, path)?,
+            Kind::BackingManifests { tier, service } => backing::render_kafka(model, tier, service, spec_name, path)?,
+            Kind::Bootstrap { tier } => bootstrap::render_bootstrap(model, tier, spec_name, path)?,
+            Kind::LocalGitServer => bootstrap::render_git_server(model, spec_name, path)?,
+            Kind::ArgoBootstrapProject { tier } => {
+                argocd_bootstrap::render_bootstrap_project(model, tier, spec_name, path)?
+            }
+            Kind::Wiring => wiring::render_wiring(model, spec_name, path)?,
             Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
         };
         let text = normalise(&traced.text);

@@ -19,9 +19,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::argocd::{AppSource, Helm, application, finish, observability_wave, tier_paths};
+use super::argocd::{AppSource, Helm, OBSERVABILITY_WAVE, application, finish, tier_paths};
 use super::trace::{Paths, Traced};
-use crate::graph::Graph;
 use crate::model::Model;
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
@@ -218,7 +217,6 @@ fn version(model: &Model, component: &str) -> Option<String> {
 /// A serializer error, or a component or tier the spec does not have (bugs).
 pub fn render_observability(
     model: &Model,
-    graph: &Graph,
     tier: &str,
     component: &str,
     spec_name: &str,
@@ -252,7 +250,7 @@ pub fn render_observability(
         }),
         directory: None,
     };
-    let wave = observability_wave(model, graph);
+    let wave = OBSERVABILITY_WAVE;
     finish(&application(model, tier, component, wave, source), &paths, spec_name, path)
 }
 

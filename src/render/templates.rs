@@ -23,6 +23,8 @@ pub const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
 pub const TEMPLATE_BICEP_LAB: &str = "bicep/lab.bicep";
 /// `templates/bicep/lab.bicepparam.j2`.
 pub const TEMPLATE_BICEP_LAB_PARAMS: &str = "bicep/lab.bicepparam";
+/// `templates/bootstrap/bootstrap.sh.j2`.
+pub const TEMPLATE_BOOTSTRAP: &str = "bootstrap/bootstrap.sh";
 /// `templates/lab-artifacts/prepare-workspace.sh.j2`.
 pub const TEMPLATE_LAB_SCRIPT: &str = "lab-artifacts/prepare-workspace.sh";
 
@@ -58,6 +60,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("bicep/modules/workload-identity.bicep", include_str!("../../templates/bicep/modules/workload-identity.bicep.j2")),
     ("bicep/modules/lab.bicep", include_str!("../../templates/bicep/modules/lab.bicep.j2")),
     (TEMPLATE_LAB_SCRIPT, include_str!("../../templates/lab-artifacts/prepare-workspace.sh.j2")),
+    (TEMPLATE_BOOTSTRAP, include_str!("../../templates/bootstrap/bootstrap.sh.j2")),
 ];
 
 /// The environment every template renders in.

@@ -145,6 +145,9 @@ fn tier_files<'o>(outputs: &'o Outputs, tier: &str) -> BTreeMap<String, &'o Stri
                     format!("deploy/values/{service}/values-{{tier}}.yaml")
                 }
                 ["infra", file] if *file == format!("{tier}.bicepparam") => "infra/{tier}.bicepparam".to_owned(),
+                ["deploy", "backing", service, file] if *file == format!("{tier}.yaml") => {
+                    format!("deploy/backing/{service}/{{tier}}.yaml")
+                }
                 _ => return None,
             };
             Some((key, path))

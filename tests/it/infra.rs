@@ -402,7 +402,7 @@ fn every_bicep_line_names_the_spec_nodes_it_comes_from() {
     let main = &compiled.outputs["infra/main.bicep"];
     let line = main.lines().position(|l| l.starts_with("module riskIdentity")).expect("risk's identity");
     let nodes: Vec<&str> = compiled.provenance["infra/main.bicep"][line].iter().map(|o| o.node.as_str()).collect();
-    assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret DB_PASSWORD"]);
+    assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret REPORTS_SIGNING_KEY"]);
     let params = &compiled.outputs["infra/lab.bicepparam"];
     let line = params.lines().position(|l| l.contains("region: 'japaneast'")).expect("japaneast");
     let nodes: Vec<&str> = compiled.provenance["infra/lab.bicepparam"][line].iter().map(|o| o.node.as_str()).collect();

@@ -25,7 +25,7 @@ fn causes(comparison: &Comparison) -> BTreeSet<Cause> {
 }
 
 #[test]
-fn staging_to_prod_is_identity_revision_and_the_pricing_override_only() {
+fn staging_to_prod_is_identity_revision_and_the_prod_overrides_only() {
     let compiled = serenity();
     let comparison = tiers(&compiled, "staging", "prod");
     assert_eq!(comparison.unattributed().count(), 0);
@@ -37,6 +37,18 @@ fn staging_to_prod_is_identity_revision_and_the_pricing_override_only() {
             tier: "prod".into(),
             reason: "Asian and US trading hours overlap".into(),
             line: 84,
+        },
+        Cause::Override {
+            service: "kafka".into(),
+            tier: "prod".into(),
+            reason: "three brokers survive a zone outage".into(),
+            line: 117,
+        },
+        Cause::Override {
+            service: "timescaledb".into(),
+            tier: "prod".into(),
+            reason: "a synchronous standby in another zone".into(),
+            line: 126,
         },
     ]
     .into();

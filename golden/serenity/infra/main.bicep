@@ -264,7 +264,7 @@ output blobEndpoint string = storage.outputs.blobEndpoint
 // passes through this template or its parameters.
 @description('The names of the Key Vault secrets the services read.')
 output secretNames array = [
-  'timescaledb-password'
+  'reports-signing-key'
 ]
 
 @description('Each service\'s workload identity client ID: the azure.workload.identity/client-id annotation of its service account.')

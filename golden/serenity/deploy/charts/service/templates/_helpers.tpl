@@ -43,9 +43,9 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* Key Vault secrets synced into the Secrets the env reads: needs the Azure values and a secret. */}}
+{{/* Key Vault secrets synced into Secrets: needs the Azure values and a secret to sync (secretEnv or credentials). */}}
 {{- define "service.keyVault" -}}
-{{- if and .Values.azure.clientId .Values.azure.tenantId .Values.azure.keyVaultName .Values.secretEnv -}}
+{{- if and .Values.azure.clientId .Values.azure.tenantId .Values.azure.keyVaultName (or .Values.secretEnv .Values.credentials) -}}
 true
 {{- end -}}
 {{- end -}}
@@ -61,6 +61,18 @@ true
     secretKeyRef:
       name: {{ $ref.name }}
       key: {{ $ref.key }}
+{{- end }}
+{{- range $name, $ref := .Values.credentialEnv }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.name }}
+      key: {{ $ref.key }}
+{{- end }}
+{{- /* Last: their values may expand $(VAR) of every variable above. */}}
+{{- range $name, $value := .Values.composedEnv }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
 {{- end }}
 {{- if .Values.storage.containers }}
 {{- $account := include "service.storageAccount" . }}

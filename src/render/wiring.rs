@@ -1,0 +1,187 @@
+//! `deploy/wiring.json`: per tier, what each backing service's provider
+//! creates (Services and ports, the credentials Secret and where it comes
+//! from, the images it runs), each with the catalog's citations, the
+//! operators, and the tier's requests with the Minikube size. It is the
+//! provider catalog ([`crate::providers`]) resolved for this spec, and what
+//! `scripts/wiring_check.py` asserts renders against: nothing in it is
+//! deployed.
+
+use serde::Serialize;
+
+use super::RenderError;
+use super::trace::{Traced, trace_structured};
+use crate::model::{Cluster, Model};
+use crate::plan::kubernetes::{backing_services, operators};
+use crate::plan::sizing::{self, Line};
+use crate::providers::{self, ChartRef, Citation, Delivery, Requests};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Wiring {
+    generated_by: &'static str,
+    tiers: Vec<TierWiring>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TierWiring {
+    name: String,
+    namespace: String,
+    cluster: &'static str,
+    /// Minikube tiers: what the tier requests and the size Minikube starts with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minikube: Option<MinikubeSize>,
+    backing: Vec<BackingWiring>,
+    operators: Vec<OperatorWiring>,
+    /// Secrets that exist before any Application syncs, and who makes them.
+    secrets: Vec<SecretWiring>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MinikubeSize {
+    cpus: u32,
+    memory_mib: u32,
+    requests: Vec<Line>,
+    total_requests: Requests,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BackingWiring {
+    service: String,
+    kind: &'static str,
+    application: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chart: Option<ChartRef>,
+    instances: i64,
+    /// The Services the provider (its chart or its operator) creates.
+    services: Vec<ServiceWiring>,
+    user: String,
+    secret: String,
+    images: &'static [&'static str],
+    citations: &'static [Citation],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceWiring {
+    name: String,
+    port: u16,
+    created_by: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OperatorWiring {
+    id: &'static str,
+    chart: ChartRef,
+    images: &'static [&'static str],
+    citations: &'static [Citation],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretWiring {
+    name: String,
+    keys: Vec<&'static str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    made_by: String,
+}
+
+/// The Secrets `secret KEY=NAME` nodes read, each once, sorted.
+pub fn declared_secrets(model: &Model) -> Vec<String> {
+    let names: std::collections::BTreeSet<String> = model
+        .services
+        .iter()
+        .filter(|s| s.uses_generic_chart())
+        .flat_map(|s| s.secrets.iter().map(|p| p.value.value.clone()))
+        .collect();
+    names.into_iter().collect()
+}
+
+/// `deploy/wiring.json`.
+///
+/// # Errors
+/// A serializer error (a bug).
+pub fn render_wiring(model: &Model, _spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    let mut tiers = Vec::new();
+    for tier in &model.tiers {
+        let local = tier.cluster.value == Cluster::Minikube;
+        let requests = sizing::tier_requests(model, tier);
+        let backing = backing_services(model)
+            .into_iter()
+            .map(|(service, kind)| {
+                let provider = providers::provider(kind);
+                let name = &service.name.value;
+                let created_by = match (provider.operator, provider.delivery) {
+                    (Some(operator), _) => format!("operator {}", operator.id),
+                    (None, Delivery::Chart { chart }) => format!("chart {} {}", chart.chart, chart.version),
+                    (None, Delivery::Manifests) => "inception manifests".to_owned(),
+                };
+                BackingWiring {
+                    service: name.clone(),
+                    kind: kind.as_str(),
+                    application: format!("{}-{name}", tier.name.value),
+                    chart: match provider.delivery {
+                        Delivery::Chart { chart } => Some(chart),
+                        Delivery::Manifests => None,
+                    },
+                    instances: providers::instances(service, tier, kind),
+                    services: vec![ServiceWiring {
+                        name: providers::host(name, kind),
+                        port: provider.port,
+                        created_by,
+                    }],
+                    user: providers::user(name, kind),
+                    secret: providers::credentials_secret(name),
+                    images: provider.images,
+                    citations: provider.citations,
+                }
+            })
+            .collect();
+        let secrets = backing_services(model)
+            .into_iter()
+            .map(|(service, kind)| SecretWiring {
+                name: providers::credentials_secret(&service.name.value),
+                keys: vec![providers::USERNAME_KEY, providers::PASSWORD_KEY],
+                kind: providers::provider(kind).secret_type,
+                made_by: if local {
+                    format!("deploy/bootstrap/{}.sh", tier.name.value)
+                } else {
+                    format!("deploy/argocd/{}/credentials.yaml (Key Vault)", tier.name.value)
+                },
+            })
+            .chain(declared_secrets(model).into_iter().map(|name| SecretWiring {
+                name,
+                keys: vec![super::helm_values::SECRET_KEY],
+                kind: "Opaque",
+                made_by: if local {
+                    format!("deploy/bootstrap/{}.sh", tier.name.value)
+                } else {
+                    "the reading service's SecretProviderClass (Key Vault)".to_owned()
+                },
+            }))
+            .collect();
+        tiers.push(TierWiring {
+            name: tier.name.value.clone(),
+            namespace: tier.name.value.clone(),
+            cluster: tier.cluster.value.as_str(),
+            minikube: local.then(|| {
+                let (cpus, memory_mib) = sizing::minikube_size(model, tier);
+                MinikubeSize { cpus, memory_mib, total_requests: requests.total(), requests: requests.lines }
+            }),
+            backing,
+            operators: operators(model)
+                .into_iter()
+                .map(|(o, _)| OperatorWiring { id: o.id, chart: o.chart, images: o.images, citations: o.citations })
+                .collect(),
+            secrets,
+        });
+    }
+    let wiring = Wiring { generated_by: "inception: the provider catalog resolved for this spec", tiers };
+    let json = serde_json::to_string_pretty(&wiring)
+        .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
+    Ok(trace_structured(&format!("{json}\n"), &crate::render::Paths::default()))
+}
