@@ -1,4 +1,5 @@
-//! `inception lint [--strict] [PATH]`: every spec check, nothing written.
+//! `inception lint [--strict] [PATH]`: every spec check, nothing written: the
+//! Azure findings always (`model::azure_lint`), the pins with `--strict`.
 
 use std::path::Path;
 
@@ -6,8 +7,8 @@ use serde_json::json;
 
 use crate::cli::Format;
 use crate::emit::{self, SpecLocation};
-use crate::error::{LintFindings, Result};
-use crate::model::strict;
+use crate::error::{LintFinding, LintFindings, Result};
+use crate::model::{azure_lint, strict};
 use crate::pipeline;
 use crate::report;
 
@@ -19,7 +20,11 @@ pub fn run(path: &Path, strict_mode: bool, format: Format) -> Result<bool> {
     let location = SpecLocation::find(path);
     let source = emit::read_spec(&location)?;
     let loaded = pipeline::load(&source)?;
-    let findings = if strict_mode { strict::findings(&loaded.model) } else { Vec::new() };
+    let mut findings: Vec<LintFinding> =
+        azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
+    if strict_mode {
+        findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
+    }
     let clean = findings.is_empty();
     let report = LintFindings::new(&source, findings);
     match format {
