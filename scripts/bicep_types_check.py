@@ -405,6 +405,7 @@ def main(argv):
         for finding in Checker(types, f, tree, lines).check():
             print(finding)
             findings += 1
+    sys.stdout.flush()
     print(f"bicep-types: {len(argv) - 1} file(s), {findings} finding(s)", file=sys.stderr)
     return 1 if findings else 0
 

@@ -4,8 +4,10 @@
 usage: bicep_types_selftest.py TYPES_DIR MODULES_DIR
 
 Takes generated modules (infra/modules/ of a golden tree: cluster.bicep, key-vault.bicep) and
-writes one copy per breakage below, each changing one line; runs scripts/bicep_types_check.py
-on the intact files (they must pass) and on each copy (it must fail with the expected finding).
+the main.bicep beside them, and writes one copy per breakage below, each changing one line;
+runs scripts/bicep_types_check.py on the intact files (they must pass) and on each copy (it
+must fail with the expected finding). A copy of main.bicep sits beside a link to the modules,
+so its module calls resolve.
 A breakage whose line is no longer in the file fails too: the test never passes vacuously.
 Prints one line per case; exits 1 if any case does not behave, 2 on bad usage.
 """
@@ -34,6 +36,13 @@ CASES = [
         "properties.sku.name: 'standart' is not one of 'standard' | 'premium'",
     ),
     (
+        "wrong enum in an @allowed parameter value",
+        "key-vault.bicep",
+        "  'recover'\n",
+        "  'recovery'\n",
+        "properties.createMode: 'recovery' is not one of 'recover' | 'default' (an @allowed value of parameter 'createMode')",
+    ),
+    (
         "missing required property",
         "cluster.bicep",
         "        name: 'system'\n",
@@ -53,6 +62,20 @@ CASES = [
         "    disableLocalAccounts: true\n",
         "    disableLocalAccounts: true\n    provisioningState: 'Succeeded'\n",
         "properties.provisioningState: read-only property",
+    ),
+    (
+        "unknown module parameter",
+        "../main.bicep",
+        "    nodeSubnetPrefix: nodeSubnetPrefix\n",
+        "    nodeSubnetPrefix: nodeSubnetPrefix\n    nodeSubnetPrefx: nodeSubnetPrefix\n",
+        "params.nodeSubnetPrefx: the module declares no such parameter",
+    ),
+    (
+        "missing module parameter",
+        "../main.bicep",
+        "    nodeSubnetPrefix: nodeSubnetPrefix\n",
+        "",
+        "params.nodeSubnetPrefix: required parameter is missing",
     ),
     (
         "unknown API version",
@@ -85,6 +108,7 @@ def main(argv):
         else:
             print(f"ok  intact {modules / module} passes")
     with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "modules").symlink_to(modules.resolve(), target_is_directory=True)
         for i, (name, module, find, replace, expect) in enumerate(CASES):
             original = modules / module
             text = original.read_text(encoding="utf-8")
@@ -92,7 +116,7 @@ def main(argv):
                 print(f"FAIL  {name}: the line to break ({find.strip()!r}) is not in {original}")
                 bad += 1
                 continue
-            copy = Path(tmp) / f"broken-{i}.bicep"
+            copy = Path(tmp) / f"broken-{i}.bicep"  # beside modules/, as main.bicep is
             copy.write_text(text.replace(find, replace, 1), encoding="utf-8")
             code, output = run(types, copy)
             if code == 1 and expect in output:

@@ -191,32 +191,41 @@ fn resolve_tier(reader: &mut Reader, node: &RawNode) -> Option<AzureTier> {
     Some(tier)
 }
 
-/// `maintenance DAY hour=H hours=N`: weekly, UTC, at least 4 hours (AKS's minimum).
+/// `maintenance DAY hour=H hours=N`: weekly, UTC, at least 4 hours (AKS's
+/// minimum). Every problem of the node is reported, not only the first.
 fn maintenance(reader: &mut Reader, node: &RawNode) -> Option<Maintenance> {
     reader.props(node, &["hour", "hours"]);
     reader.max_args(node, 1, "a day of the week");
     reader.no_children(node);
-    let day = reader.string_arg(node, 0, "a day of the week")?;
-    let Some(&(_, weekday)) = Weekday::ALL.iter().find(|(name, _)| *name == day.value) else {
-        let days: Vec<&str> = Weekday::ALL.iter().map(|(n, _)| *n).collect();
-        reader.invalid(
-            day.span,
-            format!("`{}` is not a day of the week", day.value),
-            format!("expected one of {}", days.join(", ")),
-            did_you_mean(&day.value, &days, "day"),
-        );
-        return None;
-    };
+    let day = reader.string_arg(node, 0, "a day of the week").and_then(|day| weekday(reader, &day));
     let name = node.name.value.clone();
     let hour = match node.prop("hour") {
-        Some(p) => reader.int_value(&format!("{name} hour="), &p.value, "the starting hour (UTC)", 0..=23)?.value,
-        None => i128::from(DEFAULT_HOUR),
+        Some(p) => {
+            reader.int_value(&format!("{name} hour="), &p.value, "the starting hour (UTC)", 0..=23).map(|h| h.value)
+        }
+        None => Some(i128::from(DEFAULT_HOUR)),
     };
     let hours = match node.prop("hours") {
-        Some(p) => reader.int_value(&format!("{name} hours="), &p.value, "the window's length in hours", 4..=24)?.value,
-        None => i128::from(DEFAULT_HOURS),
+        Some(p) => reader
+            .int_value(&format!("{name} hours="), &p.value, "the window's length in hours", 4..=24)
+            .map(|h| h.value),
+        None => Some(i128::from(DEFAULT_HOURS)),
     };
-    Some(Maintenance { day: weekday, hour: u8::try_from(hour).ok()?, hours: u8::try_from(hours).ok()? })
+    Some(Maintenance { day: day?, hour: u8::try_from(hour?).ok()?, hours: u8::try_from(hours?).ok()? })
+}
+
+fn weekday(reader: &mut Reader, day: &Spanned<String>) -> Option<Weekday> {
+    if let Some(&(_, weekday)) = Weekday::ALL.iter().find(|(name, _)| *name == day.value) {
+        return Some(weekday);
+    }
+    let days: Vec<&str> = Weekday::ALL.iter().map(|(n, _)| *n).collect();
+    reader.invalid(
+        day.span,
+        format!("`{}` is not a day of the week", day.value),
+        format!("expected one of {}", days.join(", ")),
+        did_you_mean(&day.value, &days, "day"),
+    );
+    None
 }
 
 /// The default window starts at 02:00 UTC…
