@@ -46,11 +46,13 @@ pub enum Context {
     Observability,
     /// Inside `azure`.
     Azure,
+    /// Inside `azure { tier NAME { … } }`.
+    AzureTier,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -60,6 +62,7 @@ impl Context {
         Context::Resources,
         Context::Observability,
         Context::Azure,
+        Context::AzureTier,
     ];
 
     /// The node names allowed here.
@@ -101,7 +104,10 @@ impl Context {
             Context::Override => &["replicas", "resources", "env", "value"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
-            Context::Azure => &["location", "lab-regions", "lab-vm"],
+            Context::Azure => &["location", "kubernetes", "lab-regions", "lab-vm", "lab-users", "tier"],
+            Context::AzureTier => {
+                &["cluster-admins", "secret-operators", "operator-ip-ranges", "api-server-ip-ranges", "maintenance"]
+            }
         }
     }
 
@@ -117,11 +123,14 @@ impl Context {
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
+            Context::AzureTier => "an azure `tier`",
         }
     }
 
     /// Another context where `name` is a node, for a misplaced node.
     pub fn home_of(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| *c != Context::Override && c.nodes().contains(&name))
+        Context::ALL
+            .into_iter()
+            .find(|c| !matches!(c, Context::Override | Context::AzureTier) && c.nodes().contains(&name))
     }
 }
