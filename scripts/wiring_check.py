@@ -28,6 +28,8 @@ Then it asserts, against the catalog:
   image      every image (rendered, and the catalog's) is pinned by a tag other
              than latest or by digest, and none comes from docker.io/bitnami
   random     rendering twice gives the same bytes (nothing random at render time)
+  project    every rendered object lands in the tier's namespace, and every cluster-scoped
+             kind is in the tier's AppProject clusterResourceWhitelist
   minikube   a Minikube tier's requests (rendered workloads + the catalog's
              providers and allowances) fit the size its bootstrap starts
              Minikube with, and that size is wiring.json's
@@ -60,6 +62,11 @@ SAMPLE_AZURE = {
     }
 }
 POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "Pod", "ReplicaSet"}
+CLUSTER_KINDS = {
+    "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "Namespace", "PriorityClass", "StorageClass", "PersistentVolume",
+    "APIService", "IngressClass", "RuntimeClass", "CSIDriver", "ClusterIssuer",
+}
 
 
 def load_docs(text: str) -> list[dict]:
@@ -135,6 +142,7 @@ class Tier:
         self.objects: list[tuple[str, dict]] = []  # (application file, object)
         self.generic: set[str] = set()  # application files of the generic chart
         self.catalog_services = {s["name"]: s for b in wiring["backing"] for s in b["services"]}
+        self.catalog_services |= {s["name"]: s for o in wiring.get("observability", []) for s in o["services"]}
 
     def fail(self, message: str) -> None:
         self.findings.append(message)
@@ -264,6 +272,9 @@ class Tier:
             if o.get("kind") == "SecretProviderClass" and self.w["cluster"] == "aks":
                 for so in (o.get("spec") or {}).get("secretObjects") or []:
                     secrets[so["secretName"]] = {d["key"] for d in so.get("data") or []}
+        for o in self.w.get("observability", []):
+            for provided in o["secrets"]:
+                secrets[provided["name"]] = set(provided["keys"])
         bootstrap = self.tree / "deploy/bootstrap" / f"{self.name}.sh"
         script = bootstrap.read_text() if bootstrap.exists() else ""
         for s in self.w["secrets"]:
@@ -275,8 +286,19 @@ class Tier:
             elif s["name"] not in secrets and "credentials" in s["madeBy"]:
                 self.fail(f"secret: {s['name']} should be synced from Key Vault, but no SecretProviderClass of the tier syncs it")
 
+        project = self.tree / "deploy/argocd" / self.name / "project.yaml"
+        allowed = set()
+        if project.exists():
+            for doc in load_docs(project.read_text()):
+                allowed |= {w["kind"] for w in (doc.get("spec") or {}).get("clusterResourceWhitelist") or []}
         for file, o in self.objects:
             where = f"{file}: {o.get('kind')} {o.get('metadata', {}).get('name')}"
+            namespace = (o.get("metadata") or {}).get("namespace")
+            if o.get("kind") in CLUSTER_KINDS:
+                if o.get("kind") not in allowed:
+                    self.fail(f"project: {where}: cluster-scoped {o.get('kind')} is not in the AppProject's clusterResourceWhitelist")
+            elif namespace not in (None, self.namespace):
+                self.fail(f"project: {where} lands in namespace {namespace}, which the AppProject does not allow")
             spec = pod_spec(o)
             if spec is not None:
                 for c in containers(spec):

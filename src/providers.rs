@@ -614,6 +614,133 @@ pub fn wired_paths(kind: BackingKind) -> &'static [&'static str] {
 /// The paths a Kafka service may set (its manifests are inception's).
 pub const KAFKA_PATHS: [&str; 2] = ["replicas", "storage"];
 
+/// One observability component's chart: what `observability { … }` deploys.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObservabilityChart {
+    /// The component (`prometheus`, `grafana`, `eck-operator`, `elastic-stack`,
+    /// `fluent-bit`): the release name and the file `observability-COMPONENT.yaml`.
+    pub component: &'static str,
+    /// The Helm repository.
+    pub repo: &'static str,
+    /// The chart's name.
+    pub chart: &'static str,
+    /// The version when the catalog pins it (the spec pins the others).
+    pub version: Option<&'static str>,
+    /// Whether its CRDs need server-side apply.
+    pub crds: bool,
+    /// What its pods request (set in its values by inception).
+    pub requests: Requests,
+    /// Where the facts were read.
+    pub citations: &'static [Citation],
+}
+
+/// The observability charts, in deployment order.
+pub const OBSERVABILITY: [ObservabilityChart; 5] = [
+    ObservabilityChart {
+        component: "prometheus",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        chart: "kube-prometheus-stack",
+        version: None,
+        crds: true,
+        requests: Requests { cpu_millis: 500, memory_mib: 1536 },
+        citations: &[Citation {
+            repo: "prometheus-community/helm-charts",
+            tag: "kube-prometheus-stack-88.5.3",
+            path: "charts/kube-prometheus-stack/values.yaml",
+            fact: "fullnameOverride prometheus gives the Service prometheus-prometheus on 9090; grafana.enabled (its Grafana makes a random admin password at render time, so inception deploys Grafana on its own); prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues",
+        }],
+    },
+    ObservabilityChart {
+        component: "grafana",
+        repo: "https://grafana-community.github.io/helm-charts",
+        chart: "grafana",
+        version: None,
+        crds: false,
+        requests: Requests { cpu_millis: 100, memory_mib: 256 },
+        citations: &[Citation {
+            repo: "grafana-community/helm-charts",
+            tag: "grafana-12.11.1",
+            path: "charts/grafana/values.yaml",
+            fact: "admin.existingSecret with userKey and passwordKey (else templates/_helpers.tpl makes randAlphaNum 40 on every render); the chart moved here from grafana/helm-charts on 2026-01-30",
+        }],
+    },
+    ObservabilityChart {
+        component: "eck-operator",
+        repo: "https://helm.elastic.co",
+        chart: "eck-operator",
+        version: Some("3.5.0"),
+        crds: true,
+        requests: Requests { cpu_millis: 100, memory_mib: 150 },
+        citations: &[Citation {
+            repo: "elastic/cloud-on-k8s",
+            tag: "v3.5.0",
+            path: "deploy/eck-operator/values.yaml",
+            fact: "installCRDs true; resources.requests cpu 100m memory 150Mi; image docker.elastic.co/eck/eck-operator:3.5.0",
+        }],
+    },
+    ObservabilityChart {
+        component: "elastic-stack",
+        repo: "https://helm.elastic.co",
+        chart: "eck-stack",
+        version: Some("0.20.0"),
+        crds: false,
+        requests: Requests { cpu_millis: 750, memory_mib: 3072 },
+        citations: &[
+            Citation {
+                repo: "elastic/cloud-on-k8s",
+                tag: "v3.5.0",
+                path: "deploy/eck-stack/charts/eck-elasticsearch/values.yaml",
+                fact: "fullnameOverride names the Elasticsearch resource; nodeSets with count, config, podTemplate",
+            },
+            Citation {
+                repo: "elastic/cloud-on-k8s",
+                tag: "v3.5.0",
+                path: "pkg/apis/elasticsearch/v1/name.go",
+                fact: "the operator creates the Service NAME-es-http (9200, TLS) and the Secret NAME-es-elastic-user (key elastic)",
+            },
+            Citation {
+                repo: "elastic/cloud-on-k8s",
+                tag: "v3.5.0",
+                path: "pkg/controller/common/certificates/secret.go",
+                fact: "the HTTP CA is published in NAME-es-http-certs-public (key ca.crt)",
+            },
+        ],
+    },
+    ObservabilityChart {
+        component: "fluent-bit",
+        repo: "https://fluent.github.io/helm-charts",
+        chart: "fluent-bit",
+        version: Some("0.58.1"),
+        crds: false,
+        requests: Requests { cpu_millis: 100, memory_mib: 128 },
+        citations: &[Citation {
+            repo: "fluent/helm-charts",
+            tag: "fluent-bit-0.58.1",
+            path: "charts/fluent-bit/values.yaml",
+            fact: "env, extraVolumes, extraVolumeMounts, config.outputs, resources; image cr.fluentbit.io/fluent/fluent-bit:5.1.1",
+        }],
+    },
+];
+
+/// An observability component's chart.
+pub fn observability_chart(component: &str) -> Option<&'static ObservabilityChart> {
+    OBSERVABILITY.iter().find(|c| c.component == component)
+}
+
+/// The Elasticsearch resource's name (eck-elasticsearch's fullnameOverride).
+pub const ELASTICSEARCH: &str = "elasticsearch";
+/// The Service ECK creates for it, and its port.
+pub const ELASTICSEARCH_SERVICE: (&str, u16) = ("elasticsearch-es-http", 9200);
+/// The Secret ECK creates with the `elastic` user's password, and its key.
+pub const ELASTICSEARCH_USER_SECRET: (&str, &str) = ("elasticsearch-es-elastic-user", "elastic");
+/// The Secret ECK publishes the HTTP CA in, and its key.
+pub const ELASTICSEARCH_CA_SECRET: (&str, &str) = ("elasticsearch-es-http-certs-public", "ca.crt");
+/// The Prometheus Service kube-prometheus-stack creates (fullnameOverride `prometheus`), and its port.
+pub const PROMETHEUS_SERVICE: (&str, u16) = ("prometheus-prometheus", 9090);
+/// Grafana's admin credentials: a platform Secret made before the chart syncs, like a backing service's.
+pub const GRAFANA_ADMIN: &str = "grafana-admin";
+
 #[cfg(test)]
 mod tests {
     use super::*;

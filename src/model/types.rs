@@ -511,7 +511,7 @@ pub struct Observability {
     pub prometheus: Option<Spanned<String>>,
     /// `grafana version=`.
     pub grafana: Option<Spanned<String>>,
-    /// `logging efk version=`.
+    /// `logging efk version=`: the Elastic Stack version (Elasticsearch and Kibana).
     pub logging: Option<Spanned<String>>,
     /// The node.
     #[serde(skip)]
@@ -519,8 +519,9 @@ pub struct Observability {
 }
 
 impl Observability {
-    /// The deployed components, each with the node that pins it: Prometheus,
-    /// Grafana, and for `logging efk` Elasticsearch, Fluent Bit and Kibana.
+    /// The deployed components, each with the node that pins it: Prometheus
+    /// (kube-prometheus-stack), Grafana, and for `logging efk` the ECK
+    /// operator, the Elastic stack (Elasticsearch and Kibana) and Fluent Bit.
     pub fn components(&self) -> Vec<(&'static str, &'static str, Span)> {
         let mut components = Vec::new();
         if let Some(prometheus) = &self.prometheus {
@@ -530,7 +531,7 @@ impl Observability {
             components.push(("grafana", "observability/grafana", grafana.span));
         }
         if let Some(logging) = &self.logging {
-            for component in ["elasticsearch", "fluent-bit", "kibana"] {
+            for component in ["eck-operator", "elastic-stack", "fluent-bit"] {
                 components.push((component, "observability/logging efk", logging.span));
             }
         }

@@ -133,6 +133,48 @@ pub fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
     model.services.iter().filter_map(|s| s.backing().map(|k| (s, k))).collect()
 }
 
+/// A Secret of credentials made before anything syncs (by the local
+/// bootstrap, or synced from Key Vault by the `credentials` release): one per
+/// backing service, and Grafana's admin when Grafana is declared.
+#[derive(Debug, Clone)]
+pub struct PlatformCredential {
+    /// The Secret's name (`NAME-credentials`, `grafana-admin`).
+    pub secret: String,
+    /// Whose credentials (the service name, or `grafana`): also the Key Vault
+    /// objects' prefix (`OWNER-username`, `OWNER-password`).
+    pub owner: String,
+    /// The Secret's type.
+    pub kind: &'static str,
+    /// The user name stored in it.
+    pub username: String,
+    /// The node that asks for it.
+    pub origin: Origin,
+}
+
+/// Every platform credential of a model.
+pub fn platform_credentials(model: &Model) -> Vec<PlatformCredential> {
+    let mut credentials: Vec<PlatformCredential> = backing_services(model)
+        .into_iter()
+        .map(|(service, kind)| PlatformCredential {
+            secret: providers::credentials_secret(&service.name.value),
+            owner: service.name.value.clone(),
+            kind: providers::provider(kind).secret_type,
+            username: providers::user(&service.name.value, kind),
+            origin: origin::source(service),
+        })
+        .collect();
+    if let Some(grafana) = model.observability.as_ref().and_then(|o| o.grafana.as_ref()) {
+        credentials.push(PlatformCredential {
+            secret: providers::GRAFANA_ADMIN.to_owned(),
+            owner: "grafana".to_owned(),
+            kind: "Opaque",
+            username: "admin".to_owned(),
+            origin: Origin::new("observability/grafana", grafana.span),
+        });
+    }
+    credentials
+}
+
 /// The operators the model's backing services need, each with the services needing it.
 pub fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin>)> {
     let backing = backing_services(model);
@@ -238,7 +280,7 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         });
         let mut bootstrap = base.clone();
         bootstrap.push(origin::cluster(tier));
-        bootstrap.extend(backing_services(model).into_iter().map(|(s, _)| origin::source(s)));
+        bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
         artifacts.push(Artifact {
             path: format!("deploy/bootstrap/{name}.sh"),
             kind: Kind::Bootstrap { tier: name.clone() },
@@ -254,10 +296,11 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
             });
         }
         let backing = backing_services(model);
-        if tier.cluster.value == Cluster::Aks && !backing.is_empty() {
+        let credentials = platform_credentials(model);
+        if tier.cluster.value == Cluster::Aks && !credentials.is_empty() {
             let mut sources = base.clone();
             sources.push(origin::cluster(tier));
-            sources.extend(backing.iter().map(|(s, _)| origin::source(s)));
+            sources.extend(credentials.into_iter().map(|c| c.origin));
             artifacts.push(Artifact {
                 path: format!("{dir}/credentials.yaml"),
                 kind: Kind::ArgoCredentials { tier: name.clone() },

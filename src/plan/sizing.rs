@@ -5,8 +5,9 @@
 //! × its replicas in that tier (one replica under `concession debug`, see
 //! [`super::workload::replicas_in`]); each backing service's instances ×
 //! the catalog's per-instance requests; each operator's requests; and fixed
-//! allowances for what the spec does not size: Argo CD and, when declared,
-//! the observability stack. Minikube gets that plus [`MARGIN_PERCENT`] and
+//! the observability charts' requests from the catalog, and fixed
+//! allowances for what nobody sizes: Argo CD and kube-prometheus-stack's
+//! smaller pods. Minikube gets that plus [`MARGIN_PERCENT`] and
 //! the node's own system pods ([`SYSTEM`]), rounded up to whole CPUs and
 //! 512 MiB.
 
@@ -20,8 +21,9 @@ use crate::providers::{self, Requests};
 /// ApplicationSet) at their chart defaults, which request nothing: what they
 /// use idle on a small cluster, measured as an allowance.
 pub const ARGO_CD: Requests = Requests { cpu_millis: 500, memory_mib: 1024 };
-/// The observability stack's allowance when declared.
-pub const OBSERVABILITY: Requests = Requests { cpu_millis: 1000, memory_mib: 3072 };
+/// kube-prometheus-stack's pods besides Prometheus (operator, Alertmanager,
+/// node exporter, kube-state-metrics), which request nothing by default.
+pub const PROMETHEUS_STACK: Requests = Requests { cpu_millis: 300, memory_mib: 512 };
 /// kube-system and the Minikube node itself.
 pub const SYSTEM: Requests = Requests { cpu_millis: 1000, memory_mib: 2048 };
 /// Headroom on top of the requests, in percent.
@@ -106,8 +108,16 @@ pub fn tier_requests(model: &Model, tier: &Tier) -> TierRequests {
     for (operator, _) in super::kubernetes::operators(model) {
         lines.push(Line { what: format!("operator {}", operator.id), requests: operator.requests });
     }
-    if model.observability.is_some() {
-        lines.push(Line { what: "observability (allowance)".to_owned(), requests: OBSERVABILITY });
+    for (component, _) in super::kubernetes::observability_components(model) {
+        if let Some(chart) = providers::observability_chart(component) {
+            lines.push(Line { what: format!("observability {component}"), requests: chart.requests });
+        }
+        if component == "prometheus" {
+            lines.push(Line {
+                what: "observability prometheus: other pods (allowance)".to_owned(),
+                requests: PROMETHEUS_STACK,
+            });
+        }
     }
     TierRequests { lines }
 }

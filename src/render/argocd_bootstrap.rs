@@ -89,7 +89,9 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
     }
     let observability = observability_components(model);
     for (component, from) in &observability {
-        repos.push(super::observability::chart(component).repo.to_owned());
+        if let Some(chart) = providers::observability_chart(component) {
+            repos.push(chart.repo.to_owned());
+        }
         paths.add("spec.sourceRepos", from.clone());
         paths.add("spec.clusterResourceWhitelist", from.clone());
     }
@@ -101,7 +103,8 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
         cluster.push(group("rbac.authorization.k8s.io", "ClusterRole"));
         cluster.push(group("rbac.authorization.k8s.io", "ClusterRoleBinding"));
     }
-    if !operators.is_empty() {
+    let crds = observability.iter().any(|(c, _)| providers::observability_chart(c).is_some_and(|chart| chart.crds));
+    if !operators.is_empty() || crds {
         cluster.push(group("apiextensions.k8s.io", "CustomResourceDefinition"));
         cluster.push(group("admissionregistration.k8s.io", "MutatingWebhookConfiguration"));
         cluster.push(group("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"));

@@ -171,12 +171,12 @@ struct CredentialsValues {
 
 /// The credentials Secrets a cloud tier syncs from Key Vault.
 pub fn credential_secrets(model: &Model) -> Vec<CredentialSecret> {
-    crate::plan::kubernetes::backing_services(model)
+    crate::plan::kubernetes::platform_credentials(model)
         .into_iter()
-        .map(|(service, kind)| CredentialSecret {
-            secret_name: providers::credentials_secret(&service.name.value),
-            kind: providers::provider(kind).secret_type.to_owned(),
-            objects: providers::vault_objects(&service.name.value)
+        .map(|credential| CredentialSecret {
+            secret_name: credential.secret,
+            kind: credential.kind.to_owned(),
+            objects: providers::vault_objects(&credential.owner)
                 .into_iter()
                 .map(|(object_name, key)| VaultObject { object_name, key: key.to_owned() })
                 .collect(),
@@ -196,8 +196,8 @@ pub fn render_credentials(model: &Model, tier: &str, spec_name: &str, path: &str
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.targetRevision", origin::revision(tier));
-    for (service, _) in crate::plan::kubernetes::backing_services(model) {
-        paths.add("spec.source.helm.valuesObject.credentials", origin::source(service));
+    for credential in crate::plan::kubernetes::platform_credentials(model) {
+        paths.add("spec.source.helm.valuesObject.credentials", credential.origin);
     }
     paths.add("spec.source.helm.valueFiles", origin::cluster(tier));
     let quantities = || super::helm_values::Quantities { cpu: Some("10m".to_owned()), memory: Some("16Mi".to_owned()) };

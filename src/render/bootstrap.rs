@@ -20,10 +20,9 @@ use super::helm_values::{HotReload, Image, Probe, Quantities, Resources, Values}
 use super::templates::{TEMPLATE_BOOTSTRAP, render};
 use super::trace::{Paths, Traced, Tracer};
 use crate::model::{Cluster, Model};
-use crate::plan::kubernetes::{backing_services, oci_repositories};
+use crate::plan::kubernetes::{oci_repositories, platform_credentials};
 use crate::plan::sizing;
 use crate::plan::workload::{LOCAL_GIT_SERVICE, origin};
-use crate::providers;
 
 /// Argo CD's image, which the git server reuses (argo-helm 10.1.1's appVersion).
 pub const ARGO_CD_IMAGE: (&str, &str) = ("quay.io/argoproj/argocd", "v3.4.4");
@@ -106,14 +105,9 @@ pub fn render_bootstrap(model: &Model, tier: &str, spec_name: &str, path: &str) 
         .find(|t| t.name.value == "kubectl")
         .map(|t| format!(" --kubernetes-version=v{}", t.version.value.trim_start_matches('v')))
         .unwrap_or_default();
-    let secrets = backing_services(model)
+    let secrets = platform_credentials(model)
         .into_iter()
-        .map(|(service, kind)| SecretView {
-            name: providers::credentials_secret(&service.name.value),
-            service: service.name.value.clone(),
-            kind: providers::provider(kind).secret_type.to_owned(),
-            username: providers::user(&service.name.value, kind),
-        })
+        .map(|c| SecretView { name: c.secret, service: c.owner, kind: c.kind.to_owned(), username: c.username })
         .collect();
     let view = BootstrapView {
         banner: banner(Comment::Hash, spec_name),

@@ -12,7 +12,7 @@ mod argocd;
 mod argocd_bootstrap;
 pub mod argocd_install;
 pub mod azure_names;
-mod backing;
+pub(crate) mod backing;
 mod banner;
 mod bicep;
 mod bicep_lab;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::RenderError;
 use super::trace::{Traced, trace_structured};
 use crate::model::{Cluster, Model};
-use crate::plan::kubernetes::{backing_services, operators};
+use crate::plan::kubernetes::{backing_services, operators, platform_credentials};
 use crate::plan::sizing::{self, Line};
 use crate::providers::{self, ChartRef, Citation, Delivery, Requests};
 
@@ -33,6 +33,9 @@ struct TierWiring {
     minikube: Option<MinikubeSize>,
     backing: Vec<BackingWiring>,
     operators: Vec<OperatorWiring>,
+    /// What the observability charts' operators create at run time, that
+    /// other workloads read.
+    observability: Vec<ProvidedWiring>,
     /// Secrets that exist before any Application syncs, and who makes them.
     secrets: Vec<SecretWiring>,
 }
@@ -69,6 +72,71 @@ struct ServiceWiring {
     name: String,
     port: u16,
     created_by: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvidedWiring {
+    component: &'static str,
+    chart: String,
+    services: Vec<ServiceWiring>,
+    secrets: Vec<ProvidedSecret>,
+    citations: &'static [Citation],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvidedSecret {
+    name: &'static str,
+    keys: Vec<&'static str>,
+    made_by: &'static str,
+}
+
+/// What the observability components provide to others.
+fn observability(model: &Model) -> Vec<ProvidedWiring> {
+    let mut provided = Vec::new();
+    for (component, _) in crate::plan::kubernetes::observability_components(model) {
+        let Some(chart) = providers::observability_chart(component) else { continue };
+        let version = super::observability::chart_version(model, component).unwrap_or_default();
+        let (services, secrets) = match component {
+            "prometheus" => (
+                vec![ServiceWiring {
+                    name: providers::PROMETHEUS_SERVICE.0.to_owned(),
+                    port: providers::PROMETHEUS_SERVICE.1,
+                    created_by: format!("chart {} {version}", chart.chart),
+                }],
+                Vec::new(),
+            ),
+            "elastic-stack" => (
+                vec![ServiceWiring {
+                    name: providers::ELASTICSEARCH_SERVICE.0.to_owned(),
+                    port: providers::ELASTICSEARCH_SERVICE.1,
+                    created_by: "operator eck-operator".to_owned(),
+                }],
+                vec![
+                    ProvidedSecret {
+                        name: providers::ELASTICSEARCH_USER_SECRET.0,
+                        keys: vec![providers::ELASTICSEARCH_USER_SECRET.1],
+                        made_by: "operator eck-operator",
+                    },
+                    ProvidedSecret {
+                        name: providers::ELASTICSEARCH_CA_SECRET.0,
+                        keys: vec![providers::ELASTICSEARCH_CA_SECRET.1],
+                        made_by: "operator eck-operator",
+                    },
+                ],
+            ),
+            _ => continue,
+        };
+        provided.push(ProvidedWiring {
+            component,
+            chart: format!("{} {version}", chart.chart),
+            services,
+            secrets,
+            citations: chart.citations,
+        });
+    }
+    provided
 }
 
 #[derive(Serialize)]
@@ -141,12 +209,12 @@ pub fn render_wiring(model: &Model, _spec_name: &str, path: &str) -> Result<Trac
                 }
             })
             .collect();
-        let secrets = backing_services(model)
+        let secrets = platform_credentials(model)
             .into_iter()
-            .map(|(service, kind)| SecretWiring {
-                name: providers::credentials_secret(&service.name.value),
+            .map(|credential| SecretWiring {
+                name: credential.secret,
                 keys: vec![providers::USERNAME_KEY, providers::PASSWORD_KEY],
-                kind: providers::provider(kind).secret_type,
+                kind: credential.kind,
                 made_by: if local {
                     format!("deploy/bootstrap/{}.sh", tier.name.value)
                 } else {
@@ -178,6 +246,7 @@ pub fn render_wiring(model: &Model, _spec_name: &str, path: &str) -> Result<Trac
                 .map(|(o, _)| OperatorWiring { id: o.id, chart: o.chart, images: o.images, citations: o.citations })
                 .collect(),
             secrets,
+            observability: observability(model),
         });
     }
     let wiring = Wiring { generated_by: "inception: the provider catalog resolved for this spec", tiers };

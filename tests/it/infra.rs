@@ -203,8 +203,19 @@ fn the_cluster_has_workload_identity_acr_pull_key_vault_rbac_and_monitoring() {
 fn risk_gets_one_federated_identity_with_only_its_roles() {
     let outputs = environment("serenity").outputs;
     let main = file(&outputs, "infra/main.bicep");
-    // Only risk reads a secret or a container, so only risk has an identity.
-    assert_eq!(main.matches("'./modules/workload-identity.bicep'").count(), 1);
+    // Only risk reads a secret or a container, so only risk has an identity,
+    // besides the credentials release that syncs the backing services' Secrets.
+    assert_eq!(main.matches("'./modules/workload-identity.bicep'").count(), 2);
+    let credentials = main
+        .split("module credentialsIdentity './modules/workload-identity.bicep'")
+        .nth(1)
+        .expect("the credentials release's identity");
+    let credentials = credentials.split("\n}\n").next().unwrap_or_default();
+    assert!(credentials.contains("subject: 'system:serviceaccount:${tier}:credentials'"), "{credentials}");
+    assert!(credentials.contains("readsSecrets: true") && credentials.contains("containers: []"), "{credentials}");
+    for object in ["timescaledb-username", "timescaledb-password", "redis-password", "kafka-password"] {
+        assert!(main.contains(&format!("  '{object}'\n")), "secretNames lists {object}");
+    }
     let risk = main.split("module riskIdentity './modules/workload-identity.bicep'").nth(1).expect("risk's identity");
     let risk = risk.split("\n}\n").next().unwrap_or_default();
     assert!(risk.contains("subject: 'system:serviceaccount:${tier}:risk'"), "{risk}");

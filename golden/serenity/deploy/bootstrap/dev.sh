@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -
 kubectl create namespace dev --dry-run=client -o yaml | kubectl apply -f -
 # The backing services' credentials are synced from the tier's Key Vault by the
-# credentials Application: the vault must hold kafka-username and kafka-password, timescaledb-username and timescaledb-password, redis-username and redis-password.
+# credentials Application: the vault must hold kafka-username and kafka-password, timescaledb-username and timescaledb-password, redis-username and redis-password, grafana-username and grafana-password.
 helm upgrade --install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 \
   --namespace argocd --values deploy/bootstrap/argocd-values.yaml --wait --timeout 10m
 # Repository credentials come from the environment, never from git.

@@ -9,30 +9,37 @@
 # and Minikube.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-# Minikube sized from the spec: the tier requests 4.65 CPU and 10440 MiB
+# Minikube sized from the spec: the tier requests 5.50 CPU and 13022 MiB
 # (deploy/wiring.json lists each item); with a margin and the system pods:
-minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=7 --memory=15360 --kubernetes-version=v1.36.0 --mount --mount-string=/workspaces/serenity:/workspaces/serenity
+minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=8 --memory=18432 --kubernetes-version=v1.36.0 --mount --mount-string=/workspaces/serenity:/workspaces/serenity
 kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -
 kubectl create namespace local --dry-run=client -o yaml | kubectl apply -f -
-# kafka-credentials: the credentials of backing service kafka, made once here
+# kafka-credentials: the credentials of kafka, made once here
 # (never by a chart, so every sync keeps the password the service was created with).
 if ! kubectl -n local get secret kafka-credentials >/dev/null 2>&1; then
   kubectl -n local create secret generic kafka-credentials --type=Opaque \
     --from-literal=username=kafka-app \
     --from-literal=password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 fi
-# timescaledb-credentials: the credentials of backing service timescaledb, made once here
+# timescaledb-credentials: the credentials of timescaledb, made once here
 # (never by a chart, so every sync keeps the password the service was created with).
 if ! kubectl -n local get secret timescaledb-credentials >/dev/null 2>&1; then
   kubectl -n local create secret generic timescaledb-credentials --type=kubernetes.io/basic-auth \
     --from-literal=username=app \
     --from-literal=password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 fi
-# redis-credentials: the credentials of backing service redis, made once here
+# redis-credentials: the credentials of redis, made once here
 # (never by a chart, so every sync keeps the password the service was created with).
 if ! kubectl -n local get secret redis-credentials >/dev/null 2>&1; then
   kubectl -n local create secret generic redis-credentials --type=Opaque \
     --from-literal=username=default \
+    --from-literal=password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+fi
+# grafana-admin: the credentials of grafana, made once here
+# (never by a chart, so every sync keeps the password the service was created with).
+if ! kubectl -n local get secret grafana-admin >/dev/null 2>&1; then
+  kubectl -n local create secret generic grafana-admin --type=Opaque \
+    --from-literal=username=admin \
     --from-literal=password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 fi
 # reports-signing-key: read by a `secret` node (key value); in the cloud it comes from Key Vault.
