@@ -18,9 +18,11 @@ use crate::providers;
 pub const CHART_DIR: &str = "deploy/charts/service";
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub const CHART_TEMPLATES: [&str; 5] = [
+pub const CHART_TEMPLATES: [&str; 7] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
+    "templates/networkpolicy.yaml",
+    "templates/pdb.yaml",
     "templates/secretproviderclass.yaml",
     "templates/service.yaml",
     "templates/serviceaccount.yaml",

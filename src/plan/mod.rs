@@ -12,6 +12,7 @@ mod scope;
 pub use scope::{Scope, scope};
 pub mod kubernetes;
 pub mod sizing;
+pub mod sizing_lint;
 pub mod workload;
 
 pub use devcontainer::uses_compose;

@@ -154,11 +154,23 @@ pub fn debug_command(run: &[String]) -> Vec<String> {
 }
 
 /// A command restarted by `watchfiles` whenever a Python file under
-/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex).
+/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex). Run as
+/// `python -m watchfiles`: the module comes from [`DEV_TOOLS_DIR`], not
+/// from the image.
 pub fn reload_command(command: &[String]) -> Vec<String> {
     let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
-    ["watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
+    ["python", "-m", "watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
 }
+
+/// Where the concession tools are installed in a pod (an emptyDir on `PYTHONPATH`).
+pub const DEV_TOOLS_DIR: &str = "/opt/inception-tools";
+
+/// The concession tools, pinned (PyPI releases; both support Python 3.8 and
+/// later): installed into [`DEV_TOOLS_DIR`] by an init container running the
+/// service's own image (`python -m pip install --target`), so hot reload and
+/// debug work whatever the image contains, as long as it has Python and pip.
+pub const DEV_TOOLS: [(Concession, &str, &str); 2] =
+    [(Concession::HotReload, "watchfiles", "0.21.0"), (Concession::Debug, "debugpy", "1.8.0")];
 
 /// One argument quoted for a POSIX shell (and shlex) when it needs it.
 pub fn shell_quote(arg: &str) -> String {
@@ -356,7 +368,7 @@ mod tests {
     #[test]
     fn the_reload_target_is_one_shell_quoted_string() {
         let command = reload_command(&run(&["python", "-c", "print('hi there')"]));
-        assert_eq!(command[3], "python -c 'print('\"'\"'hi there'\"'\"')'");
+        assert_eq!(command[5], "python -c 'print('\"'\"'hi there'\"'\"')'");
         assert_eq!(command.last().map(String::as_str), Some(APP_DIR));
     }
 

@@ -10,15 +10,19 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
-use super::helm_values::{Azure, Debug, HotReload, Image, Probe, Resources, Storage, Values};
+use super::helm_values::{
+    Azure, Debug, DevTools, HotReload, Image, NetworkPolicy, Probe, Resources, Shutdown, Spread, Storage, Values,
+};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
-use crate::plan::workload::APP_DIR;
+use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
+    ("templates/networkpolicy.yaml", include_str!("../../templates/helm/service/templates/networkpolicy.yaml")),
+    ("templates/pdb.yaml", include_str!("../../templates/helm/service/templates/pdb.yaml")),
     (
         "templates/secretproviderclass.yaml",
         include_str!("../../templates/helm/service/templates/secretproviderclass.yaml"),
@@ -98,6 +102,7 @@ pub fn defaults() -> Values {
             path: Some("/".to_owned()),
             port: Some(0),
             initial_delay_seconds: Some(0),
+            startup_failure_threshold: Some(60),
         }),
         resources: Some(Resources::default()),
         env: Some(IndexMap::new()),
@@ -113,7 +118,14 @@ pub fn defaults() -> Values {
         }),
         hot_reload: Some(HotReload { host_path: empty(), mount_path: Some(APP_DIR.to_owned()) }),
         debug: Some(Debug { port: Some(0) }),
+        dev_tools: Some(DevTools { packages: Some(Vec::new()), path: Some(DEV_TOOLS_DIR.to_owned()) }),
         azure: Some(Azure { client_id: empty(), tenant_id: empty(), key_vault_name: empty() }),
+        shutdown: Some(Shutdown { pre_stop_seconds: Some(5), grace_period_seconds: Some(30) }),
+        spread: Some(Spread { zones: Some(false) }),
+        network_policy: Some(NetworkPolicy { from: Some(Vec::new()) }),
+        pod_annotations: Some(IndexMap::new()),
+        node_selector: Some(IndexMap::new()),
+        tolerations: Some(Vec::new()),
     }
 }
 
@@ -123,7 +135,8 @@ fn default_notes() -> Vec<Note> {
         ("image.digest", "sha256:…; wins over the tag"),
         ("command", "empty: the image's entrypoint"),
         ("port", "the container and Service port; 0: no Service"),
-        ("probe.type", "none, http (GET path), grpc or tcp; readiness and liveness"),
+        ("probe.type", "none, http (GET path), grpc or tcp: the startup, readiness and liveness probes' handler"),
+        ("probe.startupFailureThreshold", "startup: up to initialDelaySeconds + 5 s x this before liveness counts"),
         ("probe.port", "0: the service port"),
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
@@ -141,7 +154,17 @@ fn default_notes() -> Vec<Note> {
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
+        (
+            "devTools.packages",
+            "NAME==VERSION: pip-installed by an init container (the service's image) into devTools.path, on PYTHONPATH",
+        ),
         ("azure", "cloud tiers: infra/main.bicep's helmValues output, kept in deploy/values/SERVICE/azure-TIER.yaml"),
+        ("shutdown.preStopSeconds", "a pause before SIGTERM, while endpoints drop the pod; 0: none"),
+        ("spread.zones", "spread replicas across zones, then nodes (set in cloud tiers with more than one replica)"),
+        ("networkPolicy.from", "the services allowed to reach the port (with Prometheus); empty: no policy"),
+        ("podAnnotations", "escape hatch: annotations of the pods"),
+        ("nodeSelector", "escape hatch: the nodes the pods may run on"),
+        ("tolerations", "escape hatch: taints the pods tolerate"),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))
@@ -268,6 +291,7 @@ fn schema() -> Schema {
                 ("path", pattern("^/")),
                 ("port", port()),
                 ("initialDelaySeconds", integer(0, None)),
+                ("startupFailureThreshold", integer(1, Some(1000))),
             ]),
         ),
         ("resources", object(vec![("requests", quantities()), ("limits", quantities())])),
@@ -304,6 +328,13 @@ fn schema() -> Schema {
         ("hotReload", object(vec![("hostPath", string()), ("mountPath", pattern("^/"))])),
         ("debug", object(vec![("port", port())])),
         (
+            "devTools",
+            object(vec![
+                ("packages", list(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+$"))),
+                ("path", pattern("^/")),
+            ]),
+        ),
+        (
             "azure",
             object(vec![
                 ("clientId", pattern(UUID)),
@@ -312,6 +343,29 @@ fn schema() -> Schema {
             ]),
         ),
     ];
+    let mut properties = properties;
+    let label_map =
+        || Schema { additional_properties: Some(Additional::Schema(Box::new(string()))), ..typed("object") };
+    properties.extend([
+        (
+            "shutdown",
+            object(vec![("preStopSeconds", integer(0, Some(300))), ("gracePeriodSeconds", integer(0, Some(3600)))]),
+        ),
+        ("spread", object(vec![("zones", typed("boolean"))])),
+        ("networkPolicy", object(vec![("from", list(pattern(DNS_NAME)))])),
+        ("podAnnotations", label_map()),
+        ("nodeSelector", label_map()),
+        (
+            "tolerations",
+            list(object(vec![
+                ("key", string()),
+                ("operator", one_of(&["Exists", "Equal"])),
+                ("value", string()),
+                ("effect", one_of(&["", "NoSchedule", "PreferNoSchedule", "NoExecute"])),
+                ("tolerationSeconds", integer(0, None)),
+            ])),
+        ),
+    ]);
     Schema {
         meta: Some("http://json-schema.org/draft-07/schema#"),
         title: Some("Values of the inception generic service chart"),
@@ -340,10 +394,12 @@ mod tests {
         assert_eq!(schema["additionalProperties"], false);
         for (key, value) in defaults.as_object().expect("an object") {
             assert!(schema["properties"][key].is_object(), "no schema for `{key}`");
-            if let Some(fields) = value
-                .as_object()
-                .filter(|_| !matches!(key.as_str(), "env" | "secretEnv" | "credentialEnv" | "composedEnv"))
-            {
+            if let Some(fields) = value.as_object().filter(|_| {
+                !matches!(
+                    key.as_str(),
+                    "env" | "secretEnv" | "credentialEnv" | "composedEnv" | "podAnnotations" | "nodeSelector"
+                )
+            }) {
                 for field in fields.keys() {
                     assert!(
                         schema["properties"][key]["properties"][field].is_object(),

@@ -62,7 +62,59 @@ pub struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<Debug>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev_tools: Option<DevTools>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure: Option<Azure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shutdown: Option<Shutdown>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<NetworkPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_annotations: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+}
+
+/// `shutdown`: the preStop pause and the grace period.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shutdown {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_stop_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_period_seconds: Option<u32>,
+}
+
+/// `spread`: replicas spread across zones (cloud tiers).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Spread {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zones: Option<bool>,
+}
+
+/// `networkPolicy`: the services allowed to reach this one.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NetworkPolicy {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Vec<String>>,
+}
+
+/// One toleration (an escape hatch set per tier by hand: never by inception).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Toleration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
 }
 
 /// `image`.
@@ -79,7 +131,7 @@ pub struct Image {
     pub pull_policy: Option<String>,
 }
 
-/// `probe`: readiness and liveness alike.
+/// `probe`: the handler of the startup, readiness and liveness probes.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
@@ -91,6 +143,8 @@ pub struct Probe {
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_failure_threshold: Option<u32>,
 }
 
 /// `resources`.
@@ -174,6 +228,15 @@ pub struct Azure {
     pub key_vault_name: Option<String>,
 }
 
+/// `devTools`: Python packages an init container installs for the concessions.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DevTools {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
 /// `debug`: the debugpy port.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Debug {
@@ -223,8 +286,13 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             HealthProbe::Grpc => ("grpc", None),
             HealthProbe::Tcp => ("tcp", None),
         };
-        values.probe =
-            Some(Probe { kind: Some(kind.to_owned()), path, port: health.port, initial_delay_seconds: health.delay });
+        values.probe = Some(Probe {
+            kind: Some(kind.to_owned()),
+            path,
+            port: health.port,
+            initial_delay_seconds: health.delay,
+            startup_failure_threshold: None,
+        });
         paths.add("probe", origin::child(service, "health", health.span));
     }
     if let Some(r) = &service.resources {
@@ -279,6 +347,21 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             format!("env.{}", pair.key.value),
             origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
         );
+    }
+    let mut needed_by: Vec<String> = model
+        .services
+        .iter()
+        .filter(|s| s.uses_generic_chart() && s.needs.iter().any(|n| n.value == service.name.value))
+        .map(|s| s.name.value.clone())
+        .collect();
+    needed_by.sort();
+    if !needed_by.is_empty() {
+        for needer in model.services.iter().filter(|s| needed_by.contains(&s.name.value)) {
+            for need in needer.needs.iter().filter(|n| n.value == service.name.value) {
+                paths.add("networkPolicy", origin::child(needer, &format!("needs {}", need.value), need.span));
+            }
+        }
+        values.network_policy = Some(NetworkPolicy { from: Some(needed_by) });
     }
     values.env = (!env.is_empty()).then_some(env);
     values.credential_env = (!credential_env.is_empty()).then_some(credential_env);
@@ -346,6 +429,11 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
             }
         }
     }
+    if tier.cluster.value == Cluster::Aks && workload::replicas_in(service, tier) > 1 {
+        values.spread = Some(Spread { zones: Some(true) });
+        paths.add("spread", origin::cluster(tier));
+        notes.push(Note::new("spread", "cluster aks, more than one replica: spread across the cluster's zones"));
+    }
     if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
         let suffix = super::azure_names::unique_suffix(model);
         let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value, &suffix);
@@ -390,6 +478,18 @@ fn concessions(
         paths.add("hotReload", origin::concession(tier, Concession::HotReload).unwrap_or_else(|| origin::tier(tier)));
         notes.push(Note::new("hotReload", "concession hot-reload: the build folder, from the Minikube mount"));
         changed.insert(0, Concession::HotReload);
+    }
+    let packages: Vec<String> = workload::DEV_TOOLS
+        .iter()
+        .filter(|(kind, _, _)| changed.contains(kind))
+        .map(|(_, name, version)| format!("{name}=={version}"))
+        .collect();
+    if !packages.is_empty() {
+        values.dev_tools = Some(DevTools { packages: Some(packages), path: None });
+        for kind in &changed {
+            paths.add("devTools", origin::concession(tier, *kind).unwrap_or_else(|| origin::tier(tier)));
+        }
+        notes.push(Note::new("devTools", "installed by an init container: the image need not contain them"));
     }
     if !changed.is_empty() {
         values.command = Some(command);

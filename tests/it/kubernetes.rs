@@ -70,14 +70,25 @@ fn prod_pricing_holds_the_override_with_its_reason_beside_it() {
 }
 
 #[test]
-fn staging_pricing_holds_only_the_image_tag() {
+fn staging_pricing_holds_only_the_image_tag_and_the_zone_spread() {
     let compiled = serenity();
     let staging = file(&compiled, "deploy/values/pricing/values-staging.yaml");
-    assert_eq!(data_lines(staging), ["image:", "  tag: release-2.4  # revision release/2.4"]);
+    assert_eq!(
+        data_lines(staging),
+        [
+            "image:",
+            "  tag: release-2.4  # revision release/2.4",
+            "spread:  # cluster aks, more than one replica: spread across the cluster's zones",
+            "  zones: true"
+        ]
+    );
     for tier in ["dev", "beta"] {
         let text = file(&compiled, &format!("deploy/values/pricing/values-{tier}.yaml"));
-        assert_eq!(data_lines(text).len(), 2, "{tier}: only the image tag\n{text}");
+        assert_eq!(data_lines(text).len(), 4, "{tier}: only the image tag and the spread\n{text}");
     }
+    // One replica (risk) has nothing to spread; the local tier has one node.
+    assert!(!file(&compiled, "deploy/values/risk/values-prod.yaml").contains("spread"));
+    assert!(!file(&compiled, "deploy/values/pricing/values-local.yaml").contains("spread"));
 }
 
 #[test]
@@ -343,4 +354,24 @@ fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
         .filter(|folder| model.tier(folder).is_none())
         .collect();
     assert_eq!(folders.into_iter().collect::<Vec<_>>(), RESERVED_TIERS);
+}
+
+#[test]
+fn lint_fails_a_local_tier_that_cannot_fit_the_developer_vm() {
+    use crate::support::{edit, inception, text, with_reference_spec};
+    let dir = with_reference_spec("sizing");
+    let ok = inception(dir.path(), &["lint"]);
+    assert_eq!(ok.status.code(), Some(0), "{:?}", text(&ok));
+    edit(&dir.path().join("inception.kdl"), "size=Standard_D8s_v5", "size=Standard_D4s_v5");
+    let out = inception(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("inception::lint::local_tier_too_large"), "{stdout}");
+    assert!(stdout.contains("Standard_D4s_v5 has 4 CPUs"), "{stdout}");
+    // The bootstrap starts Minikube with the size the spec asks for.
+    let compiled = serenity();
+    let bootstrap = file(&compiled, "deploy/bootstrap/local.sh");
+    let wiring: serde_json::Value = serde_json::from_str(file(&compiled, "deploy/wiring.json")).unwrap();
+    let size = &wiring["tiers"][0]["minikube"];
+    assert!(bootstrap.contains(&format!("--cpus={} --memory={}", size["cpus"], size["memoryMib"])), "{bootstrap}");
 }

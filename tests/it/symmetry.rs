@@ -42,13 +42,13 @@ fn staging_to_prod_is_identity_revision_and_the_prod_overrides_only() {
             service: "kafka".into(),
             tier: "prod".into(),
             reason: "three brokers survive a zone outage".into(),
-            line: 117,
+            line: 129,
         },
         Cause::Override {
             service: "timescaledb".into(),
             tier: "prod".into(),
             reason: "a synchronous standby in another zone".into(),
-            line: 126,
+            line: 138,
         },
     ]
     .into();

@@ -113,8 +113,8 @@ fn a_local_tier_larger_than_its_minikube_fails() {
     broken(
         "minikube",
         "deploy/values/pricing/values-local.yaml",
-        "replicas: 1  # concession debug: one pod, so the debugger sees every request\n",
-        "replicas: 1\nresources:\n  requests:\n    cpu: \"16\"\n    memory: 64Gi\n  limits:\n    cpu: \"16\"\n    memory: 64Gi\n",
+        "  requests:\n    cpu: 250m\n    memory: 512Mi\n  limits:\n    cpu: \"1\"\n    memory: 1Gi\n",
+        "  requests:\n    cpu: \"16\"\n    memory: 64Gi\n  limits:\n    cpu: \"16\"\n    memory: 64Gi\n",
         "minikube: the tier requests",
     );
 }
@@ -128,4 +128,48 @@ fn a_value_made_at_render_time_fails() {
     let (code, text) = check(&[dir.path()]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("renders differently twice"), "{text}");
+}
+
+/// `helm template` of a golden service in a tier, as the documents' text.
+fn render(service: &str, tier: &str) -> String {
+    let golden = root().join("golden/serenity/deploy");
+    let out = Command::new(tools().join("bin/helm"))
+        .args(["template", service])
+        .arg(golden.join("charts/service"))
+        .arg("-f")
+        .arg(golden.join(format!("values/{service}/values.yaml")))
+        .arg("-f")
+        .arg(golden.join(format!("values/{service}/values-{tier}.yaml")))
+        .args(["--namespace", tier])
+        .output()
+        .expect("run helm");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_workload_kit_probes_drains_and_spreads() {
+    let pricing = render("pricing", "prod");
+    for probe in ["startupProbe:", "readinessProbe:", "livenessProbe:"] {
+        assert!(pricing.contains(probe), "{probe}:\n{pricing}");
+    }
+    let thresholds: Vec<&str> = pricing.lines().filter(|l| l.trim_start().starts_with("periodSeconds:")).collect();
+    assert_eq!(thresholds.len(), 3, "three probes with their own periods: {thresholds:?}");
+    assert!(thresholds.windows(2).all(|w| w[0] != w[1]), "startup, readiness and liveness differ: {thresholds:?}");
+    assert!(pricing.contains("preStop:\n              sleep:\n                seconds: 5\n"), "{pricing}");
+    assert!(pricing.contains("kind: PodDisruptionBudget"), "six replicas get a PDB");
+    assert!(pricing.contains("topologyKey: topology.kubernetes.io/zone"), "spread across zones in the cloud");
+    // marketdata is needed by pricing only: only pricing (and Prometheus) reach it.
+    let marketdata = render("marketdata", "prod");
+    assert!(marketdata.contains("kind: NetworkPolicy"), "{marketdata}");
+    assert!(marketdata.contains("app.kubernetes.io/name: \"pricing\""), "{marketdata}");
+    let risk = render("risk", "prod");
+    assert!(!risk.contains("kind: PodDisruptionBudget"), "one replica: no PDB");
+    let local = render("pricing", "local");
+    assert!(!local.contains("livenessProbe:"), "under debug a paused process is not restarted");
+    assert!(!local.contains("kind: PodDisruptionBudget"), "debug runs one replica");
+    // The concession tools reach the pod whatever the image holds.
+    assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
+    assert!(local.contains("- \"debugpy==1.8.0\"") && local.contains("- \"watchfiles==0.21.0\""), "{local}");
+    assert!(local.contains("- name: PYTHONPATH\n              value: \"/opt/inception-tools\""), "{local}");
 }

@@ -50,6 +50,10 @@ true
 {{- end -}}
 
 {{- define "service.env" -}}
+{{- if .Values.devTools.packages }}
+- name: PYTHONPATH
+  value: {{ .Values.devTools.path | quote }}
+{{- end }}
 {{- range $name, $value := .Values.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -90,7 +94,7 @@ true
 {{- end }}
 {{- end -}}
 
-{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect. */}}
+{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect (each probe adds its own timings). */}}
 {{- define "service.probe" -}}
 {{- $port := .Values.probe.port | default .Values.port -}}
 {{- if eq .Values.probe.type "http" -}}
@@ -104,10 +108,6 @@ grpc:
 tcpSocket:
   port: {{ $port }}
 {{- end }}
-initialDelaySeconds: {{ .Values.probe.initialDelaySeconds }}
-periodSeconds: 10
-timeoutSeconds: 3
-failureThreshold: 3
 {{- end -}}
 
 {{/* The distinct Secret names secretEnv reads, sorted, as a JSON array. */}}
