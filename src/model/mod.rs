@@ -13,6 +13,7 @@
 
 mod azure;
 mod error;
+pub mod grammar;
 mod observability;
 pub mod pin;
 mod project;
@@ -33,7 +34,7 @@ pub use types::*;
 use reader::{Reader, Seen};
 use vocabulary::Context;
 
-use crate::spec::{RawNode, Scalar, Span};
+use crate::spec::{self, RawNode, Scalar, Span};
 
 /// Resolve raw nodes into a model, with every error found.
 pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
@@ -87,6 +88,8 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
         Toolchain::default()
     });
     references::check(&mut reader, &model);
+    check_folded(&mut reader, "tier", model.tiers.iter().map(|t| &t.name));
+    check_folded(&mut reader, "service", model.services.iter().map(|s| &s.name));
     (model, reader.into_errors())
 }
 
@@ -112,6 +115,29 @@ fn check_format(reader: &mut Reader, nodes: &[RawNode], model: &mut Model) {
             reader.error(ModelError::UnsupportedFormat { version: value.repr.clone(), span: value.span.into() })
         }
         None => reader.missing_arg(node, "the format version"),
+    }
+}
+
+/// Names that differ only in hyphens become one Azure or Bicep name (a
+/// storage account drops hyphens, a Bicep identifier folds them): refuse the
+/// second, pointing at the first.
+fn check_folded<'a>(reader: &mut Reader, what: &str, names: impl Iterator<Item = &'a spec::Spanned<String>>) {
+    let mut seen: std::collections::HashMap<String, &spec::Spanned<String>> = std::collections::HashMap::new();
+    for name in names {
+        match seen.get(&grammar::folded(&name.value)) {
+            Some(first) if first.value != name.value => reader.error(ModelError::Collision {
+                what: what.to_owned(),
+                name: name.value.clone(),
+                other: first.value.clone(),
+                span: name.span.into(),
+                first: first.span.into(),
+                help: "a storage account drops hyphens and Bicep folds them: rename one so the two differ in letters or digits".to_owned(),
+            }),
+            Some(_) => {}
+            None => {
+                seen.insert(grammar::folded(&name.value), name);
+            }
+        }
     }
 }
 
