@@ -156,3 +156,75 @@ fn nothing_is_written_for_a_refused_spec_even_with_other_errors() {
     assert!(stderr.contains("2 problems"), "all errors at once:\n{stderr}");
     assert!(!Path::new(&dir.path().join(".devcontainer")).exists());
 }
+
+/// Write `text` as the spec of a fresh folder and run `args` there.
+fn run_on(label: &str, text: &str, args: &[&str]) -> (std::process::Output, crate::support::TempDir) {
+    let dir = crate::support::TempDir::new(label);
+    std::fs::write(dir.path().join("inception.kdl"), text).expect("write spec");
+    (inception(dir.path(), args), dir)
+}
+
+#[test]
+fn deeply_nested_input_of_every_shape_is_an_error_not_an_abort() {
+    let n = 5000;
+    let shapes = [
+        ("nodes", format!("inception 1\n{}{}", "a {\n".repeat(n), "}\n".repeat(n))),
+        ("closing braces", format!("inception 1\n{}", "}\n".repeat(n))),
+        ("comments", format!("inception 1\n{}{}", "/*\n".repeat(n), "*/\n".repeat(n))),
+        ("slashdash", format!("inception 1\n{}a", "/-\n".repeat(n))),
+        ("parentheses", format!("inception 1\na {}", "(\n".repeat(n))),
+    ];
+    for (shape, spec) in shapes {
+        for command in ["check", "compile", "fmt", "lint"] {
+            let (output, dir) = run_on("deep", &spec, &[command]);
+            let (_, stderr) = text(&output);
+            assert_eq!(output.status.code(), Some(2), "{shape} under {command}: {stderr}");
+            assert!(stderr.contains("inception.kdl:"), "{shape}: no file:line:col in {stderr}");
+            assert!(stderr.contains("inception::spec::too_deep"), "{shape}: {stderr}");
+            assert_eq!(files(dir.path()), ["inception.kdl"], "{shape}: something was written");
+        }
+    }
+}
+
+#[test]
+fn a_huge_spec_is_refused_before_it_is_parsed() {
+    let spec = format!("inception 1\n// {}\n", "x".repeat(inception::spec::limits::MAX_SPEC_BYTES));
+    let (output, _dir) = run_on("huge", &spec, &["check"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("inception::spec::too_large"), "{stderr}");
+}
+
+#[test]
+fn provenance_of_long_lists_is_shared_not_copied_per_line() {
+    let n = 3000;
+    let packages: Vec<String> = (0..n).map(|i| format!("pkg{i}")).collect();
+    let ports: Vec<String> = (0..n).map(|i| (1000 + i).to_string()).collect();
+    let spec = reference_with(
+        "apt build-essential curl git jq",
+        &format!("apt {}\n    forward-port {}", packages.join(" \\\n        "), ports.join(" \\\n        ")),
+    );
+    let compiled = compile(&spec);
+    let mut seen = std::collections::HashSet::new();
+    let mut stored = 0;
+    for lines in compiled.provenance.values() {
+        for origins in lines {
+            if seen.insert(std::sync::Arc::as_ptr(origins) as *const u8 as usize) {
+                stored += origins.len();
+            }
+        }
+    }
+    // Linear: each list's origins are stored once, not once per line.
+    assert!(stored < 20 * n, "{stored} origins stored for {n} packages and ports");
+    let dockerfile = &compiled.outputs[".devcontainer/Dockerfile"];
+    assert!(dockerfile.contains("pkg2999"));
+}
+
+#[test]
+fn a_very_long_line_is_an_error_not_a_crash_of_the_error_renderer() {
+    let spec = format!("inception 1\nproject x {{ description \"{}\" bogus=1 }}\n", "a".repeat(70_000));
+    let (output, _dir) = run_on("long-line", &spec, &["check"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 2 is 70036 bytes long"), "{}", &stderr[..stderr.len().min(2000)]);
+}
