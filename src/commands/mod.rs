@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fmt;
 pub mod graph;
 pub mod lint;
+pub mod load;
 pub mod schema;
 pub mod symmetry;
 
