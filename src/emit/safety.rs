@@ -167,6 +167,8 @@ impl FolderLock {
     /// # Errors
     /// [`EmitError::Busy`] when the wait runs out, or an I/O failure.
     pub fn acquire(root: &Path) -> Result<Self, EmitError> {
+        // `--out DIR` may name a folder that does not exist yet.
+        std::fs::create_dir_all(root).map_err(|source| EmitError::Write { path: root.to_path_buf(), source })?;
         let (file, path) = open_lock_target(root)?;
         let started = Instant::now();
         loop {

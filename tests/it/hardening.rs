@@ -87,7 +87,7 @@ fn a_spec_file_name_with_a_newline_cannot_break_a_banner() {
     let dir = with_reference_spec("banner");
     let name = "in\nception.kdl";
     std::fs::rename(dir.path().join("inception.kdl"), dir.path().join(name)).expect("rename");
-    let output = inception(dir.path(), &["compile", name]);
+    let output = inception(dir.path(), &["compile", "--spec", name]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output).1);
     for file in files(dir.path()).iter().filter(|f| f.ends_with(".yaml") || f.ends_with(".bicep")) {
         let written = std::fs::read_to_string(dir.path().join(file)).expect("read");
