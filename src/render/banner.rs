@@ -23,13 +23,11 @@ pub fn banner(comment: Comment, spec_name: &str) -> String {
     )
 }
 
-/// Normalise a rendered text: LF line endings, no trailing spaces, exactly
-/// one final newline.
+/// Normalise a rendered text: LF line endings and a final newline. Trailing
+/// spaces and blank lines are kept: at the end of a YAML block scalar they
+/// are part of the value (templates trim their own, see `templates::render`).
 pub fn normalise(text: &str) -> String {
-    let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{}\n", l.trim_end())).collect();
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
+    let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{l}\n")).collect();
     if out.is_empty() {
         out.push('\n');
     }
@@ -42,7 +40,9 @@ mod tests {
 
     #[test]
     fn normalise_trims_and_ends_with_one_newline() {
-        assert_eq!(normalise("a  \r\nb\n\n\n"), "a\nb\n");
+        assert_eq!(normalise("a\r\nb"), "a\nb\n");
+        assert_eq!(normalise("v: |+\n  a\n\n"), "v: |+\n  a\n\n", "kept blank lines are content");
+        assert_eq!(normalise("v: |-\n  a \n  b\n"), "v: |-\n  a \n  b\n", "block scalar content is kept");
         assert_eq!(banner(Comment::Hash, "inception.kdl").lines().count(), 1);
         let evil = banner(Comment::Slash, "x\noutput pwned string = 'y'\r\u{2028}.kdl");
         assert_eq!(evil.lines().count(), 1, "{evil}");

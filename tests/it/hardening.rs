@@ -228,3 +228,11 @@ fn a_very_long_line_is_an_error_not_a_crash_of_the_error_renderer() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("line 2 is 70036 bytes long"), "{}", &stderr[..stderr.len().min(2000)]);
 }
+
+#[test]
+fn trailing_spaces_inside_a_yaml_block_scalar_are_kept() {
+    let compiled = compile(&reference_with("env LOG_LEVEL=info EXCHANGES", "env LOG_LEVEL=\"a \\nb \\n\" EXCHANGES"));
+    let values: serde_json::Value =
+        serde_saphyr::from_str(&compiled.outputs["deploy/values/marketdata/values.yaml"]).expect("YAML");
+    assert_eq!(values["env"]["LOG_LEVEL"].as_str(), Some("a \nb \n"));
+}
