@@ -30,7 +30,7 @@ pub enum ModelError {
     },
 
     /// Two distinct names that would become one generated name.
-    #[error("{what} `{name}` collides with `{other}`: they differ only in hyphens")]
+    #[error("{what} `{name}` collides with `{other}` in generated names")]
     #[diagnostic(code(inception::model::collision), help("{help}"))]
     Collision {
         /// What kind of thing (`service`, `tier`).

@@ -208,6 +208,15 @@ pub fn folded(name: &str) -> String {
     name.chars().filter(|c| *c != '-').flat_map(char::to_lowercase).collect()
 }
 
+/// A file name from free text (a URL): lower-case letters and digits, runs
+/// of anything else as one `-`, at most `max` characters. Distinct texts
+/// can share a slug; the model refuses those that would (see `model::resolve`).
+pub fn slug(text: &str, max: usize) -> String {
+    let mapped: String = text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let joined = mapped.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    joined.chars().take(max).collect::<String>().trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

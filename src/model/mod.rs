@@ -90,6 +90,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     references::check(&mut reader, &model);
     check_folded(&mut reader, "tier", model.tiers.iter().map(|t| &t.name));
     check_folded(&mut reader, "service", model.services.iter().map(|s| &s.name));
+    check_repositories(&mut reader, &model);
     (model, reader.into_errors())
 }
 
@@ -131,11 +132,42 @@ fn check_folded<'a>(reader: &mut Reader, what: &str, names: impl Iterator<Item =
                 other: first.value.clone(),
                 span: name.span.into(),
                 first: first.span.into(),
-                help: "a storage account drops hyphens and Bicep folds them: rename one so the two differ in letters or digits".to_owned(),
+                help: "they differ only in hyphens, which a storage account drops and Bicep folds: rename one so the two differ in letters or digits".to_owned(),
             }),
             Some(_) => {}
             None => {
                 seen.insert(grammar::folded(&name.value), name);
+            }
+        }
+    }
+}
+
+/// Two OCI registries whose file names (`deploy/argocd/repositories/NAME.yaml`)
+/// would be the same: the second would overwrite the first.
+fn check_repositories(reader: &mut Reader, model: &Model) {
+    let mut seen: std::collections::HashMap<String, &spec::Spanned<String>> = std::collections::HashMap::new();
+    for service in &model.services {
+        let Source::Chart(chart) = &service.source else { continue };
+        let Some(rest) = chart.reference.value.strip_prefix("oci://") else { continue };
+        let repository = rest.rsplit_once('/').map_or("", |(repository, _)| repository);
+        let key = grammar::slug(repository, 63);
+        match seen.get(&key) {
+            Some(first)
+                if first.value.rsplit_once('/').map(|(r, _)| r)
+                    != chart.reference.value.rsplit_once('/').map(|(r, _)| r) =>
+            {
+                reader.error(ModelError::Collision {
+                    what: "chart registry".to_owned(),
+                    name: chart.reference.value.clone(),
+                    other: first.value.clone(),
+                    span: chart.reference.span.into(),
+                    first: first.span.into(),
+                    help: "both registries would be written to one file `deploy/argocd/repositories/NAME.yaml`: use one spelling of the registry".to_owned(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, &chart.reference);
             }
         }
     }

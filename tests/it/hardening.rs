@@ -236,3 +236,12 @@ fn trailing_spaces_inside_a_yaml_block_scalar_are_kept() {
         serde_saphyr::from_str(&compiled.outputs["deploy/values/marketdata/values.yaml"]).expect("YAML");
     assert_eq!(values["env"]["LOG_LEVEL"].as_str(), Some("a \nb \n"));
 }
+
+#[test]
+fn chart_registries_that_would_share_a_file_are_refused() {
+    refused(
+        "chart \"oci://registry-1.docker.io/bitnamicharts/redis\"",
+        "chart \"oci://registry-1-docker.io/bitnamicharts/redis\"",
+        "inception::model::collision",
+    );
+}
