@@ -30,7 +30,7 @@ if ! command -v git >/dev/null 2>&1; then
 fi
 if [ ! -d "$directory/.git" ]; then
     mkdir -p "$(dirname "$directory")"
-    if ! GIT_TERMINAL_PROMPT=0 git clone "$repository" "$directory"; then
+    if ! GIT_TERMINAL_PROMPT=0 git clone -- "$repository" "$directory"; then
         echo "prepare-workspace: could not clone $repository; a private repository needs your own credentials: clone it on the VM yourself" >&2
         exit 1
     fi
