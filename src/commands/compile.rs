@@ -19,6 +19,11 @@ pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool) -> Result<()> {
     for removed in &report.removed {
         crate::outln!("removed  {removed}");
     }
+    for kept in &report.kept {
+        eprintln!(
+            "kept     {kept}: no longer produced, but edited since inception wrote it (or not a generated path); remove it yourself"
+        );
+    }
     crate::outln!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(
                     help: "give a line number from 1 to the file's length".to_owned(),
                 });
             };
-            if origins.is_empty() { (artifact, false) } else { (origins.clone(), true) }
+            if origins.is_empty() { (artifact, false) } else { (origins.to_vec(), true) }
         }
     };
     let source = &compiled.loaded.source;

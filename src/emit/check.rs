@@ -14,6 +14,7 @@ use super::EmitError;
 use super::diff::unified;
 use super::lock::{LOCK_PATH, Lock};
 use super::read::{join, read_lock, read_optional};
+use super::safety;
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
 
@@ -38,6 +39,11 @@ pub enum Verdict {
     /// A file inception would write is there but inception did not write it
     /// (no lock records it).
     NotGenerated,
+    /// A temporary file or journal a killed or running compile left.
+    Temporary,
+    /// A file inside a generated folder that inception does not write:
+    /// Argo CD and Helm read every file there.
+    Foreign,
 }
 
 impl Verdict {
@@ -56,6 +62,10 @@ impl Verdict {
             Verdict::Stale => "no longer produced by the spec: run `inception compile` to remove it",
             Verdict::NotGenerated => {
                 "not written by inception: run `inception compile` to take it over, or move the file away"
+            }
+            Verdict::Temporary => "left by an interrupted compile: run `inception compile` to clean it up",
+            Verdict::Foreign => {
+                "not written by inception, inside a generated folder whose every file is applied: move it out"
             }
         }
     }
@@ -119,6 +129,7 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
             }
         }
     }
+    files.extend(leftovers(root, outputs, old_lock.as_ref())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let [only] = files.as_mut_slice()
         && only.path == LOCK_PATH
@@ -127,6 +138,27 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
         only.verdict = Verdict::SpecLayoutChanged;
     }
     Ok(Drift { files, checked: outputs.len() })
+}
+
+/// Temporary files anywhere compile writes, and files nobody generated in
+/// folders whose every file is applied.
+fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<Drifted>, EmitError> {
+    let listed = |path: &str| outputs.contains_key(path) || old.is_some_and(|l| l.artifact(path).is_some());
+    let mut found = Vec::new();
+    for folder in safety::folders(outputs.keys().map(String::as_str)) {
+        for (path, file) in safety::entries(root, &folder)? {
+            let name = path.rsplit('/').next().unwrap_or_default();
+            let verdict = if file && safety::is_temporary(name) {
+                Verdict::Temporary
+            } else if file && safety::is_owned_folder(&folder) && !listed(&path) {
+                Verdict::Foreign
+            } else {
+                continue;
+            };
+            found.push(Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict });
+        }
+    }
+    Ok(found)
 }
 
 fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> Verdict {

@@ -10,6 +10,7 @@ mod error;
 mod git;
 mod lock;
 mod read;
+pub mod safety;
 mod write;
 
 pub use check::{Drift, Drifted, Verdict, check};

@@ -308,11 +308,11 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
             return None;
         }
     };
-    if !size.value.starts_with("Standard_") {
+    if !super::grammar::is_vm_size(&size.value) {
         reader.invalid(
             size.span,
-            format!("`{}` is not an Azure VM size", size.value),
-            "expected Standard_…".to_owned(),
+            format!("`{}` is not an Azure VM size", size.value.escape_debug()),
+            "expected Standard_ then letters, digits and _".to_owned(),
             "write a size such as Standard_D8s_v5".to_owned(),
         );
         return None;

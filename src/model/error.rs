@@ -29,6 +29,26 @@ pub enum ModelError {
         cluster_span: SourceSpan,
     },
 
+    /// Two distinct names that would become one generated name.
+    #[error("{what} `{name}` collides with `{other}` in generated names")]
+    #[diagnostic(code(inception::model::collision), help("{help}"))]
+    Collision {
+        /// What kind of thing (`service`, `tier`).
+        what: String,
+        /// The second name.
+        name: String,
+        /// The first name.
+        other: String,
+        /// The second declaration.
+        #[label(primary, "becomes the same Azure or Bicep name…")]
+        span: SourceSpan,
+        /// The first declaration.
+        #[label("…as this one")]
+        first: SourceSpan,
+        /// How to fix it.
+        help: String,
+    },
+
     /// The same name declared twice.
     #[error("{what} `{name}` is declared twice")]
     #[diagnostic(code(inception::model::duplicate), help("{help}"))]

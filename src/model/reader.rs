@@ -136,7 +136,7 @@ impl Reader {
     /// A value that must be a string.
     pub fn string_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         if let Scalar::String(s) = &value.value {
-            return Some(Spanned::new(s.clone(), value.span));
+            return self.allowed_chars(s, value.span).then(|| Spanned::new(s.clone(), value.span));
         }
         let help = match &value.value {
             Scalar::Float(_) | Scalar::Integer(_) => format!("quote it: \"{}\"", value.repr),
@@ -152,10 +152,38 @@ impl Reader {
         None
     }
 
+    /// Whether `text` is free of the characters no spec string may carry
+    /// (see [`super::grammar::forbidden_char`]); reports the first one.
+    pub fn allowed_chars(&mut self, text: &str, span: Span) -> bool {
+        let Some(c) = super::grammar::forbidden_char(text) else { return true };
+        self.invalid(
+            span,
+            format!("a control character (U+{:04X}) in a string", u32::from(c)),
+            "control characters are refused".to_owned(),
+            "remove it: a spec string may span lines (\\n) and hold tabs, nothing else invisible".to_owned(),
+        );
+        false
+    }
+
+    /// Whether `value` fits its landing place; reports it with `what` and an
+    /// `example` when it does not.
+    pub fn fits(&mut self, value: &Spanned<String>, ok: bool, what: &str, example: &str) -> bool {
+        if !ok {
+            self.invalid(
+                value.span,
+                format!("`{}` is not {what}", value.value.escape_debug()),
+                format!("not {what}"),
+                format!("it is written into generated files as is; write e.g. {example}"),
+            );
+        }
+        ok
+    }
+
     /// A value that must be a string or an integer, as text (`cpu=2`, `run … 8080`).
+    /// An integer keeps its spelling (`0x1F` stays `0x1F`, never `31`).
     pub fn text_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         match &value.value {
-            Scalar::Integer(i) => Some(Spanned::new(i.to_string(), value.span)),
+            Scalar::Integer(_) => Some(Spanned::new(value.repr.clone(), value.span)),
             _ => self.string_value(node, value, what),
         }
     }

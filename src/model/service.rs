@@ -4,6 +4,7 @@
 //! collected here; `model::references` checks them once every declaration is known.
 
 use super::error::ModelError;
+use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
@@ -152,7 +153,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
     match node.name.value.as_str() {
         "build" => {
             let dir = reader.leaf_string(node, "a folder")?;
-            if dir.value.starts_with('/') || dir.value.split('/').any(|p| p == "..") {
+            if !grammar::is_relative_folder(&dir.value) {
                 reader.invalid(
                     dir.span,
                     "a build folder must be inside the repository".to_owned(),
@@ -165,6 +166,10 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
         }
         "image" => {
             let image = reader.leaf_string(node, "an image reference")?;
+            let plain = image.value.split('@').next().unwrap_or_default();
+            if !reader.fits(&image, grammar::is_image_reference(plain), "an image reference", "\"postgres:16.3\"") {
+                return None;
+            }
             match image.value.split_once('@') {
                 Some((_, digest)) if !pin::is_sha256_digest(digest) => reader.invalid(
                     image.span,
@@ -183,8 +188,19 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             reader.no_children(node);
             let reference = reader.string_arg(node, 0, "a chart reference")?;
             let version = reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
-            reader.pinned("chart", &version, true, "29.3.4");
+            if reader.pinned("chart", &version, true, "29.3.4") {
+                reader.fits(&version, grammar::is_version(&version.value), "a version", "\"29.3.4\"");
+            }
             let repo = reader.string_prop(node, "repo", "a Helm repository URL");
+            let reference_ok = if reference.value.contains("://") {
+                grammar::is_url(&reference.value)
+            } else {
+                pin::is_dns_label(&reference.value)
+            };
+            reader.fits(&reference, reference_ok, "a chart reference", "oci://HOST/PATH or a chart name");
+            let repo = repo.filter(|r| {
+                reader.fits(r, grammar::is_url(&r.value), "a Helm repository URL", "\"https://charts.example.com\"")
+            });
             let oci = reference.value.starts_with("oci://");
             if !oci && repo.is_none() {
                 reader.error(ModelError::Missing {
@@ -339,8 +355,20 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
 
 fn env_value(reader: &mut Reader, node: &str, value: &crate::spec::RawValue) -> Option<Spanned<String>> {
     match &value.value {
-        Scalar::String(s) => Some(Spanned::new(s.clone(), value.span)),
-        Scalar::Integer(_) | Scalar::Float(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::String(s) => reader.allowed_chars(s, value.span).then(|| Spanned::new(s.clone(), value.span)),
+        Scalar::Integer(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::Float(f) if f.is_finite() && value.repr.parse::<f64>().is_ok_and(f64::is_finite) => {
+            Some(Spanned::new(value.repr.clone(), value.span))
+        }
+        Scalar::Float(_) => {
+            reader.invalid(
+                value.span,
+                format!("`{}` is not a finite number", value.repr),
+                "infinite or not a number".to_owned(),
+                format!("quote it if the variable should hold this text: \"{}\"", value.repr.trim_start_matches('#')),
+            );
+            None
+        }
         Scalar::Bool(b) => Some(Spanned::new(b.to_string(), value.span)),
         Scalar::Null => {
             reader.error(ModelError::WrongType {
@@ -430,6 +458,8 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
     reader.max_args(node, 1, "one tier name");
     let tier = reader.string_arg(node, 0, "a tier name")?;
     let reason = reader.string_prop(node, "reason", "a reason");
+    let reason =
+        reason.filter(|r| reader.fits(r, grammar::is_one_line(&r.value), "a one-line reason", "reason=\"peak hours\""));
     let reason = match reason {
         Some(reason) if !reason.value.trim().is_empty() => reason,
         _ => {

@@ -29,12 +29,12 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                 once.insert(reader, "tier node", &child.name, "a tier runs one revision");
                 revision_written = true;
                 revision = reader.leaf_string(child, "a git revision").filter(|rev| {
-                    let ok = !rev.value.is_empty() && !rev.value.contains(char::is_whitespace);
+                    let ok = super::grammar::is_revision(&rev.value);
                     if !ok {
                         reader.invalid(
                             rev.span,
                             "a revision is a branch, tag or commit".to_owned(),
-                            "empty, or contains spaces".to_owned(),
+                            "not a git ref name (empty, spaces, control or ~^:?*[\\ characters, `..`)".to_owned(),
                             "write e.g. main, \"v2.4.0\" or HEAD; an empty one would make Argo CD follow HEAD"
                                 .to_owned(),
                         );

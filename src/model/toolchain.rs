@@ -1,6 +1,7 @@
 //! `toolchain { … }` → [`Toolchain`]: the dev container, all pinned.
 
 use super::error::ModelError;
+use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
@@ -50,7 +51,8 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
             "docker-in-docker" => {
                 toolchain.docker_in_docker = reader
                     .leaf_string(child, "the Docker version")
-                    .filter(|v| reader.pinned("docker-in-docker", v, true, "26.1.4"));
+                    .filter(|v| reader.pinned("docker-in-docker", v, true, "26.1.4"))
+                    .filter(|v| reader.fits(v, grammar::is_version(&v.value), "a version", "\"26.1.4\""));
             }
             "extension" => {
                 if let Some(extension) = resolve_extension(reader, child) {
@@ -90,6 +92,10 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
     reader.no_children(node);
     let image = reader.string_arg(node, 0, "an image reference")?;
     let digest = reader.string_prop(node, "digest", "a digest");
+    let reference = image.value.split('@').next().unwrap_or_default();
+    if !reader.fits(&image, grammar::is_image_reference(reference), "an image reference", "\"debian:12\"") {
+        return None;
+    }
     if let Some(digest) = &digest
         && !pin::is_sha256_digest(&digest.value)
     {
@@ -139,7 +145,9 @@ pub fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>)
 
 fn resolve_python(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> {
     let version = reader.leaf_string(node, "the Python version")?;
-    if let Some(reason) = pin::not_semver(&version.value) {
+    let reason = pin::not_semver(&version.value)
+        .or_else(|| (!grammar::is_python_version(&version.value)).then_some("not MAJOR.MINOR.PATCH[a|b|rcN]"));
+    if let Some(reason) = reason {
         reader.error(ModelError::UnpinnedVersion {
             what: "python".to_owned(),
             version: version.value.clone(),
@@ -322,7 +330,9 @@ fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
     }
     if let Some(version) = version {
         let version = Spanned::new(version.to_owned(), reference.span);
-        if !reader.pinned(&format!("extension {id}"), &version, true, "2024.8.1") {
+        if !reader.pinned(&format!("extension {id}"), &version, true, "2024.8.1")
+            || !reader.fits(&version, grammar::is_version(&version.value), "a version", "2024.8.1")
+        {
             return None;
         }
     }
@@ -339,7 +349,8 @@ fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
         return None;
     };
     let value = match &raw.value {
-        Scalar::String(s) => SettingValue::String(s.clone()),
+        Scalar::String(s) if reader.allowed_chars(s, raw.span) => SettingValue::String(s.clone()),
+        Scalar::String(_) => return None,
         Scalar::Integer(i) => match i64::try_from(*i) {
             Ok(i) => SettingValue::Integer(i),
             Err(_) => {
@@ -352,7 +363,16 @@ fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
                 return None;
             }
         },
-        Scalar::Float(f) => SettingValue::Float(*f),
+        Scalar::Float(f) if f.is_finite() => SettingValue::Float(*f),
+        Scalar::Float(_) => {
+            reader.invalid(
+                raw.span,
+                format!("`{}` is not a finite number", raw.repr),
+                "infinite or not a number: JSON has no such value".to_owned(),
+                "write a finite number, or a string".to_owned(),
+            );
+            return None;
+        }
         Scalar::Bool(b) => SettingValue::Bool(*b),
         Scalar::Null => SettingValue::Null,
     };

@@ -227,13 +227,8 @@ fn plan_launch(model: &Model, artifacts: &mut Vec<Artifact>) {
 /// A file name for an OCI repository: its URL as a DNS label
 /// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
 pub fn repository_name(url: &str) -> String {
-    let mapped: String = url.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let mut name = String::new();
-    for part in mapped.split('-').filter(|p| !p.is_empty()) {
-        if !name.is_empty() {
-            name.push('-');
-        }
-        name.push_str(part);
-    }
-    name.chars().take(63).collect::<String>().trim_end_matches('-').to_owned()
+    crate::model::grammar::slug(url, REPOSITORY_NAME_MAX)
 }
+
+/// The longest repository file name (a Kubernetes name).
+pub const REPOSITORY_NAME_MAX: usize = 63;

@@ -245,7 +245,7 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
             "token": secret("Token", "The lab's token for the repository; empty for a public one."),
         },
         "runCommand": {
-            "commandToExecute": "[concat('bash prepare-workspace.sh ', parameters('repository'), ' ', parameters('directory'), ' ', parameters('owner'), ' ', parameters('token'))]"
+            "commandToExecute": command_to_execute(&["repository", "directory", "owner", "token"])
         }
     });
     let text = serde_json::to_string_pretty(&document)
@@ -255,6 +255,18 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
         paths.add("parameters.repository", origin);
     }
     Ok(trace_structured(&format!("{text}\n"), &paths))
+}
+
+/// The artifact's command line, an ARM expression: `bash prepare-workspace.sh`
+/// and each parameter as one single-quoted shell word. A `'` inside a value
+/// becomes `'\''` (close, escaped quote, reopen), so no value, whatever it
+/// holds, reaches the shell as anything but one argument.
+pub fn command_to_execute(parameters: &[&str]) -> String {
+    // In an ARM string literal a `'` is written `''`: `''''` is one quote,
+    // `'''\'''''` the four characters `'\''`.
+    let words: Vec<String> =
+        parameters.iter().map(|p| format!(r"'''', replace(parameters('{p}'), '''', '''\'''''), ''''")).collect();
+    format!("[concat('bash prepare-workspace.sh ', {})]", words.join(", ' ', "))
 }
 
 /// Render the artifact's script, `prepare-workspace.sh`.
@@ -273,6 +285,73 @@ pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tiny evaluator of the ARM expressions the artifact uses:
+    /// `concat`, `replace`, `parameters` and string literals.
+    fn evaluate(expression: &str, parameters: &[(&str, &str)]) -> String {
+        fn literal(text: &str) -> (String, &str) {
+            let mut out = String::new();
+            let mut rest = &text[1..];
+            loop {
+                let end = rest.find('\'').expect("closed literal");
+                out.push_str(&rest[..end]);
+                if rest[end + 1..].starts_with('\'') {
+                    out.push('\'');
+                    rest = &rest[end + 2..];
+                } else {
+                    return (out, &rest[end + 1..]);
+                }
+            }
+        }
+        fn value<'a>(text: &'a str, parameters: &[(&str, &str)]) -> (String, &'a str) {
+            let text = text.trim_start();
+            if text.starts_with('\'') {
+                return literal(text);
+            }
+            let open = text.find('(').expect("a call");
+            let name = &text[..open];
+            let mut rest = &text[open + 1..];
+            let mut args = Vec::new();
+            loop {
+                let (arg, after) = value(rest, parameters);
+                args.push(arg);
+                let after = after.trim_start();
+                rest = &after[1..];
+                if after.starts_with(')') {
+                    break;
+                }
+            }
+            let result = match name {
+                "concat" => args.concat(),
+                "replace" => args[0].replace(&args[1], &args[2]),
+                "parameters" => parameters.iter().find(|(n, _)| *n == args[0]).expect("known").1.to_owned(),
+                other => panic!("unknown function {other}"),
+            };
+            (result, rest)
+        }
+        let inner = expression.strip_prefix('[').and_then(|e| e.strip_suffix(']')).expect("an expression");
+        let (result, rest) = value(inner, parameters);
+        assert!(rest.trim().is_empty(), "trailing {rest}");
+        result
+    }
+
+    #[test]
+    fn the_lab_artifact_passes_each_parameter_as_one_shell_word() {
+        let expression = command_to_execute(&["repository", "directory", "owner"]);
+        let hostile = [
+            ("repository", "https://github.com/o/r.git;id>/tmp/pwned"),
+            ("directory", "/home/u/it's $(id) `id` \"x\" \\ ;"),
+            ("owner", "'; touch /tmp/pwned; '"),
+        ];
+        let command = evaluate(&expression, &hostile);
+        assert!(command.starts_with("bash prepare-workspace.sh '"), "{command}");
+        // The same words, printed one per line by a real shell.
+        let script = command.replacen("bash prepare-workspace.sh", "printf '%s\\n'", 1);
+        let output = std::process::Command::new("sh").arg("-c").arg(&script).output().expect("sh runs");
+        let printed = String::from_utf8(output.stdout).expect("utf-8");
+        let expected: String = hostile.iter().map(|(_, v)| format!("{v}\n")).collect();
+        assert_eq!(printed, expected, "{command}");
+    }
 
     #[test]
     fn every_reference_region_shuts_down_in_its_own_time_zone() {

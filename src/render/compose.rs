@@ -43,27 +43,33 @@ struct Volume {
 /// A devcontainer.json host path in compose's interpolation syntax:
 /// `${localEnv:HOME}` → `${HOME}`, `${localEnv:X:default}` → `${X:-default}`,
 /// `${localWorkspaceFolder}` → `..` (the compose file sits in `.devcontainer/`).
+/// Any other `$` is literal: compose would interpolate it, so it is written `$$`.
 pub fn compose_path(source: &str) -> String {
     let mut out = String::new();
     let mut rest = source;
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
+        out.push_str(&literal(&rest[..start]));
         let Some(end) = rest[start..].find('}') else {
             break;
         };
         let variable = &rest[start + 2..start + end];
         match variable.strip_prefix("localEnv:") {
             Some(env) => match env.split_once(':') {
-                Some((name, default)) => out.push_str(&format!("${{{name}:-{default}}}")),
+                Some((name, default)) => out.push_str(&format!("${{{name}:-{}}}", literal(default))),
                 None => out.push_str(&format!("${{{env}}}")),
             },
             None if variable == "localWorkspaceFolder" => out.push_str(".."),
-            None => out.push_str(&rest[start..=start + end]),
+            None => out.push_str(&literal(&rest[start..=start + end])),
         }
         rest = &rest[start + end + 1..];
     }
-    out.push_str(rest);
+    out.push_str(&literal(rest));
     out
+}
+
+/// Text compose must not interpolate: every `$` doubled.
+fn literal(text: &str) -> String {
+    text.replace('$', "$$")
 }
 
 /// Render docker-compose.yml.
@@ -73,7 +79,8 @@ pub fn compose_path(source: &str) -> String {
 pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
-    volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));
+    volumes
+        .extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), literal(&m.target.value))));
     let service = Service {
         build: Build { context: "..".to_owned(), dockerfile: ".devcontainer/Dockerfile".to_owned() },
         platform: PLATFORM.to_owned(),
@@ -101,5 +108,7 @@ mod tests {
         assert_eq!(compose_path("${localEnv:KUBE:/tmp}/x"), "${KUBE:-/tmp}/x");
         assert_eq!(compose_path("${localWorkspaceFolder}/data"), "../data");
         assert_eq!(compose_path("/plain/path"), "/plain/path");
+        assert_eq!(compose_path("/data/$x/${y}"), "/data/$$x/$${y}");
+        assert_eq!(compose_path("${localEnv:HOME}/$HOME"), "${HOME}/$$HOME");
     }
 }

@@ -73,7 +73,7 @@ pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Trac
                 .iter()
                 .find(|(name, _)| *name == file)
                 .ok_or_else(|| serialize(format!("no chart file `{file}`")))?;
-            let lines = vec![Vec::new(); text.lines().count()];
+            let lines = vec![super::trace::no_origins(); text.lines().count()];
             Ok(Traced { text: (*text).to_owned(), lines }.with_banner(&hash))
         }
     }

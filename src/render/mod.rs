@@ -91,7 +91,7 @@ pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Res
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
-        lines.resize(text.lines().count(), Vec::new());
+        lines.resize(text.lines().count(), trace::no_origins());
         rendered.outputs.insert(artifact.path.clone(), text);
         rendered.provenance.insert(artifact.path.clone(), lines);
     }

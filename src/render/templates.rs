@@ -95,7 +95,14 @@ pub fn render<T: Serialize>(id: &str, view: &T, path: &str) -> Result<String, Re
         message: format!("{e:#}"),
     };
     let template = ENVIRONMENT.get_template(id).map_err(error)?;
-    template.render(Value::from(minijinja::value::Serde(view))).map_err(error)
+    let text = template.render(Value::from(minijinja::value::Serde(view))).map_err(error)?;
+    // Template lines never end in meaningful spaces, nor templates in blank
+    // lines (text formats only): one final newline.
+    let mut text: String = text.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+    while text.ends_with("\n\n") {
+        text.pop();
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

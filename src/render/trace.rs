@@ -12,10 +12,22 @@
 //!   [`Tracer`]; the template writes it at the start of the section's first
 //!   line, and it holds until the next marker. Markers are stripped here.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::plan::Origin;
 
+/// The origins of one line. Shared: every line of a section, or under one
+/// key path, holds the same list, so memory stays linear in the file.
+pub type Origins = Arc<[Origin]>;
+
 /// The origins of each line of a file (index 0 is line 1).
-pub type LineOrigins = Vec<Vec<Origin>>;
+pub type LineOrigins = Vec<Origins>;
+
+/// The empty origin list: "the artifact's sources".
+pub fn no_origins() -> Origins {
+    Arc::from([])
+}
 
 /// Text with the origins of each of its lines.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +42,7 @@ impl Traced {
     /// Put a one-line banner above the text (the banner line has no origin).
     pub fn with_banner(mut self, banner: &str) -> Self {
         self.text = format!("{banner}{}", self.text);
-        self.lines.insert(0, Vec::new());
+        self.lines.insert(0, no_origins());
         self
     }
 }
@@ -48,27 +60,28 @@ impl Paths {
         self.0.push((path.into(), origin));
     }
 
-    /// The origins of the longest declared prefix of `path`.
-    fn lookup(&self, path: &[String]) -> Vec<Origin> {
-        let mut best: Option<usize> = None;
-        let mut found = Vec::new();
+    /// The declared paths, each with its origins in declaration order.
+    fn index(&self) -> HashMap<&str, Origins> {
+        let mut grouped: HashMap<&str, Vec<Origin>> = HashMap::new();
         for (declared, origin) in &self.0 {
-            let parts: Vec<&str> = declared.split('.').collect();
-            let matches = parts.len() <= path.len() && parts.iter().zip(path).all(|(a, b)| a == b);
-            if !matches {
-                continue;
-            }
-            match best {
-                Some(len) if parts.len() < len => {}
-                Some(len) if parts.len() == len => found.push(origin.clone()),
-                _ => {
-                    best = Some(parts.len());
-                    found = vec![origin.clone()];
-                }
-            }
+            grouped.entry(declared.as_str()).or_default().push(origin.clone());
         }
-        found
+        grouped.into_iter().map(|(path, origins)| (path, Origins::from(origins))).collect()
     }
+}
+
+/// The origins of the longest declared prefix of `path`: one hash lookup
+/// per prefix, the list shared with every other line under that prefix.
+fn lookup(index: &HashMap<&str, Origins>, path: &[String]) -> Origins {
+    let mut prefix = path.join(".");
+    for len in (1..=path.len()).rev() {
+        if let Some(origins) = index.get(prefix.as_str()) {
+            return Arc::clone(origins);
+        }
+        let cut = prefix.len() - path[len - 1].len();
+        prefix.truncate(cut.saturating_sub(1));
+    }
+    no_origins()
 }
 
 /// The key path and scalar of each line of a YAML or pretty-printed JSON
@@ -113,8 +126,11 @@ pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
 
 /// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
 pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
-    let lines =
-        key_paths(text).into_iter().map(|entry| entry.map_or_else(Vec::new, |(path, _)| paths.lookup(&path))).collect();
+    let index = paths.index();
+    let lines = key_paths(text)
+        .into_iter()
+        .map(|entry| entry.map_or_else(no_origins, |(path, _)| lookup(&index, &path)))
+        .collect();
     Traced { text: text.to_owned(), lines }
 }
 
@@ -139,13 +155,13 @@ const MARK_CLOSE: char = '\u{2}';
 /// Hands out section markers for a template and resolves them afterwards.
 #[derive(Debug, Default)]
 pub struct Tracer {
-    origins: Vec<Vec<Origin>>,
+    origins: Vec<Origins>,
 }
 
 impl Tracer {
     /// A marker string: lines from the one it is written on come from `origins`.
     pub fn mark(&mut self, origins: Vec<Origin>) -> String {
-        self.origins.push(origins);
+        self.origins.push(Origins::from(origins));
         format!("{MARK_OPEN}{}{MARK_CLOSE}", self.origins.len() - 1)
     }
 
@@ -156,7 +172,7 @@ impl Tracer {
 
     /// Strip the markers from rendered text and attribute every line.
     pub fn resolve(&self, rendered: &str) -> Traced {
-        let mut current: Vec<Origin> = Vec::new();
+        let mut current = no_origins();
         let mut text = String::with_capacity(rendered.len());
         let mut lines = Vec::new();
         for line in rendered.split_inclusive('\n') {
@@ -167,13 +183,13 @@ impl Tracer {
                 let after = &rest[start + 1..];
                 let Some(end) = after.find(MARK_CLOSE) else { break };
                 if let Ok(index) = after[..end].parse::<usize>() {
-                    current = self.origins.get(index).cloned().unwrap_or_default();
+                    current = self.origins.get(index).cloned().unwrap_or_else(no_origins);
                 }
                 rest = &after[end + 1..];
             }
             clean.push_str(rest);
             text.push_str(&clean);
-            lines.push(current.clone());
+            lines.push(Arc::clone(&current));
         }
         Traced { text, lines }
     }

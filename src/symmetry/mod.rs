@@ -196,7 +196,7 @@ impl Attribution<'_> {
         let mut causes = BTreeSet::new();
         for (path, indices) in lines {
             let Some(origins) = self.provenance.get(*path) else { continue };
-            for origin in indices.iter().filter_map(|i| origins.get(*i)).flatten() {
+            for origin in indices.iter().filter_map(|i| origins.get(*i)).flat_map(|o| o.iter()) {
                 causes.extend(self.classify(origin.span));
             }
         }

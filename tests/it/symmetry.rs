@@ -77,7 +77,7 @@ fn a_difference_without_a_cause_is_unattributed() {
     // exists in the rendered file, but no spec node accounts for it.
     let path = "deploy/values/api/values-prod.yaml".to_owned();
     outputs.get_mut(&path).unwrap().push_str("replicas: 3\n");
-    provenance.get_mut(&path).unwrap().push(Vec::new());
+    provenance.get_mut(&path).unwrap().push(inception::render::trace::no_origins());
     let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
     let comparison = compare_outputs(model, &outputs, &provenance, &compiled.loaded.source, staging, prod);
     let unattributed: Vec<_> = comparison.unattributed().collect();
