@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::RenderError;
 use super::banner::{Comment, banner};
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::Model;
@@ -86,7 +87,7 @@ pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Trac
     let mut paths = Paths::default();
     for mount in &model.toolchain.mounts {
         let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
-        paths.add(format!("services.{COMPOSE_SERVICE}.volumes"), origin);
+        paths.add(KeyPath::from("services").key(COMPOSE_SERVICE).key("volumes"), origin);
     }
     Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
@@ -170,7 +171,7 @@ fn paths(model: &Model) -> Paths {
     }
     for setting in &toolchain.settings {
         let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
-        paths.add(format!("customizations.vscode.settings.{}", setting.key.value), origin);
+        paths.add(KeyPath::from("customizations.vscode.settings").key(&setting.key.value), origin);
     }
     for mount in &toolchain.mounts {
         paths.add("mounts", Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span));

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::model::{
@@ -211,17 +212,17 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         let prefix = workload::env_prefix(&need.value);
         let from = origin::child(service, &format!("needs {}", need.value), need.span);
         env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
-        paths.add(format!("env.{prefix}_HOST"), from.clone());
+        paths.add(KeyPath::from("env").key(format!("{prefix}_HOST")), from.clone());
         if let Some(port) = &dependency.port {
             env.insert(format!("{prefix}_PORT"), port.value.to_string());
-            paths.add(format!("env.{prefix}_PORT"), from);
-            paths.add(format!("env.{prefix}_PORT"), origin::child(dependency, "port", port.span));
+            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), from);
+            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), origin::child(dependency, "port", port.span));
         }
     }
     for pair in &service.env {
         env.insert(pair.key.value.clone(), pair.value.value.clone());
         paths.add(
-            format!("env.{}", pair.key.value),
+            KeyPath::from("env").key(&pair.key.value),
             origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
         );
     }
@@ -231,7 +232,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         secrets
             .insert(pair.key.value.clone(), SecretRef { name: pair.value.value.clone(), key: SECRET_KEY.to_owned() });
         let from = origin::child(service, &format!("secret {}", pair.key.value), pair.key.span);
-        paths.add(format!("secretEnv.{}", pair.key.value), from);
+        paths.add(KeyPath::from("secretEnv").key(&pair.key.value), from);
     }
     values.secret_env = (!secrets.is_empty()).then_some(secrets);
     if !service.storage.is_empty() {
@@ -284,8 +285,8 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
             let env = over.env.iter().map(|p| (p.key.value.clone(), p.value.value.clone())).collect();
             values.env = Some(env);
             for pair in &over.env {
-                paths.add(format!("env.{}", pair.key.value), from.clone());
-                notes.push(Note::new(format!("env.{}", pair.key.value), &reason));
+                paths.add(KeyPath::from("env").key(&pair.key.value), from.clone());
+                notes.push(Note::new(KeyPath::from("env").key(&pair.key.value), &reason));
             }
         }
     }

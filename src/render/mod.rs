@@ -21,6 +21,7 @@ mod dockerfile;
 mod error;
 mod helm_chart;
 pub mod helm_values;
+pub mod key_path;
 pub mod launch;
 pub mod observability;
 pub mod templates;
@@ -30,6 +31,7 @@ pub mod yaml_notes;
 pub use banner::{Comment, banner, normalise};
 pub use devcontainer::{minikube_start, workspace_folder};
 pub use error::RenderError;
+pub use key_path::KeyPath;
 pub use trace::{LineOrigins, Paths, Traced, Tracer, key_paths, trace_structured};
 
 use std::collections::BTreeMap;

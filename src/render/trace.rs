@@ -12,6 +12,7 @@
 //!   [`Tracer`]; the template writes it at the start of the section's first
 //!   line, and it holds until the next marker. Markers are stripped here.
 
+use super::key_path::KeyPath;
 use crate::plan::Origin;
 
 /// The origins of each line of a file (index 0 is line 1).
@@ -36,15 +37,12 @@ impl Traced {
 }
 
 /// Key paths of a data document and the nodes they come from.
-///
-/// A path is the dotted list of mapping keys from the root (`image.tag`,
-/// `env.LOG_LEVEL`); sequences do not add a segment.
 #[derive(Debug, Clone, Default)]
-pub struct Paths(Vec<(String, Origin)>);
+pub struct Paths(Vec<(KeyPath, Origin)>);
 
 impl Paths {
     /// Declare that the value at `path` (and everything under it) comes from `origin`.
-    pub fn add(&mut self, path: impl Into<String>, origin: Origin) {
+    pub fn add(&mut self, path: impl Into<KeyPath>, origin: Origin) {
         self.0.push((path.into(), origin));
     }
 
@@ -53,16 +51,15 @@ impl Paths {
         let mut best: Option<usize> = None;
         let mut found = Vec::new();
         for (declared, origin) in &self.0 {
-            let parts: Vec<&str> = declared.split('.').collect();
-            let matches = parts.len() <= path.len() && parts.iter().zip(path).all(|(a, b)| a == b);
-            if !matches {
+            if !declared.is_prefix_of(path) {
                 continue;
             }
+            let depth = declared.segments().len();
             match best {
-                Some(len) if parts.len() < len => {}
-                Some(len) if parts.len() == len => found.push(origin.clone()),
+                Some(len) if depth < len => {}
+                Some(len) if depth == len => found.push(origin.clone()),
                 _ => {
-                    best = Some(parts.len());
+                    best = Some(depth);
                     found = vec![origin.clone()];
                 }
             }
