@@ -65,7 +65,7 @@ fn main() {
         let (load, _) = time(runs, || pipeline::load(&source).expect("loads"));
         let (compile, compiled) = time(runs, || pipeline::compile_source(&source, "inception.kdl").expect("compiles"));
         let per = compile / u32::try_from(services).unwrap_or(1);
-        let files = compiled.outputs.len();
+        let files = compiled.outputs().len();
         println!("{services:>9} {files:>7} {parse:>11.2?} {load:>11.2?} {compile:>11.2?} {per:>12.2?}");
     }
 }

@@ -12,9 +12,10 @@
 //! 3. [`graph`]: the `needs` graph (petgraph): cycles and sync waves.
 //! 4. [`plan`]: which artifacts, derived from which spec nodes.
 //! 5. [`render`]: artifacts → bytes. Pure.
-//! 6. [`emit`]: write, check and diff against the disk. The only I/O.
+//! 6. [`lock`]: what the compile writes, from which nodes. Pure.
+//! 7. [`emit`]: write, check and diff against the disk. The only I/O.
 //!
-//! [`pipeline`] runs stages 1–5 in memory; [`commands`] are the CLI verbs.
+//! [`pipeline`] runs stages 1–6 in memory; [`commands`] are the CLI verbs.
 
 pub mod catalog;
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod digest;
 pub mod emit;
 pub mod error;
 pub mod graph;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -18,7 +18,7 @@ pub fn run(path: &Path, format: Format) -> Result<bool> {
     let location = SpecLocation::find(path);
     let source = emit::read_spec(&location)?;
     let compiled = pipeline::compile_source(&source, &location.spec_name())?;
-    let drift = emit::check(&location.root, &compiled.outputs)?;
+    let drift = emit::check(&location.root, &compiled.outputs(), &compiled.lock)?;
     match format {
         Format::Json => crate::outln!(
             "{}",

@@ -15,7 +15,7 @@ pub fn run(path: &Path, adopt: bool) -> Result<()> {
     let location = SpecLocation::find(path);
     let source = emit::read_spec(&location)?;
     let compiled = pipeline::compile_source(&source, &location.spec_name())?;
-    let report = emit::write(&location.root, &compiled.outputs, adopt)?;
+    let report = emit::write(&location.root, &compiled.outputs(), adopt)?;
     for written in &report.written {
         crate::outln!("wrote    {written}");
     }

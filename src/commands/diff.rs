@@ -10,8 +10,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::Format;
-use crate::emit::{self, LOCK_PATH, SpecLocation};
+use crate::emit::{self, SpecLocation};
 use crate::error::Result;
+use crate::lock::LOCK_PATH;
 use crate::model::Model;
 use crate::pipeline;
 use crate::plan::{Scope, scope};
@@ -112,12 +113,12 @@ pub fn run(path: &Path, base: &str, format: Format) -> Result<()> {
     let old_outputs = match emit::show_at(&location.root, base, &spec_name)? {
         Some(text) => {
             let old_source = SourceFile::new(format!("{spec_name} at {base}"), text);
-            pipeline::compile_source(&old_source, &spec_name)?.outputs
+            pipeline::compile_source(&old_source, &spec_name)?.outputs()
         }
         None => Outputs::new(),
     };
     let model = &new.loaded.model;
-    let changes = changes(&old_outputs, &new.outputs, model);
+    let changes = changes(&old_outputs, &new.outputs(), model);
     let summary = summary(&changes, model);
     match format {
         Format::Json => {

@@ -8,11 +8,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::Format;
-use crate::emit::{self, LOCK_PATH, SpecLocation};
+use crate::emit::{self, SpecLocation};
 use crate::error::{Error, Result};
 use crate::model::suggest::closest;
 use crate::pipeline::{self, Compiled};
 use crate::plan::Origin;
+use crate::render::Rendered;
 
 /// One source of the explained file or line.
 #[derive(Debug, Clone, Serialize)]
@@ -40,10 +41,10 @@ fn parse_target(target: &str) -> (&str, Option<usize>) {
 fn resolve_path(file: &str, root: &Path, compiled: &Compiled) -> Result<String> {
     let relative = Path::new(file).strip_prefix(root).map_or_else(|_| file.to_owned(), |p| p.display().to_string());
     let relative = relative.trim_start_matches("./").replace('\\', "/");
-    if compiled.outputs.contains_key(&relative) && relative != LOCK_PATH {
+    if compiled.artifact(&relative).is_some() {
         return Ok(relative);
     }
-    let paths = compiled.outputs.keys().map(String::as_str);
+    let paths = compiled.artifacts.iter().map(Rendered::path);
     let help = match closest(&relative, paths) {
         Some(close) => format!("did you mean `{close}`?"),
         None => "run `inception compile` and pass one of the files it writes".to_owned(),
@@ -53,11 +54,12 @@ fn resolve_path(file: &str, root: &Path, compiled: &Compiled) -> Result<String> 
 
 /// The sources of `path` (a whole file) or of one of its lines.
 pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(Vec<Source>, bool)> {
-    let artifact = compiled.plan.get(path).map(|a| a.sources.clone()).unwrap_or_default();
+    let rendered = compiled.artifact(path);
+    let artifact = rendered.map(|r| r.artifact.sources.clone()).unwrap_or_default();
     let (origins, exact): (Vec<Origin>, bool) = match line {
         None => (artifact, true),
         Some(n) => {
-            let lines = compiled.provenance.get(path).map(Vec::as_slice).unwrap_or_default();
+            let lines = rendered.map(|r| r.lines.as_slice()).unwrap_or_default();
             let Some(origins) = n.checked_sub(1).and_then(|i| lines.get(i)) else {
                 return Err(Error::Usage {
                     message: format!("`{path}` has {} lines; there is no line {n}", lines.len()),
@@ -101,7 +103,7 @@ pub fn run(target: &str, spec: &Path, format: Format) -> Result<()> {
     }
     match line {
         Some(n) => {
-            let text = compiled.outputs[&path].lines().nth(n - 1).unwrap_or("");
+            let text = compiled.artifact(&path).and_then(|r| r.text.lines().nth(n - 1)).unwrap_or("");
             crate::outln!("{path}:{n}: {}", text.trim());
             if exact {
                 crate::outln!("comes from:");

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use super::graph_export::export;
 use crate::cli::GraphFormat;
 use crate::emit::{self, SpecLocation};
 use crate::error::Result;
-use crate::graph;
 use crate::pipeline;
 
 /// Print the graph of the spec at `path`.
@@ -16,8 +16,7 @@ pub fn run(path: &Path, format: GraphFormat) -> Result<()> {
     let location = SpecLocation::find(path);
     let source = emit::read_spec(&location)?;
     let compiled = pipeline::compile_source(&source, &location.spec_name())?;
-    let loaded = &compiled.loaded;
-    let export = graph::export(&loaded.model, &loaded.graph, &compiled.plan, &loaded.source);
+    let export = export(&compiled);
     match format {
         GraphFormat::Dot => crate::out!("{}", export.to_dot()),
         GraphFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&export).unwrap_or_default()),

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod graph;
+pub mod graph_export;
 pub mod lint;
 pub mod schema;
 pub mod symmetry;

@@ -8,10 +8,8 @@
 //! order.
 
 mod error;
-mod export;
 
 pub use error::GraphError;
-pub use export::{Edge, Export, Node, export};
 
 use std::collections::BTreeMap;
 

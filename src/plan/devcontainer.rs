@@ -1,6 +1,7 @@
 //! The dev container family: Dockerfile, devcontainer.json and, when the
 //! toolchain mounts host folders, docker-compose.yml.
 
+use super::workload::origin;
 use super::{Artifact, Kind, Origin};
 use crate::model::{Cluster, Concession, Model, Toolchain};
 
@@ -10,7 +11,7 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
     if let Some(python) = &toolchain.python {
         sources.push(Origin::new("toolchain/python", python.span));
     }
-    sources.push(Origin::new("toolchain/user", toolchain.user.span));
+    sources.push(origin::user(toolchain));
     sources.extend(toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)));
     sources.extend(toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)));
     sources.extend(toolchain.tools.iter().map(|t| Origin::new(format!("toolchain/tool {}", t.name.value), t.span)));
@@ -33,11 +34,11 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         kind: Kind::Dockerfile,
         sources: image_sources(toolchain),
     });
-    let mut json = vec![project.clone(), Origin::new("toolchain/user", toolchain.user.span)];
+    let mut json = vec![project.clone(), origin::user(&model.toolchain)];
     if let Some(dind) = &toolchain.docker_in_docker {
         json.push(Origin::new("toolchain/docker-in-docker", dind.span));
     }
-    json.extend(toolchain.extensions.iter().map(|e| Origin::new(format!("toolchain/extension {}", e.id), e.span)));
+    json.extend(toolchain.extensions.iter().map(origin::extension));
     json.extend(toolchain.settings.iter().map(|s| Origin::new(format!("toolchain/setting {}", s.key.value), s.span)));
     json.extend(toolchain.forward_ports.iter().map(|p| Origin::new("toolchain/forward-port", p.span)));
     json.extend(toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)));
@@ -56,7 +57,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         sources: json,
     });
     if uses_compose(model) {
-        let mut compose = vec![project, Origin::new("toolchain/user", toolchain.user.span)];
+        let mut compose = vec![project, origin::user(&model.toolchain)];
         compose.extend(
             toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
         );

@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use super::workload::origin;
 use super::{Artifact, Kind, Origin};
 use crate::model::{Cluster, Model, Service, Tier};
 
@@ -178,7 +179,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             .as_ref()
             .filter(|_| lab_repository(model).is_some())
             .map(|r| Origin::new("project/repo", r.span));
-        let user = Origin::new("toolchain/user", model.toolchain.user.span);
+        let user = origin::user(&model.toolchain);
         let mut lab = vec![project.clone(), location.clone()];
         lab.extend(repo.iter().cloned());
         lab.extend(regions.iter().cloned());

@@ -68,7 +68,7 @@ pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     if let Some(resources) = &service.resources {
         sources.push(origin::child(service, "resources", resources.span));
     }
-    sources.push(origin::child(service, "replicas", service.replicas.span));
+    sources.push(origin::replicas(service));
     sources
 }
 

@@ -228,6 +228,7 @@ pub fn uses_argocd(model: &Model) -> bool {
 /// Origins: readable node paths with their spans.
 pub mod origin {
     use super::{Concession, Model, Origin, Override, Service, Source, Tier};
+    use crate::model::{Extension, Toolchain};
 
     /// `service NAME`.
     pub fn service(service: &Service) -> Origin {
@@ -252,6 +253,29 @@ pub mod origin {
     /// `service NAME/tier TIER`: an override.
     pub fn over(service: &Service, over: &Override) -> Origin {
         Origin::new(format!("service {}/tier {}", service.name.value, over.tier.value), over.span)
+    }
+
+    /// `service NAME/replicas`, or the service when the count is the default.
+    pub fn replicas(service: &Service) -> Origin {
+        if service.replicas.span == service.name.span {
+            self::service(service)
+        } else {
+            child(service, "replicas", service.replicas.span)
+        }
+    }
+
+    /// `toolchain/user`, or the toolchain when the user is the default.
+    pub fn user(toolchain: &Toolchain) -> Origin {
+        if toolchain.user.span.offset == toolchain.span.offset {
+            Origin::new("toolchain", toolchain.span)
+        } else {
+            Origin::new("toolchain/user", toolchain.user.span)
+        }
+    }
+
+    /// `toolchain/extension ID@VERSION`, as written.
+    pub fn extension(extension: &Extension) -> Origin {
+        Origin::new(format!("toolchain/extension {}", extension.reference()), extension.span)
     }
 
     /// `tier NAME`.

@@ -22,7 +22,6 @@ use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::graph::Graph;
 use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
-use crate::plan::Origin;
 use crate::plan::kubernetes::CHART_DIR;
 use crate::plan::workload::{self, origin};
 
@@ -253,10 +252,6 @@ pub fn render_application(
         Source::Chart(chart) => {
             let (repo_url, chart_name) = workload::chart_source(chart);
             paths.add("spec.source", origin::source(service));
-            paths.add(
-                "spec.source.targetRevision",
-                Origin::new(format!("service {name}/chart version"), chart.version.span),
-            );
             AppSource::<()> {
                 repo_url,
                 chart: Some(chart_name),

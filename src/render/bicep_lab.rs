@@ -17,6 +17,7 @@ use super::bicep::literal;
 use super::templates::{TEMPLATE_BICEP_LAB, TEMPLATE_BICEP_LAB_PARAMS, TEMPLATE_LAB_SCRIPT, module_template, render};
 use super::trace::{Paths, Traced, Tracer, trace_structured};
 use crate::model::Model;
+use crate::plan::workload::origin;
 use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 
 /// The Windows time zone DevTest Labs schedules use, for a region: where
@@ -39,7 +40,7 @@ fn regions_origins(model: &Model) -> Vec<Origin> {
 }
 
 fn vm_origins(model: &Model) -> Vec<Origin> {
-    let mut origins = vec![Origin::new("toolchain/user", model.toolchain.user.span)];
+    let mut origins = vec![origin::user(&model.toolchain)];
     origins.extend(model.azure.iter().flat_map(|a| &a.lab_vm).map(|vm| Origin::new("azure/lab-vm", vm.size.span)));
     origins
 }
@@ -83,7 +84,7 @@ impl LabMarks {
             params: tracer.mark(regions.clone()),
             labs: tracer.mark(regions.clone()),
             vm: tracer.mark(vm.clone()),
-            user: tracer.mark(vec![Origin::new("toolchain/user", model.toolchain.user.span)]),
+            user: tracer.mark(vec![origin::user(&model.toolchain)]),
             repository: tracer.mark(repo_origins(model)),
             group: tracer.mark(
                 [

@@ -13,6 +13,7 @@ use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
+use crate::plan::workload::origin;
 
 /// The docker-in-docker dev container feature, release 2.10.2, pinned by the
 /// digest of its OCI manifest so every developer runs the same install script.
@@ -164,10 +165,7 @@ fn paths(model: &Model) -> Paths {
         paths.add("features", Origin::new("toolchain/docker-in-docker", dind.span));
     }
     for extension in &toolchain.extensions {
-        paths.add(
-            "customizations.vscode.extensions",
-            Origin::new(format!("toolchain/extension {}", extension.id), extension.span),
-        );
+        paths.add("customizations.vscode.extensions", origin::extension(extension));
     }
     for setting in &toolchain.settings {
         let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
@@ -179,8 +177,8 @@ fn paths(model: &Model) -> Paths {
     for port in &toolchain.forward_ports {
         paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
     }
-    paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
-    paths.add("updateRemoteUserUID", Origin::new("toolchain/user", toolchain.user.span));
+    paths.add("remoteUser", origin::user(&model.toolchain));
+    paths.add("updateRemoteUserUID", origin::user(&model.toolchain));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {

@@ -101,7 +101,7 @@ const PYTHON_BUILD_DEPS: &[&str] = &[
 /// Build the view of a model, marking each section's origin in `tracer`.
 pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
-    let user = Origin::new("toolchain/user", toolchain.user.span);
+    let user = crate::plan::workload::origin::user(toolchain);
     let mut apt_origins: Vec<Origin> =
         toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)).collect();
     apt_origins.push(user.clone());

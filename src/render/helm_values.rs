@@ -183,7 +183,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         }
     });
     values.replicas = Some(service.replicas.value);
-    paths.add("replicas", origin::child(service, "replicas", service.replicas.span));
+    paths.add("replicas", origin::replicas(service));
     if !service.run.is_empty() {
         values.command = Some(service.run.clone());
         paths.add("command", origin::service(service));

@@ -38,27 +38,38 @@ use std::collections::BTreeMap;
 
 use crate::graph::Graph;
 use crate::model::Model;
-use crate::plan::{BicepModule, Kind, Plan};
+use crate::plan::{Artifact, BicepModule, Kind, Origin, Plan};
 
-/// Rendered artifacts: path → contents, sorted by path.
+/// File contents by path, sorted by path: what `emit` writes and checks.
 pub type Outputs = BTreeMap<String, String>;
 
-/// Every artifact's text and the origins of each of its lines.
-#[derive(Debug, Clone, Default)]
+/// A planned artifact with its text and the origins of each of its lines.
+#[derive(Debug, Clone)]
 pub struct Rendered {
-    /// Path → contents.
-    pub outputs: Outputs,
-    /// Path → the origins of each line.
-    pub provenance: BTreeMap<String, LineOrigins>,
+    /// The artifact. Its sources are the planned ones and every line's
+    /// origins, so the lock (built from them) agrees with `explain`.
+    pub artifact: Artifact,
+    /// The text, normalised.
+    pub text: String,
+    /// The origins of each line of `text` (empty: fixed text, from the
+    /// artifact's sources).
+    pub lines: LineOrigins,
 }
 
-/// Render every artifact of a plan.
+impl Rendered {
+    /// The artifact's path.
+    pub fn path(&self) -> &str {
+        &self.artifact.path
+    }
+}
+
+/// Render every artifact of a plan, in the plan's order.
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
-    let mut rendered = Rendered::default();
-    for artifact in &plan.artifacts {
+pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
+    let mut rendered = Vec::with_capacity(plan.artifacts.len());
+    for mut artifact in plan.artifacts {
         let path = artifact.path.as_str();
         let traced = match &artifact.kind {
             Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
@@ -94,8 +105,18 @@ pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Res
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
         lines.resize(text.lines().count(), Vec::new());
-        rendered.outputs.insert(artifact.path.clone(), text);
-        rendered.provenance.insert(artifact.path.clone(), lines);
+        artifact.sources = with_line_origins(artifact.sources, &lines);
+        rendered.push(Rendered { artifact, text, lines });
     }
     Ok(rendered)
+}
+
+/// The planned sources and every line's origins, in source order, each once.
+fn with_line_origins(planned: Vec<Origin>, lines: &LineOrigins) -> Vec<Origin> {
+    let mut all = planned;
+    all.extend(lines.iter().flatten().cloned());
+    all.sort_by_key(|o| o.span.offset);
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|o| seen.insert((o.node.clone(), o.span)));
+    all
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::model::{Model, Tier};
 use crate::pipeline::Compiled;
-use crate::render::{LineOrigins, Outputs};
+use crate::render::{LineOrigins, Outputs, Rendered};
 use crate::spec::Span;
 pub use flatten::{Leaf, leaves};
 
@@ -97,18 +97,21 @@ impl Comparison {
 
 /// Compare two tiers of a compiled spec.
 pub fn compare(compiled: &Compiled, from: &Tier, to: &Tier) -> Comparison {
-    compare_outputs(&compiled.loaded.model, &compiled.outputs, &compiled.provenance, &compiled.loaded.source, from, to)
+    compare_outputs(&compiled.loaded.model, &compiled.artifacts, &compiled.loaded.source, from, to)
 }
 
-/// Compare two tiers given rendered outputs and their provenance.
+/// Compare two tiers given rendered artifacts.
 pub fn compare_outputs(
     model: &Model,
-    outputs: &Outputs,
-    provenance: &BTreeMap<String, LineOrigins>,
+    artifacts: &[Rendered],
     source: &crate::source::SourceFile,
     from: &Tier,
     to: &Tier,
 ) -> Comparison {
+    let outputs: BTreeMap<String, String> = artifacts.iter().map(|r| (r.path().to_owned(), r.text.clone())).collect();
+    let provenance: BTreeMap<String, LineOrigins> =
+        artifacts.iter().map(|r| (r.path().to_owned(), r.lines.clone())).collect();
+    let (outputs, provenance) = (&outputs, &provenance);
     let (a, b) = (from.name.value.as_str(), to.name.value.as_str());
     let files_a = tier_files(outputs, a);
     let files_b = tier_files(outputs, b);

@@ -71,15 +71,14 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
 fn a_difference_without_a_cause_is_unattributed() {
     let compiled = serenity();
     let model = &compiled.loaded.model;
-    let mut outputs = compiled.outputs.clone();
-    let mut provenance = compiled.provenance.clone();
+    let mut artifacts = compiled.artifacts.clone();
     // Someone gives api more replicas in prod without an override: the line
     // exists in the rendered file, but no spec node accounts for it.
-    let path = "deploy/values/api/values-prod.yaml".to_owned();
-    outputs.get_mut(&path).unwrap().push_str("replicas: 3\n");
-    provenance.get_mut(&path).unwrap().push(Vec::new());
+    let edited = artifacts.iter_mut().find(|r| r.path() == "deploy/values/api/values-prod.yaml").unwrap();
+    edited.text.push_str("replicas: 3\n");
+    edited.lines.push(Vec::new());
     let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
-    let comparison = compare_outputs(model, &outputs, &provenance, &compiled.loaded.source, staging, prod);
+    let comparison = compare_outputs(model, &artifacts, &compiled.loaded.source, staging, prod);
     let unattributed: Vec<_> = comparison.unattributed().collect();
     assert_eq!(unattributed.len(), 1, "{unattributed:#?}");
     assert_eq!(unattributed[0].file, "deploy/values/api/values-{tier}.yaml");

@@ -8,10 +8,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
-use super::Graph;
-use crate::model::Model;
-use crate::plan::{Plan, scope};
-use crate::source::SourceFile;
+use crate::pipeline::Compiled;
+use crate::plan::scope;
 
 /// A node of the exported graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -68,7 +66,8 @@ pub struct Export {
 }
 
 /// Build the whole graph of a compiled spec.
-pub fn export(model: &Model, graph: &Graph, plan: &Plan, source: &SourceFile) -> Export {
+pub fn export(compiled: &Compiled) -> Export {
+    let (model, graph, source) = (&compiled.loaded.model, &compiled.loaded.graph, &compiled.loaded.source);
     let mut full: DiGraph<Node, &'static str> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut add = |full: &mut DiGraph<Node, &'static str>, node: Node| {
@@ -79,7 +78,7 @@ pub fn export(model: &Model, graph: &Graph, plan: &Plan, source: &SourceFile) ->
     for edge in graph.petgraph().edge_references() {
         full.add_edge(services[edge.source().index()], services[edge.target().index()], "needs");
     }
-    for artifact in &plan.artifacts {
+    for artifact in compiled.artifacts.iter().map(|r| &r.artifact) {
         let target = add(&mut full, Node::Artifact { id: artifact.path.clone() });
         for origin in &artifact.sources {
             let line = source.line_of(origin.span.into());
