@@ -2,16 +2,36 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// inception: compile one inception.kdl into the dev container, Helm values,
 /// Argo CD apps and Azure Bicep of every tier.
 #[derive(Debug, Parser)]
 #[command(name = "inception", version, about, long_about = None)]
 pub struct Cli {
+    /// The spec.
+    #[command(flatten)]
+    pub spec: SpecArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Which spec a command reads: the same option on every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpecArgs {
+    /// The spec file, or a folder holding inception.kdl [default: the nearest
+    /// inception.kdl in the current folder or a folder above it].
+    #[arg(long, short = 's', value_name = "PATH", global = true)]
+    pub spec: Option<PathBuf>,
+}
+
+/// Where the generated tree is: for the commands that read or write it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutArgs {
+    /// The root of the generated tree [default: the spec's folder].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Output format of commands whose output is data.
@@ -39,9 +59,9 @@ pub enum GraphFormat {
 pub enum Command {
     /// Write every generated file (only those that changed) and inception.lock.
     Compile {
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
+        /// Where to write.
+        #[command(flatten)]
+        out: OutArgs,
         /// Overwrite files that exist but that inception did not write (by
         /// default compile refuses and writes nothing).
         #[arg(long)]
@@ -49,9 +69,9 @@ pub enum Command {
     },
     /// Exit 1 if the generated files differ from what compile would write.
     Check {
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
+        /// Where the tree to check is.
+        #[command(flatten)]
+        out: OutArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -61,29 +81,25 @@ pub enum Command {
         /// The git revision to compare with.
         #[arg(long, default_value = "HEAD")]
         base: String,
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     /// Name the spec nodes a generated file, or one of its lines, comes from.
     Explain {
-        /// FILE or FILE:LINE, relative to the spec's folder.
+        /// FILE or FILE:LINE: a generated file, absolute or relative to the current
+        /// folder (or to the generated tree's root). Without --spec, the spec is the
+        /// nearest inception.kdl in the file's folder or a folder above it.
         target: String,
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(long, default_value = ".")]
-        spec: PathBuf,
+        /// Where the generated tree is.
+        #[command(flatten)]
+        out: OutArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     /// Print the dependency graph: spec nodes, services, artifacts.
     Graph {
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: GraphFormat,
@@ -93,9 +109,6 @@ pub enum Command {
         /// Two tiers to compare; without them, each tier against the next.
         #[arg(num_args = 0..=2)]
         tiers: Vec<String>,
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(long, default_value = ".")]
-        spec: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -106,9 +119,6 @@ pub enum Command {
         /// extension without a version, an apt package without a version.
         #[arg(long)]
         strict: bool,
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -118,9 +128,6 @@ pub enum Command {
         /// Only report whether the file is formatted (exit 1 if not).
         #[arg(long)]
         check: bool,
-        /// The spec file, or the folder holding inception.kdl.
-        #[arg(default_value = ".")]
-        path: PathBuf,
     },
     /// Print the JSON Schema of the spec model.
     Schema,

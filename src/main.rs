@@ -25,15 +25,16 @@ fn main() -> ExitCode {
         | Command::Lint { format, .. } => *format,
         _ => Format::Text,
     };
+    let spec = &cli.spec;
     let outcome = match cli.command {
-        Command::Compile { path, adopt } => commands::compile::run(&path, adopt).map(|()| true),
-        Command::Check { path, format } => commands::check::run(&path, format),
-        Command::Diff { base, path, format } => commands::diff::run(&path, &base, format).map(|()| true),
-        Command::Explain { target, spec, format } => commands::explain::run(&target, &spec, format).map(|()| true),
-        Command::Graph { path, format } => commands::graph::run(&path, format).map(|()| true),
-        Command::Symmetry { tiers, spec, format } => commands::symmetry::run(&tiers, &spec, format),
-        Command::Lint { strict, path, format } => commands::lint::run(&path, strict, format),
-        Command::Fmt { check, path } => commands::fmt::run(&path, check),
+        Command::Compile { out, adopt } => commands::compile::run(spec, &out, adopt).map(|()| true),
+        Command::Check { out, format } => commands::check::run(spec, &out, format),
+        Command::Diff { base, format } => commands::diff::run(spec, &base, format).map(|()| true),
+        Command::Explain { target, out, format } => commands::explain::run(&target, spec, &out, format).map(|()| true),
+        Command::Graph { format } => commands::graph::run(spec, format).map(|()| true),
+        Command::Symmetry { tiers, format } => commands::symmetry::run(&tiers, spec, format),
+        Command::Lint { strict, format } => commands::lint::run(spec, strict, format),
+        Command::Fmt { check } => commands::fmt::run(spec, check),
         Command::Schema => {
             commands::schema::run();
             Ok(true)

@@ -1,24 +1,20 @@
-//! `inception check [PATH]`.
-
-use std::path::Path;
+//! `inception check [--spec PATH] [--out DIR]`.
 
 use serde_json::json;
 
-use crate::cli::Format;
-use crate::emit::{self, Drift, SpecLocation};
+use crate::cli::{Format, OutArgs, SpecArgs};
+use crate::commands::load;
+use crate::emit::{self, Drift};
 use crate::error::Result;
-use crate::pipeline;
 
 /// Compare the tree with what compile would write. Returns whether it is clean.
 /// Diffs go to stdout; the summary and the fix to stderr.
 ///
 /// # Errors
 /// An invalid spec or an I/O failure.
-pub fn run(path: &Path, format: Format) -> Result<bool> {
-    let location = SpecLocation::find(path);
-    let source = emit::read_spec(&location)?;
-    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
-    let drift = emit::check(&location.root, &compiled.outputs(), &compiled.lock)?;
+pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<bool> {
+    let (input, compiled) = load::compiled(spec, Some(out))?;
+    let drift = emit::check(&input.location.root, &compiled.outputs(), &compiled.lock)?;
     match format {
         Format::Json => crate::outln!(
             "{}",

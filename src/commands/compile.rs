@@ -1,21 +1,18 @@
-//! `inception compile [PATH]`.
+//! `inception compile [--spec PATH] [--out DIR]`.
 
-use std::path::Path;
-
-use crate::emit::{self, SpecLocation};
+use crate::cli::{OutArgs, SpecArgs};
+use crate::commands::load;
+use crate::emit;
 use crate::error::Result;
-use crate::pipeline;
 
-/// Compile the spec at `path` and write what changed. Prints one line per
+/// Compile the spec and write what changed into its generated tree. Prints one line per
 /// written or removed file, then a summary.
 ///
 /// # Errors
 /// An invalid spec (nothing is written) or an I/O failure.
-pub fn run(path: &Path, adopt: bool) -> Result<()> {
-    let location = SpecLocation::find(path);
-    let source = emit::read_spec(&location)?;
-    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
-    let report = emit::write(&location.root, &compiled.outputs(), adopt)?;
+pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool) -> Result<()> {
+    let (input, compiled) = load::compiled(spec, Some(out))?;
+    let report = emit::write(&input.location.root, &compiled.outputs(), adopt)?;
     for written in &report.written {
         crate::outln!("wrote    {written}");
     }

@@ -1,16 +1,16 @@
-//! `inception diff [--base REV] [PATH]`: what a spec change does to every
+//! `inception diff [--base REV] [--spec PATH]`: what a spec change does to every
 //! artifact. Compiles the spec as it was at REV and as it is now, both in
 //! memory, and prints the artifact diff grouped by tier and service, with a
 //! one-line summary. Nothing is written.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde::Serialize;
 use serde_json::json;
 
-use crate::cli::Format;
-use crate::emit::{self, SpecLocation};
+use crate::cli::{Format, SpecArgs};
+use crate::commands::load;
+use crate::emit;
 use crate::error::Result;
 use crate::lock::LOCK_PATH;
 use crate::model::Model;
@@ -105,12 +105,10 @@ fn plural(n: usize, word: &str) -> String {
 ///
 /// # Errors
 /// git failures, an invalid spec (now or at REV).
-pub fn run(path: &Path, base: &str, format: Format) -> Result<()> {
-    let location = SpecLocation::find(path);
-    let spec_name = location.spec_name();
-    let source = emit::read_spec(&location)?;
-    let new = pipeline::compile_source(&source, &spec_name)?;
-    let old_outputs = match emit::show_at(&location.root, base, &spec_name)? {
+pub fn run(spec: &SpecArgs, base: &str, format: Format) -> Result<()> {
+    let (input, new) = load::compiled(spec, None)?;
+    let spec_name = input.location.spec_name();
+    let old_outputs = match emit::show_at(&input.location.spec_dir(), base, &spec_name)? {
         Some(text) => {
             let old_source = SourceFile::new(format!("{spec_name} at {base}"), text);
             pipeline::compile_source(&old_source, &spec_name)?.outputs()

@@ -2,16 +2,16 @@
 //! line of it, comes from. Answers from the provenance the renderers kept
 //! while rendering (`render::trace`), never from matching text afterwards.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::json;
 
-use crate::cli::Format;
-use crate::emit::{self, SpecLocation};
+use crate::cli::{Format, OutArgs, SpecArgs};
+use crate::commands::load;
 use crate::error::{Error, Result};
 use crate::model::suggest::closest;
-use crate::pipeline::{self, Compiled};
+use crate::pipeline::Compiled;
 use crate::plan::Origin;
 use crate::render::Rendered;
 
@@ -36,12 +36,33 @@ fn parse_target(target: &str) -> (&str, Option<usize>) {
     }
 }
 
-/// The generated path `file` names: relative to the spec folder, or to the
-/// current folder when it starts with the spec folder.
-fn resolve_path(file: &str, root: &Path, compiled: &Compiled) -> Result<String> {
-    let relative = Path::new(file).strip_prefix(root).map_or_else(|_| file.to_owned(), |p| p.display().to_string());
-    let relative = relative.trim_start_matches("./").replace('\\', "/");
-    if compiled.artifact(&relative).is_some() {
+/// `path` made absolute against `cwd`, with symbolic links resolved as far
+/// as the path exists (so `/tmp/x` and its real path compare equal).
+fn real(path: &Path, cwd: &Path) -> PathBuf {
+    let absolute = cwd.join(path);
+    if let Ok(real) = absolute.canonicalize() {
+        return real;
+    }
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => real(parent, cwd).join(name),
+        _ => absolute,
+    }
+}
+
+/// The generated path `file` names: absolute, relative to the current folder,
+/// or relative to the generated tree's root.
+fn resolve_path(file: &str, root: &Path, cwd: &Path, compiled: &Compiled) -> Result<String> {
+    let generated = |p: &str| compiled.artifact(p).is_some();
+    let root = real(root, cwd);
+    let from_cwd = real(Path::new(file), cwd);
+    if let Ok(inside) = from_cwd.strip_prefix(&root) {
+        let relative = inside.to_string_lossy().replace('\\', "/");
+        if generated(&relative) {
+            return Ok(relative);
+        }
+    }
+    let relative = file.trim_start_matches("./").replace('\\', "/");
+    if Path::new(file).is_relative() && generated(&relative) {
         return Ok(relative);
     }
     let paths = compiled.artifacts.iter().map(Rendered::path);
@@ -89,12 +110,14 @@ pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(
 ///
 /// # Errors
 /// An invalid spec, or a target that is not a generated file or line.
-pub fn run(target: &str, spec: &Path, format: Format) -> Result<()> {
-    let location = SpecLocation::find(spec);
-    let source = emit::read_spec(&location)?;
-    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
+pub fn run(target: &str, spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<()> {
     let (file, line) = parse_target(target);
-    let path = resolve_path(file, &location.root, &compiled)?;
+    let cwd = load::current_dir()?;
+    // Without --spec, the spec is found from the explained file upwards.
+    let start = real(Path::new(file), &cwd).parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+    let input = load::read_from(spec, Some(out), &start)?;
+    let compiled = input.compile()?;
+    let path = resolve_path(file, &input.location.root, &cwd, &compiled)?;
     let (found, exact) = sources(&compiled, &path, line)?;
     if format == Format::Json {
         let value = json!({ "file": path, "line": line, "exact": exact, "sources": found });

@@ -1,8 +1,8 @@
-//! `inception fmt [--check] [PATH]`: canonical formatting of the spec.
+//! `inception fmt [--check] [--spec PATH]`: canonical formatting of the spec.
 
-use std::path::Path;
-
-use crate::emit::{self, SpecLocation};
+use crate::cli::SpecArgs;
+use crate::commands::load;
+use crate::emit;
 use crate::error::Result;
 use crate::pipeline;
 use crate::source::SourceFile;
@@ -14,9 +14,8 @@ use crate::spec::format::format;
 ///
 /// # Errors
 /// An invalid spec or an I/O failure.
-pub fn run(path: &Path, check: bool) -> Result<bool> {
-    let location = SpecLocation::find(path);
-    let source = emit::read_spec(&location)?;
+pub fn run(spec: &SpecArgs, check: bool) -> Result<bool> {
+    let load::Input { location, source } = load::read(spec, None)?;
     pipeline::load(&source)?;
     let formatted = format(source.text());
     if formatted == source.text() {

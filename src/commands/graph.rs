@@ -1,21 +1,16 @@
-//! `inception graph [--format dot|json] [PATH]`.
-
-use std::path::Path;
+//! `inception graph [--format dot|json] [--spec PATH]`.
 
 use super::graph_export::export;
-use crate::cli::GraphFormat;
-use crate::emit::{self, SpecLocation};
+use crate::cli::{GraphFormat, SpecArgs};
+use crate::commands::load;
 use crate::error::Result;
-use crate::pipeline;
 
-/// Print the graph of the spec at `path`.
+/// Print the graph of the spec.
 ///
 /// # Errors
 /// An invalid spec or an unreadable file.
-pub fn run(path: &Path, format: GraphFormat) -> Result<()> {
-    let location = SpecLocation::find(path);
-    let source = emit::read_spec(&location)?;
-    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
+pub fn run(spec: &SpecArgs, format: GraphFormat) -> Result<()> {
+    let (_, compiled) = load::compiled(spec, None)?;
     let export = export(&compiled);
     match format {
         GraphFormat::Dot => crate::out!("{}", export.to_dot()),

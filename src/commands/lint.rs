@@ -1,23 +1,20 @@
-//! `inception lint [--strict] [PATH]`: every spec check, nothing written.
-
-use std::path::Path;
+//! `inception lint [--strict] [--spec PATH]`: every spec check, nothing written.
 
 use serde_json::json;
 
-use crate::cli::Format;
-use crate::emit::{self, SpecLocation};
+use crate::cli::{Format, SpecArgs};
+use crate::commands::load;
 use crate::error::{LintFindings, Result};
 use crate::model::strict;
 use crate::pipeline;
 use crate::report;
 
-/// Lint the spec at `path`. Returns whether it is free of findings.
+/// Lint the spec. Returns whether it is free of findings.
 ///
 /// # Errors
 /// An invalid spec (exit 2) or an unreadable file.
-pub fn run(path: &Path, strict_mode: bool, format: Format) -> Result<bool> {
-    let location = SpecLocation::find(path);
-    let source = emit::read_spec(&location)?;
+pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
+    let source = load::read(spec, None)?.source;
     let loaded = pipeline::load(&source)?;
     let findings = if strict_mode { strict::findings(&loaded.model) } else { Vec::new() };
     let clean = findings.is_empty();

@@ -1,25 +1,20 @@
 //! `inception symmetry [TIER TIER]`: every difference between tiers, with
 //! its cause. Without tiers, each tier against the next in promotion order.
 
-use std::path::Path;
-
 use serde_json::json;
 
-use crate::cli::Format;
-use crate::emit::{self, SpecLocation};
+use crate::cli::{Format, SpecArgs};
+use crate::commands::load;
 use crate::error::{Error, Result};
 use crate::model::suggest::did_you_mean;
-use crate::pipeline;
 use crate::symmetry::{Cause, Comparison, compare};
 
 /// Compare tiers. Returns whether every difference is attributed.
 ///
 /// # Errors
 /// An invalid spec, or an unknown tier name.
-pub fn run(tiers: &[String], spec: &Path, format: Format) -> Result<bool> {
-    let location = SpecLocation::find(spec);
-    let source = emit::read_spec(&location)?;
-    let compiled = pipeline::compile_source(&source, &location.spec_name())?;
+pub fn run(tiers: &[String], spec: &SpecArgs, format: Format) -> Result<bool> {
+    let (_, compiled) = load::compiled(spec, None)?;
     let model = &compiled.loaded.model;
     let names: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
     let find = |name: &String| {

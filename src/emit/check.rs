@@ -23,6 +23,9 @@ use crate::render::Outputs;
 pub enum Verdict {
     /// The file is what the last compile wrote; the spec changed since.
     SpecChanged,
+    /// Only the lock differs, because only comments or layout of the spec
+    /// changed: every generated file is the same.
+    SpecLayoutChanged,
     /// The file is what the last compile wrote; a different inception
     /// version would write it differently.
     CompilerChanged,
@@ -42,6 +45,9 @@ impl Verdict {
     pub fn explain(self) -> &'static str {
         match self {
             Verdict::SpecChanged => "the spec changed since the last compile: run `inception compile`",
+            Verdict::SpecLayoutChanged => {
+                "only comments or layout of the spec changed (every generated file is the same): run `inception compile` to record the spec's new hash and lines in the lock"
+            }
             Verdict::CompilerChanged => "written by another inception version: run `inception compile` with this one",
             Verdict::EditedByHand => {
                 "edited by hand: move the change into the spec, then run `inception compile` (it overwrites the edit)"
@@ -113,6 +119,12 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let [only] = files.as_mut_slice()
+        && only.path == LOCK_PATH
+        && only.verdict == Verdict::SpecChanged
+    {
+        only.verdict = Verdict::SpecLayoutChanged;
+    }
     Ok(Drift { files, checked: outputs.len() })
 }
 

@@ -49,11 +49,21 @@ pub enum EmitError {
     #[error("no spec at `{}`", path.display())]
     #[diagnostic(
         code(inception::emit::spec_not_found),
-        help("run inception in the folder holding inception.kdl, or pass that folder or the file itself")
+        help("pass `--spec` the spec file, or the folder holding inception.kdl")
     )]
     SpecNotFound {
         /// The path looked at.
         path: PathBuf,
+    },
+    /// No spec was given and none was found.
+    #[error("no {} in `{}` or any folder above it", crate::emit::SPEC_FILE, start.display())]
+    #[diagnostic(
+        code(inception::emit::no_spec),
+        help("run inception inside the project that holds inception.kdl, or pass `--spec PATH`")
+    )]
+    NoSpecAbove {
+        /// Where the search started.
+        start: PathBuf,
     },
     /// Writing failed.
     #[error("cannot write `{}`", path.display())]

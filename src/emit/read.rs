@@ -15,12 +15,13 @@ pub const SPEC_FILE: &str = "inception.kdl";
 pub struct SpecLocation {
     /// The spec file as the user named it (or `DIR/inception.kdl`).
     pub file: PathBuf,
-    /// The folder holding it: the root of every generated path.
+    /// The root of every generated path: `--out`, or the spec's folder.
     pub root: PathBuf,
 }
 
 impl SpecLocation {
     /// Resolve a user-given path: a spec file, or a folder holding `inception.kdl`.
+    /// The generated tree is the spec's folder.
     pub fn find(path: &Path) -> Self {
         if path.is_dir() {
             return Self { file: path.join(SPEC_FILE), root: path.to_path_buf() };
@@ -30,10 +31,43 @@ impl SpecLocation {
         Self { file: path.to_path_buf(), root }
     }
 
+    /// The spec a command works on: `spec` as given (a file or a folder holding
+    /// `inception.kdl`), else the nearest `inception.kdl` in `start` or a folder
+    /// above it; the generated tree at `out`, else beside the spec.
+    ///
+    /// # Errors
+    /// [`EmitError::NoSpecAbove`] when no spec is given and none is found.
+    pub fn locate(spec: Option<&Path>, out: Option<&Path>, start: &Path) -> Result<Self, EmitError> {
+        let mut location = match spec {
+            Some(path) => Self::find(path),
+            None => {
+                Self::find(&nearest_spec(start).ok_or_else(|| EmitError::NoSpecAbove { start: start.to_path_buf() })?)
+            }
+        };
+        if let Some(out) = out {
+            location.root = out.to_path_buf();
+        }
+        Ok(location)
+    }
+
+    /// The folder holding the spec file.
+    pub fn spec_dir(&self) -> PathBuf {
+        match self.file.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
     /// The spec's file name, as recorded in banners and the lock.
     pub fn spec_name(&self) -> String {
         self.file.file_name().map_or_else(|| SPEC_FILE.to_owned(), |n| n.to_string_lossy().into_owned())
     }
+}
+
+/// `DIR/inception.kdl` for the nearest `DIR` from `start` upwards that holds one.
+fn nearest_spec(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    start.ancestors().map(|dir| dir.join(SPEC_FILE)).find(|file| file.is_file())
 }
 
 /// Read the spec file.

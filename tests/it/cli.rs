@@ -50,6 +50,27 @@ fn a_spec_edit_reports_spec_changed_for_every_affected_file() {
 }
 
 #[test]
+fn a_comment_only_edit_says_exactly_that() {
+    let dir = with_reference_spec("comment");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let spec = dir.path().join("inception.kdl");
+    let mut text_ = std::fs::read_to_string(&spec).unwrap();
+    text_.push_str("// note\n");
+    std::fs::write(&spec, text_).unwrap();
+    let check = inception(dir.path(), &["check"]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("1 of "), "only the lock differs: {stderr}");
+    assert!(
+        stderr
+            .contains("inception.lock: only comments or layout of the spec changed (every generated file is the same)"),
+        "{stderr}"
+    );
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
+}
+
+#[test]
 fn missing_and_stale_files_are_reported_and_compile_removes_only_owned_files() {
     let dir = with_reference_spec("stale");
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
@@ -97,8 +118,11 @@ fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
 fn two_folders_give_byte_identical_trees() {
     let a = with_reference_spec("det-a");
     let b = with_reference_spec("det-b");
-    assert_eq!(inception(a.path(), &["compile", "inception.kdl"]).status.code(), Some(0));
-    assert_eq!(inception(root().as_path(), &["compile", &b.path().display().to_string()]).status.code(), Some(0));
+    assert_eq!(inception(a.path(), &["compile", "--spec", "inception.kdl"]).status.code(), Some(0));
+    assert_eq!(
+        inception(root().as_path(), &["compile", "--spec", &b.path().display().to_string()]).status.code(),
+        Some(0)
+    );
     let listing = files(a.path());
     assert_eq!(listing, files(b.path()));
     for file in listing {
@@ -114,9 +138,9 @@ fn two_folders_give_byte_identical_trees() {
 fn usage_errors_exit_2_and_a_missing_spec_says_where_it_looked() {
     let dir = TempDir::new("usage");
     assert_eq!(inception(dir.path(), &["frobnicate"]).status.code(), Some(2));
-    let out = inception(dir.path(), &["check"]);
+    let out = inception(dir.path(), &["check", "--spec", "missing.kdl"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).1.contains("no spec at"), "{:?}", text(&out));
+    assert!(text(&out).1.contains("no spec at `missing.kdl`"), "{:?}", text(&out));
 }
 
 #[test]
@@ -158,9 +182,93 @@ fn a_renamed_spec_is_a_spec_change_not_a_hand_edit() {
     let dir = with_reference_spec("rename");
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
     std::fs::rename(dir.path().join("inception.kdl"), dir.path().join("serenity.kdl")).unwrap();
-    let check = inception(dir.path(), &["check", "serenity.kdl"]);
+    let check = inception(dir.path(), &["check", "--spec", "serenity.kdl"]);
     let (_, stderr) = text(&check);
     assert_eq!(check.status.code(), Some(1));
     assert!(stderr.contains(".devcontainer/Dockerfile: the spec changed"), "{stderr}");
     assert!(!stderr.contains("edited by hand"), "{stderr}");
+}
+
+/// The line of `values-prod.yaml` that holds pricing's prod replicas override.
+fn replicas_line(tree: &std::path::Path) -> usize {
+    let values = std::fs::read_to_string(tree.join("deploy/values/pricing/values-prod.yaml")).unwrap();
+    values.lines().position(|l| l.starts_with("replicas:")).unwrap() + 1
+}
+
+fn explained_node(out: &std::process::Output) -> (String, u64) {
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    (value["sources"][0]["node"].as_str().unwrap().to_owned(), value["sources"][0]["line"].as_u64().unwrap())
+}
+
+#[test]
+fn explain_finds_the_spec_from_an_absolute_or_relative_path_in_any_folder() {
+    let dir = with_reference_spec("explain-anywhere");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let line = replicas_line(dir.path());
+    let absolute = format!("{}:{line}", dir.path().join("deploy/values/pricing/values-prod.yaml").display());
+    let expected = ("service pricing/tier prod".to_owned(), 84);
+    // From an unrelated folder, the spec is found by walking up from the file.
+    assert_eq!(explained_node(&inception(&root(), &["explain", &absolute, "--format", "json"])), expected);
+    // Relative to the current folder, from inside the tree.
+    let values = dir.path().join("deploy/values");
+    let relative = format!("pricing/values-prod.yaml:{line}");
+    assert_eq!(explained_node(&inception(&values, &["explain", &relative, "--format", "json"])), expected);
+    // Relative to the spec's folder, as the lock and `check` name files.
+    let from_root = format!("deploy/values/pricing/values-prod.yaml:{line}");
+    assert_eq!(explained_node(&inception(&values, &["explain", &from_root, "--format", "json"])), expected);
+}
+
+#[test]
+fn every_command_takes_the_spec_and_the_tree_the_same_way() {
+    let dir = TempDir::new("grammar");
+    let out = dir.path().join("tree");
+    let spec = root().join("environments/serenity/inception.kdl").display().to_string();
+    let out_arg = out.display().to_string();
+    let compile = inception(dir.path(), &["compile", "--spec", &spec, "--out", &out_arg]);
+    assert_eq!(compile.status.code(), Some(0), "{:?}", text(&compile));
+    assert!(out.join("inception.lock").is_file() && out.join(".devcontainer/Dockerfile").is_file());
+    assert_eq!(files(&out), files(&root().join("golden/serenity")), "--out writes the golden tree");
+    let check = inception(dir.path(), &["check", "--spec", &spec, "--out", &out_arg]);
+    assert_eq!(check.status.code(), Some(0), "{:?}", text(&check));
+    // `--spec` may come before the command too, and names a file or its folder.
+    let folder = root().join("environments/serenity").display().to_string();
+    for args in [
+        vec!["--spec", folder.as_str(), "lint"],
+        vec!["lint", "--spec", spec.as_str()],
+        vec!["symmetry", "staging", "prod", "--spec", folder.as_str()],
+        vec!["graph", "--spec", folder.as_str(), "--format", "json"],
+        vec!["fmt", "--check", "--spec", folder.as_str()],
+    ] {
+        let run = inception(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{args:?}: {:?}", text(&run));
+    }
+    let line = replicas_line(&out);
+    let target = format!("{}:{line}", out.join("deploy/values/pricing/values-prod.yaml").display());
+    let explained =
+        inception(dir.path(), &["explain", &target, "--spec", &spec, "--out", &out_arg, "--format", "json"]);
+    assert_eq!(explained_node(&explained), ("service pricing/tier prod".to_owned(), 84));
+}
+
+#[test]
+fn a_command_without_a_spec_in_reach_says_how_to_name_one() {
+    let dir = TempDir::new("nospec");
+    for command in ["compile", "check", "lint", "graph", "symmetry", "fmt"] {
+        let out = inception(dir.path(), &[command]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("no inception.kdl in") && stderr.contains("--spec PATH"), "{command}: {stderr}");
+    }
+    assert!(files(dir.path()).is_empty(), "nothing is written");
+}
+
+#[test]
+fn compile_finds_the_spec_from_a_subfolder() {
+    let dir = with_reference_spec("subfolder");
+    let sub = dir.path().join("services/pricing");
+    std::fs::create_dir_all(&sub).unwrap();
+    assert_eq!(inception(&sub, &["compile"]).status.code(), Some(0));
+    assert!(dir.path().join("inception.lock").is_file(), "the tree is written beside the spec");
+    assert!(!sub.join("inception.lock").exists());
+    assert_eq!(inception(&sub, &["check"]).status.code(), Some(0));
 }

@@ -41,17 +41,6 @@ fn every_environment_matches_its_golden_tree() {
 }
 
 #[test]
-fn the_reference_environment_is_the_shared_spec_verbatim() {
-    let shared = root().join("../shared/spec/serenity.inception.kdl");
-    let Ok(shared) = std::fs::read_to_string(shared) else {
-        // Outside the workspace layout (a packaged crate), there is nothing to compare.
-        return;
-    };
-    let ours = std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("serenity spec");
-    assert_eq!(ours, shared, "environments/serenity/inception.kdl must be the reference spec verbatim");
-}
-
-#[test]
 fn compiling_twice_and_under_another_name_gives_the_same_bytes() {
     for (name, spec) in environments() {
         let text = std::fs::read_to_string(&spec).expect("read spec");
