@@ -24,6 +24,7 @@ pub mod digest;
 pub mod emit;
 pub mod error;
 pub mod graph;
+pub mod layout;
 pub mod lock;
 pub mod model;
 pub mod output;

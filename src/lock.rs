@@ -16,8 +16,8 @@ use crate::digest::sha256_hex;
 use crate::render::Rendered;
 use crate::source::SourceFile;
 
-/// The lock's file name, beside the spec.
-pub const LOCK_PATH: &str = "inception.lock";
+/// The lock's path in the output tree.
+pub const LOCK_PATH: &str = crate::layout::LOCK;
 
 /// The whole lock file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

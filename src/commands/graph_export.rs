@@ -85,7 +85,7 @@ pub fn export(compiled: &Compiled) -> Export {
             let spec = add(&mut full, Node::Spec { id: origin.node.clone(), line });
             full.update_edge(spec, target, "derives");
         }
-        if let Some(service) = scope(&artifact.path, model).service {
+        if let Some(service) = scope(&artifact.kind, model).service {
             let service = add(&mut full, Node::Service { id: service });
             full.update_edge(service, target, "deploys");
         }

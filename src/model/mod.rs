@@ -18,6 +18,7 @@ pub mod pin;
 mod project;
 mod reader;
 mod references;
+mod refs;
 pub mod regions;
 mod service;
 pub mod strict;
@@ -28,6 +29,7 @@ mod types;
 pub mod vocabulary;
 
 pub use error::ModelError;
+pub use refs::{ServiceRef, TierRef};
 pub use types::*;
 
 use reader::{Reader, Seen};

@@ -13,13 +13,15 @@ use crate::spec::Span;
 pub fn check(reader: &mut Reader, model: &Model) {
     let services: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
     let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
-    for tier in model.tiers.iter().filter(|t| super::vocabulary::RESERVED_TIERS.contains(&t.name.value.as_str())) {
-        reader.invalid(
-            tier.name.span,
-            format!("tier name `{}` is reserved", tier.name.value),
-            "`deploy/argocd/repositories/` holds the Helm repositories".to_owned(),
-            "rename the tier".to_owned(),
-        );
+    for tier in &model.tiers {
+        if let Some(why) = super::vocabulary::reserved_tier(&tier.name.value) {
+            reader.invalid(
+                tier.name.span,
+                format!("tier name `{}` is reserved", tier.name.value),
+                why,
+                "rename the tier".to_owned(),
+            );
+        }
     }
     for service in &model.services {
         if let Some(why) = super::vocabulary::reserved_service(&service.name.value) {

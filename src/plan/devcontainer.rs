@@ -29,11 +29,7 @@ pub fn uses_compose(model: &Model) -> bool {
 pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let toolchain = &model.toolchain;
     let project = Origin::new("project", model.project.name.span);
-    artifacts.push(Artifact {
-        path: ".devcontainer/Dockerfile".to_owned(),
-        kind: Kind::Dockerfile,
-        sources: image_sources(toolchain),
-    });
+    artifacts.push(Artifact::new(model, Kind::Dockerfile, image_sources(toolchain)));
     let mut json = vec![project.clone(), origin::user(&model.toolchain)];
     if let Some(dind) = &toolchain.docker_in_docker {
         json.push(Origin::new("toolchain/docker-in-docker", dind.span));
@@ -51,20 +47,12 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             json.push(Origin::new("toolchain/tool kubectl", kubectl.span));
         }
     }
-    artifacts.push(Artifact {
-        path: ".devcontainer/devcontainer.json".to_owned(),
-        kind: Kind::DevcontainerJson,
-        sources: json,
-    });
+    artifacts.push(Artifact::new(model, Kind::DevcontainerJson, json));
     if uses_compose(model) {
         let mut compose = vec![project, origin::user(&model.toolchain)];
         compose.extend(
             toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
         );
-        artifacts.push(Artifact {
-            path: ".devcontainer/docker-compose.yml".to_owned(),
-            kind: Kind::Compose,
-            sources: compose,
-        });
+        artifacts.push(Artifact::new(model, Kind::Compose, compose));
     }
 }

@@ -15,11 +15,6 @@ use super::workload::origin;
 use super::{Artifact, Kind, Origin};
 use crate::model::{Cluster, Model, Service, Tier};
 
-/// The folder of the DevTest Labs artifact that mounts the VM's data disk
-/// and clones the project's repository, relative to the spec (and so, as
-/// `lab.bicep` assumes, to the repository root).
-pub const LAB_ARTIFACT: &str = "infra/lab-artifacts/prepare-workspace";
-
 /// The artifact source type DevTest Labs reads a repository as: GitHub or
 /// Azure Repos. `None`: a host DevTest Labs cannot read artifacts from.
 pub fn repository_source_type(url: &str) -> Option<&'static str> {
@@ -89,11 +84,6 @@ impl BicepModule {
             BicepModule::Lab => "lab",
         }
     }
-
-    /// The module's path relative to the spec.
-    pub fn path(self) -> String {
-        format!("infra/modules/{}.bicep", self.stem())
-    }
 }
 
 /// The tiers that run on AKS, in promotion order.
@@ -145,7 +135,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
-        artifacts.push(Artifact { path: "infra/main.bicep".to_owned(), kind: Kind::BicepMain, sources: main });
+        artifacts.push(Artifact::new(model, Kind::BicepMain, main));
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = access.iter().filter(|o| o.node.contains("/secret ")).cloned().collect();
         for module in BicepModule::MAIN {
@@ -158,15 +148,12 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
                 BicepModule::KeyVault => [cloud.clone(), secrets.clone()].concat(),
                 _ => cloud.clone(),
             };
-            artifacts.push(Artifact { path: module.path(), kind: Kind::BicepModule { module }, sources });
+            artifacts.push(Artifact::new(model, Kind::BicepModule { module }, sources));
         }
-        for tier in cloud_tiers(model) {
-            let name = &tier.name.value;
-            artifacts.push(Artifact {
-                path: format!("infra/{name}.bicepparam"),
-                kind: Kind::BicepParams { tier: name.clone() },
-                sources: vec![project.clone(), Origin::new(format!("tier {name}"), tier.span), location.clone()],
-            });
+        for (at, tier) in model.tier_refs().filter(|(_, t)| t.cluster.value == Cluster::Aks) {
+            let sources =
+                vec![project.clone(), Origin::new(format!("tier {}", tier.name.value), tier.span), location.clone()];
+            artifacts.push(Artifact::new(model, Kind::BicepParams { tier: at }, sources));
         }
     }
     if has_labs(model) {
@@ -183,37 +170,21 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         let mut lab = vec![project.clone(), location.clone()];
         lab.extend(repo.iter().cloned());
         lab.extend(regions.iter().cloned());
-        artifacts.push(Artifact { path: "infra/lab.bicep".to_owned(), kind: Kind::BicepLab, sources: lab.clone() });
+        artifacts.push(Artifact::new(model, Kind::BicepLab, lab.clone()));
         let mut module = vec![user.clone()];
         module.extend(lab_vm.iter().cloned());
         module.extend(repo.iter().cloned());
         module.extend(regions.iter().cloned());
-        artifacts.push(Artifact {
-            path: BicepModule::Lab.path(),
-            kind: Kind::BicepModule { module: BicepModule::Lab },
-            sources: module,
-        });
+        artifacts.push(Artifact::new(model, Kind::BicepModule { module: BicepModule::Lab }, module));
         let mut params = vec![project, location];
         params.extend(repo.iter().cloned());
         params.push(user);
         params.extend(regions);
         params.extend(lab_vm);
-        artifacts.push(Artifact {
-            path: "infra/lab.bicepparam".to_owned(),
-            kind: Kind::BicepLabParams,
-            sources: params,
-        });
+        artifacts.push(Artifact::new(model, Kind::BicepLabParams, params));
         if let Some(repo) = repo {
-            artifacts.push(Artifact {
-                path: format!("{LAB_ARTIFACT}/Artifactfile.json"),
-                kind: Kind::LabArtifact,
-                sources: vec![repo.clone()],
-            });
-            artifacts.push(Artifact {
-                path: format!("{LAB_ARTIFACT}/prepare-workspace.sh"),
-                kind: Kind::LabArtifactScript,
-                sources: vec![repo],
-            });
+            artifacts.push(Artifact::new(model, Kind::LabArtifact, vec![repo.clone()]));
+            artifacts.push(Artifact::new(model, Kind::LabArtifactScript, vec![repo]));
         }
     }
 }
@@ -233,13 +204,5 @@ mod tests {
             None,
             "DevTest Labs clones over https"
         );
-    }
-
-    #[test]
-    fn infrastructure_kinds_serialize_with_their_fields() {
-        let module = serde_json::to_value(Kind::BicepModule { module: BicepModule::KeyVault }).expect("serializes");
-        assert_eq!(module, serde_json::json!({ "kind": "bicep-module", "module": "key-vault" }));
-        let params = serde_json::to_value(Kind::BicepParams { tier: "dev".to_owned() }).expect("serializes");
-        assert_eq!(params, serde_json::json!({ "kind": "bicep-params", "tier": "dev" }));
     }
 }

@@ -21,8 +21,8 @@ use super::RenderError;
 use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::graph::Graph;
+use crate::layout;
 use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
-use crate::plan::kubernetes::CHART_DIR;
 use crate::plan::workload::{self, origin};
 
 /// The namespace Argo CD runs in.
@@ -194,7 +194,7 @@ pub fn generic_chart_source<V: Serialize>(
     AppSource {
         repo_url: repo(model),
         chart: None,
-        path: Some(CHART_DIR.to_owned()),
+        path: Some(layout::CHART_DIR.to_owned()),
         target_revision: tier.revision.value.clone(),
         helm: Some(Helm {
             release_name: release.to_owned(),
@@ -204,13 +204,6 @@ pub fn generic_chart_source<V: Serialize>(
         }),
         directory: None,
     }
-}
-
-/// The values file an operator keeps beside a service's generated ones, from
-/// the `helmValues` output of the tier's Azure deployment. inception never
-/// writes it.
-pub fn azure_values_file(tier: &str) -> String {
-    format!("azure-{tier}.yaml")
 }
 
 /// Serialize a document with the banner, tracing lines to `paths`.
@@ -229,18 +222,15 @@ pub fn tier_paths(tier: &Tier, paths: &mut Paths) {
 /// `deploy/argocd/TIER/SERVICE.yaml`.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier or service (bugs).
+/// A serializer error (a bug).
 pub fn render_application(
     model: &Model,
     graph: &Graph,
-    tier: &str,
-    service: &str,
+    tier: &Tier,
+    service: &Service,
     spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown tier or service".to_owned() };
-    let tier = model.tier(tier).ok_or_else(missing)?;
-    let service = model.service(service).ok_or_else(missing)?;
     let name = &service.name.value;
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -270,16 +260,17 @@ pub fn render_application(
             paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
             paths.add("spec.source.targetRevision", origin::revision(tier));
             paths.add("spec.source.helm", origin::service(service));
+            let tier_name = tier.name.value.as_str();
             let mut files = vec![
-                format!("../../values/{name}/values.yaml"),
-                format!("../../values/{name}/values-{}.yaml", tier.name.value),
+                layout::from_chart(&layout::values_file(name, None)),
+                layout::from_chart(&layout::values_file(name, Some(tier_name))),
             ];
             // What only the Azure deployment knows (the identity's client id, the
             // vault): infra/main.bicep's helmValues output, kept by the operator.
             let azure = tier.cluster.value == Cluster::Aks && crate::plan::needs_identity(service);
             paths.add("spec.source.helm.valueFiles", origin::tier(tier));
             if azure {
-                files.push(format!("../../values/{name}/{}", azure_values_file(&tier.name.value)));
+                files.push(layout::from_chart(&layout::azure_values_file(name, tier_name)));
                 paths.add("spec.source.helm.valueFiles", origin::cluster(tier));
                 paths.add("spec.source.helm.ignoreMissingValueFiles", origin::cluster(tier));
             }
@@ -306,11 +297,8 @@ struct AzuriteValues {
 /// generic chart, its values inline, data in the pod's `/tmp` (lost on restart).
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_azurite(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub fn render_azurite(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let port = workload::AZURITE_BLOB_PORT;
     let values = AzuriteValues {
         image: super::helm_values::Image {

@@ -15,8 +15,9 @@ use super::argocd::{
     tier_paths,
 };
 use super::trace::{Paths, Traced};
-use crate::model::{Model, Source};
-use crate::plan::kubernetes::{observability_components, repository_name};
+use crate::layout::{self, repository_name};
+use crate::model::{Model, Source, Tier};
+use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::{self, origin};
 
 /// The Application health check: an Application is as healthy as Argo CD
@@ -62,11 +63,8 @@ struct GroupKind {
 /// the RBAC of the observability charts.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub fn render_project(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
@@ -123,11 +121,8 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
 /// (but itself) from the project's repository at the tier's revision.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub fn render_root(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -135,12 +130,12 @@ pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Re
     let source = AppSource::<()> {
         repo_url: repo(model),
         chart: None,
-        path: Some(format!("deploy/argocd/{}", tier.name.value)),
+        path: Some(layout::argocd_tier_dir(&tier.name.value)),
         target_revision: tier.revision.value.clone(),
         helm: None,
-        directory: Some(Directory { recurse: false, exclude: "root.yaml".to_owned() }),
+        directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP) }),
     };
-    let mut root = application(model, tier, "root", 0, source);
+    let mut root = application(model, tier, layout::ROOT_APP, 0, source);
     root.metadata.annotations.clear();
     root.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     root.spec.sync_policy.sync_options.clear();

@@ -19,7 +19,8 @@ use super::bicep::{
 };
 use super::templates::{TEMPLATE_BICEP_MAIN, TEMPLATE_BICEP_TIER_PARAMS, render};
 use super::trace::{Traced, Tracer};
-use crate::model::{Model, Service};
+use crate::model::{Model, Service, Tier};
+use crate::plan::workload::origin;
 use crate::plan::{Origin, needs_identity};
 
 /// What `main.bicep.j2` renders.
@@ -190,11 +191,11 @@ struct TierMarks {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_tier_params(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
-    let mut origins = vec![Origin::new("project", model.project.name.span)];
-    origins.extend(model.tier(tier).map(|t| Origin::new(format!("tier {tier}"), t.name.span)));
+    let origins = vec![Origin::new("project", model.project.name.span), origin::tier(tier)];
+    let tier = tier.name.value.as_str();
     let marks = TierMarks { tier: tracer.mark(origins) };
     let view = TierParamsView {
         banner: banner(Comment::Slash, spec_name),

@@ -76,7 +76,7 @@ pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Trac
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
     volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));
     let service = Service {
-        build: Build { context: "..".to_owned(), dockerfile: ".devcontainer/Dockerfile".to_owned() },
+        build: Build { context: "..".to_owned(), dockerfile: crate::layout::DOCKERFILE.to_owned() },
         platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,

@@ -13,6 +13,7 @@ use super::banner::{Comment, banner};
 use super::helm_values::{Azure, Debug, HotReload, Image, Probe, Resources, Storage, Values};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
+use crate::layout;
 use crate::plan::workload::APP_DIR;
 
 /// The chart's Helm templates, embedded.
@@ -115,6 +116,10 @@ pub fn defaults() -> Values {
 }
 
 fn default_notes() -> Vec<Note> {
+    let main = layout::MAIN_BICEP;
+    let storage = format!("the storage account, set per tier ({main} creates it)");
+    let azure =
+        format!("cloud tiers: {main}'s helmValues output, kept in {}", layout::azure_values_file("SERVICE", "TIER"));
     [
         ("image.tag", "set per tier from the tier's revision"),
         ("image.digest", "sha256:…; wins over the tag"),
@@ -125,11 +130,11 @@ fn default_notes() -> Vec<Note> {
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
         ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
-        ("storage.account", "the storage account, set per tier (infra/main.bicep creates it)"),
+        ("storage.account", storage.as_str()),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
-        ("azure", "cloud tiers: infra/main.bicep's helmValues output, kept in deploy/values/SERVICE/azure-TIER.yaml"),
+        ("azure", azure.as_str()),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))

@@ -294,7 +294,8 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
         let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value);
         values.storage = Some(Storage { account: Some(account), ..Storage::default() });
         paths.add("storage.account", origin::tier(tier));
-        notes.push(Note::new("storage.account", "the tier's storage account (infra/main.bicep)"));
+        notes
+            .push(Note::new("storage.account", &format!("the tier's storage account ({})", crate::layout::MAIN_BICEP)));
     }
     concessions(model, tier, service, &mut values, &mut paths, &mut notes);
     (values, paths, notes)
@@ -374,23 +375,17 @@ pub fn render(
 /// A serializer error (a bug).
 pub fn render_values(
     model: &Model,
-    service: &str,
-    tier: Option<&str>,
+    service: &Service,
+    tier: Option<&Tier>,
     spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize {
-        path: path.to_owned(),
-        message: "planned for an unknown service or tier".to_owned(),
-    };
-    let service = model.service(service).ok_or_else(missing)?;
     match tier {
         None => {
             let (values, paths) = shared(model, service);
             render(&values, &paths, &[], spec_name, path)
         }
         Some(tier) => {
-            let tier = model.tier(tier).ok_or_else(missing)?;
             let (values, paths, notes) = for_tier(model, tier, service);
             render(&values, &paths, &notes, spec_name, path)
         }

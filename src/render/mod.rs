@@ -76,7 +76,7 @@ pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Resu
             Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
             Kind::Compose => compose::render_compose(model, spec_name, path)?,
             Kind::BicepMain => bicep_main::render_main(model, spec_name, path)?,
-            Kind::BicepParams { tier } => bicep_main::render_tier_params(model, tier, spec_name, path)?,
+            Kind::BicepParams { tier } => bicep_main::render_tier_params(model, model.tier_at(*tier), spec_name, path)?,
             Kind::BicepModule { module: BicepModule::Lab } => {
                 bicep_lab::render_lab(model, bicep_lab::LabFile::Module, spec_name, path)?
             }
@@ -87,17 +87,21 @@ pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Resu
             Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
             Kind::HelmChart { file } => helm_chart::render_chart_file(file, spec_name, path)?,
             Kind::HelmValues { service, tier } => {
-                helm_values::render_values(model, service, tier.as_deref(), spec_name, path)?
+                let tier = tier.map(|t| model.tier_at(t));
+                helm_values::render_values(model, model.service_at(*service), tier, spec_name, path)?
             }
             Kind::ArgoApplication { tier, service } => {
+                let (tier, service) = (model.tier_at(*tier), model.service_at(*service));
                 argocd::render_application(model, graph, tier, service, spec_name, path)?
             }
             Kind::ArgoObservability { tier, component } => {
-                observability::render_observability(model, graph, tier, component, spec_name, path)?
+                observability::render_observability(model, graph, model.tier_at(*tier), component, spec_name, path)?
             }
-            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, tier, spec_name, path)?,
-            Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, tier, spec_name, path)?,
-            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, tier, spec_name, path)?,
+            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), spec_name, path)?,
+            Kind::ArgoProject { tier } => {
+                argocd_bootstrap::render_project(model, model.tier_at(*tier), spec_name, path)?
+            }
+            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, model.tier_at(*tier), spec_name, path)?,
             Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
             Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
             Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,

@@ -22,7 +22,7 @@ use super::RenderError;
 use super::argocd::{AppSource, Helm, application, finish, observability_wave, tier_paths};
 use super::trace::{Paths, Traced};
 use crate::graph::Graph;
-use crate::model::Model;
+use crate::model::{Model, Tier};
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
 
@@ -215,17 +215,17 @@ fn version(model: &Model, component: &str) -> Option<String> {
 /// Render one observability Application.
 ///
 /// # Errors
-/// A serializer error, or a component or tier the spec does not have (bugs).
+/// A serializer error, or a component the spec does not have (bugs).
 pub fn render_observability(
     model: &Model,
     graph: &Graph,
-    tier: &str,
+    tier: &Tier,
     component: &str,
     spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown tier or component".to_owned() };
-    let tier = model.tier(tier).ok_or_else(missing)?;
+    let missing =
+        || RenderError::Unplanned { path: path.to_owned(), what: format!("observability component `{component}`") };
     let components = observability_components(model);
     let (_, from) = components.iter().find(|(c, _)| *c == component).ok_or_else(missing)?;
     let upstream = chart(component);

@@ -16,11 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::layout;
 use crate::model::{Model, Tier};
 use crate::pipeline::Compiled;
-use crate::render::{LineOrigins, Outputs, Rendered};
+use crate::render::Rendered;
 use crate::spec::Span;
-pub use flatten::{Leaf, leaves};
+pub use flatten::{Leaf, Syntax, leaves};
 
 /// Why two tiers differ, from the most specific cause to the most general.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -108,21 +109,17 @@ pub fn compare_outputs(
     from: &Tier,
     to: &Tier,
 ) -> Comparison {
-    let outputs: BTreeMap<String, String> = artifacts.iter().map(|r| (r.path().to_owned(), r.text.clone())).collect();
-    let provenance: BTreeMap<String, LineOrigins> =
-        artifacts.iter().map(|r| (r.path().to_owned(), r.lines.clone())).collect();
-    let (outputs, provenance) = (&outputs, &provenance);
     let (a, b) = (from.name.value.as_str(), to.name.value.as_str());
-    let files_a = tier_files(outputs, a);
-    let files_b = tier_files(outputs, b);
+    let files_a = tier_files(model, artifacts, a);
+    let files_b = tier_files(model, artifacts, b);
     let keys: BTreeSet<&String> = files_a.keys().chain(files_b.keys()).collect();
-    let attribution = Attribution { model, source, provenance, a, b };
+    let attribution = Attribution { model, source, a, b };
     let mut differences = Vec::new();
     for key in keys {
         match (files_a.get(key), files_b.get(key)) {
-            (Some(pa), Some(pb)) => differences.extend(attribution.files(key, pa, &outputs[*pa], pb, &outputs[*pb])),
+            (Some(ra), Some(rb)) => differences.extend(attribution.files(key, ra, rb)),
             (Some(only), None) | (None, Some(only)) => {
-                let lines: Vec<usize> = (0..outputs[*only].lines().count()).collect();
+                let lines: Vec<usize> = (0..only.lines.len()).collect();
                 let causes = attribution.causes(&[(only, &lines)], &[], &[]);
                 let present = vec!["present".to_owned()];
                 let (from, to) = if files_a.contains_key(key) { (present, Vec::new()) } else { (Vec::new(), present) };
@@ -134,45 +131,33 @@ pub fn compare_outputs(
     Comparison { from: a.to_owned(), to: b.to_owned(), differences }
 }
 
-/// Files of one tier, keyed by their path with the tier's name as `{tier}`.
-fn tier_files<'o>(outputs: &'o Outputs, tier: &str) -> BTreeMap<String, &'o String> {
-    outputs
-        .keys()
-        .filter_map(|path| {
-            let parts: Vec<&str> = path.split('/').collect();
-            let key = match parts.as_slice() {
-                ["deploy", "argocd", t, rest @ ..] if *t == tier => {
-                    format!("deploy/argocd/{{tier}}/{}", rest.join("/"))
-                }
-                ["deploy", "values", service, file] if *file == format!("values-{tier}.yaml") => {
-                    format!("deploy/values/{service}/values-{{tier}}.yaml")
-                }
-                ["infra", file] if *file == format!("{tier}.bicepparam") => "infra/{tier}.bicepparam".to_owned(),
-                _ => return None,
-            };
-            Some((key, path))
-        })
+/// The artifacts of one tier, keyed by their path with the tier's name as `{tier}`.
+fn tier_files<'r>(model: &Model, artifacts: &'r [Rendered], tier: &str) -> BTreeMap<String, &'r Rendered> {
+    artifacts
+        .iter()
+        .filter(|r| r.artifact.kind.tier().is_some_and(|t| model.tier_at(t).name.value == tier))
+        .filter_map(|r| Some((layout::tier_pattern(&r.artifact.kind, model)?, r)))
         .collect()
 }
 
 struct Attribution<'m> {
     model: &'m Model,
     source: &'m crate::source::SourceFile,
-    provenance: &'m BTreeMap<String, LineOrigins>,
     a: &'m str,
     b: &'m str,
 }
 
 impl Attribution<'_> {
-    fn files(&self, key: &str, path_a: &str, text_a: &str, path_b: &str, text_b: &str) -> Vec<Difference> {
-        let group = |path: &str, text: &str| {
+    fn files(&self, key: &str, a: &Rendered, b: &Rendered) -> Vec<Difference> {
+        let syntax = Syntax::of(&a.artifact.kind);
+        let group = |text: &str| {
             let mut by_path: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();
-            for leaf in leaves(path, text) {
+            for leaf in leaves(syntax, text) {
                 by_path.entry(leaf.path.clone()).or_default().push(leaf);
             }
             by_path
         };
-        let (leaves_a, leaves_b) = (group(path_a, text_a), group(path_b, text_b));
+        let (leaves_a, leaves_b) = (group(&a.text), group(&b.text));
         let paths: BTreeSet<&String> = leaves_a.keys().chain(leaves_b.keys()).collect();
         let empty = Vec::new();
         let mut differences = Vec::new();
@@ -185,7 +170,7 @@ impl Attribution<'_> {
             }
             let lines_a: Vec<usize> = la.iter().map(|l| l.line).collect();
             let lines_b: Vec<usize> = lb.iter().map(|l| l.line).collect();
-            let causes = self.causes(&[(path_a, &lines_a), (path_b, &lines_b)], &from, &to);
+            let causes = self.causes(&[(a, &lines_a), (b, &lines_b)], &from, &to);
             differences.push(Difference { file: key.to_owned(), path: path.clone(), from, to, causes });
         }
         differences
@@ -195,11 +180,10 @@ impl Attribution<'_> {
     /// it first (a revision named like its tier is still a revision); a value
     /// that differs exactly by the tiers' names but has no such origin is the
     /// tier's identity.
-    fn causes(&self, lines: &[(&str, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
+    fn causes(&self, lines: &[(&Rendered, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
         let mut causes = BTreeSet::new();
-        for (path, indices) in lines {
-            let Some(origins) = self.provenance.get(*path) else { continue };
-            for origin in indices.iter().filter_map(|i| origins.get(*i)).flatten() {
+        for (rendered, indices) in lines {
+            for origin in indices.iter().filter_map(|i| rendered.lines.get(*i)).flatten() {
                 causes.extend(self.classify(origin.span));
             }
         }
