@@ -320,7 +320,7 @@ pub fn render_azurite(model: &Model, tier: &Tier, spec_name: &str, path: &str) -
         .map(str::to_owned)
         .to_vec(),
         port,
-        probe: super::helm_values::Probe { kind: Some("tcp".to_owned()), ..Default::default() },
+        probe: super::helm_values::Probe { kind: Some(super::helm_values::ProbeKind::Tcp), ..Default::default() },
     };
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);

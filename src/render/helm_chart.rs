@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::banner::{Comment, banner};
-use super::helm_values::{Azure, Debug, HotReload, Image, Probe, Resources, Storage, Values};
+use super::helm_values::{Azure, Debug, HotReload, Image, Probe, ProbeKind, PullPolicy, Resources, Storage, Values};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::layout;
@@ -89,13 +89,13 @@ pub fn defaults() -> Values {
             repository: empty(),
             tag: empty(),
             digest: empty(),
-            pull_policy: Some("IfNotPresent".to_owned()),
+            pull_policy: Some(PullPolicy::IfNotPresent),
         }),
         replicas: Some(1),
         command: Some(Vec::new()),
         port: Some(0),
         probe: Some(Probe {
-            kind: Some("none".to_owned()),
+            kind: Some(ProbeKind::None),
             path: Some("/".to_owned()),
             port: Some(0),
             initial_delay_seconds: Some(0),
@@ -245,7 +245,7 @@ fn schema() -> Schema {
                 ("repository", string()),
                 ("tag", pattern(r"^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")),
                 ("digest", pattern(r"^$|^sha256:[a-f0-9]{64}$")),
-                ("pullPolicy", one_of(&["Always", "IfNotPresent", "Never"])),
+                ("pullPolicy", one_of(&PullPolicy::ALL.map(PullPolicy::as_str))),
             ]),
         ),
         ("replicas", integer(0, None)),
@@ -254,7 +254,7 @@ fn schema() -> Schema {
         (
             "probe",
             object(vec![
-                ("type", one_of(&["none", "http", "grpc", "tcp"])),
+                ("type", one_of(&ProbeKind::ALL.map(ProbeKind::as_str))),
                 ("path", pattern("^/")),
                 ("port", port()),
                 ("initialDelaySeconds", integer(0, None)),

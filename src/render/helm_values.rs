@@ -70,7 +70,61 @@ pub struct Image {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pull_policy: Option<String>,
+    pub pull_policy: Option<PullPolicy>,
+}
+
+/// `image.pullPolicy`: when the kubelet pulls the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PullPolicy {
+    /// On every start.
+    Always,
+    /// Only when the node does not have it.
+    IfNotPresent,
+    /// Never: the image was built on the node (Minikube).
+    Never,
+}
+
+impl PullPolicy {
+    /// Every policy.
+    pub const ALL: [PullPolicy; 3] = [PullPolicy::Always, PullPolicy::IfNotPresent, PullPolicy::Never];
+
+    /// The spelling Kubernetes reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+/// `probe.type`: how the chart probes readiness and liveness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeKind {
+    /// No probe.
+    None,
+    /// `GET path`.
+    Http,
+    /// The gRPC health protocol.
+    Grpc,
+    /// A TCP connection.
+    Tcp,
+}
+
+impl ProbeKind {
+    /// Every kind.
+    pub const ALL: [ProbeKind; 4] = [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp];
+
+    /// The spelling the chart reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::None => "none",
+            ProbeKind::Http => "http",
+            ProbeKind::Grpc => "grpc",
+            ProbeKind::Tcp => "tcp",
+        }
+    }
 }
 
 /// `probe`: readiness and liveness alike.
@@ -78,7 +132,7 @@ pub struct Image {
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<ProbeKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,12 +248,11 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     }
     if let Some(health) = &service.health {
         let (kind, path) = match &health.probe {
-            HealthProbe::Http(path) => ("http", Some(path.clone())),
-            HealthProbe::Grpc => ("grpc", None),
-            HealthProbe::Tcp => ("tcp", None),
+            HealthProbe::Http(path) => (ProbeKind::Http, Some(path.clone())),
+            HealthProbe::Grpc => (ProbeKind::Grpc, None),
+            HealthProbe::Tcp => (ProbeKind::Tcp, None),
         };
-        values.probe =
-            Some(Probe { kind: Some(kind.to_owned()), path, port: health.port, initial_delay_seconds: health.delay });
+        values.probe = Some(Probe { kind: Some(kind), path, port: health.port, initial_delay_seconds: health.delay });
         paths.add("probe", origin::child(service, "health", health.span));
     }
     if let Some(r) = &service.resources {
@@ -262,7 +315,7 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
         let mut image = Image { tag: Some(tag), ..Image::default() };
         paths.add("image.tag", origin::revision(tier));
         if workload::builds_locally(tier, service) {
-            image.pull_policy = Some("Never".to_owned());
+            image.pull_policy = Some(PullPolicy::Never);
             paths.add("image.pullPolicy", origin::cluster(tier));
             notes.push(Note::new("image.pullPolicy", "cluster minikube: the image is built inside Minikube"));
         }

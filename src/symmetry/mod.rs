@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::layout;
-use crate::model::{Model, Tier};
+use crate::model::{Cluster, Concession, Model, Tier};
 use crate::pipeline::Compiled;
 use crate::render::Rendered;
 use crate::spec::Span;
@@ -32,7 +32,7 @@ pub enum Cause {
         /// The tier granting it.
         tier: String,
         /// Its kind.
-        concession: String,
+        concession: Concession,
     },
     /// A per-service override.
     Override {
@@ -48,9 +48,9 @@ pub enum Cause {
     /// Where each tier's cluster runs.
     Cluster {
         /// `cluster` of the first tier.
-        from: String,
+        from: Cluster,
         /// `cluster` of the second tier.
-        to: String,
+        to: Cluster,
     },
     /// The code version each tier runs.
     Revision {
@@ -113,7 +113,7 @@ pub fn compare_outputs(
     let files_a = tier_files(model, artifacts, a);
     let files_b = tier_files(model, artifacts, b);
     let keys: BTreeSet<&String> = files_a.keys().chain(files_b.keys()).collect();
-    let attribution = Attribution { model, source, a, b };
+    let attribution = Attribution { model, source, from, to, a, b };
     let mut differences = Vec::new();
     for key in keys {
         match (files_a.get(key), files_b.get(key)) {
@@ -143,6 +143,8 @@ fn tier_files<'r>(model: &Model, artifacts: &'r [Rendered], tier: &str) -> BTree
 struct Attribution<'m> {
     model: &'m Model,
     source: &'m crate::source::SourceFile,
+    from: &'m Tier,
+    to: &'m Tier,
     a: &'m str,
     b: &'m str,
 }
@@ -206,12 +208,10 @@ impl Attribution<'_> {
                 return Some(Cause::Revision { from: revision(self.a), to: revision(self.b) });
             }
             if let Some(c) = tier.concessions.iter().find(|c| inside(c.span)) {
-                return Some(Cause::Concession { tier: name.to_owned(), concession: c.value.as_str().to_owned() });
+                return Some(Cause::Concession { tier: name.to_owned(), concession: c.value });
             }
             if inside(tier.cluster.span) {
-                let cluster =
-                    |t: &str| self.model.tier(t).map(|t| t.cluster.value.as_str().to_owned()).unwrap_or_default();
-                let (from, to) = (cluster(self.a), cluster(self.b));
+                let (from, to) = (self.from.cluster.value, self.to.cluster.value);
                 // The same cluster on both sides explains nothing.
                 return (from != to).then_some(Cause::Cluster { from, to });
             }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use inception::model::{Cluster, Concession};
 use inception::pipeline::{self, Compiled};
 use inception::source::SourceFile;
 use inception::symmetry::{Cause, Comparison, compare, compare_outputs};
@@ -55,15 +56,15 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
     let comparison = tiers(&compiled, "local", "dev");
     assert_eq!(comparison.unattributed().count(), 0, "{:#?}", comparison.unattributed().collect::<Vec<_>>());
     let found = causes(&comparison);
-    for concession in ["storage-emulator", "hot-reload", "debug"] {
-        let cause = Cause::Concession { tier: "local".into(), concession: concession.into() };
-        assert!(found.contains(&cause), "no difference attributed to {concession}: {found:#?}");
+    for concession in [Concession::StorageEmulator, Concession::HotReload, Concession::Debug] {
+        let cause = Cause::Concession { tier: "local".into(), concession };
+        assert!(found.contains(&cause), "no difference attributed to {concession:?}: {found:#?}");
     }
-    assert!(found.contains(&Cause::Cluster { from: "minikube".into(), to: "aks".into() }));
+    assert!(found.contains(&Cause::Cluster { from: Cluster::Minikube, to: Cluster::Aks }));
     let azurite = comparison.differences.iter().find(|d| d.file == "deploy/argocd/{tier}/azurite.yaml").unwrap();
     assert_eq!(
         azurite.causes.first(),
-        Some(&Cause::Concession { tier: "local".into(), concession: "storage-emulator".into() })
+        Some(&Cause::Concession { tier: "local".into(), concession: Concession::StorageEmulator })
     );
 }
 
