@@ -1,5 +1,6 @@
 //! `azure { … }` → [`Azure`]: the region of the cloud tiers and the DevTest Labs.
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::{Reader, Seen};
 use super::types::{Azure, LabVm};
@@ -50,6 +51,7 @@ fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = !name.value.is_empty() && name.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if let Some(known) = super::regions::near_miss(&name.value).filter(|_| ok) {
         reader.invalid(
+            Invalid::Unknown,
             name.span,
             format!("unknown Azure region `{}`", name.value),
             "not a region inception knows".to_owned(),
@@ -59,6 +61,7 @@ fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
     }
     if !ok {
         reader.invalid(
+            Invalid::Name,
             name.span,
             format!("`{}` is not an Azure region name", name.value),
             "expected lower-case letters and digits".to_owned(),
@@ -83,6 +86,7 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
     };
     if !size.value.starts_with("Standard_") {
         reader.invalid(
+            Invalid::Name,
             size.span,
             format!("`{}` is not an Azure VM size", size.value),
             "expected Standard_…".to_owned(),

@@ -1,6 +1,7 @@
 //! `observability { … }` → [`Observability`]: pinned chart versions of the
 //! monitoring and logging stack.
 
+use super::error::Invalid;
 use super::reader::{Reader, Seen};
 use super::types::Observability;
 use super::vocabulary::Context;
@@ -23,6 +24,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
                 && stack.value != "efk"
             {
                 reader.invalid(
+                    Invalid::Unknown,
                     stack.span,
                     format!("unknown logging stack `{}`", stack.value),
                     "not a logging stack".to_owned(),

@@ -1,5 +1,6 @@
 //! `project NAME { … }` → [`Project`].
 
+use super::error::Invalid;
 use super::reader::{Reader, Seen};
 use super::types::Project;
 use super::vocabulary::Context;
@@ -24,6 +25,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = url.value.starts_with("https://") || url.value.starts_with("git@");
                     if !ok {
                         reader.invalid(
+                            Invalid::Location,
                             url.span,
                             format!("`{}` is not a git URL", url.value),
                             "expected https://… or git@…".to_owned(),
@@ -38,6 +40,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = !host.value.contains("://") && !host.value.contains('/') && host.value.contains('.');
                     if !ok {
                         reader.invalid(
+                            Invalid::Name,
                             host.span,
                             format!("`{}` is not a registry host", host.value),
                             "expected a host name".to_owned(),

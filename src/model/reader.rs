@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::error::ModelError;
+use super::error::{Invalid, ModelError};
 use super::suggest::{backticked, did_you_mean};
 use super::vocabulary::Context;
 use crate::spec::{RawNode, RawValue, Scalar, Span, Spanned};
@@ -186,6 +186,7 @@ impl Reader {
             return Some(Spanned::new(i, value.span));
         }
         self.invalid(
+            Invalid::OutOfRange,
             value.span,
             format!("{what} {i} is out of range"),
             format!("expected {} to {}", range.start(), range.end()),
@@ -247,9 +248,9 @@ impl Reader {
         });
     }
 
-    /// Report an invalid value.
-    pub fn invalid(&mut self, span: Span, message: String, label: String, help: String) {
-        self.error(ModelError::InvalidValue { message, span: span.into(), label, help });
+    /// Report a value that breaks `rule`.
+    pub fn invalid(&mut self, rule: Invalid, span: Span, message: String, label: String, help: String) {
+        self.error(rule.error(message, span.into(), label, help));
     }
 
     /// Report a duplicate.
@@ -289,6 +290,7 @@ impl Reader {
         let suggestion: String =
             name.value.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         self.invalid(
+            Invalid::Name,
             name.span,
             format!("{what} name `{}` is not a DNS label", name.value),
             "lower-case letters, digits and `-` only, starting with a letter".to_owned(),

@@ -3,6 +3,7 @@
 //! each other's environment variables, and what services and tiers require
 //! of the project and the toolchain.
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::Reader;
 use super::suggest::did_you_mean;
@@ -16,6 +17,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
     for tier in &model.tiers {
         if let Some(why) = super::vocabulary::reserved_tier(&tier.name.value) {
             reader.invalid(
+                Invalid::Reserved,
                 tier.name.span,
                 format!("tier name `{}` is reserved", tier.name.value),
                 why,
@@ -26,6 +28,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
     for service in &model.services {
         if let Some(why) = super::vocabulary::reserved_service(&service.name.value) {
             reader.invalid(
+                Invalid::Reserved,
                 service.name.span,
                 format!("service name `{}` is reserved", service.name.value),
                 why,
@@ -58,6 +61,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
                 observability.components().into_iter().find(|(c, _, _)| *c == service.name.value)
         {
             reader.invalid(
+                Invalid::Reserved,
                 service.name.span,
                 format!("service name `{}` is taken by the observability stack", service.name.value),
                 format!("`{node}` deploys a release of this name in every tier"),

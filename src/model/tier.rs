@@ -1,5 +1,6 @@
 //! `tier NAME { … }` → [`Tier`].
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
@@ -32,6 +33,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                     let ok = !rev.value.is_empty() && !rev.value.contains(char::is_whitespace);
                     if !ok {
                         reader.invalid(
+                            Invalid::Name,
                             rev.span,
                             "a revision is a branch, tag or commit".to_owned(),
                             "empty, or contains spaces".to_owned(),
@@ -95,6 +97,7 @@ fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluste
         "aks" => Some(Spanned::new(Cluster::Aks, kind.span)),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 kind.span,
                 format!("unknown cluster `{other}`"),
                 "not a cluster kind".to_owned(),
@@ -113,6 +116,7 @@ fn resolve_concession(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Con
     }
     let names: Vec<&str> = Concession::ALL.iter().map(|(s, _)| *s).collect();
     reader.invalid(
+        Invalid::Unknown,
         kind.span,
         format!("unknown concession `{}`", kind.value),
         "not a concession".to_owned(),
