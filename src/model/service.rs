@@ -119,7 +119,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     }
     if let Some((Source::Chart(chart), _)) = &source {
         for setting in workload_settings {
-            reader.invalid(Invalid::Misplaced, 
+            reader.invalid(Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a `chart` service", setting.name.value),
                 format!("`{}` installs its chart with the chart's own values", name.value),
