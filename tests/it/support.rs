@@ -87,7 +87,7 @@ pub fn with_reference_spec(label: &str) -> TempDir {
     dir
 }
 
-/// Clear the read-only bit (the shared spec is read-only; its copies are too).
+/// Clear the read-only bit (a spec checked out read-only gives read-only copies).
 pub fn make_writable(path: &Path) {
     let mut permissions = std::fs::metadata(path).expect("metadata").permissions();
     #[allow(clippy::permissions_set_readonly_false)]
