@@ -18,7 +18,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::graph::Graph;
 use crate::layout;
@@ -206,11 +205,11 @@ pub fn generic_chart_source<V: Serialize>(
     }
 }
 
-/// Serialize a document with the banner, tracing lines to `paths`.
-pub fn finish<T: Serialize>(document: &T, paths: &Paths, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+/// Serialize a document, tracing lines to `paths`.
+pub fn finish<T: Serialize>(document: &T, paths: &Paths, path: &str) -> Result<Traced, RenderError> {
     let yaml = crate::yaml::to_string(document)
         .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
-    Ok(trace_structured(&yaml, paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, paths))
 }
 
 /// Provenance common to a tier's Applications.
@@ -228,7 +227,6 @@ pub fn render_application(
     graph: &Graph,
     tier: &Tier,
     service: &Service,
-    spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
     let name = &service.name.value;
@@ -282,7 +280,7 @@ pub fn render_application(
         }
     };
     let wave = i64::from(graph.wave(name));
-    finish(&application(model, tier, name, wave, source), &paths, spec_name, path)
+    finish(&application(model, tier, name, wave, source), &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -298,7 +296,7 @@ struct AzuriteValues {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_azurite(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let port = workload::AZURITE_BLOB_PORT;
     let values = AzuriteValues {
         image: super::helm_values::Image {
@@ -330,7 +328,7 @@ pub fn render_azurite(model: &Model, tier: &Tier, spec_name: &str, path: &str) -
     }
     paths.add("spec.source.targetRevision", origin::revision(tier));
     let source = generic_chart_source(model, tier, workload::AZURITE_NAME, Vec::new(), Some(values));
-    finish(&application(model, tier, workload::AZURITE_NAME, EMULATOR_WAVE, source), &paths, spec_name, path)
+    finish(&application(model, tier, workload::AZURITE_NAME, EMULATOR_WAVE, source), &paths, path)
 }
 
 /// The sync wave of the observability Applications: after every service, so

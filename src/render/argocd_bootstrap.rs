@@ -64,7 +64,7 @@ struct GroupKind {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_project(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
@@ -114,7 +114,7 @@ pub fn render_project(model: &Model, tier: &Tier, spec_name: &str, path: &str) -
             ],
         },
     };
-    finish(&project, &paths, spec_name, path)
+    finish(&project, &paths, path)
 }
 
 /// `deploy/argocd/TIER/root.yaml`: the app of apps, syncing this folder
@@ -122,7 +122,7 @@ pub fn render_project(model: &Model, tier: &Tier, spec_name: &str, path: &str) -
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_root(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -139,7 +139,7 @@ pub fn render_root(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> R
     root.metadata.annotations.clear();
     root.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     root.spec.sync_policy.sync_options.clear();
-    finish(&root, &paths, spec_name, path)
+    finish(&root, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -156,7 +156,7 @@ struct Secret {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_repository(model: &Model, url: &str, path: &str) -> Result<Traced, RenderError> {
     let name = repository_name(url);
     let mut paths = Paths::default();
     for service in &model.services {
@@ -182,7 +182,7 @@ pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) 
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect(),
     };
-    finish(&secret, &paths, spec_name, path)
+    finish(&secret, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -201,7 +201,7 @@ struct ConfigMap {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_argocd_cm(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_argocd_cm(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     for tier in &model.tiers {
         paths.add("data", origin::tier(tier));
@@ -224,5 +224,5 @@ pub fn render_argocd_cm(model: &Model, spec_name: &str, path: &str) -> Result<Tr
             APPLICATION_HEALTH_LUA.to_owned(),
         )]),
     };
-    finish(&config, &paths, spec_name, path)
+    finish(&config, &paths, path)
 }

@@ -1,5 +1,7 @@
 //! The generated-file header, in each format's comment syntax.
 
+use crate::plan::Kind;
+
 /// Comment syntaxes of the formats inception writes.
 #[derive(Debug, Clone, Copy)]
 pub enum Comment {
@@ -7,6 +9,35 @@ pub enum Comment {
     Hash,
     /// `//` (JSONC, Bicep).
     Slash,
+}
+
+/// The comment syntax of the banner above an artifact of `kind`; `None` for
+/// files that carry none at their top: JSON, which cannot; the lab
+/// artifact, which names the spec in its description; its script, whose
+/// banner follows the shebang.
+pub fn comment_of(kind: &Kind) -> Option<Comment> {
+    match kind {
+        Kind::DevcontainerJson
+        | Kind::LaunchJson
+        | Kind::BicepMain
+        | Kind::BicepModule { .. }
+        | Kind::BicepParams { .. }
+        | Kind::BicepLab
+        | Kind::BicepLabParams => Some(Comment::Slash),
+        Kind::HelmChart { file } if file.ends_with(".json") => None,
+        Kind::LabArtifact | Kind::LabArtifactScript => None,
+        Kind::Dockerfile
+        | Kind::Compose
+        | Kind::HelmChart { .. }
+        | Kind::HelmValues { .. }
+        | Kind::ArgoApplication { .. }
+        | Kind::ArgoObservability { .. }
+        | Kind::ArgoAzurite { .. }
+        | Kind::ArgoProject { .. }
+        | Kind::ArgoRoot { .. }
+        | Kind::ArgoRepository { .. }
+        | Kind::ArgoCdConfig => Some(Comment::Hash),
+    }
 }
 
 /// The banner for a file generated from `spec_name`.

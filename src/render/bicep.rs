@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::azure_names::UNIQUE_SUFFIX_LEN;
-use super::banner::{Comment, banner};
 use super::templates::{module_template, render};
 use super::trace::{Traced, Tracer};
 use crate::model::Model;
@@ -129,11 +128,9 @@ pub fn identity_origins(model: &Model) -> Vec<Origin> {
         .collect()
 }
 
-/// What a module template renders: the banner, the name limits, and a
-/// marker per section.
+/// What a module template renders: the name limits, and a marker per section.
 #[derive(Debug, Serialize)]
 struct ModuleView {
-    banner: String,
     suffix_len: usize,
     key_vault_prefix_max: usize,
     marks: IndexMap<&'static str, String>,
@@ -193,15 +190,10 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_module(model: &Model, module: BicepModule, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_module(model: &Model, module: BicepModule, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
-    let view = ModuleView {
-        banner: banner(Comment::Slash, spec_name),
-        suffix_len: UNIQUE_SUFFIX_LEN,
-        key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        marks,
-    };
+    let view = ModuleView { suffix_len: UNIQUE_SUFFIX_LEN, key_vault_prefix_max: KEY_VAULT_PREFIX_MAX, marks };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))
 }
 

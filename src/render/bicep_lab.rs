@@ -105,7 +105,6 @@ impl LabMarks {
 /// What the lab templates render.
 #[derive(Debug, Serialize)]
 struct LabView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -134,7 +133,7 @@ struct RegionView {
     mark: String,
 }
 
-fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
+fn view(model: &Model, tracer: &mut Tracer) -> LabView {
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
     let lab_vm = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref());
@@ -156,7 +155,6 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
         None => "the size and data disk of lab.bicep's defaults".to_owned(),
     };
     LabView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -180,9 +178,9 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     let template = match file {
         LabFile::Main => TEMPLATE_BICEP_LAB,
         LabFile::Module => module_template(BicepModule::Lab),

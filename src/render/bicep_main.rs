@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::azure_names as names;
-use super::banner::{Comment, banner};
 use super::bicep::{
     KEY_VAULT_PREFIX_MAX, containers, identifier, identity_origins, literal, location_origin, object_key,
     registry_origin, secret_origins, storage_origins, tier_origins,
@@ -26,7 +25,6 @@ use crate::plan::{Origin, needs_identity};
 /// What `main.bicep.j2` renders.
 #[derive(Debug, Serialize)]
 struct MainView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -116,7 +114,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_main(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
@@ -147,7 +145,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
     }
     let containers: Vec<String> = containers(model).iter().map(|c| literal(c)).collect();
     let view = MainView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -168,7 +165,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
 /// What `tier.bicepparam.j2` renders: every name literal of one tier.
 #[derive(Debug, Serialize)]
 struct TierParamsView {
-    banner: String,
     tier_name: String,
     location_name: String,
     tier: String,
@@ -191,14 +187,13 @@ struct TierMarks {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_tier_params(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let origins = vec![Origin::new("project", model.project.name.span), origin::tier(tier)];
     let tier = tier.name.value.as_str();
     let marks = TierMarks { tier: tracer.mark(origins) };
     let view = TierParamsView {
-        banner: banner(Comment::Slash, spec_name),
         tier_name: tier.to_owned(),
         location_name: model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default(),
         tier: literal(tier),

@@ -6,7 +6,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
@@ -71,7 +70,7 @@ pub fn compose_path(source: &str) -> String {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
     volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));
@@ -89,7 +88,7 @@ pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Trac
         let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
         paths.add(KeyPath::from("services").key(COMPOSE_SERVICE).key("volumes"), origin);
     }
-    Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, &paths))
 }
 
 #[cfg(test)]

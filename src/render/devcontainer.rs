@@ -6,7 +6,6 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
@@ -106,7 +105,7 @@ fn hot_reload(model: &Model) -> bool {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let toolchain = &model.toolchain;
     let compose = uses_compose(model);
     let folder = workspace_folder(model);
@@ -150,7 +149,7 @@ pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result
     };
     let json = serde_json::to_string_pretty(&document)
         .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
-    Ok(trace_structured(&format!("{json}\n"), &paths(model)).with_banner(&banner(Comment::Slash, spec_name)))
+    Ok(trace_structured(&format!("{json}\n"), &paths(model)))
 }
 
 /// Which spec node each key of devcontainer.json comes from.

@@ -9,7 +9,6 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::templates::{TEMPLATE_DOCKERFILE, render};
 use super::trace::{Traced, Tracer};
 use crate::catalog::{self, Packing};
@@ -19,8 +18,6 @@ use crate::plan::Origin;
 /// What `Dockerfile.j2` renders. Every field is read by the template.
 #[derive(Debug, Serialize)]
 pub struct DockerfileView {
-    /// The generated-file banner line.
-    pub banner: String,
     /// `image:tag@sha256:…`.
     pub base: String,
     /// Whether the base image is pinned by digest.
@@ -99,7 +96,7 @@ const PYTHON_BUILD_DEPS: &[&str] = &[
 ];
 
 /// Build the view of a model, marking each section's origin in `tracer`.
-pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileView {
+pub fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
     let user = crate::plan::workload::origin::user(toolchain);
     let mut apt_origins: Vec<Origin> =
@@ -131,7 +128,6 @@ pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileVi
     apt.sort();
     apt.dedup();
     DockerfileView {
-        banner: banner(Comment::Hash, spec_name),
         base: toolchain.base.reference(),
         base_pinned: toolchain.base.digest.is_some(),
         apt_unpinned: apt.iter().any(|p| !p.contains('=')),
@@ -178,8 +174,8 @@ fn tool_view(tool: &Tool, tracer: &mut Tracer) -> ToolView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_dockerfile(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_dockerfile(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     Ok(tracer.resolve(&render(TEMPLATE_DOCKERFILE, &view, path)?))
 }

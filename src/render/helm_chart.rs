@@ -9,7 +9,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::helm_values::{Azure, Debug, HotReload, Image, Probe, ProbeKind, PullPolicy, Resources, Storage, Values};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
@@ -44,9 +43,8 @@ struct ChartYaml {
 ///
 /// # Errors
 /// A serializer error, or a file the chart does not have (both bugs).
-pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_chart_file(file: &str, path: &str) -> Result<Traced, RenderError> {
     let serialize = |message: String| RenderError::Serialize { path: path.to_owned(), message };
-    let hash = banner(Comment::Hash, spec_name);
     match file {
         "Chart.yaml" => {
             let chart = ChartYaml {
@@ -58,24 +56,24 @@ pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Trac
                 kube_version: ">=1.25.0-0",
             };
             let yaml = crate::yaml::to_string(&chart).map_err(serialize)?;
-            Ok(trace_structured(&yaml, &Paths::default()).with_banner(&hash))
+            Ok(trace_structured(&yaml, &Paths::default()))
         }
         "values.yaml" => {
             let yaml = crate::yaml::to_string(&defaults()).map_err(serialize)?;
             let traced = trace_structured(&yaml, &Paths::default());
-            Ok(Traced { text: annotate(&yaml, &default_notes()), lines: traced.lines }.with_banner(&hash))
+            Ok(Traced { text: annotate(&yaml, &default_notes()), lines: traced.lines })
         }
         "values.schema.json" => {
             let json = serde_json::to_string_pretty(&schema()).map_err(|e| serialize(e.to_string()))?;
             Ok(trace_structured(&format!("{json}\n"), &Paths::default()))
         }
         _ => {
-            let (_, text) = TEMPLATES
-                .iter()
-                .find(|(name, _)| *name == file)
-                .ok_or_else(|| serialize(format!("no chart file `{file}`")))?;
+            let (_, text) = TEMPLATES.iter().find(|(name, _)| *name == file).ok_or_else(|| RenderError::Unplanned {
+                path: path.to_owned(),
+                what: format!("chart file `{file}`"),
+            })?;
             let lines = vec![Vec::new(); text.lines().count()];
-            Ok(Traced { text: (*text).to_owned(), lines }.with_banner(&hash))
+            Ok(Traced { text: (*text).to_owned(), lines })
         }
     }
 }
@@ -297,7 +295,7 @@ mod tests {
     #[test]
     fn every_template_is_planned_and_every_planned_file_renders() {
         for file in crate::plan::kubernetes::chart_files() {
-            let traced = render_chart_file(file, "inception.kdl", file).expect("renders");
+            let traced = render_chart_file(file, file).expect("renders");
             assert!(!traced.text.is_empty(), "{file}");
         }
         let planned = crate::plan::kubernetes::CHART_TEMPLATES;

@@ -17,7 +17,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
@@ -404,43 +403,31 @@ fn concessions(
     }
 }
 
-/// Serialize values with a banner, traced lines and notes.
+/// Serialize values with traced lines and notes.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render(
-    values: &Values,
-    paths: &Paths,
-    notes: &[Note],
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
+pub fn render(values: &Values, paths: &Paths, notes: &[Note], path: &str) -> Result<Traced, RenderError> {
     let yaml =
         crate::yaml::to_string(values).map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
     let traced = trace_structured(&yaml, paths);
     let text = annotate(&yaml, notes);
-    Ok(Traced { text, lines: traced.lines }.with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(Traced { text, lines: traced.lines })
 }
 
 /// Render `deploy/values/SERVICE/values.yaml` or `values-TIER.yaml`.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_values(
-    model: &Model,
-    service: &Service,
-    tier: Option<&Tier>,
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
+pub fn render_values(model: &Model, service: &Service, tier: Option<&Tier>, path: &str) -> Result<Traced, RenderError> {
     match tier {
         None => {
             let (values, paths) = shared(model, service);
-            render(&values, &paths, &[], spec_name, path)
+            render(&values, &paths, &[], path)
         }
         Some(tier) => {
             let (values, paths, notes) = for_tier(model, tier, service);
-            render(&values, &paths, &notes, spec_name, path)
+            render(&values, &paths, &notes, path)
         }
     }
 }

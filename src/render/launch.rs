@@ -11,7 +11,6 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::model::{Concession, Model, Source};
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
@@ -84,7 +83,7 @@ pub fn targets(model: &Model) -> Vec<Target> {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_launch(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub fn render_launch(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let targets = targets(model);
     let launch = Launch {
         version: "0.2.0",
@@ -124,5 +123,5 @@ pub fn render_launch(model: &Model, spec_name: &str, path: &str) -> Result<Trace
             paths.add("configurations", debug);
         }
     }
-    Ok(trace_structured(&text, &paths).with_banner(&banner(Comment::Slash, spec_name)))
+    Ok(trace_structured(&text, &paths))
 }

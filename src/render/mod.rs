@@ -63,49 +63,18 @@ impl Rendered {
     }
 }
 
-/// Render every artifact of a plan, in the plan's order.
+/// Render every artifact of a plan, in the plan's order, each under the
+/// banner naming `spec_name` in its comment syntax.
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
 pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
     let mut rendered = Vec::with_capacity(plan.artifacts.len());
     for mut artifact in plan.artifacts {
-        let path = artifact.path.as_str();
-        let traced = match &artifact.kind {
-            Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
-            Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
-            Kind::Compose => compose::render_compose(model, spec_name, path)?,
-            Kind::BicepMain => bicep_main::render_main(model, spec_name, path)?,
-            Kind::BicepParams { tier } => bicep_main::render_tier_params(model, model.tier_at(*tier), spec_name, path)?,
-            Kind::BicepModule { module: BicepModule::Lab } => {
-                bicep_lab::render_lab(model, bicep_lab::LabFile::Module, spec_name, path)?
-            }
-            Kind::BicepModule { module } => bicep::render_module(model, *module, spec_name, path)?,
-            Kind::BicepLab => bicep_lab::render_lab(model, bicep_lab::LabFile::Main, spec_name, path)?,
-            Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, spec_name, path)?,
-            Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
-            Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
-            Kind::HelmChart { file } => helm_chart::render_chart_file(file, spec_name, path)?,
-            Kind::HelmValues { service, tier } => {
-                let tier = tier.map(|t| model.tier_at(t));
-                helm_values::render_values(model, model.service_at(*service), tier, spec_name, path)?
-            }
-            Kind::ArgoApplication { tier, service } => {
-                let (tier, service) = (model.tier_at(*tier), model.service_at(*service));
-                argocd::render_application(model, graph, tier, service, spec_name, path)?
-            }
-            Kind::ArgoObservability { tier, component } => {
-                observability::render_observability(model, graph, model.tier_at(*tier), component, spec_name, path)?
-            }
-            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), spec_name, path)?,
-            Kind::ArgoProject { tier } => {
-                argocd_bootstrap::render_project(model, model.tier_at(*tier), spec_name, path)?
-            }
-            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, model.tier_at(*tier), spec_name, path)?,
-            Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
-            Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
-            Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
-        };
+        let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;
+        if let Some(comment) = banner::comment_of(&artifact.kind) {
+            traced = traced.with_banner(&banner(comment, spec_name));
+        }
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
         lines.resize(text.lines().count(), Vec::new());
@@ -113,6 +82,43 @@ pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Resu
         rendered.push(Rendered { artifact, text, lines });
     }
     Ok(rendered)
+}
+
+/// The text of one artifact, without its banner. Only the lab artifact and
+/// its script, which name the spec elsewhere than in a banner on line 1,
+/// are handed `spec_name`.
+fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    Ok(match kind {
+        Kind::Dockerfile => dockerfile::render_dockerfile(model, path)?,
+        Kind::DevcontainerJson => devcontainer::render_devcontainer(model, path)?,
+        Kind::Compose => compose::render_compose(model, path)?,
+        Kind::BicepMain => bicep_main::render_main(model, path)?,
+        Kind::BicepParams { tier } => bicep_main::render_tier_params(model, model.tier_at(*tier), path)?,
+        Kind::BicepModule { module: BicepModule::Lab } => {
+            bicep_lab::render_lab(model, bicep_lab::LabFile::Module, path)?
+        }
+        Kind::BicepModule { module } => bicep::render_module(model, *module, path)?,
+        Kind::BicepLab => bicep_lab::render_lab(model, bicep_lab::LabFile::Main, path)?,
+        Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, path)?,
+        Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
+        Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
+        Kind::HelmChart { file } => helm_chart::render_chart_file(file, path)?,
+        Kind::HelmValues { service, tier } => {
+            helm_values::render_values(model, model.service_at(*service), tier.map(|t| model.tier_at(t)), path)?
+        }
+        Kind::ArgoApplication { tier, service } => {
+            argocd::render_application(model, graph, model.tier_at(*tier), model.service_at(*service), path)?
+        }
+        Kind::ArgoObservability { tier, component } => {
+            observability::render_observability(model, graph, model.tier_at(*tier), component, path)?
+        }
+        Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), path)?,
+        Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, model.tier_at(*tier), path)?,
+        Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, model.tier_at(*tier), path)?,
+        Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, path)?,
+        Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, path)?,
+        Kind::LaunchJson => launch::render_launch(model, path)?,
+    })
 }
 
 /// The planned sources and every line's origins, in source order, each once.

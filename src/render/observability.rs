@@ -221,7 +221,6 @@ pub fn render_observability(
     graph: &Graph,
     tier: &Tier,
     component: &str,
-    spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
     let missing =
@@ -253,7 +252,7 @@ pub fn render_observability(
         directory: None,
     };
     let wave = observability_wave(model, graph);
-    finish(&application(model, tier, component, wave, source), &paths, spec_name, path)
+    finish(&application(model, tier, component, wave, source), &paths, path)
 }
 
 #[cfg(test)]
