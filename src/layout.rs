@@ -162,7 +162,7 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::HelmValues { service: s, tier: t } => values_file(service(*s), t.map(tier)),
         Kind::ArgoApplication { tier: t, service: s } => argocd_app(tier(*t), service(*s)),
         Kind::ArgoObservability { tier: t, component } => {
-            argocd_app(tier(*t), &format!("{OBSERVABILITY_PREFIX}{component}"))
+            argocd_app(tier(*t), &format!("{OBSERVABILITY_PREFIX}{}", component.as_str()))
         }
         Kind::ArgoAzurite { tier: t } => argocd_app(tier(*t), AZURITE_APP),
         Kind::ArgoProject { tier: t } => argocd_app(tier(*t), PROJECT_APP),

@@ -10,7 +10,7 @@
 //! under `deploy/argocd/TIER/`.
 
 use super::workload::{self, origin};
-use super::{Artifact, Kind, Origin};
+use super::{Artifact, Component, Kind, Origin};
 use crate::model::{Concession, Model, Service, ServiceRef, Source, Tier};
 
 /// The static Helm templates of the generic chart, by path inside the chart.
@@ -30,11 +30,15 @@ pub fn chart_files() -> Vec<&'static str> {
 }
 
 /// The observability components of the spec, each with the node that pins it.
-pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
+pub fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
     let Some(observability) = &model.observability else {
         return Vec::new();
     };
-    observability.components().into_iter().map(|(name, node, span)| (name, Origin::new(node, span))).collect()
+    observability
+        .components()
+        .into_iter()
+        .filter_map(|(name, node, span)| Some((Component::named(name)?, Origin::new(node, span))))
+        .collect()
 }
 
 /// The nodes a service's shared `values.yaml` derives from.

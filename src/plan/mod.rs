@@ -5,10 +5,12 @@
 //! its source nodes with their spans: the lock records them, and reviewers
 //! use them to see why a file exists and what changes it.
 
+mod component;
 mod devcontainer;
 mod infra;
 mod scope;
 
+pub use component::Component;
 pub use scope::{Scope, scope};
 pub mod kubernetes;
 pub mod workload;
@@ -76,8 +78,8 @@ pub enum Kind {
     ArgoObservability {
         /// The tier.
         tier: TierRef,
-        /// `prometheus`, `grafana`, `elasticsearch`, `fluent-bit` or `kibana`.
-        component: &'static str,
+        /// Which component.
+        component: Component,
     },
     /// The storage emulator's Application (concession `storage-emulator`).
     ArgoAzurite {

@@ -110,7 +110,7 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
             argocd::render_application(model, graph, model.tier_at(*tier), model.service_at(*service), path)?
         }
         Kind::ArgoObservability { tier, component } => {
-            observability::render_observability(model, graph, model.tier_at(*tier), component, path)?
+            observability::render_observability(model, graph, model.tier_at(*tier), *component, path)?
         }
         Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), path)?,
         Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, model.tier_at(*tier), path)?,

@@ -23,6 +23,7 @@ use super::argocd::{AppSource, Helm, application, finish, observability_wave, ti
 use super::trace::{Paths, Traced};
 use crate::graph::Graph;
 use crate::model::{Model, Tier};
+use crate::plan::Component;
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
 
@@ -39,13 +40,13 @@ pub struct UpstreamChart {
 }
 
 /// The chart of an observability component.
-pub fn chart(component: &str) -> UpstreamChart {
+pub fn chart(component: Component) -> UpstreamChart {
     let (repo, chart) = match component {
-        "prometheus" => ("https://prometheus-community.github.io/helm-charts", "prometheus"),
-        "grafana" => ("https://grafana.github.io/helm-charts", "grafana"),
-        "fluent-bit" => ("https://fluent.github.io/helm-charts", "fluent-bit"),
-        "kibana" => ("https://helm.elastic.co", "kibana"),
-        _ => ("https://helm.elastic.co", "elasticsearch"),
+        Component::Prometheus => ("https://prometheus-community.github.io/helm-charts", "prometheus"),
+        Component::Grafana => ("https://grafana.github.io/helm-charts", "grafana"),
+        Component::FluentBit => ("https://fluent.github.io/helm-charts", "fluent-bit"),
+        Component::Kibana => ("https://helm.elastic.co", "kibana"),
+        Component::Elasticsearch => ("https://helm.elastic.co", "elasticsearch"),
     };
     UpstreamChart { repo, chart }
 }
@@ -201,13 +202,13 @@ fn grafana(with_prometheus: bool) -> Option<GrafanaValues> {
 }
 
 /// The pinned chart version of a component.
-fn version(model: &Model, component: &str) -> Option<String> {
+fn version(model: &Model, component: Component) -> Option<String> {
     let observability = model.observability.as_ref()?;
     let pinned = match component {
-        "prometheus" => observability.prometheus.as_ref(),
-        "grafana" => observability.grafana.as_ref(),
-        "fluent-bit" => return Some(FLUENT_BIT_CHART.to_owned()),
-        _ => observability.logging.as_ref(),
+        Component::Prometheus => observability.prometheus.as_ref(),
+        Component::Grafana => observability.grafana.as_ref(),
+        Component::FluentBit => return Some(FLUENT_BIT_CHART.to_owned()),
+        Component::Elasticsearch | Component::Kibana => observability.logging.as_ref(),
     };
     pinned.map(|v| v.value.clone())
 }
@@ -220,18 +221,19 @@ pub fn render_observability(
     model: &Model,
     graph: &Graph,
     tier: &Tier,
-    component: &str,
+    component: Component,
     path: &str,
 ) -> Result<Traced, RenderError> {
+    let name = component.as_str();
     let missing =
-        || RenderError::Unplanned { path: path.to_owned(), what: format!("observability component `{component}`") };
+        || RenderError::Unplanned { path: path.to_owned(), what: format!("observability component `{name}`") };
     let components = observability_components(model);
     let (_, from) = components.iter().find(|(c, _)| *c == component).ok_or_else(missing)?;
     let upstream = chart(component);
     let values = match component {
-        "grafana" => grafana(components.iter().any(|(c, _)| *c == "prometheus")).map(Values::Grafana),
-        "fluent-bit" => Some(Values::FluentBit(fluent_bit())),
-        _ => None,
+        Component::Grafana => grafana(components.iter().any(|(c, _)| *c == Component::Prometheus)).map(Values::Grafana),
+        Component::FluentBit => Some(Values::FluentBit(fluent_bit())),
+        Component::Prometheus | Component::Elasticsearch | Component::Kibana => None,
     };
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -244,7 +246,7 @@ pub fn render_observability(
         path: None,
         target_revision: version(model, component).ok_or_else(missing)?,
         helm: Some(Helm {
-            release_name: component.to_owned(),
+            release_name: name.to_owned(),
             value_files: Vec::new(),
             values_object: values,
             ignore_missing_value_files: None,
@@ -252,7 +254,7 @@ pub fn render_observability(
         directory: None,
     };
     let wave = observability_wave(model, graph);
-    finish(&application(model, tier, component, wave, source), &paths, path)
+    finish(&application(model, tier, name, wave, source), &paths, path)
 }
 
 #[cfg(test)]
@@ -269,7 +271,7 @@ mod tests {
 
     #[test]
     fn efk_charts_come_from_elastic_and_fluent() {
-        assert_eq!(chart("elasticsearch").repo, chart("kibana").repo);
-        assert_eq!(chart("fluent-bit").chart, "fluent-bit");
+        assert_eq!(chart(Component::Elasticsearch).repo, chart(Component::Kibana).repo);
+        assert_eq!(chart(Component::FluentBit).chart, "fluent-bit");
     }
 }
