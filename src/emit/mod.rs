@@ -1,8 +1,8 @@
 //! Stage 6, `emit`: the only module that touches the disk. It reads the spec
 //! and the output tree, writes (only what changed, atomically), checks drift
-//! with diffs, and reads and writes the lock the `lock` stage built. `write` and `check` consume the same
-//! rendered [`Outputs`](crate::render::Outputs), so what check accepts is
-//! exactly what compile writes.
+//! with diffs, and reads and writes the lock the `lock` stage built. `write`
+//! and `check` consume the same [`Outputs`](crate::render::Outputs), so what
+//! check accepts is exactly what compile writes.
 
 mod check;
 mod diff;

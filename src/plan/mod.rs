@@ -1,9 +1,10 @@
 //! Stage 4, `plan`: which artifacts the model produces, and from which spec
 //! nodes each one derives.
 //!
-//! The plan is a sorted list; nothing is rendered here. Every artifact lists
-//! its source nodes with their spans: the lock records them, and reviewers
-//! use them to see why a file exists and what changes it.
+//! The plan is a sorted list; nothing is rendered here. Every artifact has a
+//! kind (typed references to the model's tiers and services), a path from
+//! the output layout, and the source nodes it derives from as a whole; the
+//! renderer adds the origins of each line, and the lock records the union.
 
 mod component;
 mod devcontainer;

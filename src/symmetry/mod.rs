@@ -1,7 +1,7 @@
 //! Front-to-back symmetry: what differs between two tiers, and why.
 //!
-//! The rendered files of two tiers are paired by path (the tier's name
-//! replaced by `{tier}`), read as data ([`flatten`]), and every differing
+//! The rendered files of two tiers are paired by kind (their layout path
+//! with the tier's name spelled `{tier}`), read as data ([`flatten`]), and every differing
 //! value is attributed to a cause from the provenance its lines were rendered
 //! with: the tier's identity (a value that differs only by the tier's name),
 //! its `cluster` (Minikube builds images locally, AKS pulls them), its

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use inception::commands::explain;
 use inception::pipeline;
 use inception::source::SourceFile;
 use inception::spec::{RawNode, Scalar};
@@ -61,6 +62,12 @@ fn every_line_origin_is_a_locked_source_and_names_a_spec_node() {
             for origin in &rendered.artifact.sources {
                 if !names_a_node(&nodes, &origin.node) {
                     failures.push(format!("{name}: {path}: `{}` is not a node of the spec", origin.node));
+                }
+            }
+            for number in 1..=rendered.lines.len() {
+                let (explained, _) = explain::sources(&compiled, path, Some(number)).expect("explains");
+                for source in explained.iter().filter(|s| !names_a_node(&nodes, &s.node)) {
+                    failures.push(format!("{name}: explain {path}:{number} names `{}`, not a spec node", source.node));
                 }
             }
             for (index, line) in rendered.lines.iter().enumerate() {
