@@ -106,14 +106,23 @@ pub fn needs_identity(service: &Service) -> bool {
     !service.secrets.is_empty() || !service.storage.is_empty()
 }
 
-/// The secret and storage nodes of a service.
-fn access_origins(service: &Service) -> Vec<Origin> {
+/// The `secret` nodes of a service.
+fn secret_origins(service: &Service) -> impl Iterator<Item = Origin> + '_ {
     let name = &service.name.value;
-    let mut origins = vec![Origin::new(format!("service {name}"), service.name.span)];
-    origins.extend(
-        service.secrets.iter().map(|p| Origin::new(format!("service {name}/secret {}", p.key.value), p.key.span)),
-    );
-    origins.extend(service.storage.iter().map(|s| Origin::new(format!("service {name}/storage {}", s.value), s.span)));
+    service.secrets.iter().map(move |p| Origin::new(format!("service {name}/secret {}", p.key.value), p.key.span))
+}
+
+/// The `storage` nodes of a service.
+fn storage_origins(service: &Service) -> impl Iterator<Item = Origin> + '_ {
+    let name = &service.name.value;
+    service.storage.iter().map(move |s| Origin::new(format!("service {name}/storage {}", s.value), s.span))
+}
+
+/// The service, its secret and its storage nodes.
+fn access_origins(service: &Service) -> Vec<Origin> {
+    let mut origins = vec![Origin::new(format!("service {}", service.name.value), service.name.span)];
+    origins.extend(secret_origins(service));
+    origins.extend(storage_origins(service));
     origins
 }
 
@@ -131,13 +140,13 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect();
         let access: Vec<Origin> =
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
-        let storage: Vec<Origin> = access.iter().filter(|o| o.node.contains("/storage ")).cloned().collect();
+        let storage: Vec<Origin> = model.services.iter().flat_map(storage_origins).collect();
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepMain, main));
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
-        let secrets: Vec<Origin> = access.iter().filter(|o| o.node.contains("/secret ")).cloned().collect();
+        let secrets: Vec<Origin> = model.services.iter().flat_map(secret_origins).collect();
         for module in BicepModule::MAIN {
             let sources = match module {
                 BicepModule::Registry | BicepModule::RegistryPull => vec![registry.clone()],
