@@ -77,10 +77,10 @@ pub enum ModelError {
         help: String,
     },
 
-    /// A name that breaks the rules of where it lands: a DNS label, an environment variable, a package, a user, an extension, a secret, a blob container, an Azure name, a registry host, a revision.
+    /// A Kubernetes quantity that is not one, or a request above its limit.
     #[error("{message}")]
-    #[diagnostic(code(inception::model::invalid_name), help("{help}"))]
-    InvalidName {
+    #[diagnostic(code(inception::model::invalid_quantity), help("{help}"))]
+    InvalidQuantity {
         /// What is wrong.
         message: String,
         /// Where.
@@ -92,10 +92,13 @@ pub enum ModelError {
         help: String,
     },
 
-    /// A Kubernetes quantity that is not one, or a request above its limit.
+    /// A value without the form of where it lands: a DNS label, an
+    /// environment variable, a package, a user, an extension, a secret, a blob
+    /// container, an Azure name, a registry host, a revision, a version, a
+    /// group id, an address range.
     #[error("{message}")]
-    #[diagnostic(code(inception::model::invalid_quantity), help("{help}"))]
-    InvalidQuantity {
+    #[diagnostic(code(inception::model::malformed_value), help("{help}"))]
+    MalformedValue {
         /// What is wrong.
         message: String,
         /// Where.
@@ -325,8 +328,8 @@ pub enum Invalid {
     Digest,
     /// `inception::model::invalid_location`.
     Location,
-    /// `inception::model::invalid_name`.
-    Name,
+    /// `inception::model::malformed_value`.
+    Malformed,
     /// `inception::model::invalid_quantity`.
     Quantity,
     /// `inception::model::misplaced_value`.
@@ -345,7 +348,7 @@ impl Invalid {
         match self {
             Invalid::Digest => ModelError::InvalidDigest { message, span, label, help },
             Invalid::Location => ModelError::InvalidLocation { message, span, label, help },
-            Invalid::Name => ModelError::InvalidName { message, span, label, help },
+            Invalid::Malformed => ModelError::MalformedValue { message, span, label, help },
             Invalid::Quantity => ModelError::InvalidQuantity { message, span, label, help },
             Invalid::Misplaced => ModelError::MisplacedValue { message, span, label, help },
             Invalid::OutOfRange => ModelError::OutOfRange { message, span, label, help },

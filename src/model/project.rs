@@ -40,7 +40,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = !host.value.contains("://") && !host.value.contains('/') && host.value.contains('.');
                     if !ok {
                         reader.invalid(
-                            Invalid::Name,
+                            Invalid::Malformed,
                             host.span,
                             format!("`{}` is not a registry host", host.value),
                             "expected a host name".to_owned(),

@@ -290,7 +290,7 @@ impl Reader {
         let suggestion: String =
             name.value.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         self.invalid(
-            Invalid::Name,
+            Invalid::Malformed,
             name.span,
             format!("{what} name `{}` is not a DNS label", name.value),
             "lower-case letters, digits and `-` only, starting with a letter".to_owned(),

@@ -218,7 +218,7 @@ fn blob_container(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = name.value.len() >= 3 && !name.value.contains("--");
     if !ok {
         reader.invalid(
-            Invalid::Name,
+            Invalid::Malformed,
             name.span,
             format!("`{}` is not a valid blob container name", name.value),
             "3 to 63 characters, no `--`".to_owned(),
@@ -312,7 +312,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
         let key = &prop.key;
         if !pin::is_env_name(&key.value) {
             reader.invalid(
-                Invalid::Name,
+                Invalid::Malformed,
                 key.span,
                 format!("`{}` is not an environment variable name", key.value),
                 "letters, digits and `_`, not starting with a digit".to_owned(),
@@ -328,7 +328,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
                 let ok = pin::is_dns_label(&name.value);
                 if !ok {
                     reader.invalid(
-                        Invalid::Name,
+                        Invalid::Malformed,
                         name.span,
                         format!("`{}` is not a valid secret name", name.value),
                         "lower-case letters, digits and `-`".to_owned(),

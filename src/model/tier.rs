@@ -33,7 +33,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                     let ok = !rev.value.is_empty() && !rev.value.contains(char::is_whitespace);
                     if !ok {
                         reader.invalid(
-                            Invalid::Name,
+                            Invalid::Malformed,
                             rev.span,
                             "a revision is a branch, tag or commit".to_owned(),
                             "empty, or contains spaces".to_owned(),

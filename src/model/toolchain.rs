@@ -184,7 +184,7 @@ fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> 
         && user.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !valid {
         reader.invalid(
-            Invalid::Name,
+            Invalid::Malformed,
             user.span,
             format!("`{}` is not a valid user name", user.value),
             "lower-case letters, digits, `_` and `-`".to_owned(),
@@ -212,7 +212,7 @@ fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
                 && pin::is_plain_word(version);
             if !valid {
                 reader.invalid(
-                    Invalid::Name,
+                    Invalid::Malformed,
                     p.span,
                     format!("`{}` is not a Debian package name", p.value),
                     "expected NAME or NAME=VERSION".to_owned(),
@@ -322,7 +322,7 @@ fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
     });
     if !valid_id {
         reader.invalid(
-            Invalid::Name,
+            Invalid::Malformed,
             reference.span,
             format!("`{}` is not an extension ID", reference.value),
             "expected PUBLISHER.NAME@VERSION".to_owned(),
@@ -421,7 +421,7 @@ fn plain_word(reader: &mut Reader, text: &Spanned<String>, what: &str, example: 
         return true;
     }
     reader.invalid(
-        Invalid::Name,
+        Invalid::Malformed,
         text.span,
         format!("`{}` is not {what}", text.value),
         "letters, digits and . + - _ ~ : ! only".to_owned(),

@@ -53,11 +53,13 @@ pub enum Context {
     Observability,
     /// Inside `azure`.
     Azure,
+    /// Inside `azure { tier NAME { … } }`.
+    AzureTier,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -67,6 +69,7 @@ impl Context {
         Context::Resources,
         Context::Observability,
         Context::Azure,
+        Context::AzureTier,
     ];
 
     /// The node names allowed here.
@@ -106,7 +109,10 @@ impl Context {
             Context::Override => &["replicas", "resources", "env"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
-            Context::Azure => &["location", "lab-regions", "lab-vm"],
+            Context::Azure => &["location", "kubernetes", "lab-regions", "lab-vm", "lab-users", "tier"],
+            Context::AzureTier => {
+                &["cluster-admins", "secret-operators", "operator-ip-ranges", "api-server-ip-ranges", "maintenance"]
+            }
         }
     }
 
@@ -122,11 +128,14 @@ impl Context {
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
+            Context::AzureTier => "an azure `tier`",
         }
     }
 
     /// Another context where `name` is a node, for a misplaced node.
     pub fn home_of(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| *c != Context::Override && c.nodes().contains(&name))
+        Context::ALL
+            .into_iter()
+            .find(|c| !matches!(c, Context::Override | Context::AzureTier) && c.nodes().contains(&name))
     }
 }

@@ -142,11 +142,14 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
         let storage: Vec<Origin> = model.services.iter().flat_map(storage_origins).collect();
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
+        main.extend(azure.kubernetes.iter().map(|k| Origin::new("azure/kubernetes", k.span)));
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepMain, main));
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = model.services.iter().flat_map(secret_origins).collect();
+        let azure_tiers: Vec<Origin> =
+            azure.tiers.iter().map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span)).collect();
         for module in BicepModule::MAIN {
             let sources = match module {
                 BicepModule::Registry | BicepModule::RegistryPull => vec![registry.clone()],
@@ -154,14 +157,16 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
                 BicepModule::Storage => storage.clone(),
                 BicepModule::WorkloadIdentity if access.is_empty() => continue,
                 BicepModule::WorkloadIdentity => access.clone(),
-                BicepModule::KeyVault => [cloud.clone(), secrets.clone()].concat(),
+                BicepModule::KeyVault => [cloud.clone(), secrets.clone(), azure_tiers.clone()].concat(),
+                BicepModule::Cluster => [cloud.clone(), azure_tiers.clone()].concat(),
                 _ => cloud.clone(),
             };
             artifacts.push(Artifact::new(model, Kind::BicepModule { module }, sources));
         }
         for (at, tier) in model.tier_refs().filter(|(_, t)| t.cluster.value == Cluster::Aks) {
-            let sources =
-                vec![project.clone(), Origin::new(format!("tier {}", tier.name.value), tier.span), location.clone()];
+            let name = &tier.name.value;
+            let mut sources = vec![project.clone(), Origin::new(format!("tier {name}"), tier.span), location.clone()];
+            sources.extend(azure.tier(name).map(|t| Origin::new(format!("azure/tier {name}"), t.span)));
             artifacts.push(Artifact::new(model, Kind::BicepParams { tier: at }, sources));
         }
     }
@@ -176,16 +181,21 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             .filter(|_| lab_repository(model).is_some())
             .map(|r| Origin::new("project/repo", r.span));
         let user = origin::user(&model.toolchain);
+        let users: Vec<Origin> =
+            azure.lab_users.first().map(|g| Origin::new("azure/lab-users", g.span)).into_iter().collect();
         let mut lab = vec![project.clone(), location.clone()];
+        lab.extend(users.iter().cloned());
         lab.extend(repo.iter().cloned());
         lab.extend(regions.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepLab, lab.clone()));
         let mut module = vec![user.clone()];
+        module.extend(users.iter().cloned());
         module.extend(lab_vm.iter().cloned());
         module.extend(repo.iter().cloned());
         module.extend(regions.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepModule { module: BicepModule::Lab }, module));
         let mut params = vec![project, location];
+        params.extend(users.iter().cloned());
         params.extend(repo.iter().cloned());
         params.push(user);
         params.extend(regions);
