@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use inception::emit;
 use inception::pipeline;
-use inception::render::Outputs;
+use inception::pipeline::Outputs;
 use inception::source::SourceFile;
 
 const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\

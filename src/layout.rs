@@ -11,22 +11,22 @@ use crate::model::Model;
 use crate::plan::Kind;
 
 /// The lock, beside the spec.
-pub const LOCK: &str = "inception.lock";
+pub(crate) const LOCK: &str = "inception.lock";
 
 /// The dev container's image.
-pub const DOCKERFILE: &str = ".devcontainer/Dockerfile";
+pub(crate) const DOCKERFILE: &str = ".devcontainer/Dockerfile";
 
 /// The dev container's definition.
-pub const DEVCONTAINER_JSON: &str = ".devcontainer/devcontainer.json";
+pub(crate) const DEVCONTAINER_JSON: &str = ".devcontainer/devcontainer.json";
 
 /// The dev container's compose file (when the toolchain mounts host folders).
-pub const COMPOSE: &str = ".devcontainer/docker-compose.yml";
+pub(crate) const COMPOSE: &str = ".devcontainer/docker-compose.yml";
 
 /// VS Code's attach configurations.
-pub const LAUNCH_JSON: &str = ".vscode/launch.json";
+pub(crate) const LAUNCH_JSON: &str = ".vscode/launch.json";
 
 /// The generic Helm chart's folder.
-pub const CHART_DIR: &str = "deploy/charts/service";
+pub(crate) const CHART_DIR: &str = "deploy/charts/service";
 
 /// The services' values files' folder.
 const VALUES_DIR: &str = "deploy/values";
@@ -35,60 +35,60 @@ const VALUES_DIR: &str = "deploy/values";
 const ARGOCD_DIR: &str = "deploy/argocd";
 
 /// The Argo CD configuration the Application health check lives in.
-pub const ARGOCD_CM: &str = "deploy/argocd/argocd-cm.yaml";
+pub(crate) const ARGOCD_CM: &str = "deploy/argocd/argocd-cm.yaml";
 
 /// The folder of `deploy/argocd/` that holds the Helm repositories, beside
 /// the tiers' folders (so no tier may take its name).
-pub const REPOSITORIES: &str = "repositories";
+pub(crate) const REPOSITORIES: &str = "repositories";
 
 /// The stem of a tier's AppProject file.
-pub const PROJECT_APP: &str = "project";
+pub(crate) const PROJECT_APP: &str = "project";
 
 /// The stem of a tier's app of apps.
-pub const ROOT_APP: &str = "root";
+pub(crate) const ROOT_APP: &str = "root";
 
 /// The stem of a tier's storage emulator Application.
-pub const AZURITE_APP: &str = "azurite";
+pub(crate) const AZURITE_APP: &str = "azurite";
 
 /// The prefix of the observability Applications' stems.
-pub const OBSERVABILITY_PREFIX: &str = "observability-";
+pub(crate) const OBSERVABILITY_PREFIX: &str = "observability-";
 
 /// The Azure deployment of one cloud tier.
-pub const MAIN_BICEP: &str = "infra/main.bicep";
+pub(crate) const MAIN_BICEP: &str = "infra/main.bicep";
 
 /// The DevTest Labs deployment.
-pub const LAB_BICEP: &str = "infra/lab.bicep";
+pub(crate) const LAB_BICEP: &str = "infra/lab.bicep";
 
 /// Its parameters.
-pub const LAB_PARAMS: &str = "infra/lab.bicepparam";
+pub(crate) const LAB_PARAMS: &str = "infra/lab.bicepparam";
 
 /// The folder of the DevTest Labs artifact that prepares a lab VM, relative
 /// to the spec (and so, as `lab.bicep` assumes, to the repository root).
-pub const LAB_ARTIFACT_DIR: &str = "infra/lab-artifacts/prepare-workspace";
+pub(crate) const LAB_ARTIFACT_DIR: &str = "infra/lab-artifacts/prepare-workspace";
 
 /// The artifact's definition, in its folder.
 const LAB_ARTIFACT_FILE: &str = "Artifactfile.json";
 
 /// The artifact's script, in its folder.
-pub const LAB_ARTIFACT_SCRIPT: &str = "prepare-workspace.sh";
+pub(crate) const LAB_ARTIFACT_SCRIPT: &str = "prepare-workspace.sh";
 
 /// `infra/modules/STEM.bicep`.
-pub fn bicep_module(stem: &str) -> String {
+pub(crate) fn bicep_module(stem: &str) -> String {
     format!("infra/modules/{stem}.bicep")
 }
 
 /// `infra/TIER.bicepparam`: `main.bicep`'s parameters for one cloud tier.
-pub fn tier_params(tier: &str) -> String {
+pub(crate) fn tier_params(tier: &str) -> String {
     format!("infra/{tier}.bicepparam")
 }
 
 /// A file of the generic chart, by its path inside the chart.
-pub fn chart_file(file: &str) -> String {
+pub(crate) fn chart_file(file: &str) -> String {
     format!("{CHART_DIR}/{file}")
 }
 
 /// `deploy/values/SERVICE/values.yaml` (no tier) or `values-TIER.yaml`.
-pub fn values_file(service: &str, tier: Option<&str>) -> String {
+pub(crate) fn values_file(service: &str, tier: Option<&str>) -> String {
     match tier {
         None => format!("{VALUES_DIR}/{service}/values.yaml"),
         Some(tier) => format!("{VALUES_DIR}/{service}/values-{tier}.yaml"),
@@ -97,33 +97,33 @@ pub fn values_file(service: &str, tier: Option<&str>) -> String {
 
 /// `deploy/values/SERVICE/azure-TIER.yaml`: what the tier's Azure deployment
 /// outputs for a service, kept by the operator. inception never writes it.
-pub fn azure_values_file(service: &str, tier: &str) -> String {
+pub(crate) fn azure_values_file(service: &str, tier: &str) -> String {
     format!("{VALUES_DIR}/{service}/azure-{tier}.yaml")
 }
 
 /// `deploy/argocd/TIER`: a tier's Argo CD folder.
-pub fn argocd_tier_dir(tier: &str) -> String {
+pub(crate) fn argocd_tier_dir(tier: &str) -> String {
     format!("{ARGOCD_DIR}/{tier}")
 }
 
 /// The file name of a tier folder's Application `stem`.
-pub fn app_file(stem: &str) -> String {
+pub(crate) fn app_file(stem: &str) -> String {
     format!("{stem}.yaml")
 }
 
 /// `deploy/argocd/TIER/STEM.yaml`: one of a tier's Applications.
-pub fn argocd_app(tier: &str, stem: &str) -> String {
+pub(crate) fn argocd_app(tier: &str, stem: &str) -> String {
     format!("{}/{}", argocd_tier_dir(tier), app_file(stem))
 }
 
 /// `deploy/argocd/repositories/NAME.yaml`.
-pub fn argocd_repository(name: &str) -> String {
+pub(crate) fn argocd_repository(name: &str) -> String {
     format!("{ARGOCD_DIR}/{REPOSITORIES}/{name}.yaml")
 }
 
 /// A path as the generic chart's folder sees it (Helm reads `valueFiles`
 /// relative to the chart): `deploy/values/x` → `../../values/x`.
-pub fn from_chart(path: &str) -> String {
+pub(crate) fn from_chart(path: &str) -> String {
     let chart: Vec<&str> = CHART_DIR.split('/').collect();
     let target: Vec<&str> = path.split('/').collect();
     let common = chart.iter().zip(&target).take_while(|(a, b)| a == b).count();
@@ -133,13 +133,13 @@ pub fn from_chart(path: &str) -> String {
 }
 
 /// The path of the artifact `kind` of `model`.
-pub fn path(kind: &Kind, model: &Model) -> String {
+pub(crate) fn path(kind: &Kind, model: &Model) -> String {
     spell(kind, model, None)
 }
 
 /// The path of a tier's artifact with the tier spelled `{tier}`, so the
 /// same file of two tiers has one name; `None` for a file of no tier.
-pub fn tier_pattern(kind: &Kind, model: &Model) -> Option<String> {
+pub(crate) fn tier_pattern(kind: &Kind, model: &Model) -> Option<String> {
     kind.tier().map(|_| spell(kind, model, Some("{tier}")))
 }
 
@@ -175,7 +175,7 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
 
 /// A file name for an OCI repository: its URL as a DNS label
 /// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
-pub fn repository_name(url: &str) -> String {
+pub(crate) fn repository_name(url: &str) -> String {
     let mapped: String = url.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let mut name = String::new();
     for part in mapped.split('-').filter(|p| !p.is_empty()) {

@@ -17,22 +17,26 @@
 //!
 //! [`pipeline`] runs stages 1–6 in memory; [`commands`] are the CLI verbs.
 
-pub mod catalog;
+// Internals are `pub(crate)`: whatever no caller outside the crate can
+// reach must say so, so that the compiler reports what nothing uses.
+#![warn(unreachable_pub)]
+
+pub(crate) mod catalog;
 pub mod cli;
 pub mod commands;
-pub mod digest;
+pub(crate) mod digest;
 pub mod emit;
 pub mod error;
-pub mod graph;
-pub mod layout;
-pub mod lock;
+pub(crate) mod graph;
+pub(crate) mod layout;
+pub(crate) mod lock;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod pipeline;
-pub mod plan;
-pub mod render;
-pub mod report;
+pub(crate) mod plan;
+pub(crate) mod render;
+pub(crate) mod report;
 pub mod source;
 pub mod spec;
 pub mod symmetry;
-pub mod yaml;
+pub(crate) mod yaml;

@@ -17,7 +17,7 @@ use crate::render::Rendered;
 use crate::source::SourceFile;
 
 /// The lock's path in the output tree.
-pub const LOCK_PATH: &str = crate::layout::LOCK;
+pub(crate) const LOCK_PATH: &str = crate::layout::LOCK;
 
 /// The whole lock file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

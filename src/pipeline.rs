@@ -7,7 +7,8 @@ use crate::graph::{self, Graph};
 use crate::lock::{LOCK_PATH, Lock};
 use crate::model::{self, Model};
 use crate::plan;
-use crate::render::{self, Outputs, RenderError, Rendered};
+use crate::render::{self, RenderError};
+pub use crate::render::{Outputs, Rendered};
 use crate::source::SourceFile;
 use crate::spec;
 

@@ -8,7 +8,7 @@ use crate::source::SourceFile;
 
 /// One diagnostic, flattened.
 #[derive(Debug, Clone, Serialize)]
-pub struct DiagnosticJson {
+pub(crate) struct DiagnosticJson {
     /// `inception::model::unknown_node`.
     pub code: String,
     /// `error` or `warning`.
@@ -27,7 +27,7 @@ pub struct DiagnosticJson {
 
 /// Flatten a diagnostic about no spec position (an I/O failure, a usage
 /// error, a bug): line and column 0, the file empty.
-pub fn without_source(diagnostic: &dyn Diagnostic) -> DiagnosticJson {
+pub(crate) fn without_source(diagnostic: &dyn Diagnostic) -> DiagnosticJson {
     let mut message = diagnostic.to_string();
     let mut cause = diagnostic.source();
     while let Some(inner) = cause {
@@ -55,7 +55,7 @@ fn severity(diagnostic: &dyn Diagnostic) -> &'static str {
 }
 
 /// Flatten diagnostics over `source`.
-pub fn to_json<'a>(
+pub(crate) fn to_json<'a>(
     source: &SourceFile,
     diagnostics: impl IntoIterator<Item = &'a dyn Diagnostic>,
 ) -> Vec<DiagnosticJson> {

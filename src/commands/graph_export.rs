@@ -14,7 +14,7 @@ use crate::plan::scope;
 /// A node of the exported graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Node {
+pub(crate) enum Node {
     /// A spec node, with its line.
     Spec {
         /// `toolchain/tool kubectl`.
@@ -47,7 +47,7 @@ impl Node {
 /// What an edge means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum EdgeKind {
+pub(crate) enum EdgeKind {
     /// Dependency → dependent service.
     Needs,
     /// Spec node → artifact.
@@ -59,7 +59,7 @@ pub enum EdgeKind {
 /// An edge: `needs` (dependency → dependent), `derives` (spec node →
 /// artifact) or `deploys` (service → artifact).
 #[derive(Debug, Clone, Serialize)]
-pub struct Edge {
+pub(crate) struct Edge {
     /// The source node's key.
     pub from: String,
     /// The target node's key.
@@ -70,7 +70,7 @@ pub struct Edge {
 
 /// The exported graph.
 #[derive(Debug, Clone, Serialize)]
-pub struct Export {
+pub(crate) struct Export {
     /// Nodes, sorted.
     pub nodes: Vec<Node>,
     /// Edges, sorted.
@@ -78,7 +78,7 @@ pub struct Export {
 }
 
 /// Build the whole graph of a compiled spec.
-pub fn export(compiled: &Compiled) -> Export {
+pub(crate) fn export(compiled: &Compiled) -> Export {
     let (model, graph, source) = (&compiled.loaded.model, &compiled.loaded.graph, &compiled.loaded.source);
     let mut full: DiGraph<Node, EdgeKind> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
@@ -114,7 +114,7 @@ pub fn export(compiled: &Compiled) -> Export {
 
 impl Export {
     /// Graphviz DOT.
-    pub fn to_dot(&self) -> String {
+    pub(crate) fn to_dot(&self) -> String {
         let mut dot = String::from("digraph inception {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
         for node in &self.nodes {
             let (label, shape) = match node {

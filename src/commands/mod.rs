@@ -8,9 +8,9 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod graph;
-pub mod graph_export;
+pub(crate) mod graph_export;
 pub mod lint;
-pub mod load;
+pub(crate) mod load;
 pub mod schema;
 pub mod symmetry;
 

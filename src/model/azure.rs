@@ -11,7 +11,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Span, Spanned};
 
 /// Resolve the `azure` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
+pub(crate) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut location = None;
@@ -234,21 +234,21 @@ fn weekday(reader: &mut Reader, day: &Spanned<String>) -> Option<Weekday> {
 }
 
 /// The default window starts at 02:00 UTC…
-pub const DEFAULT_HOUR: u8 = 2;
+pub(crate) const DEFAULT_HOUR: u8 = 2;
 /// …and lasts AKS's minimum of four hours.
-pub const DEFAULT_HOURS: u8 = 4;
+pub(crate) const DEFAULT_HOURS: u8 = 4;
 
 /// The maintenance window of the `index`-th cloud tier (promotion order)
 /// when the spec gives none: the first tier on Monday, the next on Tuesday…
 /// so an upgrade reaches each tier a day after the one before it.
-pub fn default_maintenance(index: usize) -> Maintenance {
+pub(crate) fn default_maintenance(index: usize) -> Maintenance {
     let day = Weekday::ALL[index.min(Weekday::ALL.len() - 1)].1;
     Maintenance { day, hour: DEFAULT_HOUR, hours: DEFAULT_HOURS }
 }
 
 /// Cross-references, once the tiers are known: every `azure tier NAME`
 /// names a `cluster aks` tier.
-pub fn check(reader: &mut Reader, model: &Model) {
+pub(crate) fn check(reader: &mut Reader, model: &Model) {
     let Some(azure) = &model.azure else { return };
     let cloud: Vec<&str> =
         model.tiers.iter().filter(|t| t.cluster.value == Cluster::Aks).map(|t| t.name.value.as_str()).collect();
@@ -275,7 +275,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
 
 /// The span to point at for "this tier has no …": its `azure tier` node's
 /// name, else the `azure` keyword.
-pub fn tier_span(azure: &Azure, tier: &str) -> Span {
+pub(crate) fn tier_span(azure: &Azure, tier: &str) -> Span {
     azure.tier(tier).map_or(Span::new(azure.span.offset, "azure".len()), |t| t.name.span)
 }
 

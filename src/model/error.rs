@@ -323,7 +323,7 @@ pub enum ModelError {
 
 /// Which rule a value breaks, each with its own error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Invalid {
+pub(crate) enum Invalid {
     /// `inception::model::invalid_digest`.
     Digest,
     /// `inception::model::invalid_location`.
@@ -344,7 +344,7 @@ pub enum Invalid {
 
 impl Invalid {
     /// The error for a value breaking this rule.
-    pub fn error(self, message: String, span: SourceSpan, label: String, help: String) -> ModelError {
+    pub(crate) fn error(self, message: String, span: SourceSpan, label: String, help: String) -> ModelError {
         match self {
             Invalid::Digest => ModelError::InvalidDigest { message, span, label, help },
             Invalid::Location => ModelError::InvalidLocation { message, span, label, help },

@@ -12,19 +12,19 @@
 //! could build together with every error, and the caller decides.
 
 pub mod aks_versions;
-pub mod azure;
-pub mod azure_lint;
+pub(crate) mod azure;
+pub(crate) mod azure_lint;
 mod error;
 mod observability;
-pub mod pin;
+pub(crate) mod pin;
 mod project;
 mod reader;
 mod references;
 mod refs;
-pub mod regions;
+pub(crate) mod regions;
 mod service;
-pub mod strict;
-pub mod suggest;
+pub(crate) mod strict;
+pub(crate) mod suggest;
 mod tier;
 mod toolchain;
 mod types;

@@ -8,7 +8,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Resolve the `observability` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut observability = Observability { prometheus: None, grafana: None, logging: None, span: node.span };

@@ -7,7 +7,7 @@ use super::vocabulary::Context;
 use crate::spec::RawNode;
 
 /// Resolve the `project` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let mut project = Project { span: node.span, ..Project::default() };

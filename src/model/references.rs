@@ -11,7 +11,7 @@ use super::types::{Cluster, Concession, Model, Service, Source, env_prefix};
 use crate::spec::Span;
 
 /// Check every reference in the model.
-pub fn check(reader: &mut Reader, model: &Model) {
+pub(super) fn check(reader: &mut Reader, model: &Model) {
     let services: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
     let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
     for tier in &model.tiers {

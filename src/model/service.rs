@@ -13,7 +13,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a top-level `service` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a service name")?;

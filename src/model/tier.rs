@@ -9,7 +9,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Resolve a top-level `tier` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a tier name")?;

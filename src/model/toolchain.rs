@@ -11,7 +11,7 @@ use crate::catalog;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a `toolchain` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut toolchain = Toolchain { span: node.span, ..Toolchain::default() };
@@ -117,7 +117,7 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
 }
 
 /// An image without a digest must at least carry a fixed tag.
-pub fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
+pub(super) fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
     match pin::image_tag(&image.value) {
         Some(tag) => {
             if let Some(reason) = pin::moving_tag(tag) {

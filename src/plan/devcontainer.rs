@@ -21,12 +21,12 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
 /// Whether the dev container is started through docker-compose: when it
 /// bind-mounts host folders (the Azure login), so the same mounts also apply
 /// to `docker compose up` outside VS Code.
-pub fn uses_compose(model: &Model) -> bool {
+pub(crate) fn uses_compose(model: &Model) -> bool {
     !model.toolchain.mounts.is_empty()
 }
 
 /// Add the dev container artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let toolchain = &model.toolchain;
     let project = Origin::new("project", model.project.name.span);
     artifacts.push(Artifact::new(model, Kind::Dockerfile, image_sources(toolchain)));

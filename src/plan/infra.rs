@@ -17,7 +17,7 @@ use crate::model::{Cluster, Model, Service, Tier};
 
 /// The artifact source type DevTest Labs reads a repository as: GitHub or
 /// Azure Repos. `None`: a host DevTest Labs cannot read artifacts from.
-pub fn repository_source_type(url: &str) -> Option<&'static str> {
+pub(crate) fn repository_source_type(url: &str) -> Option<&'static str> {
     let host = url.split("://").nth(1)?.split('/').next()?.rsplit('@').next()?;
     match host {
         "github.com" => Some("GitHub"),
@@ -28,7 +28,7 @@ pub fn repository_source_type(url: &str) -> Option<&'static str> {
 }
 
 /// The project's repository when DevTest Labs can read artifacts from it.
-pub fn lab_repository(model: &Model) -> Option<&str> {
+pub(crate) fn lab_repository(model: &Model) -> Option<&str> {
     let repo = model.project.repo.as_ref()?;
     repository_source_type(&repo.value).map(|_| repo.value.as_str())
 }
@@ -87,22 +87,22 @@ impl BicepModule {
 }
 
 /// The tiers that run on AKS, in promotion order.
-pub fn cloud_tiers(model: &Model) -> impl Iterator<Item = &Tier> {
+pub(crate) fn cloud_tiers(model: &Model) -> impl Iterator<Item = &Tier> {
     model.tiers.iter().filter(|t| t.cluster.value == Cluster::Aks)
 }
 
 /// Whether `main.bicep` is written: an `azure` node and a cloud tier.
-pub fn has_main(model: &Model) -> bool {
+pub(crate) fn has_main(model: &Model) -> bool {
     model.azure.is_some() && cloud_tiers(model).next().is_some()
 }
 
 /// Whether `lab.bicep` is written: `azure` lists lab regions.
-pub fn has_labs(model: &Model) -> bool {
+pub(crate) fn has_labs(model: &Model) -> bool {
     model.azure.as_ref().is_some_and(|a| !a.lab_regions.is_empty())
 }
 
 /// Whether a service gets a workload identity: it reads a secret or a container.
-pub fn needs_identity(service: &Service) -> bool {
+pub(crate) fn needs_identity(service: &Service) -> bool {
     !service.secrets.is_empty() || !service.storage.is_empty()
 }
 
@@ -127,7 +127,7 @@ fn access_origins(service: &Service) -> Vec<Origin> {
 }
 
 /// Add the infrastructure artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let Some(azure) = &model.azure else { return };
     let project = Origin::new("project", model.project.name.span);
     let location = Origin::new("azure/location", azure.location.span);

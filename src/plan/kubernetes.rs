@@ -14,7 +14,7 @@ use super::{Artifact, Component, Kind, Origin};
 use crate::model::{Concession, Model, Service, ServiceRef, Source, Tier};
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub const CHART_TEMPLATES: [&str; 5] = [
+pub(crate) const CHART_TEMPLATES: [&str; 5] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
     "templates/secretproviderclass.yaml",
@@ -23,14 +23,14 @@ pub const CHART_TEMPLATES: [&str; 5] = [
 ];
 
 /// Every file of the generic chart, by path inside the chart.
-pub fn chart_files() -> Vec<&'static str> {
+pub(crate) fn chart_files() -> Vec<&'static str> {
     let mut files = vec!["Chart.yaml", "values.yaml", "values.schema.json"];
     files.extend(CHART_TEMPLATES);
     files
 }
 
 /// The observability components of the spec, each with the node that pins it.
-pub fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
+pub(crate) fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
     let Some(observability) = &model.observability else {
         return Vec::new();
     };
@@ -42,7 +42,7 @@ pub fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
 }
 
 /// The nodes a service's shared `values.yaml` derives from.
-pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
+pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::source(service)];
     if matches!(service.source, Source::Build(_)) {
         sources.extend(origin::registry(model));
@@ -75,7 +75,7 @@ pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
 
 /// The nodes a service's `values-TIER.yaml` derives from: the revision, the
 /// cluster when it builds locally, the override and the concessions that apply.
-pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
+pub(crate) fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::tier(tier)];
     if matches!(service.source, Source::Build(_)) {
         sources.push(origin::revision(tier));
@@ -95,7 +95,7 @@ pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
 }
 
 /// Add the Kubernetes artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let generic: Vec<(ServiceRef, &Service)> = model.service_refs().filter(|(_, s)| s.uses_generic_chart()).collect();
     if !generic.is_empty() {
         let sources: Vec<Origin> = generic.iter().map(|(_, s)| origin::source(s)).collect();

@@ -11,13 +11,13 @@ mod devcontainer;
 mod infra;
 mod scope;
 
-pub use component::Component;
-pub use scope::{Scope, scope};
-pub mod kubernetes;
-pub mod workload;
+pub(crate) use component::Component;
+pub(crate) use scope::{Scope, scope};
+pub(crate) mod kubernetes;
+pub(crate) mod workload;
 
-pub use devcontainer::uses_compose;
-pub use infra::{BicepModule, cloud_tiers, has_labs, has_main, lab_repository, needs_identity, repository_source_type};
+pub(crate) use devcontainer::uses_compose;
+pub(crate) use infra::{BicepModule, cloud_tiers, lab_repository, needs_identity, repository_source_type};
 
 use serde::Serialize;
 
@@ -170,20 +170,13 @@ pub struct Artifact {
 
 /// Every artifact of a model, sorted by path.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The artifacts.
     pub artifacts: Vec<Artifact>,
 }
 
-impl Plan {
-    /// An artifact by path.
-    pub fn get(&self, path: &str) -> Option<&Artifact> {
-        self.artifacts.iter().find(|a| a.path == path)
-    }
-}
-
 /// Plan the artifacts of a valid model.
-pub fn plan(model: &Model) -> Plan {
+pub(crate) fn plan(model: &Model) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);

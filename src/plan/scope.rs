@@ -16,7 +16,7 @@ pub struct Scope {
 }
 
 /// The scope of an artifact of `kind` in `model`.
-pub fn scope(kind: &Kind, model: &Model) -> Scope {
+pub(crate) fn scope(kind: &Kind, model: &Model) -> Scope {
     Scope {
         tier: kind.tier().map(|t| model.tier_at(t).name.value.clone()),
         service: kind.service().map(|s| model.service_at(s).name.value.clone()),

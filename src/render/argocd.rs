@@ -25,15 +25,15 @@ use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
 use crate::plan::workload::{self, origin};
 
 /// The namespace Argo CD runs in.
-pub const ARGOCD_NAMESPACE: &str = "argocd";
+pub(super) const ARGOCD_NAMESPACE: &str = "argocd";
 /// The cluster Argo CD runs in.
-pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+pub(super) const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The sync wave of the storage emulator: before every service.
-pub const EMULATOR_WAVE: i64 = -1;
+pub(super) const EMULATOR_WAVE: i64 = -1;
 
 /// `metadata`.
 #[derive(Debug, Serialize)]
-pub struct Metadata {
+pub(super) struct Metadata {
     pub name: String,
     pub namespace: String,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -47,7 +47,7 @@ pub struct Metadata {
 /// An Argo CD Application whose Helm values object is a `V`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Application<V: Serialize> {
+pub(super) struct Application<V: Serialize> {
     api_version: &'static str,
     kind: &'static str,
     pub(super) metadata: Metadata,
@@ -66,7 +66,7 @@ pub(super) struct ApplicationSpec<V: Serialize> {
 /// `spec.source`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AppSource<V: Serialize> {
+pub(super) struct AppSource<V: Serialize> {
     #[serde(rename = "repoURL")]
     pub repo_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,7 +83,7 @@ pub struct AppSource<V: Serialize> {
 /// `spec.source.helm`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Helm<V: Serialize> {
+pub(super) struct Helm<V: Serialize> {
     pub release_name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub value_files: Vec<String>,
@@ -96,7 +96,7 @@ pub struct Helm<V: Serialize> {
 
 /// `spec.source.directory`.
 #[derive(Debug, Serialize)]
-pub struct Directory {
+pub(super) struct Directory {
     pub(super) recurse: bool,
     pub(super) exclude: String,
 }
@@ -139,12 +139,12 @@ struct Backoff {
 }
 
 /// The tier's AppProject name: `PROJECT-TIER`.
-pub fn project_name(model: &Model, tier: &Tier) -> String {
+pub(super) fn project_name(model: &Model, tier: &Tier) -> String {
     format!("{}-{}", model.project.name.value, tier.name.value)
 }
 
 /// An Application of `tier` named `TIER-name`, in sync wave `wave`.
-pub fn application<V: Serialize>(
+pub(super) fn application<V: Serialize>(
     model: &Model,
     tier: &Tier,
     name: &str,
@@ -183,7 +183,7 @@ pub(super) fn repo(model: &Model) -> String {
 }
 
 /// The generic chart from the project's repository at the tier's revision.
-pub fn generic_chart_source<V: Serialize>(
+pub(super) fn generic_chart_source<V: Serialize>(
     model: &Model,
     tier: &Tier,
     release: &str,
@@ -206,14 +206,14 @@ pub fn generic_chart_source<V: Serialize>(
 }
 
 /// Serialize a document, tracing lines to `paths`.
-pub fn finish<T: Serialize>(document: &T, paths: &Paths, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn finish<T: Serialize>(document: &T, paths: &Paths, path: &str) -> Result<Traced, RenderError> {
     let yaml = crate::yaml::to_string(document)
         .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
     Ok(trace_structured(&yaml, paths))
 }
 
 /// Provenance common to a tier's Applications.
-pub fn tier_paths(tier: &Tier, paths: &mut Paths) {
+pub(super) fn tier_paths(tier: &Tier, paths: &mut Paths) {
     paths.add("spec.project", origin::tier(tier));
     paths.add("spec.destination", origin::tier(tier));
 }
@@ -222,7 +222,7 @@ pub fn tier_paths(tier: &Tier, paths: &mut Paths) {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_application(
+pub(super) fn render_application(
     model: &Model,
     graph: &Graph,
     tier: &Tier,
@@ -296,7 +296,7 @@ struct AzuriteValues {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let port = workload::AZURITE_BLOB_PORT;
     let values = AzuriteValues {
         image: super::helm_values::Image {
@@ -333,7 +333,7 @@ pub fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<Traced, 
 
 /// The sync wave of the observability Applications: after every service, so
 /// that a slow logging stack never holds the services back.
-pub fn observability_wave(model: &Model, graph: &Graph) -> i64 {
+pub(super) fn observability_wave(model: &Model, graph: &Graph) -> i64 {
     let deepest = model.services.iter().map(|s: &Service| graph.wave(&s.name.value)).max();
     deepest.map_or(0, |w| i64::from(w) + 1)
 }

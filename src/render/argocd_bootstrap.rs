@@ -64,7 +64,7 @@ struct GroupKind {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
@@ -122,7 +122,7 @@ pub fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, 
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -156,7 +156,7 @@ struct Secret {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_repository(model: &Model, url: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_repository(model: &Model, url: &str, path: &str) -> Result<Traced, RenderError> {
     let name = repository_name(url);
     let mut paths = Paths::default();
     for service in &model.services {
@@ -201,7 +201,7 @@ struct ConfigMap {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_argocd_cm(model: &Model, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_argocd_cm(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     for tier in &model.tiers {
         paths.add("data", origin::tier(tier));

@@ -4,7 +4,7 @@ use crate::plan::Kind;
 
 /// Comment syntaxes of the formats inception writes.
 #[derive(Debug, Clone, Copy)]
-pub enum Comment {
+pub(crate) enum Comment {
     /// `#` (Dockerfile, YAML).
     Hash,
     /// `//` (JSONC, Bicep).
@@ -15,7 +15,7 @@ pub enum Comment {
 /// files that carry none at their top: JSON, which cannot; the lab
 /// artifact, which names the spec in its description; its script, whose
 /// banner follows the shebang.
-pub fn comment_of(kind: &Kind) -> Option<Comment> {
+pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
     match kind {
         Kind::DevcontainerJson
         | Kind::LaunchJson
@@ -41,7 +41,7 @@ pub fn comment_of(kind: &Kind) -> Option<Comment> {
 }
 
 /// The banner for a file generated from `spec_name`.
-pub fn banner(comment: Comment, spec_name: &str) -> String {
+pub(crate) fn banner(comment: Comment, spec_name: &str) -> String {
     let prefix = match comment {
         Comment::Hash => "#",
         Comment::Slash => "//",
@@ -53,7 +53,7 @@ pub fn banner(comment: Comment, spec_name: &str) -> String {
 
 /// Normalise a rendered text: LF line endings, no trailing spaces, exactly
 /// one final newline.
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{}\n", l.trim_end())).collect();
     while out.ends_with("\n\n") {
         out.pop();

@@ -22,7 +22,7 @@ use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 
 /// The Windows time zone DevTest Labs schedules use, for a region: where
 /// the region's developers most likely are. `UTC` for a region not listed.
-pub fn time_zone(region: &str) -> &'static str {
+pub(super) fn time_zone(region: &str) -> &'static str {
     crate::model::regions::time_zone(region).unwrap_or("UTC")
 }
 
@@ -198,7 +198,7 @@ fn view(model: &Model, tracer: &mut Tracer) -> LabView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let view = view(model, &mut tracer);
     let template = match file {
@@ -211,7 +211,7 @@ pub fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, Re
 
 /// The three lab files that share a view.
 #[derive(Debug, Clone, Copy)]
-pub enum LabFile {
+pub(super) enum LabFile {
     /// `infra/lab.bicep`.
     Main,
     /// `infra/modules/lab.bicep`.
@@ -225,7 +225,7 @@ pub enum LabFile {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let parameter = |name: &str, description: &str| json!({ "type": "string", "displayName": name, "description": description, "allowEmpty": false });
     let secret = |name: &str, description: &str| json!({ "type": "securestring", "displayName": name, "description": description, "allowEmpty": true });
     let document = json!({
@@ -260,7 +260,7 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     #[derive(Serialize)]
     struct ScriptView {
         banner: String,

@@ -119,7 +119,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_main(model: &Model, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
@@ -204,7 +204,7 @@ struct TierMarks {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let origins = vec![Origin::new("project", model.project.name.span), origin::tier(tier)];

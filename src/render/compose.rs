@@ -43,7 +43,7 @@ struct Volume {
 /// A devcontainer.json host path in compose's interpolation syntax:
 /// `${localEnv:HOME}` → `${HOME}`, `${localEnv:X:default}` → `${X:-default}`,
 /// `${localWorkspaceFolder}` → `..` (the compose file sits in `.devcontainer/`).
-pub fn compose_path(source: &str) -> String {
+pub(super) fn compose_path(source: &str) -> String {
     let mut out = String::new();
     let mut rest = source;
     while let Some(start) = rest.find("${") {
@@ -70,7 +70,7 @@ pub fn compose_path(source: &str) -> String {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
     volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));

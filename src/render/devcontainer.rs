@@ -16,10 +16,10 @@ use crate::plan::workload::origin;
 
 /// The docker-in-docker dev container feature, release 2.10.2, pinned by the
 /// digest of its OCI manifest so every developer runs the same install script.
-pub const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
+pub(super) const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
 
 /// The compose service the dev container runs as.
-pub const COMPOSE_SERVICE: &str = "devcontainer";
+pub(super) const COMPOSE_SERVICE: &str = "devcontainer";
 
 /// devcontainer.json, in the key order people expect to read it.
 #[derive(Debug, Serialize)]
@@ -72,7 +72,7 @@ struct Vscode {
 
 /// Where the repository appears inside the container: the same path for
 /// every developer, so debug path mappings and hot-reload mounts agree.
-pub fn workspace_folder(model: &Model) -> String {
+pub(crate) fn workspace_folder(model: &Model) -> String {
     format!("/workspaces/{}", model.project.name.value)
 }
 
@@ -80,7 +80,7 @@ pub fn workspace_folder(model: &Model) -> String {
 /// runs on Minikube. The Kubernetes version follows the pinned kubectl. Under
 /// `concession hot-reload` the workspace is mounted into the Minikube node at
 /// the same path, so pods can mount a service's build folder (hostPath).
-pub fn minikube_start(model: &Model) -> Option<String> {
+pub(crate) fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
     }
@@ -105,7 +105,7 @@ fn hot_reload(model: &Model) -> bool {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let toolchain = &model.toolchain;
     let compose = uses_compose(model);
     let folder = workspace_folder(model);

@@ -17,7 +17,7 @@ use crate::plan::Origin;
 
 /// What `Dockerfile.j2` renders. Every field is read by the template.
 #[derive(Debug, Serialize)]
-pub struct DockerfileView {
+pub(super) struct DockerfileView {
     /// `image:tag@sha256:…`.
     pub base: String,
     /// Whether the base image is pinned by digest.
@@ -42,7 +42,7 @@ pub struct DockerfileView {
 
 /// Section markers: each is written at the start of its section's first line.
 #[derive(Debug, Serialize)]
-pub struct Marks {
+pub(super) struct Marks {
     /// The FROM line.
     pub base: String,
     /// The apt install.
@@ -59,7 +59,7 @@ pub struct Marks {
 
 /// One tool install.
 #[derive(Debug, Serialize)]
-pub struct ToolView {
+pub(super) struct ToolView {
     /// The command name.
     pub name: String,
     /// The exact version.
@@ -96,7 +96,7 @@ const PYTHON_BUILD_DEPS: &[&str] = &[
 ];
 
 /// Build the view of a model, marking each section's origin in `tracer`.
-pub fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
+pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
     let user = crate::plan::workload::origin::user(toolchain);
     let mut apt_origins: Vec<Origin> =
@@ -174,7 +174,7 @@ fn tool_view(tool: &Tool, tracer: &mut Tracer) -> ToolView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_dockerfile(model: &Model, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_dockerfile(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let view = view(model, &mut tracer);
     Ok(tracer.resolve(&render(TEMPLATE_DOCKERFILE, &view, path)?))

@@ -43,7 +43,7 @@ struct ChartYaml {
 ///
 /// # Errors
 /// A serializer error, or a file the chart does not have (both bugs).
-pub fn render_chart_file(file: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_chart_file(file: &str, path: &str) -> Result<Traced, RenderError> {
     let serialize = |message: String| RenderError::Serialize { path: path.to_owned(), message };
     match file {
         "Chart.yaml" => {
@@ -80,7 +80,7 @@ pub fn render_chart_file(file: &str, path: &str) -> Result<Traced, RenderError> 
 
 /// The chart's defaults: every key the templates read, so that a service's
 /// values only say what is specific to it.
-pub fn defaults() -> Values {
+pub(super) fn defaults() -> Values {
     let empty = || Some(String::new());
     Values {
         image: Some(Image {

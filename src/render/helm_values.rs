@@ -26,12 +26,12 @@ use crate::model::{
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
-pub const SECRET_KEY: &str = "value";
+pub(crate) const SECRET_KEY: &str = "value";
 
 /// The generic chart's values.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Values {
+pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ pub struct Values {
 /// `image`.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Image {
+pub(crate) struct Image {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,7 +74,7 @@ pub struct Image {
 
 /// `image.pullPolicy`: when the kubelet pulls the image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum PullPolicy {
+pub(crate) enum PullPolicy {
     /// On every start.
     Always,
     /// Only when the node does not have it.
@@ -85,10 +85,10 @@ pub enum PullPolicy {
 
 impl PullPolicy {
     /// Every policy.
-    pub const ALL: [PullPolicy; 3] = [PullPolicy::Always, PullPolicy::IfNotPresent, PullPolicy::Never];
+    pub(crate) const ALL: [PullPolicy; 3] = [PullPolicy::Always, PullPolicy::IfNotPresent, PullPolicy::Never];
 
     /// The spelling Kubernetes reads.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PullPolicy::Always => "Always",
             PullPolicy::IfNotPresent => "IfNotPresent",
@@ -100,7 +100,7 @@ impl PullPolicy {
 /// `probe.type`: how the chart probes readiness and liveness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ProbeKind {
+pub(crate) enum ProbeKind {
     /// No probe.
     None,
     /// `GET path`.
@@ -113,10 +113,10 @@ pub enum ProbeKind {
 
 impl ProbeKind {
     /// Every kind.
-    pub const ALL: [ProbeKind; 4] = [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp];
+    pub(crate) const ALL: [ProbeKind; 4] = [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp];
 
     /// The spelling the chart reads.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProbeKind::None => "none",
             ProbeKind::Http => "http",
@@ -129,7 +129,7 @@ impl ProbeKind {
 /// `probe`: readiness and liveness alike.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Probe {
+pub(crate) struct Probe {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<ProbeKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,7 +142,7 @@ pub struct Probe {
 
 /// `resources`.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Resources {
+pub(crate) struct Resources {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<Quantities>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,7 +151,7 @@ pub struct Resources {
 
 /// CPU and memory.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Quantities {
+pub(crate) struct Quantities {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,7 +160,7 @@ pub struct Quantities {
 
 /// A `secretKeyRef`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SecretRef {
+pub(crate) struct SecretRef {
     pub name: String,
     pub key: String,
 }
@@ -168,7 +168,7 @@ pub struct SecretRef {
 /// `storage`: blob containers, and where the account is.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Storage {
+pub(crate) struct Storage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,7 +182,7 @@ pub struct Storage {
 /// `hotReload`: the build folder mounted from the Minikube node.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HotReload {
+pub(crate) struct HotReload {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -193,7 +193,7 @@ pub struct HotReload {
 /// kept by the operator in `deploy/values/SERVICE/azure-TIER.yaml`).
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Azure {
+pub(crate) struct Azure {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,7 +204,7 @@ pub struct Azure {
 
 /// `debug`: the debugpy port.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Debug {
+pub(crate) struct Debug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }
@@ -218,7 +218,7 @@ fn resources(r: &crate::model::Resources) -> Resources {
 }
 
 /// What every tier shares, with the node of each key.
-pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
+pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     let mut paths = Paths::default();
     let mut values = Values::default();
     let from_source = origin::source(service);
@@ -302,7 +302,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
 
 /// Only what differs in `tier`, with the node of each key and the comments
 /// written beside them.
-pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths, Vec<Note>) {
+pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths, Vec<Note>) {
     let mut values = Values::default();
     let mut paths = Paths::default();
     let mut notes = Vec::new();
@@ -408,7 +408,7 @@ fn concessions(
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render(values: &Values, paths: &Paths, notes: &[Note], path: &str) -> Result<Traced, RenderError> {
+pub(crate) fn render(values: &Values, paths: &Paths, notes: &[Note], path: &str) -> Result<Traced, RenderError> {
     let yaml =
         crate::yaml::to_string(values).map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
     let traced = trace_structured(&yaml, paths);
@@ -420,7 +420,12 @@ pub fn render(values: &Values, paths: &Paths, notes: &[Note], path: &str) -> Res
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_values(model: &Model, service: &Service, tier: Option<&Tier>, path: &str) -> Result<Traced, RenderError> {
+pub(crate) fn render_values(
+    model: &Model,
+    service: &Service,
+    tier: Option<&Tier>,
+    path: &str,
+) -> Result<Traced, RenderError> {
     match tier {
         None => {
             let (values, paths) = shared(model, service);

@@ -6,23 +6,23 @@
 
 /// The mapping keys from a document's root to a value.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeyPath(Vec<String>);
+pub(crate) struct KeyPath(Vec<String>);
 
 impl KeyPath {
     /// The path one key below this one; `key` is taken verbatim, dots included.
     #[must_use]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn key(mut self, key: impl Into<String>) -> Self {
         self.0.push(key.into());
         self
     }
 
     /// The segments, from the root.
-    pub fn segments(&self) -> &[String] {
+    pub(crate) fn segments(&self) -> &[String] {
         &self.0
     }
 
     /// Whether this path is `path` or one of its ancestors.
-    pub fn is_prefix_of(&self, path: &[String]) -> bool {
+    pub(crate) fn is_prefix_of(&self, path: &[String]) -> bool {
         self.0.len() <= path.len() && self.0.iter().zip(path).all(|(a, b)| a == b)
     }
 }

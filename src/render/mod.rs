@@ -10,7 +10,7 @@
 
 mod argocd;
 mod argocd_bootstrap;
-pub mod azure_names;
+pub(crate) mod azure_names;
 mod banner;
 mod bicep;
 mod bicep_lab;
@@ -20,19 +20,18 @@ mod devcontainer;
 mod dockerfile;
 mod error;
 mod helm_chart;
-pub mod helm_values;
-pub mod key_path;
-pub mod launch;
-pub mod observability;
-pub mod templates;
-pub mod trace;
-pub mod yaml_notes;
+pub(crate) mod helm_values;
+pub(crate) mod key_path;
+pub(crate) mod launch;
+pub(crate) mod observability;
+pub(crate) mod templates;
+pub(crate) mod trace;
+pub(crate) mod yaml_notes;
 
-pub use banner::{Comment, banner, normalise};
-pub use devcontainer::{minikube_start, workspace_folder};
-pub use error::RenderError;
-pub use key_path::KeyPath;
-pub use trace::{LineOrigins, Paths, Traced, Tracer, key_paths, trace_structured};
+pub(crate) use banner::{banner, normalise};
+pub(crate) use devcontainer::workspace_folder;
+pub(crate) use error::RenderError;
+pub(crate) use trace::{LineOrigins, Traced, key_paths};
 
 use std::collections::BTreeMap;
 
@@ -68,7 +67,7 @@ impl Rendered {
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
+pub(crate) fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
     let mut rendered = Vec::with_capacity(plan.artifacts.len());
     for mut artifact in plan.artifacts {
         let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;

@@ -28,11 +28,11 @@ use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
 
 /// The Fluent Bit chart release deployed with `logging efk`.
-pub const FLUENT_BIT_CHART: &str = "0.46.7";
+pub(crate) const FLUENT_BIT_CHART: &str = "0.46.7";
 
 /// Where an upstream chart comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UpstreamChart {
+pub(crate) struct UpstreamChart {
     /// The Helm repository.
     pub repo: &'static str,
     /// The chart's name in it.
@@ -40,7 +40,7 @@ pub struct UpstreamChart {
 }
 
 /// The chart of an observability component.
-pub fn chart(component: Component) -> UpstreamChart {
+pub(crate) fn chart(component: Component) -> UpstreamChart {
     let (repo, chart) = match component {
         Component::Prometheus => ("https://prometheus-community.github.io/helm-charts", "prometheus"),
         Component::Grafana => ("https://grafana.github.io/helm-charts", "grafana"),
@@ -217,7 +217,7 @@ fn version(model: &Model, component: Component) -> Option<String> {
 ///
 /// # Errors
 /// A serializer error, or a component the spec does not have (bugs).
-pub fn render_observability(
+pub(crate) fn render_observability(
     model: &Model,
     graph: &Graph,
     tier: &Tier,

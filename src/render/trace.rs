@@ -16,11 +16,11 @@ use super::key_path::KeyPath;
 use crate::plan::Origin;
 
 /// The origins of each line of a file (index 0 is line 1).
-pub type LineOrigins = Vec<Vec<Origin>>;
+pub(crate) type LineOrigins = Vec<Vec<Origin>>;
 
 /// Text with the origins of each of its lines.
 #[derive(Debug, Clone, Default)]
-pub struct Traced {
+pub(crate) struct Traced {
     /// The file's text.
     pub text: String,
     /// One entry per line of `text`; empty means "the artifact's sources".
@@ -29,7 +29,7 @@ pub struct Traced {
 
 impl Traced {
     /// Put a one-line banner above the text (the banner line has no origin).
-    pub fn with_banner(mut self, banner: &str) -> Self {
+    pub(crate) fn with_banner(mut self, banner: &str) -> Self {
         self.text = format!("{banner}{}", self.text);
         self.lines.insert(0, Vec::new());
         self
@@ -38,11 +38,11 @@ impl Traced {
 
 /// Key paths of a data document and the nodes they come from.
 #[derive(Debug, Clone, Default)]
-pub struct Paths(Vec<(KeyPath, Origin)>);
+pub(crate) struct Paths(Vec<(KeyPath, Origin)>);
 
 impl Paths {
     /// Declare that the value at `path` (and everything under it) comes from `origin`.
-    pub fn add(&mut self, path: impl Into<KeyPath>, origin: Origin) {
+    pub(crate) fn add(&mut self, path: impl Into<KeyPath>, origin: Origin) {
         self.0.push((path.into(), origin));
     }
 
@@ -71,7 +71,7 @@ impl Paths {
 /// The key path and scalar of each line of a YAML or pretty-printed JSON
 /// text (`None` for blank and comment lines). The path lists the mapping
 /// keys from the root; the scalar is what follows `key:` or `- ` (may be empty).
-pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
+pub(crate) fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
     for line in text.lines() {
@@ -109,7 +109,7 @@ pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
 }
 
 /// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
-pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
+pub(crate) fn trace_structured(text: &str, paths: &Paths) -> Traced {
     let lines =
         key_paths(text).into_iter().map(|entry| entry.map_or_else(Vec::new, |(path, _)| paths.lookup(&path))).collect();
     Traced { text: text.to_owned(), lines }
@@ -135,24 +135,24 @@ const MARK_CLOSE: char = '\u{2}';
 
 /// Hands out section markers for a template and resolves them afterwards.
 #[derive(Debug, Default)]
-pub struct Tracer {
+pub(crate) struct Tracer {
     origins: Vec<Vec<Origin>>,
 }
 
 impl Tracer {
     /// A marker string: lines from the one it is written on come from `origins`.
-    pub fn mark(&mut self, origins: Vec<Origin>) -> String {
+    pub(crate) fn mark(&mut self, origins: Vec<Origin>) -> String {
         self.origins.push(origins);
         format!("{MARK_OPEN}{}{MARK_CLOSE}", self.origins.len() - 1)
     }
 
     /// A marker that ends the current section (following lines: the artifact's sources).
-    pub fn end(&mut self) -> String {
+    pub(crate) fn end(&mut self) -> String {
         self.mark(Vec::new())
     }
 
     /// Strip the markers from rendered text and attribute every line.
-    pub fn resolve(&self, rendered: &str) -> Traced {
+    pub(crate) fn resolve(&self, rendered: &str) -> Traced {
         let mut current: Vec<Origin> = Vec::new();
         let mut text = String::with_capacity(rendered.len());
         let mut lines = Vec::new();

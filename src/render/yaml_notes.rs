@@ -11,7 +11,7 @@ use super::key_path::KeyPath;
 
 /// A comment for the line holding the key at a path (`image.tag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
+pub(crate) struct Note {
     /// The key path.
     pub path: KeyPath,
     /// The comment text, on one line.
@@ -20,14 +20,14 @@ pub struct Note {
 
 impl Note {
     /// A note for `path`; newlines in `text` become spaces.
-    pub fn new(path: impl Into<KeyPath>, text: &str) -> Self {
+    pub(crate) fn new(path: impl Into<KeyPath>, text: &str) -> Self {
         Self { path: path.into(), text: text.split_whitespace().collect::<Vec<_>>().join(" ") }
     }
 }
 
 /// Append each note to the line of its key (first match); several notes for
 /// one line are joined with `; `.
-pub fn annotate(yaml: &str, notes: &[Note]) -> String {
+pub(crate) fn annotate(yaml: &str, notes: &[Note]) -> String {
     let paths = key_paths(yaml);
     let mut out = String::with_capacity(yaml.len());
     for (line, path) in yaml.lines().zip(paths) {
@@ -46,7 +46,7 @@ pub fn annotate(yaml: &str, notes: &[Note]) -> String {
 }
 
 /// The key path of each line that holds a mapping key; `None` for other lines.
-pub fn key_paths(yaml: &str) -> Vec<Option<Vec<String>>> {
+pub(crate) fn key_paths(yaml: &str) -> Vec<Option<Vec<String>>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut block: Option<usize> = None;
     let mut found = Vec::new();
