@@ -89,6 +89,12 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
         return Ok(report);
     }
 
+    // The journal first: from the first temporary file on, a compile killed
+    // at any point leaves a record of every folder it may have written to, so
+    // the next compile finds and removes its temporaries.
+    if let Some(new_lock) = outputs.get(LOCK_PATH) {
+        write_file(&root.join(JOURNAL_PATH), new_lock)?;
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (_, path, text) in &changes {
         match stage(path, text) {
@@ -97,12 +103,10 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
                 for (temporary, _) in &staged {
                     let _ = std::fs::remove_file(temporary);
                 }
+                let _ = remove_journal(root);
                 return Err(error);
             }
         }
-    }
-    if let Some(new_lock) = outputs.get(LOCK_PATH) {
-        write_file(&root.join(JOURNAL_PATH), new_lock)?;
     }
     // The lock last: until it is in place the old one (and the journal)
     // still name every file this compile touches.

@@ -1,5 +1,6 @@
 //! `project NAME { … }` → [`Project`].
 
+use super::error::Invalid;
 use super::grammar;
 use super::reader::{Reader, Seen};
 use super::types::Project;
@@ -7,7 +8,7 @@ use super::vocabulary::Context;
 use crate::spec::RawNode;
 
 /// Resolve the `project` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let mut project = Project { span: node.span, ..Project::default() };
@@ -29,6 +30,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = grammar::is_git_url(&url.value);
                     if !ok {
                         reader.invalid(
+                            Invalid::Location,
                             url.span,
                             format!("`{}` is not a git URL", url.value.escape_debug()),
                             "expected https://HOST/PATH or git@HOST:PATH".to_owned(),
@@ -43,6 +45,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = grammar::is_host(&host.value) && host.value.contains('.');
                     if !ok {
                         reader.invalid(
+                            Invalid::Malformed,
                             host.span,
                             format!("`{}` is not a registry host", host.value),
                             "expected a host name".to_owned(),

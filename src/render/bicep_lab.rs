@@ -17,11 +17,12 @@ use super::bicep::{array, literal};
 use super::templates::{TEMPLATE_BICEP_LAB, TEMPLATE_BICEP_LAB_PARAMS, TEMPLATE_LAB_SCRIPT, module_template, render};
 use super::trace::{Paths, Traced, Tracer, trace_structured};
 use crate::model::Model;
+use crate::plan::workload::origin;
 use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 
 /// The Windows time zone DevTest Labs schedules use, for a region: where
 /// the region's developers most likely are. `UTC` for a region not listed.
-pub fn time_zone(region: &str) -> &'static str {
+pub(super) fn time_zone(region: &str) -> &'static str {
     crate::model::regions::time_zone(region).unwrap_or("UTC")
 }
 
@@ -39,7 +40,7 @@ fn regions_origins(model: &Model) -> Vec<Origin> {
 }
 
 fn vm_origins(model: &Model) -> Vec<Origin> {
-    let mut origins = vec![Origin::new("toolchain/user", model.toolchain.user.span)];
+    let mut origins = vec![origin::user(&model.toolchain)];
     origins.extend(model.azure.iter().flat_map(|a| &a.lab_vm).map(|vm| Origin::new("azure/lab-vm", vm.size.span)));
     origins
 }
@@ -93,7 +94,7 @@ impl LabMarks {
             params: tracer.mark(regions.clone()),
             labs: tracer.mark(regions.clone()),
             vm: tracer.mark(vm.clone()),
-            user: tracer.mark(vec![Origin::new("toolchain/user", model.toolchain.user.span)]),
+            user: tracer.mark(vec![origin::user(&model.toolchain)]),
             repository: tracer.mark(repo_origins(model)),
             group: tracer.mark(
                 [
@@ -115,7 +116,6 @@ impl LabMarks {
 /// What the lab templates render.
 #[derive(Debug, Serialize)]
 struct LabView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -150,7 +150,7 @@ struct RegionView {
     mark: String,
 }
 
-fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
+fn view(model: &Model, tracer: &mut Tracer) -> LabView {
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
     let lab_vm = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref());
@@ -172,7 +172,6 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
         None => "the size and data disk of lab.bicep's defaults".to_owned(),
     };
     LabView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -199,9 +198,9 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     let template = match file {
         LabFile::Main => TEMPLATE_BICEP_LAB,
         LabFile::Module => module_template(BicepModule::Lab),
@@ -212,7 +211,7 @@ pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> 
 
 /// The three lab files that share a view.
 #[derive(Debug, Clone, Copy)]
-pub enum LabFile {
+pub(super) enum LabFile {
     /// `infra/lab.bicep`.
     Main,
     /// `infra/modules/lab.bicep`.
@@ -226,7 +225,7 @@ pub enum LabFile {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let parameter = |name: &str, description: &str| json!({ "type": "string", "displayName": name, "description": description, "allowEmpty": false });
     let secret = |name: &str, description: &str| json!({ "type": "securestring", "displayName": name, "description": description, "allowEmpty": true });
     let document = json!({
@@ -261,7 +260,7 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
 /// and each parameter as one single-quoted shell word. A `'` inside a value
 /// becomes `'\''` (close, escaped quote, reopen), so no value, whatever it
 /// holds, reaches the shell as anything but one argument.
-pub fn command_to_execute(parameters: &[&str]) -> String {
+pub(super) fn command_to_execute(parameters: &[&str]) -> String {
     // In an ARM string literal a `'` is written `''`: `''''` is one quote,
     // `'''\'''''` the four characters `'\''`.
     let words: Vec<String> =
@@ -273,7 +272,7 @@ pub fn command_to_execute(parameters: &[&str]) -> String {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     #[derive(Serialize)]
     struct ScriptView {
         banner: String,

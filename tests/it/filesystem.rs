@@ -6,8 +6,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use inception::digest::sha256_hex;
-
 use crate::support::{TempDir, edit, files, inception, text, with_reference_spec};
 
 fn compile_ok(dir: &Path) {
@@ -256,4 +254,10 @@ fn kill_9_at_random_points_then_one_compile_gives_a_tree_check_accepts() {
     let (code, stderr) = check_code(dir.path());
     assert_eq!(code, Some(0), "seed {seed}: {stderr}");
     assert!(temporaries(dir.path()).is_empty(), "seed {seed}: {:?}", temporaries(dir.path()));
+}
+
+/// The lowercase hex sha256 of `bytes`, as the lock records it.
+fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes.as_ref()).iter().map(|b| format!("{b:02x}")).collect()
 }

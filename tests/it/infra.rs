@@ -126,7 +126,7 @@ fn infra_paths(outputs: &BTreeMap<String, String>) -> Vec<&str> {
 
 #[test]
 fn every_cloud_tier_of_the_reference_spec_has_its_bicepparam_and_local_has_none() {
-    let outputs = environment("serenity").outputs;
+    let outputs = environment("serenity").outputs();
     for tier in ["dev", "staging", "beta", "prod"] {
         let params = file(&outputs, &format!("infra/{tier}.bicepparam"));
         assert!(params.contains("using './main.bicep'"), "{tier}");
@@ -149,7 +149,7 @@ fn every_cloud_tier_of_the_reference_spec_has_its_bicepparam_and_local_has_none(
 
 #[test]
 fn the_reference_spec_gets_a_storage_account_with_the_reports_container() {
-    let outputs = environment("serenity").outputs;
+    let outputs = environment("serenity").outputs();
     let main = file(&outputs, "infra/main.bicep");
     let storage = main.split("module storage './modules/storage.bicep'").nth(1).expect("a storage module call");
     let containers = storage.split("containers: [").nth(1).and_then(|s| s.split(']').next()).expect("containers");
@@ -175,7 +175,7 @@ fn the_reference_spec_gets_a_storage_account_with_the_reports_container() {
 
 #[test]
 fn the_cluster_has_workload_identity_acr_pull_key_vault_rbac_and_monitoring() {
-    let outputs = environment("serenity").outputs;
+    let outputs = environment("serenity").outputs();
     let cluster = file(&outputs, "infra/modules/cluster.bicep");
     for setting in [
         "oidcIssuerProfile: {\n      enabled: true",
@@ -201,7 +201,7 @@ fn the_cluster_has_workload_identity_acr_pull_key_vault_rbac_and_monitoring() {
 
 #[test]
 fn risk_gets_one_federated_identity_with_only_its_roles() {
-    let outputs = environment("serenity").outputs;
+    let outputs = environment("serenity").outputs();
     let main = file(&outputs, "infra/main.bicep");
     // Only risk reads a secret or a container, so only risk has an identity.
     assert_eq!(main.matches("'./modules/workload-identity.bicep'").count(), 1);
@@ -224,7 +224,7 @@ fn risk_gets_one_federated_identity_with_only_its_roles() {
 
 #[test]
 fn the_reference_spec_gets_four_labs_one_per_region_with_the_same_vm() {
-    let outputs = environment("serenity").outputs;
+    let outputs = environment("serenity").outputs();
     let params = file(&outputs, "infra/lab.bicepparam");
     assert!(params.contains("using './lab.bicep'"));
     let regions: Vec<&str> =
@@ -257,13 +257,13 @@ fn the_reference_spec_gets_four_labs_one_per_region_with_the_same_vm() {
 
 #[test]
 fn a_spec_without_azure_gets_no_infrastructure() {
-    let outputs = environment("minimal").outputs;
+    let outputs = environment("minimal").outputs();
     assert!(infra_paths(&outputs).is_empty(), "{:?}", infra_paths(&outputs));
 }
 
 #[test]
 fn labs_without_a_cloud_tier_get_no_main_and_an_unreadable_repo_no_artifact() {
-    let outputs = edge("labs-only.kdl").outputs;
+    let outputs = edge("labs-only.kdl").outputs();
     assert_eq!(infra_paths(&outputs), ["infra/lab.bicep", "infra/lab.bicepparam", "infra/modules/lab.bicep"]);
     let params = file(&outputs, "infra/lab.bicepparam");
     assert!(!params.contains("param vmSize"), "no lab-vm: lab.bicep's default size");
@@ -276,7 +276,7 @@ fn labs_without_a_cloud_tier_get_no_main_and_an_unreadable_repo_no_artifact() {
 
 #[test]
 fn each_service_gets_the_roles_of_what_it_reads_and_names_fit_azure() {
-    let outputs = edge("identities.kdl").outputs;
+    let outputs = edge("identities.kdl").outputs();
     let main = file(&outputs, "infra/main.bicep");
     let call = |symbol: &str| {
         let body = main.split(&format!("module {symbol} './modules/workload-identity.bicep'")).nth(1);
@@ -317,7 +317,7 @@ fn each_service_gets_the_roles_of_what_it_reads_and_names_fit_azure() {
 
 #[test]
 fn a_cloud_tier_without_secrets_or_storage_gets_no_account_and_no_identities() {
-    let outputs = edge("bare-cloud.kdl").outputs;
+    let outputs = edge("bare-cloud.kdl").outputs();
     let main = file(&outputs, "infra/main.bicep");
     assert!(!main.contains("module storage") && !main.contains("storageAccountNamePrefix"), "no container: no account");
     assert!(!main.contains("workload-identity"), "nobody reads a secret or a container: no identity");
@@ -346,8 +346,8 @@ const CREDENTIAL_PROPERTIES: &[&str] = &["password:", "adminPassword:", "securit
 
 #[test]
 fn no_rendered_file_holds_a_secret_value() {
-    let mut compiled = vec![("serenity", environment("serenity").outputs)];
-    compiled.extend(EDGE_SPECS.iter().map(|(name, text)| (*name, compile(name, text).outputs)));
+    let mut compiled = vec![("serenity", environment("serenity").outputs())];
+    compiled.extend(EDGE_SPECS.iter().map(|(name, text)| (*name, compile(name, text).outputs())));
     for (name, outputs) in &compiled {
         for (path, text) in outputs.iter().filter(|(p, _)| p.starts_with("infra/")) {
             for pattern in VALUE_PATTERNS {
@@ -389,22 +389,26 @@ fn no_rendered_file_holds_a_secret_value() {
 #[test]
 fn every_bicep_line_names_the_spec_nodes_it_comes_from() {
     let compiled = environment("serenity");
-    for (path, lines) in compiled.provenance.iter().filter(|(p, _)| p.starts_with("infra/") && p.ends_with(".bicep")) {
+    for rendered in compiled.artifacts.iter().filter(|r| r.path().starts_with("infra/") && r.path().ends_with(".bicep"))
+    {
+        let path = rendered.path();
         // Line 1 is the banner; every other line belongs to a marked section.
-        for (number, origins) in lines.iter().enumerate().skip(1) {
-            let text = compiled.outputs[path].lines().nth(number).unwrap_or_default();
+        for (number, origins) in rendered.lines.iter().enumerate().skip(1) {
+            let text = rendered.text.lines().nth(number).unwrap_or_default();
             if text.starts_with("//") || text.is_empty() {
                 continue;
             }
             assert!(!origins.is_empty(), "{path}:{}: `{text}` has no origin", number + 1);
         }
     }
-    let main = &compiled.outputs["infra/main.bicep"];
+    let main = &compiled.artifact("infra/main.bicep").unwrap().text;
     let line = main.lines().position(|l| l.starts_with("module riskIdentity")).expect("risk's identity");
-    let nodes: Vec<&str> = compiled.provenance["infra/main.bicep"][line].iter().map(|o| o.node.as_str()).collect();
+    let nodes: Vec<&str> =
+        compiled.artifact("infra/main.bicep").unwrap().lines[line].iter().map(|o| o.node.as_str()).collect();
     assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret DB_PASSWORD"]);
-    let params = &compiled.outputs["infra/lab.bicepparam"];
+    let params = &compiled.artifact("infra/lab.bicepparam").unwrap().text;
     let line = params.lines().position(|l| l.contains("region: 'japaneast'")).expect("japaneast");
-    let nodes: Vec<&str> = compiled.provenance["infra/lab.bicepparam"][line].iter().map(|o| o.node.as_str()).collect();
+    let nodes: Vec<&str> =
+        compiled.artifact("infra/lab.bicepparam").unwrap().lines[line].iter().map(|o| o.node.as_str()).collect();
     assert_eq!(nodes, ["azure/lab-regions japaneast"]);
 }
