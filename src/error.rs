@@ -87,7 +87,7 @@ pub enum LintFinding {
     /// A local tier larger than the developer VM.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Sizing(#[from] crate::plan::sizing_lint::SizingFinding),
+    Sizing(#[from] crate::model::sizing_lint::SizingFinding),
 }
 
 impl LintFindings {

@@ -26,79 +26,72 @@ use crate::model::{BackingKind, ChartValue, Service, Tier, ValueSetting};
 
 /// Where a fact was read.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Citation {
+pub(crate) struct Citation {
     /// `owner/name` on GitHub.
-    pub repo: &'static str,
+    pub(crate) repo: &'static str,
     /// The release tag read.
-    pub tag: &'static str,
+    pub(crate) tag: &'static str,
     /// The file, from the repository root.
-    pub path: &'static str,
+    pub(crate) path: &'static str,
     /// What was read there.
-    pub fact: &'static str,
+    pub(crate) fact: &'static str,
 }
 
 /// A Helm chart as Argo CD pulls it.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct ChartRef {
+pub(crate) struct ChartRef {
     /// The Helm repository (`https://…`), or for OCI the registry path
     /// without the scheme, as Argo CD spells it.
-    pub repo: &'static str,
+    pub(crate) repo: &'static str,
     /// The chart's name.
-    pub chart: &'static str,
+    pub(crate) chart: &'static str,
     /// The exact version.
-    pub version: &'static str,
+    pub(crate) version: &'static str,
     /// Whether `repo` is an OCI registry.
-    pub oci: bool,
-}
-
-impl ChartRef {
-    /// The reference `helm` takes: `oci://REPO/CHART` or the chart name.
-    pub fn helm_reference(&self) -> String {
-        if self.oci { format!("oci://{}/{}", self.repo, self.chart) } else { self.chart.to_owned() }
-    }
+    pub(crate) oci: bool,
 }
 
 /// CPU and memory a pod requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Requests {
+pub(crate) struct Requests {
     /// Millicores.
-    pub cpu_millis: u32,
+    pub(crate) cpu_millis: u32,
     /// Mebibytes.
-    pub memory_mib: u32,
+    pub(crate) memory_mib: u32,
 }
 
 impl Requests {
     /// `250m`.
-    pub fn cpu(self) -> String {
+    pub(crate) fn cpu(self) -> String {
         format!("{}m", self.cpu_millis)
     }
 
     /// `512Mi`.
-    pub fn memory(self) -> String {
+    pub(crate) fn memory(self) -> String {
         format!("{}Mi", self.memory_mib)
     }
 }
 
 /// An operator a kind needs, installed once per tier (its CRDs are cluster-wide).
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Operator {
+pub(crate) struct Operator {
     /// The release and Application name: `cloudnative-pg`, `strimzi`.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// Its chart.
-    pub chart: ChartRef,
+    pub(crate) chart: ChartRef,
     /// What the operator pod requests (set in its values by inception).
-    pub requests: Requests,
+    pub(crate) requests: Requests,
     /// The images it runs, as the chart renders them.
-    pub images: &'static [&'static str],
+    pub(crate) images: &'static [&'static str],
     /// Where the facts were read.
-    pub citations: &'static [Citation],
+    pub(crate) citations: &'static [Citation],
 }
 
 /// How the provider's objects reach the cluster.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
-pub enum Delivery {
+pub(crate) enum Delivery {
     /// A chart, installed with the values [`values`] builds.
     Chart {
         /// The chart.
@@ -111,45 +104,45 @@ pub enum Delivery {
 /// One backing service kind's provider.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Provider {
+pub(crate) struct Provider {
     /// The kind.
-    pub kind: BackingKind,
+    pub(crate) kind: BackingKind,
     /// The operator it needs, if any.
-    pub operator: Option<&'static Operator>,
+    pub(crate) operator: Option<&'static Operator>,
     /// How it is deployed.
-    pub delivery: Delivery,
+    pub(crate) delivery: Delivery,
     /// Appended to the service name: the Service clients connect to.
-    pub service_suffix: &'static str,
+    pub(crate) service_suffix: &'static str,
     /// The client port of that Service.
-    pub port: u16,
+    pub(crate) port: u16,
     /// The client user: `{name}` is replaced with the service name.
-    pub user: &'static str,
+    pub(crate) user: &'static str,
     /// The credentials Secret's type.
-    pub secret_type: &'static str,
+    pub(crate) secret_type: &'static str,
     /// `NAME_URL`, with `{user}`, `{password}`, `{host}` and `{port}`
     /// (user and password become `$(NAME_USER)` and `$(NAME_PASSWORD)`).
-    pub url: Option<&'static str>,
+    pub(crate) url: Option<&'static str>,
     /// Further variables consumers get, `NAME_` + key.
-    pub extra_env: &'static [(&'static str, &'static str)],
+    pub(crate) extra_env: &'static [(&'static str, &'static str)],
     /// The values path of the instance count, and its default.
-    pub instances: (&'static str, i64),
+    pub(crate) instances: (&'static str, i64),
     /// What each instance requests (set in the values by inception).
-    pub requests: Requests,
+    pub(crate) requests: Requests,
     /// The images the provider runs for this kind.
-    pub images: &'static [&'static str],
+    pub(crate) images: &'static [&'static str],
     /// Where the facts were read.
-    pub citations: &'static [Citation],
+    pub(crate) citations: &'static [Citation],
 }
 
 /// The keys of the credentials Secret.
-pub const USERNAME_KEY: &str = "username";
+pub(crate) const USERNAME_KEY: &str = "username";
 /// The password key of the credentials Secret.
-pub const PASSWORD_KEY: &str = "password";
+pub(crate) const PASSWORD_KEY: &str = "password";
 
 const CNPG_CHARTS: &str = "cloudnative-pg/charts";
 
 /// The CloudNativePG operator.
-pub const CLOUDNATIVE_PG: Operator = Operator {
+pub(crate) const CLOUDNATIVE_PG: Operator = Operator {
     id: "cloudnative-pg",
     chart: ChartRef {
         repo: "https://cloudnative-pg.github.io/charts",
@@ -176,7 +169,7 @@ pub const CLOUDNATIVE_PG: Operator = Operator {
 };
 
 /// The Strimzi cluster operator.
-pub const STRIMZI: Operator = Operator {
+pub(crate) const STRIMZI: Operator = Operator {
     id: "strimzi",
     chart: ChartRef { repo: "quay.io/strimzi-helm", chart: "strimzi-kafka-operator", version: "1.2.0", oci: true },
     requests: Requests { cpu_millis: 200, memory_mib: 384 },
@@ -240,7 +233,7 @@ const CNPG_CITATIONS: &[Citation] = &[
 ];
 
 /// Every provider, one per kind, in [`BackingKind::ALL`] order.
-pub const PROVIDERS: [Provider; 4] = [
+pub(crate) const PROVIDERS: [Provider; 4] = [
     Provider {
         kind: BackingKind::Postgresql,
         operator: Some(&CLOUDNATIVE_PG),
@@ -355,12 +348,12 @@ pub const PROVIDERS: [Provider; 4] = [
 ];
 
 /// The provider of a kind.
-pub fn provider(kind: BackingKind) -> &'static Provider {
+pub(crate) fn provider(kind: BackingKind) -> &'static Provider {
     PROVIDERS.iter().find(|p| p.kind == kind).unwrap_or(&PROVIDERS[0])
 }
 
 /// The operators a set of kinds needs, each once, in catalog order.
-pub fn operators(kinds: impl IntoIterator<Item = BackingKind>) -> Vec<&'static Operator> {
+pub(crate) fn operators(kinds: impl IntoIterator<Item = BackingKind>) -> Vec<&'static Operator> {
     let kinds: Vec<BackingKind> = kinds.into_iter().collect();
     let mut operators: Vec<&'static Operator> = Vec::new();
     for provider in PROVIDERS.iter().filter(|p| kinds.contains(&p.kind)) {
@@ -374,29 +367,29 @@ pub fn operators(kinds: impl IntoIterator<Item = BackingKind>) -> Vec<&'static O
 }
 
 /// The Service a consumer of backing service `name` connects to.
-pub fn host(name: &str, kind: BackingKind) -> String {
+pub(crate) fn host(name: &str, kind: BackingKind) -> String {
     format!("{name}{}", provider(kind).service_suffix)
 }
 
 /// The client user of backing service `name`.
-pub fn user(name: &str, kind: BackingKind) -> String {
+pub(crate) fn user(name: &str, kind: BackingKind) -> String {
     provider(kind).user.replace("{name}", name)
 }
 
 /// The Secret holding backing service `name`'s credentials.
-pub fn credentials_secret(name: &str) -> String {
+pub(crate) fn credentials_secret(name: &str) -> String {
     format!("{name}-credentials")
 }
 
 /// The Key Vault secrets a cloud tier syncs into [`credentials_secret`]:
 /// (vault object, Secret key).
-pub fn vault_objects(name: &str) -> [(String, &'static str); 2] {
+pub(crate) fn vault_objects(name: &str) -> [(String, &'static str); 2] {
     [(format!("{name}-username"), USERNAME_KEY), (format!("{name}-password"), PASSWORD_KEY)]
 }
 
 /// `NAME_URL`'s value, with user and password as `$(PREFIX_USER)` and
 /// `$(PREFIX_PASSWORD)` (Kubernetes expands variables defined earlier in the list).
-pub fn url(name: &str, kind: BackingKind, prefix: &str) -> Option<String> {
+pub(crate) fn url(name: &str, kind: BackingKind, prefix: &str) -> Option<String> {
     let provider = provider(kind);
     provider.url.map(|shape| {
         shape
@@ -409,7 +402,7 @@ pub fn url(name: &str, kind: BackingKind, prefix: &str) -> Option<String> {
 
 /// The instance count of a backing service in a tier: the `value` for the
 /// catalog's instances path (override first), else the catalog default.
-pub fn instances(service: &Service, tier: &Tier, kind: BackingKind) -> i64 {
+pub(crate) fn instances(service: &Service, tier: &Tier, kind: BackingKind) -> i64 {
     let (path, default) = provider(kind).instances;
     let over = service.override_for(&tier.name.value).map(|o| o.values.as_slice()).unwrap_or_default();
     over.iter()
@@ -423,7 +416,7 @@ pub fn instances(service: &Service, tier: &Tier, kind: BackingKind) -> i64 {
 }
 
 /// What a backing service requests in a tier: instances × per instance.
-pub fn requests(service: &Service, tier: &Tier, kind: BackingKind) -> Requests {
+pub(crate) fn requests(service: &Service, tier: &Tier, kind: BackingKind) -> Requests {
     let per = provider(kind).requests;
     let n = u32::try_from(instances(service, tier, kind).max(0)).unwrap_or(u32::MAX);
     Requests { cpu_millis: per.cpu_millis.saturating_mul(n), memory_mib: per.memory_mib.saturating_mul(n) }
@@ -513,7 +506,7 @@ struct StrimziValues {
 }
 
 /// The values an operator is installed with.
-pub fn operator_values(operator: &Operator) -> Value {
+pub(crate) fn operator_values(operator: &Operator) -> Value {
     let resources = resources(operator.requests);
     let typed = if operator.id == STRIMZI.id {
         serde_json::to_value(StrimziValues { resources })
@@ -586,7 +579,7 @@ fn set(tree: &mut Value, setting: &ValueSetting) {
 
 /// The values of a backing service in a tier: the catalog's, then the
 /// service's `value`s, then the tier override's.
-pub fn values(service: &Service, tier: &Tier, kind: BackingKind) -> Value {
+pub(crate) fn values(service: &Service, tier: &Tier, kind: BackingKind) -> Value {
     let mut tree = catalog_values(service, kind);
     for setting in &service.values {
         set(&mut tree, setting);
@@ -601,7 +594,7 @@ pub fn values(service: &Service, tier: &Tier, kind: BackingKind) -> Value {
 
 /// The paths the catalog itself sets, which a `value` must not change
 /// (they carry the wiring: names, the credentials Secret).
-pub fn wired_paths(kind: BackingKind) -> &'static [&'static str] {
+pub(crate) fn wired_paths(kind: BackingKind) -> &'static [&'static str] {
     match kind {
         BackingKind::Postgresql | BackingKind::Timescaledb => {
             &["fullnameOverride", "nameOverride", "type", "cluster.initdb", "mode"]
@@ -612,31 +605,31 @@ pub fn wired_paths(kind: BackingKind) -> &'static [&'static str] {
 }
 
 /// The paths a Kafka service may set (its manifests are inception's).
-pub const KAFKA_PATHS: [&str; 2] = ["replicas", "storage"];
+pub(crate) const KAFKA_PATHS: [&str; 2] = ["replicas", "storage"];
 
 /// One observability component's chart: what `observability { … }` deploys.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ObservabilityChart {
+pub(crate) struct ObservabilityChart {
     /// The component (`prometheus`, `grafana`, `eck-operator`, `elastic-stack`,
     /// `fluent-bit`): the release name and the file `observability-COMPONENT.yaml`.
-    pub component: &'static str,
+    pub(crate) component: &'static str,
     /// The Helm repository.
-    pub repo: &'static str,
+    pub(crate) repo: &'static str,
     /// The chart's name.
-    pub chart: &'static str,
+    pub(crate) chart: &'static str,
     /// The version when the catalog pins it (the spec pins the others).
-    pub version: Option<&'static str>,
+    pub(crate) version: Option<&'static str>,
     /// Whether its CRDs need server-side apply.
-    pub crds: bool,
+    pub(crate) crds: bool,
     /// What its pods request (set in its values by inception).
-    pub requests: Requests,
+    pub(crate) requests: Requests,
     /// Where the facts were read.
-    pub citations: &'static [Citation],
+    pub(crate) citations: &'static [Citation],
 }
 
 /// The observability charts, in deployment order.
-pub const OBSERVABILITY: [ObservabilityChart; 5] = [
+pub(crate) const OBSERVABILITY: [ObservabilityChart; 5] = [
     ObservabilityChart {
         component: "prometheus",
         repo: "https://prometheus-community.github.io/helm-charts",
@@ -724,22 +717,22 @@ pub const OBSERVABILITY: [ObservabilityChart; 5] = [
 ];
 
 /// An observability component's chart.
-pub fn observability_chart(component: &str) -> Option<&'static ObservabilityChart> {
-    OBSERVABILITY.iter().find(|c| c.component == component)
+pub(crate) fn observability_chart(component: crate::plan::Component) -> Option<&'static ObservabilityChart> {
+    OBSERVABILITY.iter().find(|c| c.component == component.as_str())
 }
 
 /// The Elasticsearch resource's name (eck-elasticsearch's fullnameOverride).
-pub const ELASTICSEARCH: &str = "elasticsearch";
+pub(crate) const ELASTICSEARCH: &str = "elasticsearch";
 /// The Service ECK creates for it, and its port.
-pub const ELASTICSEARCH_SERVICE: (&str, u16) = ("elasticsearch-es-http", 9200);
+pub(crate) const ELASTICSEARCH_SERVICE: (&str, u16) = ("elasticsearch-es-http", 9200);
 /// The Secret ECK creates with the `elastic` user's password, and its key.
-pub const ELASTICSEARCH_USER_SECRET: (&str, &str) = ("elasticsearch-es-elastic-user", "elastic");
+pub(crate) const ELASTICSEARCH_USER_SECRET: (&str, &str) = ("elasticsearch-es-elastic-user", "elastic");
 /// The Secret ECK publishes the HTTP CA in, and its key.
-pub const ELASTICSEARCH_CA_SECRET: (&str, &str) = ("elasticsearch-es-http-certs-public", "ca.crt");
+pub(crate) const ELASTICSEARCH_CA_SECRET: (&str, &str) = ("elasticsearch-es-http-certs-public", "ca.crt");
 /// The Prometheus Service kube-prometheus-stack creates (fullnameOverride `prometheus`), and its port.
-pub const PROMETHEUS_SERVICE: (&str, u16) = ("prometheus-prometheus", 9090);
+pub(crate) const PROMETHEUS_SERVICE: (&str, u16) = ("prometheus-prometheus", 9090);
 /// Grafana's admin credentials: a platform Secret made before the chart syncs, like a backing service's.
-pub const GRAFANA_ADMIN: &str = "grafana-admin";
+pub(crate) const GRAFANA_ADMIN: &str = "grafana-admin";
 
 #[cfg(test)]
 mod tests {

@@ -21,7 +21,7 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     let loaded = pipeline::load(&source)?;
     let mut findings: Vec<LintFinding> =
         azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
-    findings.extend(crate::plan::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
     }

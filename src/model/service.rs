@@ -3,7 +3,9 @@
 //! References to other services (`needs`) and to tiers (overrides) are only
 //! collected here; `model::references` checks them once every declaration is known.
 
+use super::error::Invalid;
 use super::error::ModelError;
+use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
@@ -14,12 +16,13 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a top-level `service` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a service name")?;
     if reader.dns_label("service", &name) && name.value.len() > 53 {
         reader.invalid(
+            Invalid::OutOfRange,
             name.span,
             format!("service name `{}` is {} characters long", name.value, name.value.len()),
             "at most 53".to_owned(),
@@ -132,7 +135,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     }
     if let Some((Source::Chart(chart), _)) = &source {
         for setting in &workload_settings {
-            reader.invalid(
+            reader.invalid(Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a `chart` service", setting.name.value),
                 format!("`{}` installs its chart with the chart's own values", name.value),
@@ -150,6 +153,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         }
         for setting in workload_settings.iter().filter(|n| n.name.value != "tier") {
             reader.invalid(
+                Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a backing service", setting.name.value),
                 format!("`{}` is a `kind {}` from the provider catalog", name.value, kind.value.as_str()),
@@ -158,6 +162,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         }
         if let Some(port) = &service.port {
             reader.invalid(
+                Invalid::Misplaced,
                 port.span,
                 "a backing service's port comes from its provider".to_owned(),
                 format!("`kind {}` serves on the port the catalog names", kind.value.as_str()),
@@ -167,6 +172,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         for over in &service.overrides {
             if over.replicas.is_some() || over.resources.is_some() || !over.env.is_empty() {
                 reader.invalid(
+                    Invalid::Misplaced,
                     over.span,
                     format!("the override of tier `{}` sets workload settings on a backing service", over.tier.value),
                     "only `value` applies here".to_owned(),
@@ -178,6 +184,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         let overridden = service.overrides.iter().flat_map(|o| o.values.iter().map(|v| v.span));
         for span in value_nodes.iter().map(|n| n.name.span).chain(overridden) {
             reader.invalid(
+                Invalid::Misplaced,
                 span,
                 "`value` sets a backing service's provider values".to_owned(),
                 format!("`{}` is not a `kind` service", name.value),
@@ -214,6 +221,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
                 None => {
                     let known: Vec<&str> = BackingKind::ALL.iter().map(|(s, _)| *s).collect();
                     reader.invalid(
+                        Invalid::Unknown,
                         kind.span,
                         format!("`{}` is not a backing service kind", kind.value),
                         "unknown kind".to_owned(),
@@ -226,8 +234,9 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
         }
         "build" => {
             let dir = reader.leaf_string(node, "a folder")?;
-            if dir.value.starts_with('/') || dir.value.split('/').any(|p| p == "..") {
+            if !grammar::is_relative_folder(&dir.value) {
                 reader.invalid(
+                    Invalid::Location,
                     dir.span,
                     "a build folder must be inside the repository".to_owned(),
                     "absolute, or leaves the repository".to_owned(),
@@ -239,8 +248,13 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
         }
         "image" => {
             let image = reader.leaf_string(node, "an image reference")?;
+            let plain = image.value.split('@').next().unwrap_or_default();
+            if !reader.fits(&image, grammar::is_image_reference(plain), "an image reference", "\"postgres:16.3\"") {
+                return None;
+            }
             match image.value.split_once('@') {
                 Some((_, digest)) if !pin::is_sha256_digest(digest) => reader.invalid(
+                    Invalid::Digest,
                     image.span,
                     format!("`{digest}` is not a sha256 digest"),
                     "bad digest".to_owned(),
@@ -257,8 +271,19 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             reader.no_children(node);
             let reference = reader.string_arg(node, 0, "a chart reference")?;
             let version = reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
-            reader.pinned("chart", &version, true, "29.3.4");
+            if reader.pinned("chart", &version, true, "29.3.4") {
+                reader.fits(&version, grammar::is_version(&version.value), "a version", "\"29.3.4\"");
+            }
             let repo = reader.string_prop(node, "repo", "a Helm repository URL");
+            let reference_ok = if reference.value.contains("://") {
+                grammar::is_url(&reference.value)
+            } else {
+                pin::is_dns_label(&reference.value)
+            };
+            reader.fits(&reference, reference_ok, "a chart reference", "oci://HOST/PATH or a chart name");
+            let repo = repo.filter(|r| {
+                reader.fits(r, grammar::is_url(&r.value), "a Helm repository URL", "\"https://charts.example.com\"")
+            });
             let oci = reference.value.starts_with("oci://");
             if !oci && repo.is_none() {
                 reader.error(ModelError::Missing {
@@ -270,6 +295,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             }
             if oci && let Some(repo) = &repo {
                 reader.invalid(
+                    Invalid::Misplaced,
                     repo.span,
                     "an oci:// chart takes no repo=".to_owned(),
                     "the reference already says where it is".to_owned(),
@@ -287,6 +313,7 @@ fn blob_container(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = name.value.len() >= 3 && !name.value.contains("--");
     if !ok {
         reader.invalid(
+            Invalid::Malformed,
             name.span,
             format!("`{}` is not a valid blob container name", name.value),
             "3 to 63 characters, no `--`".to_owned(),
@@ -333,6 +360,7 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
         path if path.starts_with('/') => Probe::Http(path.to_owned()),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 target.span,
                 format!("`{other}` is not a health check"),
                 "expected /PATH, grpc or tcp".to_owned(),
@@ -363,6 +391,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
             _ => format!("{} {}=…", node.name.value, words.join(" ")),
         };
         reader.invalid(
+            Invalid::Misplaced,
             first.span,
             format!("`{}` takes KEY=VALUE properties, not separate values", node.name.value),
             "a separate value".to_owned(),
@@ -378,6 +407,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
         let key = &prop.key;
         if !pin::is_env_name(&key.value) {
             reader.invalid(
+                Invalid::Malformed,
                 key.span,
                 format!("`{}` is not an environment variable name", key.value),
                 "letters, digits and `_`, not starting with a digit".to_owned(),
@@ -393,6 +423,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
                 let ok = pin::is_dns_label(&name.value);
                 if !ok {
                     reader.invalid(
+                        Invalid::Malformed,
                         name.span,
                         format!("`{}` is not a valid secret name", name.value),
                         "lower-case letters, digits and `-`".to_owned(),
@@ -413,8 +444,21 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
 
 fn env_value(reader: &mut Reader, node: &str, value: &crate::spec::RawValue) -> Option<Spanned<String>> {
     match &value.value {
-        Scalar::String(s) => Some(Spanned::new(s.clone(), value.span)),
-        Scalar::Integer(_) | Scalar::Float(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::String(s) => reader.allowed_chars(s, value.span).then(|| Spanned::new(s.clone(), value.span)),
+        Scalar::Integer(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::Float(f) if f.is_finite() && value.repr.parse::<f64>().is_ok_and(f64::is_finite) => {
+            Some(Spanned::new(value.repr.clone(), value.span))
+        }
+        Scalar::Float(_) => {
+            reader.invalid(
+                Invalid::OutOfRange,
+                value.span,
+                format!("`{}` is not a finite number", value.repr),
+                "infinite or not a number".to_owned(),
+                format!("quote it if the variable should hold this text: \"{}\"", value.repr.trim_start_matches('#')),
+            );
+            None
+        }
         Scalar::Bool(b) => Some(Spanned::new(b.to_string(), value.span)),
         Scalar::Null => {
             reader.error(ModelError::WrongType {
@@ -458,6 +502,7 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
                 && r > l
             {
                 reader.invalid(
+                    Invalid::Quantity,
                     node.name.span,
                     format!("the {what} request is above its limit"),
                     format!("request {} > limit {}", request.as_deref().unwrap_or(""), limit.as_deref().unwrap_or("")),
@@ -482,6 +527,7 @@ fn resolve_quantities(reader: &mut Reader, node: &RawNode) -> Option<Quantities>
             Some(value.value)
         } else {
             reader.invalid(
+                Invalid::Quantity,
                 value.span,
                 format!("`{}` is not a Kubernetes quantity", value.value),
                 "not a quantity".to_owned(),
@@ -504,6 +550,8 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
     reader.max_args(node, 1, "one tier name");
     let tier = reader.string_arg(node, 0, "a tier name")?;
     let reason = reader.string_prop(node, "reason", "a reason");
+    let reason =
+        reason.filter(|r| reader.fits(r, grammar::is_one_line(&r.value), "a one-line reason", "reason=\"peak hours\""));
     let reason = match reason {
         Some(reason) if !reason.value.trim().is_empty() => reason,
         _ => {
@@ -575,6 +623,7 @@ fn resolve_value(reader: &mut Reader, node: &RawNode) -> Option<ValueSetting> {
         });
     if !segments_ok {
         reader.invalid(
+            Invalid::Malformed,
             path.span,
             format!("`{}` is not a values path", path.value),
             "segments of letters, digits, `_` and `-`, joined by `.`".to_owned(),
@@ -592,6 +641,7 @@ fn resolve_value(reader: &mut Reader, node: &RawNode) -> Option<ValueSetting> {
         Scalar::Bool(b) => ChartValue::Bool(*b),
         Scalar::Float(_) | Scalar::Null => {
             reader.invalid(
+                Invalid::Malformed,
                 raw.span,
                 format!("`{}` is not a string, integer or boolean", raw.repr),
                 "unsupported value".to_owned(),
@@ -612,6 +662,7 @@ fn check_value_path(reader: &mut Reader, kind: BackingKind, setting: &ValueSetti
         .find(|w| path == **w || path.starts_with(&format!("{w}.")) || w.starts_with(&format!("{path}.")));
     if let Some(wired) = wired {
         reader.invalid(
+            Invalid::Reserved,
             setting.path.span,
             format!("`{path}` is set by the provider catalog"),
             format!("`{wired}` carries the wiring of `kind {}`", kind.as_str()),
@@ -620,6 +671,7 @@ fn check_value_path(reader: &mut Reader, kind: BackingKind, setting: &ValueSetti
     }
     if kind == BackingKind::Kafka && !crate::providers::KAFKA_PATHS.contains(&path) {
         reader.invalid(
+            Invalid::Unknown,
             setting.path.span,
             format!("`{path}` is not a setting of `kind kafka`"),
             "unknown Kafka setting".to_owned(),

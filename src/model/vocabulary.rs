@@ -3,26 +3,42 @@
 //! One table, so that "unknown node" errors can say where a misplaced node
 //! belongs, and the `schema` and `fmt` commands share the same vocabulary.
 
-/// Service names taken by files every tier's `deploy/argocd/TIER/` holds
-/// besides one per service (`root.yaml`, `project.yaml`, `azurite.yaml`).
-pub const RESERVED_SERVICES: &[&str] =
-    &["argocd", "azurite", "credentials", "inception-git", "project", "project-bootstrap", "root"];
+use crate::layout;
 
-/// The prefixes of the observability and operator Applications' files in `deploy/argocd/TIER/`.
-pub const RESERVED_SERVICE_PREFIXES: &[&str] = &["observability-", "operator-"];
+/// Service names taken by files every tier's Argo CD folder holds besides
+/// one per service (the emulator, the AppProjects, the app of apps, Argo CD
+/// itself, the credentials release), and the local git server's release.
+pub const RESERVED_SERVICES: &[&str] = &[
+    layout::ARGOCD_APP,
+    layout::AZURITE_APP,
+    layout::CREDENTIALS_APP,
+    layout::LOCAL_GIT_RELEASE,
+    layout::PROJECT_APP,
+    layout::PROJECT_BOOTSTRAP_APP,
+    layout::ROOT_APP,
+];
 
-/// Tier names taken by folders beside the tiers' in `deploy/argocd/`.
-pub const RESERVED_TIERS: &[&str] = &["repositories"];
+/// The prefixes of the observability and operator Applications' stems.
+pub const RESERVED_SERVICE_PREFIXES: &[&str] = &[layout::OBSERVABILITY_PREFIX, layout::OPERATOR_PREFIX];
+
+/// Tier names taken by folders beside the tiers' in the Argo CD folder.
+pub const RESERVED_TIERS: &[&str] = &[layout::REPOSITORIES];
 
 /// Why `name` cannot name a service, if it cannot.
 pub fn reserved_service(name: &str) -> Option<String> {
     if RESERVED_SERVICES.contains(&name) {
-        Some(format!("`deploy/argocd/TIER/{name}.yaml` is written for every tier already"))
+        Some(format!("`{}` is written for every tier already", layout::argocd_app("TIER", name)))
     } else {
         RESERVED_SERVICE_PREFIXES.iter().find(|p| name.starts_with(**p)).map(|prefix| {
-            format!("`deploy/argocd/TIER/{prefix}*.yaml` are the observability stack's and operators' files")
+            let pattern = layout::argocd_app("TIER", &format!("{prefix}*"));
+            format!("`{pattern}` are the observability stack's and operators' files")
         })
     }
+}
+
+/// Why `name` cannot name a tier, if it cannot.
+pub fn reserved_tier(name: &str) -> Option<String> {
+    RESERVED_TIERS.contains(&name).then(|| format!("`{}/` holds the Helm repositories", layout::argocd_tier_dir(name)))
 }
 
 /// A place in the spec where nodes may stand.

@@ -10,15 +10,12 @@
 //! under `deploy/argocd/TIER/`.
 
 use super::workload::{self, origin};
-use super::{Artifact, Kind, Origin};
-use crate::model::{BackingKind, Cluster, Concession, Model, Service, Source, Tier};
+use super::{Artifact, Component, Kind, Origin};
+use crate::model::{BackingKind, Cluster, Concession, Model, Service, ServiceRef, Source, Tier};
 use crate::providers;
 
-/// The chart's folder.
-pub const CHART_DIR: &str = "deploy/charts/service";
-
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub const CHART_TEMPLATES: [&str; 7] = [
+pub(crate) const CHART_TEMPLATES: [&str; 7] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
     "templates/networkpolicy.yaml",
@@ -29,22 +26,26 @@ pub const CHART_TEMPLATES: [&str; 7] = [
 ];
 
 /// Every file of the generic chart, by path inside the chart.
-pub fn chart_files() -> Vec<&'static str> {
+pub(crate) fn chart_files() -> Vec<&'static str> {
     let mut files = vec!["Chart.yaml", "values.yaml", "values.schema.json"];
     files.extend(CHART_TEMPLATES);
     files
 }
 
 /// The observability components of the spec, each with the node that pins it.
-pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
+pub(crate) fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
     let Some(observability) = &model.observability else {
         return Vec::new();
     };
-    observability.components().into_iter().map(|(name, node, span)| (name, Origin::new(node, span))).collect()
+    observability
+        .components()
+        .into_iter()
+        .filter_map(|(name, node, span)| Some((Component::named(name)?, Origin::new(node, span))))
+        .collect()
 }
 
 /// The nodes a service's shared `values.yaml` derives from.
-pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
+pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::source(service)];
     if matches!(service.source, Source::Build(_)) {
         sources.extend(origin::registry(model));
@@ -71,13 +72,13 @@ pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     if let Some(resources) = &service.resources {
         sources.push(origin::child(service, "resources", resources.span));
     }
-    sources.push(origin::child(service, "replicas", service.replicas.span));
+    sources.push(origin::replicas(service));
     sources
 }
 
 /// The nodes a service's `values-TIER.yaml` derives from: the revision, the
 /// cluster when it builds locally, the override and the concessions that apply.
-pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
+pub(crate) fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::tier(tier)];
     if matches!(service.source, Source::Build(_)) {
         sources.push(origin::revision(tier));
@@ -97,31 +98,20 @@ pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
 }
 
 /// Add the Kubernetes artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
-    let generic: Vec<&Service> = model.services.iter().filter(|s| s.uses_generic_chart()).collect();
+pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let generic: Vec<(ServiceRef, &Service)> = model.service_refs().filter(|(_, s)| s.uses_generic_chart()).collect();
     if !generic.is_empty() {
-        let sources: Vec<Origin> = generic.iter().map(|s| origin::source(s)).collect();
+        let sources: Vec<Origin> = generic.iter().map(|(_, s)| origin::source(s)).collect();
         for file in chart_files() {
-            artifacts.push(Artifact {
-                path: format!("{CHART_DIR}/{file}"),
-                kind: Kind::HelmChart { file: file.to_owned() },
-                sources: sources.clone(),
-            });
+            artifacts.push(Artifact::new(model, Kind::HelmChart { file }, sources.clone()));
         }
     }
-    for service in &generic {
-        let name = &service.name.value;
-        artifacts.push(Artifact {
-            path: format!("deploy/values/{name}/values.yaml"),
-            kind: Kind::HelmValues { service: name.clone(), tier: None },
-            sources: shared_value_sources(model, service),
-        });
-        for tier in &model.tiers {
-            artifacts.push(Artifact {
-                path: format!("deploy/values/{name}/values-{}.yaml", tier.name.value),
-                kind: Kind::HelmValues { service: name.clone(), tier: Some(tier.name.value.clone()) },
-                sources: tier_value_sources(tier, service),
-            });
+    for (at, service) in generic {
+        let shared = Kind::HelmValues { service: at, tier: None };
+        artifacts.push(Artifact::new(model, shared, shared_value_sources(model, service)));
+        for (tier_at, tier) in model.tier_refs() {
+            let kind = Kind::HelmValues { service: at, tier: Some(tier_at) };
+            artifacts.push(Artifact::new(model, kind, tier_value_sources(tier, service)));
         }
     }
     if workload::uses_argocd(model) {
@@ -131,7 +121,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
 }
 
 /// The backing services of a model.
-pub fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
+pub(crate) fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
     model.services.iter().filter_map(|s| s.backing().map(|k| (s, k))).collect()
 }
 
@@ -139,22 +129,22 @@ pub fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
 /// bootstrap, or synced from Key Vault by the `credentials` release): one per
 /// backing service, and Grafana's admin when Grafana is declared.
 #[derive(Debug, Clone)]
-pub struct PlatformCredential {
+pub(crate) struct PlatformCredential {
     /// The Secret's name (`NAME-credentials`, `grafana-admin`).
-    pub secret: String,
+    pub(crate) secret: String,
     /// Whose credentials (the service name, or `grafana`): also the Key Vault
     /// objects' prefix (`OWNER-username`, `OWNER-password`).
-    pub owner: String,
+    pub(crate) owner: String,
     /// The Secret's type.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The user name stored in it.
-    pub username: String,
+    pub(crate) username: String,
     /// The node that asks for it.
-    pub origin: Origin,
+    pub(crate) origin: Origin,
 }
 
 /// Every platform credential of a model.
-pub fn platform_credentials(model: &Model) -> Vec<PlatformCredential> {
+pub(crate) fn platform_credentials(model: &Model) -> Vec<PlatformCredential> {
     let mut credentials: Vec<PlatformCredential> = backing_services(model)
         .into_iter()
         .map(|(service, kind)| PlatformCredential {
@@ -178,7 +168,7 @@ pub fn platform_credentials(model: &Model) -> Vec<PlatformCredential> {
 }
 
 /// The operators the model's backing services need, each with the services needing it.
-pub fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin>)> {
+pub(crate) fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin>)> {
     let backing = backing_services(model);
     providers::operators(backing.iter().map(|(_, k)| *k))
         .into_iter()
@@ -194,7 +184,7 @@ pub fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin
 }
 
 /// Every OCI Helm repository Argo CD pulls from, with the nodes that need it.
-pub fn oci_repositories(model: &Model) -> Vec<(String, Vec<Origin>)> {
+pub(crate) fn oci_repositories(model: &Model) -> Vec<(String, Vec<Origin>)> {
     let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
     let mut add = |url: String, from: Origin| match oci.iter_mut().find(|(u, _)| *u == url) {
         Some((_, sources)) => sources.push(from),
@@ -226,131 +216,74 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
     let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
     let mut config = repo.clone();
     config.extend(model.tiers.iter().map(origin::tier));
-    artifacts.push(Artifact {
-        path: "deploy/bootstrap/argocd-values.yaml".to_owned(),
-        kind: Kind::ArgoCdValues,
-        sources: config.clone(),
-    });
+    artifacts.push(Artifact::new(model, Kind::ArgoCdValues, config.clone()));
     let mut wiring = config;
     wiring.extend(backing_services(model).into_iter().map(|(s, _)| origin::source(s)));
-    artifacts.push(Artifact { path: "deploy/wiring.json".to_owned(), kind: Kind::Wiring, sources: wiring });
-    let oci = oci_repositories(model);
-    if model.tiers.iter().any(|t| t.cluster.value == Cluster::Minikube) {
-        let sources =
-            model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube).map(origin::cluster).collect();
-        artifacts.push(Artifact {
-            path: "deploy/bootstrap/local-git-server.yaml".to_owned(),
-            kind: Kind::LocalGitServer,
-            sources,
-        });
+    artifacts.push(Artifact::new(model, Kind::Wiring, wiring));
+    let local: Vec<Origin> =
+        model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube).map(origin::cluster).collect();
+    if !local.is_empty() {
+        artifacts.push(Artifact::new(model, Kind::LocalGitServer, local));
     }
-    for (url, sources) in oci {
-        artifacts.push(Artifact {
-            path: format!("deploy/argocd/repositories/{}.yaml", repository_name(&url)),
-            kind: Kind::ArgoRepository { url },
-            sources,
-        });
+    for (url, sources) in oci_repositories(model) {
+        artifacts.push(Artifact::new(model, Kind::ArgoRepository { url }, sources));
     }
-    for tier in &model.tiers {
-        let name = &tier.name.value;
-        let dir = format!("deploy/argocd/{name}");
+    for (at, tier) in model.tier_refs() {
         let mut base = vec![origin::tier(tier), origin::revision(tier)];
         base.extend(repo.iter().cloned());
         let mut project = vec![origin::project(model)];
         project.extend(base.iter().cloned());
         project.extend(model.services.iter().filter(|s| !s.uses_generic_chart()).map(origin::source));
         project.extend(observability_components(model).into_iter().map(|(_, o)| o));
-        artifacts.push(Artifact {
-            path: format!("{dir}/project.yaml"),
-            kind: Kind::ArgoProject { tier: name.clone() },
-            sources: project,
-        });
-        artifacts.push(Artifact {
-            path: format!("{dir}/root.yaml"),
-            kind: Kind::ArgoRoot { tier: name.clone() },
-            sources: base.clone(),
-        });
-        artifacts.push(Artifact {
-            path: format!("{dir}/project-bootstrap.yaml"),
-            kind: Kind::ArgoBootstrapProject { tier: name.clone() },
-            sources: base.clone(),
-        });
-        artifacts.push(Artifact {
-            path: format!("{dir}/argocd.yaml"),
-            kind: Kind::ArgoCdInstall { tier: name.clone() },
-            sources: vec![origin::tier(tier)],
-        });
+        artifacts.push(Artifact::new(model, Kind::ArgoProject { tier: at }, project));
+        artifacts.push(Artifact::new(model, Kind::ArgoRoot { tier: at }, base.clone()));
+        artifacts.push(Artifact::new(model, Kind::ArgoBootstrapProject { tier: at }, base.clone()));
+        artifacts.push(Artifact::new(model, Kind::ArgoCdInstall { tier: at }, vec![origin::tier(tier)]));
         let mut bootstrap = base.clone();
         bootstrap.push(origin::cluster(tier));
         bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
-        artifacts.push(Artifact {
-            path: format!("deploy/bootstrap/{name}.sh"),
-            kind: Kind::Bootstrap { tier: name.clone() },
-            sources: bootstrap,
-        });
+        artifacts.push(Artifact::new(model, Kind::Bootstrap { tier: at }, bootstrap));
         for (operator, sources) in operators(model) {
             let mut sources = sources;
             sources.push(origin::tier(tier));
-            artifacts.push(Artifact {
-                path: format!("{dir}/operator-{}.yaml", operator.id),
-                kind: Kind::ArgoOperator { tier: name.clone(), operator: operator.id.to_owned() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoOperator { tier: at, operator: operator.id }, sources));
         }
-        let backing = backing_services(model);
         let credentials = platform_credentials(model);
         if tier.cluster.value == Cluster::Aks && !credentials.is_empty() {
             let mut sources = base.clone();
             sources.push(origin::cluster(tier));
             sources.extend(credentials.into_iter().map(|c| c.origin));
-            artifacts.push(Artifact {
-                path: format!("{dir}/credentials.yaml"),
-                kind: Kind::ArgoCredentials { tier: name.clone() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoCredentials { tier: at }, sources));
         }
-        for (service, kind) in &backing {
-            if matches!(providers::provider(*kind).delivery, providers::Delivery::Manifests) {
+        for (service_at, service) in model.service_refs() {
+            let Some(kind) = service.backing() else { continue };
+            if matches!(providers::provider(kind).delivery, providers::Delivery::Manifests) {
                 let mut sources = vec![origin::tier(tier), origin::source(service)];
                 sources.extend(
                     service.values.iter().map(|v| origin::child(service, &format!("value {}", v.path.value), v.span)),
                 );
-                if let Some(over) = service.override_for(name) {
+                if let Some(over) = service.override_for(&tier.name.value) {
                     sources.push(origin::over(service, over));
                 }
-                artifacts.push(Artifact {
-                    path: format!("deploy/backing/{}/{name}.yaml", service.name.value),
-                    kind: Kind::BackingManifests { tier: name.clone(), service: service.name.value.clone() },
-                    sources,
-                });
+                let kind = Kind::BackingManifests { tier: at, service: service_at };
+                artifacts.push(Artifact::new(model, kind, sources));
             }
         }
-        for service in &model.services {
+        for (service_at, service) in model.service_refs() {
             let mut sources = base.clone();
             sources.push(origin::service(service));
             sources.push(origin::source(service));
             sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
-            artifacts.push(Artifact {
-                path: format!("{dir}/{}.yaml", service.name.value),
-                kind: Kind::ArgoApplication { tier: name.clone(), service: service.name.value.clone() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoApplication { tier: at, service: service_at }, sources));
         }
         for (component, from) in observability_components(model) {
-            artifacts.push(Artifact {
-                path: format!("{dir}/observability-{component}.yaml"),
-                kind: Kind::ArgoObservability { tier: name.clone(), component: component.to_owned() },
-                sources: vec![origin::tier(tier), from],
-            });
+            let kind = Kind::ArgoObservability { tier: at, component };
+            artifacts.push(Artifact::new(model, kind, vec![origin::tier(tier), from]));
         }
         if workload::deploys_azurite(model, tier) {
             let mut sources = base.clone();
             sources.extend(origin::concession(tier, Concession::StorageEmulator));
-            artifacts.push(Artifact {
-                path: format!("{dir}/azurite.yaml"),
-                kind: Kind::ArgoAzurite { tier: name.clone() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoAzurite { tier: at }, sources));
         }
     }
 }
@@ -371,20 +304,6 @@ fn plan_launch(model: &Model, artifacts: &mut Vec<Artifact>) {
         }
     }
     if !sources.is_empty() {
-        artifacts.push(Artifact { path: ".vscode/launch.json".to_owned(), kind: Kind::LaunchJson, sources });
+        artifacts.push(Artifact::new(model, Kind::LaunchJson, sources));
     }
-}
-
-/// A file name for an OCI repository: its URL as a DNS label
-/// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
-pub fn repository_name(url: &str) -> String {
-    let mapped: String = url.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let mut name = String::new();
-    for part in mapped.split('-').filter(|p| !p.is_empty()) {
-        if !name.is_empty() {
-            name.push('-');
-        }
-        name.push_str(part);
-    }
-    name.chars().take(63).collect::<String>().trim_end_matches('-').to_owned()
 }

@@ -20,34 +20,34 @@ use crate::providers::{self, Requests};
 /// Argo CD's components (server, repo server, controller, Redis,
 /// ApplicationSet) at their chart defaults, which request nothing: what they
 /// use idle on a small cluster, measured as an allowance.
-pub const ARGO_CD: Requests = Requests { cpu_millis: 500, memory_mib: 1024 };
+pub(crate) const ARGO_CD: Requests = Requests { cpu_millis: 500, memory_mib: 1024 };
 /// kube-prometheus-stack's pods besides Prometheus (operator, Alertmanager,
 /// node exporter, kube-state-metrics), which request nothing by default.
-pub const PROMETHEUS_STACK: Requests = Requests { cpu_millis: 300, memory_mib: 512 };
+pub(crate) const PROMETHEUS_STACK: Requests = Requests { cpu_millis: 300, memory_mib: 512 };
 /// kube-system and the Minikube node itself.
-pub const SYSTEM: Requests = Requests { cpu_millis: 1000, memory_mib: 2048 };
+pub(crate) const SYSTEM: Requests = Requests { cpu_millis: 1000, memory_mib: 2048 };
 /// Headroom on top of the requests, in percent.
-pub const MARGIN_PERCENT: u32 = 25;
+pub(crate) const MARGIN_PERCENT: u32 = 25;
 
 /// One contribution to a tier's requests.
 #[derive(Debug, Clone, Serialize)]
-pub struct Line {
+pub(crate) struct Line {
     /// What requests it.
-    pub what: String,
+    pub(crate) what: String,
     /// How much.
-    pub requests: Requests,
+    pub(crate) requests: Requests,
 }
 
 /// A tier's requests, item by item.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct TierRequests {
+pub(crate) struct TierRequests {
     /// The contributions.
-    pub lines: Vec<Line>,
+    pub(crate) lines: Vec<Line>,
 }
 
 impl TierRequests {
     /// The sum.
-    pub fn total(&self) -> Requests {
+    pub(crate) fn total(&self) -> Requests {
         self.lines.iter().fold(Requests { cpu_millis: 0, memory_mib: 0 }, |acc, line| Requests {
             cpu_millis: acc.cpu_millis.saturating_add(line.requests.cpu_millis),
             memory_mib: acc.memory_mib.saturating_add(line.requests.memory_mib),
@@ -77,7 +77,7 @@ fn per_replica(service: &Service, tier: &Tier) -> Requests {
 }
 
 /// What `tier` requests, item by item.
-pub fn tier_requests(model: &Model, tier: &Tier) -> TierRequests {
+pub(crate) fn tier_requests(model: &Model, tier: &Tier) -> TierRequests {
     let mut lines = vec![Line { what: "Argo CD (allowance)".to_owned(), requests: ARGO_CD }];
     for service in &model.services {
         if service.uses_generic_chart() {
@@ -110,9 +110,9 @@ pub fn tier_requests(model: &Model, tier: &Tier) -> TierRequests {
     }
     for (component, _) in super::kubernetes::observability_components(model) {
         if let Some(chart) = providers::observability_chart(component) {
-            lines.push(Line { what: format!("observability {component}"), requests: chart.requests });
+            lines.push(Line { what: format!("observability {}", component.as_str()), requests: chart.requests });
         }
-        if component == "prometheus" {
+        if component == crate::plan::Component::Prometheus {
             lines.push(Line {
                 what: "observability prometheus: other pods (allowance)".to_owned(),
                 requests: PROMETHEUS_STACK,
@@ -123,7 +123,7 @@ pub fn tier_requests(model: &Model, tier: &Tier) -> TierRequests {
 }
 
 /// The Minikube size of a local tier: (CPUs, memory in MiB).
-pub fn minikube_size(model: &Model, tier: &Tier) -> (u32, u32) {
+pub(crate) fn minikube_size(model: &Model, tier: &Tier) -> (u32, u32) {
     let total = tier_requests(model, tier).total();
     let with_margin = |v: u32| v.saturating_mul(100 + MARGIN_PERCENT).div_ceil(100);
     let cpus = (with_margin(total.cpu_millis) + SYSTEM.cpu_millis).div_ceil(1000).max(2);
@@ -133,7 +133,7 @@ pub fn minikube_size(model: &Model, tier: &Tier) -> (u32, u32) {
 
 /// The vCPUs and memory (MiB) of the Azure VM sizes a `lab-vm` may name,
 /// for the sizes inception knows (Microsoft's Dv5/Dsv5 and Ev5/Esv5 tables).
-pub fn vm_capacity(size: &str) -> Option<(u32, u32)> {
+pub(crate) fn vm_capacity(size: &str) -> Option<(u32, u32)> {
     let table: &[(&str, u32, u32)] = &[
         ("Standard_D2s_v5", 2, 8),
         ("Standard_D4s_v5", 4, 16),

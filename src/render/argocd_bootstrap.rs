@@ -1,10 +1,7 @@
-//! What bootstraps Argo CD for the tiers: per tier the AppProject and the
-//! app of apps (`root.yaml`); for the cluster the OCI Helm repositories and
-//! the `argocd-cm` health check that makes an app of apps wait for its
-//! children. Bootstrap a tier with `kubectl apply -n argocd -f
-//! deploy/argocd/argocd-cm.yaml -f deploy/argocd/repositories/ -f
-//! deploy/argocd/TIER/project.yaml -f deploy/argocd/TIER/root.yaml`; the root
-//! then syncs the rest of the tier's folder.
+//! What bootstraps Argo CD for the tiers: per tier the AppProjects and the
+//! app of apps (`root.yaml`); for the cluster the OCI Helm repositories.
+//! `deploy/bootstrap/TIER.sh` applies them after installing Argo CD; the
+//! root then syncs the rest of the tier's folder.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -16,8 +13,9 @@ use super::argocd::{
 };
 use super::argocd_install::{ARGO_CD_CHART, bootstrap_project_name};
 use super::trace::{Paths, Traced};
-use crate::model::{Model, Source};
-use crate::plan::kubernetes::{observability_components, repository_name};
+use crate::layout::{self, repository_name};
+use crate::model::{Model, Source, Tier};
+use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::{self, origin};
 use crate::providers;
 
@@ -53,10 +51,7 @@ struct GroupKind {
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
-pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
@@ -89,7 +84,7 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
     }
     let observability = observability_components(model);
     for (component, from) in &observability {
-        if let Some(chart) = providers::observability_chart(component) {
+        if let Some(chart) = providers::observability_chart(*component) {
             repos.push(chart.repo.to_owned());
         }
         paths.add("spec.sourceRepos", from.clone());
@@ -103,7 +98,7 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
         cluster.push(group("rbac.authorization.k8s.io", "ClusterRole"));
         cluster.push(group("rbac.authorization.k8s.io", "ClusterRoleBinding"));
     }
-    let crds = observability.iter().any(|(c, _)| providers::observability_chart(c).is_some_and(|chart| chart.crds));
+    let crds = observability.iter().any(|(c, _)| providers::observability_chart(*c).is_some_and(|chart| chart.crds));
     if !operators.is_empty() || crds {
         cluster.push(group("apiextensions.k8s.io", "CustomResourceDefinition"));
         cluster.push(group("admissionregistration.k8s.io", "MutatingWebhookConfiguration"));
@@ -117,7 +112,7 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
         tier.name.value.clone(),
         cluster,
     );
-    finish(&project, &paths, spec_name, path)
+    finish(&project, &paths, path)
 }
 
 fn app_project(
@@ -154,10 +149,7 @@ fn app_project(
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
-pub fn render_bootstrap_project(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+pub(super) fn render_bootstrap_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.sourceRepos", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -175,7 +167,7 @@ pub fn render_bootstrap_project(model: &Model, tier: &str, spec_name: &str, path
             group("rbac.authorization.k8s.io", "ClusterRoleBinding"),
         ],
     );
-    finish(&project, &paths, spec_name, path)
+    finish(&project, &paths, path)
 }
 
 /// `deploy/argocd/TIER/root.yaml`: the app of apps, syncing this folder
@@ -183,10 +175,7 @@ pub fn render_bootstrap_project(model: &Model, tier: &str, spec_name: &str, path
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
-pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -194,17 +183,17 @@ pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Re
     let source = AppSource::<()> {
         repo_url: repo(model, tier),
         chart: None,
-        path: Some(format!("deploy/argocd/{}", tier.name.value)),
+        path: Some(layout::argocd_tier_dir(&tier.name.value)),
         target_revision: tier.revision.value.clone(),
         helm: None,
-        directory: Some(Directory { recurse: false, exclude: "root.yaml".to_owned(), include: None }),
+        directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP), include: None }),
     };
-    let mut root = application(model, tier, "root", 0, source);
+    let mut root = application(model, tier, layout::ROOT_APP, 0, source);
     root.spec.project = bootstrap_project_name(model, tier);
     root.metadata.annotations.clear();
     root.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     root.spec.sync_policy.sync_options.clear();
-    finish(&root, &paths, spec_name, path)
+    finish(&root, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -221,7 +210,7 @@ struct Secret {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_repository(model: &Model, url: &str, path: &str) -> Result<Traced, RenderError> {
     let name = repository_name(url);
     let mut paths = Paths::default();
     for service in &model.services {
@@ -247,5 +236,5 @@ pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) 
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect(),
     };
-    finish(&secret, &paths, spec_name, path)
+    finish(&secret, &paths, path)
 }

@@ -21,11 +21,11 @@ use crate::plan::workload::origin;
 use crate::providers::{ChartRef, Citation};
 
 /// The argo-helm chart Argo CD is installed from.
-pub const ARGO_CD_CHART: ChartRef =
+pub(crate) const ARGO_CD_CHART: ChartRef =
     ChartRef { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1", oci: false };
 
 /// Where the facts about the chart were read.
-pub const ARGO_CD_CITATIONS: &[Citation] = &[
+pub(crate) const ARGO_CD_CITATIONS: &[Citation] = &[
     Citation {
         repo: "argoproj/argo-helm",
         tag: "argo-cd-10.1.1",
@@ -40,8 +40,12 @@ pub const ARGO_CD_CITATIONS: &[Citation] = &[
     },
 ];
 
+/// The images the chart runs by default (as rendered at argo-cd-10.1.1).
+pub(crate) const ARGO_CD_IMAGES: &[&str] =
+    &["quay.io/argoproj/argocd:v3.4.4", "ecr-public.aws.com/docker/library/redis:8.2.3-alpine"];
+
 /// The sync wave of Argo CD's own Application: before everything.
-pub const ARGO_CD_WAVE: i64 = -5;
+pub(crate) const ARGO_CD_WAVE: i64 = -5;
 
 /// The Application health check: an Application is as healthy as Argo CD
 /// says it is, and Progressing until it says anything.
@@ -98,16 +102,16 @@ fn values() -> ArgoCdValues {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_values(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_values(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     for tier in &model.tiers {
         paths.add("configs", origin::tier(tier));
     }
-    finish(&values(), &paths, spec_name, path)
+    finish(&values(), &paths, path)
 }
 
 /// The AppProject of a tier's bootstrap Applications (root, Argo CD).
-pub fn bootstrap_project_name(model: &Model, tier: &crate::model::Tier) -> String {
+pub(crate) fn bootstrap_project_name(model: &Model, tier: &crate::model::Tier) -> String {
     format!("{}-bootstrap", super::argocd::project_name(model, tier))
 }
 
@@ -115,10 +119,7 @@ pub fn bootstrap_project_name(model: &Model, tier: &crate::model::Tier) -> Strin
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
-pub fn render_install(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+pub(super) fn render_install(model: &Model, tier: &crate::model::Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     let source = AppSource {
@@ -134,12 +135,12 @@ pub fn render_install(model: &Model, tier: &str, spec_name: &str, path: &str) ->
         }),
         directory: None,
     };
-    let mut app = application(model, tier, "argocd", ARGO_CD_WAVE, source);
+    let mut app = application(model, tier, crate::layout::ARGOCD_APP, ARGO_CD_WAVE, source);
     app.spec.project = bootstrap_project_name(model, tier);
     app.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     // Argo CD must never prune itself; CRDs need server-side apply.
     app.spec.sync_policy.sync_options = vec!["ServerSideApply=true".to_owned()];
     app.spec.sync_policy.automated.prune = false;
     app.metadata.finalizers.clear();
-    finish(&app, &paths, spec_name, path)
+    finish(&app, &paths, path)
 }

@@ -17,10 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::RenderError;
-use super::argocd::{
-    AppSource, Directory, Helm, application, azure_values_file, finish, generic_chart_source, repo, tier_paths,
-};
-use super::banner::{Comment, banner};
+use super::argocd::{AppSource, Directory, Helm, application, finish, generic_chart_source, repo, tier_paths};
 use super::helm_values::{CredentialSecret, Image, Probe, VaultObject};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::model::{BackingKind, Model, Service, Tier};
@@ -28,15 +25,15 @@ use crate::plan::workload::origin;
 use crate::providers::{self, Delivery};
 
 /// The sync wave of the operators: first.
-pub const OPERATOR_WAVE: i64 = -4;
+pub(crate) const OPERATOR_WAVE: i64 = -4;
 /// The sync wave of the credentials release (cloud tiers): before the providers.
-pub const CREDENTIALS_WAVE: i64 = -3;
+pub(crate) const CREDENTIALS_WAVE: i64 = -3;
 /// The release (and Application) name that syncs the credentials.
-pub const CREDENTIALS_RELEASE: &str = "credentials";
+pub(crate) const CREDENTIALS_RELEASE: &str = crate::layout::CREDENTIALS_APP;
 /// The container the credentials release runs: it only mounts the CSI volume.
-pub const PAUSE_IMAGE: &str = "registry.k8s.io/pause";
+pub(crate) const PAUSE_IMAGE: &str = "registry.k8s.io/pause";
 /// Its pinned tag.
-pub const PAUSE_TAG: &str = "3.10";
+pub(crate) const PAUSE_TAG: &str = "3.10";
 
 fn unknown(path: &str) -> RenderError {
     RenderError::Serialize { path: path.to_owned(), message: "unknown tier, service or operator".to_owned() }
@@ -70,13 +67,12 @@ fn value_paths(service: &Service, tier: &Tier, paths: &mut Paths) {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_backing_application(
+pub(super) fn render_backing_application(
     model: &Model,
     tier: &Tier,
     service: &Service,
     kind: BackingKind,
     wave: i64,
-    spec_name: &str,
     path: &str,
 ) -> Result<Traced, RenderError> {
     let name = &service.name.value;
@@ -104,7 +100,7 @@ pub fn render_backing_application(
             AppSource {
                 repo_url: repo(model, tier),
                 chart: None,
-                path: Some(format!("deploy/backing/{name}")),
+                path: Some(crate::layout::backing_dir(name)),
                 target_revision: tier.revision.value.clone(),
                 helm: None,
                 directory: Some(Directory {
@@ -117,21 +113,14 @@ pub fn render_backing_application(
     };
     let mut app = application(model, tier, name, wave, source);
     crd_sync_options(&mut app, false);
-    finish(&app, &paths, spec_name, path)
+    finish(&app, &paths, path)
 }
 
 /// `deploy/argocd/TIER/operator-ID.yaml`.
 ///
 /// # Errors
 /// A serializer error, or an unknown tier or operator (bugs).
-pub fn render_operator(
-    model: &Model,
-    tier: &str,
-    operator: &str,
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
-    let tier = model.tier(tier).ok_or_else(|| unknown(path))?;
+pub(super) fn render_operator(model: &Model, tier: &Tier, operator: &str, path: &str) -> Result<Traced, RenderError> {
     let (operator, sources) = crate::plan::kubernetes::operators(model)
         .into_iter()
         .find(|(o, _)| o.id == operator)
@@ -157,7 +146,7 @@ pub fn render_operator(
     };
     let mut app = application(model, tier, &format!("operator-{}", operator.id), OPERATOR_WAVE, source);
     crd_sync_options(&mut app, true);
-    finish(&app, &paths, spec_name, path)
+    finish(&app, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -170,7 +159,7 @@ struct CredentialsValues {
 }
 
 /// The credentials Secrets a cloud tier syncs from Key Vault.
-pub fn credential_secrets(model: &Model) -> Vec<CredentialSecret> {
+pub(crate) fn credential_secrets(model: &Model) -> Vec<CredentialSecret> {
     crate::plan::kubernetes::platform_credentials(model)
         .into_iter()
         .map(|credential| CredentialSecret {
@@ -191,8 +180,7 @@ pub fn credential_secrets(model: &Model) -> Vec<CredentialSecret> {
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
-pub fn render_credentials(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model.tier(tier).ok_or_else(|| unknown(path))?;
+pub(super) fn render_credentials(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.targetRevision", origin::revision(tier));
@@ -203,16 +191,17 @@ pub fn render_credentials(model: &Model, tier: &str, spec_name: &str, path: &str
     let quantities = || super::helm_values::Quantities { cpu: Some("10m".to_owned()), memory: Some("16Mi".to_owned()) };
     let values = CredentialsValues {
         image: Image { repository: Some(PAUSE_IMAGE.to_owned()), tag: Some(PAUSE_TAG.to_owned()), ..Image::default() },
-        probe: Probe { kind: Some("none".to_owned()), ..Probe::default() },
+        probe: Probe { kind: Some(super::helm_values::ProbeKind::None), ..Probe::default() },
         resources: super::helm_values::Resources { requests: Some(quantities()), limits: Some(quantities()) },
         credentials: credential_secrets(model),
     };
-    let files = vec![format!("../../values/{CREDENTIALS_RELEASE}/{}", azure_values_file(&tier.name.value))];
+    let files =
+        vec![crate::layout::from_chart(&crate::layout::azure_values_file(CREDENTIALS_RELEASE, &tier.name.value))];
     let mut source = generic_chart_source(model, tier, CREDENTIALS_RELEASE, files, Some(values));
     if let Some(helm) = source.helm.as_mut() {
         helm.ignore_missing_value_files = Some(true);
     }
-    finish(&application(model, tier, CREDENTIALS_RELEASE, CREDENTIALS_WAVE, source), &paths, spec_name, path)
+    finish(&application(model, tier, CREDENTIALS_RELEASE, CREDENTIALS_WAVE, source), &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -335,15 +324,7 @@ const KAFKA_VERSION: (&str, &str) = ("4.3.1", "4.3-IV0");
 ///
 /// # Errors
 /// A serializer error, or an unknown tier or service (bugs).
-pub fn render_kafka(
-    model: &Model,
-    tier: &str,
-    service: &str,
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
-    let tier = model.tier(tier).ok_or_else(|| unknown(path))?;
-    let service = model.service(service).ok_or_else(|| unknown(path))?;
+pub(super) fn render_kafka(tier: &Tier, service: &Service, path: &str) -> Result<Traced, RenderError> {
     let kind = service.backing().ok_or_else(|| unknown(path))?;
     let name = &service.name.value;
     let provider = providers::provider(kind);
@@ -443,5 +424,5 @@ pub fn render_kafka(
     if let Some(over) = service.override_for(&tier.name.value) {
         paths.add("spec", origin::over(service, over));
     }
-    Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, &paths))
 }

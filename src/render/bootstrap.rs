@@ -19,17 +19,18 @@ use super::banner::{Comment, banner};
 use super::helm_values::{HotReload, Image, Probe, Quantities, Resources, Values};
 use super::templates::{TEMPLATE_BOOTSTRAP, render};
 use super::trace::{Paths, Traced, Tracer};
-use crate::model::{Cluster, Model};
+use crate::layout;
+use crate::model::{Cluster, Model, Tier};
 use crate::plan::kubernetes::{oci_repositories, platform_credentials};
 use crate::plan::sizing;
 use crate::plan::workload::{LOCAL_GIT_SERVICE, origin};
 
 /// Argo CD's image, which the git server reuses (argo-helm 10.1.1's appVersion).
-pub const ARGO_CD_IMAGE: (&str, &str) = ("quay.io/argoproj/argocd", "v3.4.4");
+pub(crate) const ARGO_CD_IMAGE: (&str, &str) = ("quay.io/argoproj/argocd", "v3.4.4");
 /// Where the workspace is mounted in the git server.
 const WORKSPACE_MOUNT: &str = "/workspace";
 /// `git daemon`'s port.
-pub const GIT_PORT: u16 = 9418;
+pub(crate) const GIT_PORT: u16 = 9418;
 
 /// The git server's program: the snapshot loop in the background, the daemon in front.
 const GIT_SERVER_SCRIPT: &str = r#"set -eu
@@ -64,8 +65,23 @@ struct SecretView {
     username: String,
 }
 
+/// The generated files the script names, from the layout.
+#[derive(Serialize)]
+struct PathsView {
+    tier_dir: String,
+    wiring: &'static str,
+    argocd_values: &'static str,
+    chart: &'static str,
+    git_server: &'static str,
+    repositories: String,
+    project: String,
+    project_bootstrap: String,
+    root: String,
+}
+
 #[derive(Serialize)]
 struct BootstrapView {
+    paths: PathsView,
     banner: String,
     tier: String,
     cluster: &'static str,
@@ -91,10 +107,7 @@ struct BootstrapView {
 ///
 /// # Errors
 /// A template error, or an unknown tier (bugs).
-pub fn render_bootstrap(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+pub(super) fn render_bootstrap(model: &Model, tier: &Tier, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let local = tier.cluster.value == Cluster::Minikube;
     let (cpus, memory) = sizing::minikube_size(model, tier);
     let total = sizing::tier_requests(model, tier).total();
@@ -109,7 +122,20 @@ pub fn render_bootstrap(model: &Model, tier: &str, spec_name: &str, path: &str) 
         .into_iter()
         .map(|c| SecretView { name: c.secret, service: c.owner, kind: c.kind.to_owned(), username: c.username })
         .collect();
+    let name = tier.name.value.as_str();
+    let paths = PathsView {
+        tier_dir: layout::argocd_tier_dir(name),
+        wiring: layout::WIRING,
+        argocd_values: layout::ARGOCD_VALUES,
+        chart: layout::CHART_DIR,
+        git_server: layout::LOCAL_GIT_SERVER,
+        repositories: layout::argocd_repositories_dir(),
+        project: layout::argocd_app(name, layout::PROJECT_APP),
+        project_bootstrap: layout::argocd_app(name, layout::PROJECT_BOOTSTRAP_APP),
+        root: layout::argocd_app(name, layout::ROOT_APP),
+    };
     let view = BootstrapView {
+        paths,
         banner: banner(Comment::Hash, spec_name),
         tier: tier.name.value.clone(),
         cluster: tier.cluster.value.as_str(),
@@ -134,7 +160,7 @@ pub fn render_bootstrap(model: &Model, tier: &str, spec_name: &str, path: &str) 
 }
 
 /// The git server's values.
-pub fn git_server_values(model: &Model) -> Values {
+pub(crate) fn git_server_values(model: &Model) -> Values {
     let quantities = || Quantities { cpu: Some("50m".to_owned()), memory: Some("128Mi".to_owned()) };
     Values {
         image: Some(Image {
@@ -145,7 +171,7 @@ pub fn git_server_values(model: &Model) -> Values {
         replicas: Some(1),
         command: Some(vec!["sh".to_owned(), "-c".to_owned(), GIT_SERVER_SCRIPT.to_owned()]),
         port: Some(GIT_PORT),
-        probe: Some(Probe { kind: Some("tcp".to_owned()), ..Probe::default() }),
+        probe: Some(Probe { kind: Some(super::helm_values::ProbeKind::Tcp), ..Probe::default() }),
         resources: Some(Resources {
             requests: Some(quantities()),
             limits: Some(Quantities { cpu: Some("500m".to_owned()), memory: Some("512Mi".to_owned()) }),
@@ -162,10 +188,10 @@ pub fn git_server_values(model: &Model) -> Values {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_git_server(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_git_server(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("hotReload", origin::cluster(tier));
     }
-    super::helm_values::render(&git_server_values(model), &paths, &[], spec_name, path)
+    super::helm_values::render(&git_server_values(model), &paths, &[], path)
 }

@@ -29,7 +29,8 @@ use serde_json::Value;
 use super::RenderError;
 use super::argocd::{AppSource, Helm, OBSERVABILITY_WAVE, application, finish, tier_paths};
 use super::trace::{Paths, Traced};
-use crate::model::Model;
+use crate::model::{Model, Tier};
+use crate::plan::Component;
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
 use crate::providers::{
@@ -360,18 +361,18 @@ fn elastic_stack(chart: &ObservabilityChart, version: &str) -> StackValues {
 }
 
 /// The version the spec pins for a component, if it pins it.
-fn spec_version(model: &Model, component: &str) -> Option<String> {
+fn spec_version(model: &Model, component: Component) -> Option<String> {
     let observability = model.observability.as_ref()?;
     let pinned = match component {
-        "prometheus" => observability.prometheus.as_ref(),
-        "grafana" => observability.grafana.as_ref(),
-        _ => observability.logging.as_ref(),
+        Component::Prometheus => observability.prometheus.as_ref(),
+        Component::Grafana => observability.grafana.as_ref(),
+        Component::EckOperator | Component::ElasticStack | Component::FluentBit => observability.logging.as_ref(),
     };
     pinned.map(|v| v.value.clone())
 }
 
 /// The chart version a component deploys: the catalog's, else the spec's.
-pub fn chart_version(model: &Model, component: &str) -> Option<String> {
+pub(crate) fn chart_version(model: &Model, component: Component) -> Option<String> {
     let chart = providers::observability_chart(component)?;
     chart.version.map(str::to_owned).or_else(|| spec_version(model, component))
 }
@@ -380,21 +381,19 @@ pub fn chart_version(model: &Model, component: &str) -> Option<String> {
 ///
 /// # Errors
 /// A serializer error, or a component or tier the spec does not have (bugs).
-pub fn render_observability(
+pub(super) fn render_observability(
     model: &Model,
-    tier: &str,
-    component: &str,
-    spec_name: &str,
+    tier: &Tier,
+    component: Component,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown tier or component".to_owned() };
-    let tier = model.tier(tier).ok_or_else(missing)?;
+    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown component".to_owned() };
     let components = observability_components(model);
     let (_, from) = components.iter().find(|(c, _)| *c == component).ok_or_else(missing)?;
     let chart = providers::observability_chart(component).ok_or_else(missing)?;
     let serialize = |e: serde_json::Error| RenderError::Serialize { path: path.to_owned(), message: e.to_string() };
     let values: Value = match component {
-        "prometheus" => serde_json::to_value(PrometheusValues {
+        Component::Prometheus => serde_json::to_value(PrometheusValues {
             fullname_override: "prometheus",
             grafana: Enabled { enabled: false },
             kube_controller_manager: Enabled { enabled: false },
@@ -410,12 +409,14 @@ pub fn render_observability(
                 },
             },
         }),
-        "grafana" => serde_json::to_value(grafana(chart, components.iter().any(|(c, _)| *c == "prometheus"))),
-        "eck-operator" => serde_json::to_value(OperatorValues { resources: requests(chart.requests) }),
-        "elastic-stack" => {
+        Component::Grafana => {
+            serde_json::to_value(grafana(chart, components.iter().any(|(c, _)| *c == Component::Prometheus)))
+        }
+        Component::EckOperator => serde_json::to_value(OperatorValues { resources: requests(chart.requests) }),
+        Component::ElasticStack => {
             serde_json::to_value(elastic_stack(chart, &spec_version(model, component).ok_or_else(missing)?))
         }
-        _ => serde_json::to_value(fluent_bit(chart)),
+        Component::FluentBit => serde_json::to_value(fluent_bit(chart)),
     }
     .map_err(serialize)?;
     let mut paths = Paths::default();
@@ -429,19 +430,19 @@ pub fn render_observability(
         path: None,
         target_revision: chart_version(model, component).ok_or_else(missing)?,
         helm: Some(Helm {
-            release_name: component.to_owned(),
+            release_name: component.as_str().to_owned(),
             value_files: Vec::new(),
             values_object: Some(values),
             ignore_missing_value_files: None,
         }),
         directory: None,
     };
-    let mut app = application(model, tier, component, OBSERVABILITY_WAVE, source);
+    let mut app = application(model, tier, component.as_str(), OBSERVABILITY_WAVE, source);
     if chart.crds {
         app.spec.sync_policy.sync_options.push("ServerSideApply=true".to_owned());
     }
     app.spec.sync_policy.sync_options.push("SkipDryRunOnMissingResource=true".to_owned());
-    finish(&app, &paths, spec_name, path)
+    finish(&app, &paths, path)
 }
 
 #[cfg(test)]
@@ -450,7 +451,7 @@ mod tests {
 
     #[test]
     fn fluent_bit_ships_both_log_streams_to_elasticsearch_over_tls() {
-        let chart = providers::observability_chart("fluent-bit").expect("in the catalog");
+        let chart = providers::observability_chart(Component::FluentBit).expect("in the catalog");
         let outputs = fluent_bit(chart).config.outputs;
         assert_eq!(outputs.matches("[OUTPUT]").count(), 2);
         assert!(outputs.contains("tls.verify On"));
@@ -460,7 +461,7 @@ mod tests {
 
     #[test]
     fn the_stack_splits_its_requests_between_elasticsearch_and_kibana() {
-        let chart = providers::observability_chart("elastic-stack").expect("in the catalog");
+        let chart = providers::observability_chart(Component::ElasticStack).expect("in the catalog");
         let stack = elastic_stack(chart, "9.5.0");
         assert_eq!(stack.elasticsearch.node_sets[0].count, 1);
         assert_eq!(stack.kibana.elasticsearch_ref.name, ELASTICSEARCH);

@@ -19,6 +19,8 @@ use crate::providers::{self, ChartRef, Citation, Delivery, Requests};
 #[serde(rename_all = "camelCase")]
 struct Wiring {
     generated_by: &'static str,
+    /// Argo CD itself: the chart the bootstraps install.
+    argocd: OperatorWiring,
     tiers: Vec<TierWiring>,
 }
 
@@ -99,7 +101,7 @@ fn observability(model: &Model) -> Vec<ProvidedWiring> {
         let Some(chart) = providers::observability_chart(component) else { continue };
         let version = super::observability::chart_version(model, component).unwrap_or_default();
         let (services, secrets) = match component {
-            "prometheus" => (
+            crate::plan::Component::Prometheus => (
                 vec![ServiceWiring {
                     name: providers::PROMETHEUS_SERVICE.0.to_owned(),
                     port: providers::PROMETHEUS_SERVICE.1,
@@ -107,7 +109,7 @@ fn observability(model: &Model) -> Vec<ProvidedWiring> {
                 }],
                 Vec::new(),
             ),
-            "elastic-stack" => (
+            crate::plan::Component::ElasticStack => (
                 vec![ServiceWiring {
                     name: providers::ELASTICSEARCH_SERVICE.0.to_owned(),
                     port: providers::ELASTICSEARCH_SERVICE.1,
@@ -129,7 +131,7 @@ fn observability(model: &Model) -> Vec<ProvidedWiring> {
             _ => continue,
         };
         provided.push(ProvidedWiring {
-            component,
+            component: component.as_str(),
             chart: format!("{} {version}", chart.chart),
             services,
             secrets,
@@ -159,7 +161,7 @@ struct SecretWiring {
 }
 
 /// The Secrets `secret KEY=NAME` nodes read, each once, sorted.
-pub fn declared_secrets(model: &Model) -> Vec<String> {
+pub(crate) fn declared_secrets(model: &Model) -> Vec<String> {
     let names: std::collections::BTreeSet<String> = model
         .services
         .iter()
@@ -173,7 +175,7 @@ pub fn declared_secrets(model: &Model) -> Vec<String> {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_wiring(model: &Model, _spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_wiring(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tiers = Vec::new();
     for tier in &model.tiers {
         let local = tier.cluster.value == Cluster::Minikube;
@@ -249,8 +251,14 @@ pub fn render_wiring(model: &Model, _spec_name: &str, path: &str) -> Result<Trac
             observability: observability(model),
         });
     }
-    let wiring = Wiring { generated_by: "inception: the provider catalog resolved for this spec", tiers };
+    let argocd = OperatorWiring {
+        id: "argocd",
+        chart: super::argocd_install::ARGO_CD_CHART,
+        images: super::argocd_install::ARGO_CD_IMAGES,
+        citations: super::argocd_install::ARGO_CD_CITATIONS,
+    };
+    let wiring = Wiring { generated_by: "inception: the provider catalog resolved for this spec", argocd, tiers };
     let json = serde_json::to_string_pretty(&wiring)
         .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
-    Ok(trace_structured(&format!("{json}\n"), &crate::render::Paths::default()))
+    Ok(trace_structured(&format!("{json}\n"), &crate::render::trace::Paths::default()))
 }

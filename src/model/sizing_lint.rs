@@ -1,17 +1,17 @@
 //! What `inception lint` reports about a Minikube tier's size: a local tier
-//! whose Minikube (computed from the spec, [`super::sizing::minikube_size`])
+//! whose Minikube (computed from the spec, `plan::sizing::minikube_size`)
 //! does not fit the developer VM the spec declares (`azure lab-vm size=`),
 //! with room left for the dev container itself ([`DEV_CONTAINER`]).
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use super::sizing::{self, vm_capacity};
-use crate::model::{Cluster, Model};
+use super::types::{Cluster, Model};
+use crate::plan::sizing::{self, vm_capacity};
 use crate::providers::Requests;
 
 /// What the dev container and the VM's own system keep of the VM.
-pub const DEV_CONTAINER: Requests = Requests { cpu_millis: 1000, memory_mib: 4096 };
+pub(crate) const DEV_CONTAINER: Requests = Requests { cpu_millis: 1000, memory_mib: 4096 };
 
 /// One sizing finding.
 #[derive(Debug, Error, Diagnostic)]
@@ -51,7 +51,7 @@ pub enum SizingFinding {
 }
 
 /// Every sizing finding of a valid model.
-pub fn findings(model: &Model) -> Vec<SizingFinding> {
+pub(crate) fn findings(model: &Model) -> Vec<SizingFinding> {
     let Some(vm) = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref()) else { return Vec::new() };
     let Some((vm_cpus, vm_memory_mib)) = vm_capacity(&vm.size.value) else { return Vec::new() };
     let mut found = Vec::new();
