@@ -247,3 +247,13 @@ fn chart_registries_that_would_share_a_file_are_refused() {
         "inception::model::collision",
     );
 }
+
+#[test]
+fn a_chart_registry_spelled_like_the_catalogs_is_refused() {
+    refused(
+        "service redis {\n",
+        "service cache-a {\n    chart \"oci://registry-1-docker.io/cloudpirates/valkey\" version=\"1.0.0\"\n}\n\
+         service redis {\n",
+        "inception::model::reserved_name",
+    );
+}
