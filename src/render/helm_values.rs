@@ -486,6 +486,11 @@ pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values
     if tier.cluster.value == Cluster::Aks && workload::replicas_in(service, tier) > 1 {
         values.spread = Some(Spread { zones: Some(true) });
         paths.add("spread", origin::cluster(tier));
+        // More than one replica: the service's count, or this tier's override of it.
+        match service.override_for(&tier.name.value).filter(|o| o.replicas.is_some()) {
+            Some(over) => paths.add("spread", origin::over(service, over)),
+            None => paths.add("spread", origin::replicas(service)),
+        }
         notes.push(Note::new("spread", "cluster aks, more than one replica: spread across the cluster's zones"));
     }
     if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
