@@ -10,7 +10,8 @@ use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
 use super::types::{
-    BackingKind, Chart, ChartValue, Health, Override, Pair, Probe, Quantities, Resources, Service, Source, ValueSetting,
+    BackingKind, Chart, ChartValue, Health, Metrics, Override, Pair, Probe, Quantities, Resources, Service, Source,
+    ValueSetting,
 };
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
@@ -36,6 +37,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         run: Vec::new(),
         port: None,
         health: None,
+        metrics: None,
         needs: Vec::new(),
         env: Vec::new(),
         secrets: Vec::new(),
@@ -56,13 +58,16 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     let mut workload_settings: Vec<&RawNode> = Vec::new();
     for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
         let kind = child.name.value.as_str();
-        if matches!(kind, "run" | "health" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier") {
+        if matches!(
+            kind,
+            "run" | "health" | "metrics" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier"
+        ) {
             workload_settings.push(child);
         }
         if kind == "value" {
             value_nodes.push(child);
         }
-        if matches!(kind, "run" | "port" | "health" | "resources" | "replicas") {
+        if matches!(kind, "run" | "port" | "health" | "metrics" | "resources" | "replicas") {
             once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
         }
         match kind {
@@ -85,6 +90,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             "run" => service.run = resolve_run(reader, child),
             "port" => service.port = resolve_port(reader, child),
             "health" => service.health = resolve_health(reader, child),
+            "metrics" => service.metrics = resolve_metrics(reader, child),
             "needs" => {
                 reader.props(child, &[]);
                 reader.no_children(child);
@@ -678,4 +684,28 @@ fn check_value_path(reader: &mut Reader, kind: BackingKind, setting: &ValueSetti
             format!("write one of: {}", crate::providers::KAFKA_PATHS.join(", ")),
         );
     }
+}
+
+/// `metrics "/PATH" port=N`.
+fn resolve_metrics(reader: &mut Reader, node: &RawNode) -> Option<Metrics> {
+    reader.props(node, &["port"]);
+    reader.max_args(node, 1, "one path");
+    reader.no_children(node);
+    let path = reader.string_arg(node, 0, "the metrics path")?;
+    if !path.value.starts_with('/') || path.value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        reader.invalid(
+            Invalid::Malformed,
+            path.span,
+            format!("`{}` is not a metrics path", path.value),
+            "expected /PATH without spaces".to_owned(),
+            "write the path from the root, e.g. \"/metrics\"".to_owned(),
+        );
+        return None;
+    }
+    let node_name = node.name.value.clone();
+    let port = node
+        .prop("port")
+        .and_then(|p| reader.int_value(&node_name, &p.value, "a port", 1..=65535))
+        .and_then(|p| u16::try_from(p.value).ok());
+    Some(Metrics { path, port, span: node.span })
 }

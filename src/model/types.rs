@@ -445,6 +445,19 @@ pub struct Override {
     pub span: Span,
 }
 
+/// `metrics PATH port=N`: the HTTP path Prometheus scrapes, on the service
+/// port unless `port=` names another.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Metrics {
+    /// The path, from the root.
+    pub path: Spanned<String>,
+    /// Another port than the service's.
+    pub port: Option<u16>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
 /// `service NAME { … }`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Service {
@@ -458,6 +471,8 @@ pub struct Service {
     pub port: Option<Spanned<u16>>,
     /// `health …`.
     pub health: Option<Health>,
+    /// `metrics PATH port=`: Prometheus scrapes it (a ServiceMonitor).
+    pub metrics: Option<Metrics>,
     /// `needs NAME…`: declared services, in order.
     pub needs: Vec<Spanned<String>>,
     /// `env KEY=VALUE…`, in order.

@@ -108,6 +108,7 @@ impl Context {
                 "run",
                 "port",
                 "health",
+                "metrics",
                 "needs",
                 "env",
                 "secret",

@@ -15,13 +15,14 @@ use crate::model::{BackingKind, Cluster, Concession, Model, Service, ServiceRef,
 use crate::providers;
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub(crate) const CHART_TEMPLATES: [&str; 7] = [
+pub(crate) const CHART_TEMPLATES: [&str; 8] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
     "templates/networkpolicy.yaml",
     "templates/pdb.yaml",
     "templates/secretproviderclass.yaml",
     "templates/service.yaml",
+    "templates/servicemonitor.yaml",
     "templates/serviceaccount.yaml",
 ];
 
@@ -55,6 +56,9 @@ pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Orig
     }
     if let Some(health) = &service.health {
         sources.push(origin::child(service, "health", health.span));
+    }
+    if let Some(metrics) = &service.metrics {
+        sources.push(origin::child(service, "metrics", metrics.span));
     }
     for need in &service.needs {
         sources.push(origin::child(service, &format!("needs {}", need.value), need.span));

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::helm_values::{
-    Azure, Debug, DevTools, HotReload, Image, NetworkPolicy, Probe, ProbeKind, PullPolicy, Resources, Shutdown, Spread,
-    Storage, Values,
+    Azure, Debug, DevTools, HotReload, Image, MetricsValues, NetworkPolicy, Probe, ProbeKind, PullPolicy, Resources,
+    Shutdown, Spread, Storage, Values,
 };
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
@@ -19,7 +19,7 @@ use crate::layout;
 use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
     ("templates/networkpolicy.yaml", include_str!("../../templates/helm/service/templates/networkpolicy.yaml")),
@@ -29,6 +29,7 @@ const TEMPLATES: [(&str, &str); 7] = [
         include_str!("../../templates/helm/service/templates/secretproviderclass.yaml"),
     ),
     ("templates/service.yaml", include_str!("../../templates/helm/service/templates/service.yaml")),
+    ("templates/servicemonitor.yaml", include_str!("../../templates/helm/service/templates/servicemonitor.yaml")),
     ("templates/serviceaccount.yaml", include_str!("../../templates/helm/service/templates/serviceaccount.yaml")),
 ];
 
@@ -120,6 +121,7 @@ pub(super) fn defaults() -> Values {
         debug: Some(Debug { port: Some(0) }),
         dev_tools: Some(DevTools { packages: Some(Vec::new()), path: Some(DEV_TOOLS_DIR.to_owned()) }),
         azure: Some(Azure { client_id: empty(), tenant_id: empty(), key_vault_name: empty() }),
+        metrics: Some(MetricsValues { path: Some(String::new()), port: Some(0) }),
         shutdown: Some(Shutdown { pre_stop_seconds: Some(5), grace_period_seconds: Some(30) }),
         spread: Some(Spread { zones: Some(false) }),
         network_policy: Some(NetworkPolicy { from: Some(Vec::new()) }),
@@ -163,6 +165,8 @@ fn default_notes() -> Vec<Note> {
             "NAME==VERSION: pip-installed by an init container (the service's image) into devTools.path, on PYTHONPATH",
         ),
         ("azure", azure.as_str()),
+        ("metrics.path", "scraped by Prometheus through a ServiceMonitor (where the cluster has the CRD); empty: none"),
+        ("metrics.port", "0: the service port"),
         ("shutdown.preStopSeconds", "a pause before SIGTERM, while endpoints drop the pod; 0: none"),
         ("spread.zones", "spread replicas across zones, then nodes (set in cloud tiers with more than one replica)"),
         ("networkPolicy.from", "the services allowed to reach the port (with Prometheus); empty: no policy"),
@@ -356,6 +360,7 @@ fn schema() -> Schema {
             object(vec![("preStopSeconds", integer(0, Some(300))), ("gracePeriodSeconds", integer(0, Some(3600)))]),
         ),
         ("spread", object(vec![("zones", typed("boolean"))])),
+        ("metrics", object(vec![("path", pattern(r"^$|^/\S*$")), ("port", integer(0, Some(65535)))])),
         ("networkPolicy", object(vec![("from", list(pattern(DNS_NAME)))])),
         ("podAnnotations", label_map()),
         ("nodeSelector", label_map()),

@@ -66,6 +66,8 @@ pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure: Option<Azure>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsValues>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shutdown: Option<Shutdown>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spread: Option<Spread>,
@@ -77,6 +79,15 @@ pub(crate) struct Values {
     pub node_selector: Option<IndexMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<Toleration>>,
+}
+
+/// `metrics`: what Prometheus scrapes (a ServiceMonitor where the cluster has the CRD).
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct MetricsValues {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
 }
 
 /// `shutdown`: the preStop pause and the grace period.
@@ -348,6 +359,10 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             startup_failure_threshold: None,
         });
         paths.add("probe", origin::child(service, "health", health.span));
+    }
+    if let Some(metrics) = &service.metrics {
+        values.metrics = Some(MetricsValues { path: Some(metrics.path.value.clone()), port: metrics.port });
+        paths.add("metrics", origin::child(service, "metrics", metrics.span));
     }
     if let Some(r) = &service.resources {
         values.resources = Some(resources(r));

@@ -43,13 +43,13 @@ fn staging_to_prod_is_identity_revision_and_the_prod_overrides_only() {
             service: "kafka".into(),
             tier: "prod".into(),
             reason: "three brokers survive a zone outage".into(),
-            line: 129,
+            line: 130,
         },
         Cause::Override {
             service: "timescaledb".into(),
             tier: "prod".into(),
             reason: "a synchronous standby in another zone".into(),
-            line: 138,
+            line: 139,
         },
     ]
     .into();

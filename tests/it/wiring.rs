@@ -132,6 +132,11 @@ fn a_value_made_at_render_time_fails() {
 
 /// `helm template` of a golden service in a tier, as the documents' text.
 fn render(service: &str, tier: &str) -> String {
+    render_with(service, tier, &[])
+}
+
+/// The same, with extra `helm template` arguments (`--api-versions`).
+fn render_with(service: &str, tier: &str, extra: &[&str]) -> String {
     let golden = root().join("golden/serenity/deploy");
     let out = Command::new(tools().join("bin/helm"))
         .args(["template", service])
@@ -141,6 +146,7 @@ fn render(service: &str, tier: &str) -> String {
         .arg("-f")
         .arg(golden.join(format!("values/{service}/values-{tier}.yaml")))
         .args(["--namespace", tier])
+        .args(extra)
         .output()
         .expect("run helm");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -168,6 +174,11 @@ fn the_workload_kit_probes_drains_and_spreads() {
     let local = render("pricing", "local");
     assert!(!local.contains("livenessProbe:"), "under debug a paused process is not restarted");
     assert!(!local.contains("kind: PodDisruptionBudget"), "debug runs one replica");
+    // Declared metrics: a ServiceMonitor where the cluster has the CRD (Argo CD passes its API versions).
+    assert!(!pricing.contains("kind: ServiceMonitor"), "no CRD, no ServiceMonitor");
+    let monitored = render_with("pricing", "prod", &["--api-versions", "monitoring.coreos.com/v1"]);
+    assert!(monitored.contains("kind: ServiceMonitor") && monitored.contains("    - port: metrics\n"), "{monitored}");
+    assert!(monitored.contains("      path: \"/metrics\"\n"), "{monitored}");
     // The concession tools reach the pod whatever the image holds.
     assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
     assert!(local.contains("- \"debugpy==1.8.0\"") && local.contains("- \"watchfiles==0.21.0\""), "{local}");
