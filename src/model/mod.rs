@@ -19,6 +19,7 @@ mod project;
 mod reader;
 mod references;
 pub mod regions;
+pub mod release;
 mod service;
 pub mod strict;
 pub mod suggest;
@@ -87,6 +88,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
         Toolchain::default()
     });
     references::check(&mut reader, &model);
+    release::check(&mut reader, &model);
     (model, reader.into_errors())
 }
 

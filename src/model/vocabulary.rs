@@ -79,7 +79,7 @@ impl Context {
                 "mount",
                 "forward-port",
             ],
-            Context::Tier => &["cluster", "revision", "concession"],
+            Context::Tier => &["cluster", "revision", "concession", "image"],
             Context::Service => &[
                 "build",
                 "image",

@@ -15,7 +15,7 @@ use super::argocd::{
     tier_paths,
 };
 use super::trace::{Paths, Traced};
-use crate::model::{Model, Source};
+use crate::model::{Cluster, Model, Source};
 use crate::plan::kubernetes::{observability_components, repository_name};
 use crate::plan::workload::{self, origin};
 
@@ -120,7 +120,9 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
 }
 
 /// `deploy/argocd/TIER/root.yaml`: the app of apps, syncing this folder
-/// (but itself) from the project's repository at the tier's revision.
+/// (but itself) from the project's repository: a Minikube tier at its
+/// revision, a cloud tier at the deploy branch (promotion never needs
+/// `kubectl`: it changes this folder through a pull request).
 ///
 /// # Errors
 /// A serializer error, or an unknown tier (bugs).
@@ -131,12 +133,20 @@ pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Re
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
-    paths.add("spec.source.targetRevision", origin::revision(tier));
+    // A cloud tier's Applications are read from the deploy branch, where a
+    // promotion lands: they pin the revision and digests themselves.
+    let target_revision = if tier.cluster.value == Cluster::Minikube {
+        paths.add("spec.source.targetRevision", origin::revision(tier));
+        tier.revision.value.clone()
+    } else {
+        paths.add("spec.source.targetRevision", origin::cluster(tier));
+        workload::DEPLOY_BRANCH.to_owned()
+    };
     let source = AppSource::<()> {
         repo_url: repo(model),
         chart: None,
         path: Some(format!("deploy/argocd/{}", tier.name.value)),
-        target_revision: tier.revision.value.clone(),
+        target_revision,
         helm: None,
         directory: Some(Directory { recurse: false, exclude: "root.yaml".to_owned() }),
     };

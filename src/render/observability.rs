@@ -247,6 +247,7 @@ pub fn render_observability(
         helm: Some(Helm {
             release_name: component.to_owned(),
             value_files: Vec::new(),
+            parameters: Vec::new(),
             values_object: values,
             ignore_missing_value_files: None,
         }),

@@ -26,7 +26,9 @@ pub fn leaves(path: &str, text: &str) -> Vec<Leaf> {
             let (keys, value) = entry?;
             let value = without_comment(&value).trim_end_matches(',').to_owned();
             let opens = value.is_empty() || value == "{" || value == "[";
-            (!opens).then(|| Leaf { path: keys.join("."), value, line })
+            // An empty document (`{}`: a cloud tier's values with nothing to change) holds no value.
+            let empty = keys.is_empty() && (value == "{}" || value == "[]");
+            (!opens && !empty).then(|| Leaf { path: keys.join("."), value, line })
         })
         .collect()
 }

@@ -76,6 +76,7 @@ fn every_error_code_has_a_fixture() {
         "model.duplicate",
         "model.invalid_value",
         "model.missing",
+        "model.mutable_release",
         "model.override_without_reason",
         "model.too_many_arguments",
         "model.unknown_node",

@@ -205,7 +205,7 @@ fn a_prod_override_change_is_one_file_in_one_tier_and_explain_names_the_override
     let value: serde_json::Value = serde_json::from_slice(&explained.stdout).unwrap();
     assert_eq!(value["exact"], true);
     assert_eq!(value["sources"][0]["node"], "service pricing/tier prod");
-    assert_eq!(value["sources"][0]["line"], 84);
+    assert_eq!(value["sources"][0]["line"], 104);
     assert_eq!(value["sources"][0]["text"], "tier prod reason=\"Asian and US trading hours overlap\" {");
 }
 
