@@ -1,31 +1,66 @@
-//! `cargo bench`: how long compile takes, in memory, for generated specs of
-//! N services (each needing the previous two, half of them with a prod
-//! override), from parse to rendered bytes and lock. Prints the median of
-//! several runs per size; nothing is asserted (speed is measured, not tested).
+//! `cargo bench --bench compile`: how fast inception is against the floor of
+//! writing the same bytes.
+//!
+//! For generated specs of N services in five tiers (each service with an
+//! image, a port, a probe, resources, three env vars, up to three `needs` and
+//! one staging override), in one run and on the same folder (tmpfs by
+//! default), it measures:
+//!
+//! - **cold**: read the spec, compile, write every file into an empty folder;
+//!   against the floor of writing the same bytes with `std::fs` (one
+//!   `create_dir_all` per folder, one `write` per file);
+//! - **edit**: change one `replicas` line and compile into the compiled tree;
+//! - **no-op**: compile into a tree that is already up to date;
+//! - **check**: compile in memory and compare with the tree; against the floor
+//!   of reading the same files;
+//! - **peak**: the process's peak resident memory during a cold compile
+//!   (Linux `VmHWM`, reset before each size through `/proc/self/clear_refs`).
+//!
+//! Then the reference environment through the real binary, as a pre-commit
+//! hook runs it: cold compile, no-op compile and check, wall time including
+//! process start.
+//!
+//! Medians of several runs; nothing is asserted about time (speed is measured,
+//! not tested). Without `--bench` (as `cargo test --all-targets` runs it), one
+//! small spec is compiled once and the one-edit tree is compared byte for
+//! byte with a cold compile of the edited spec.
+//!
+//! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
+//! 10,100,1000,5000), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
+//! else the temporary folder).
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use inception::emit;
 use inception::pipeline;
+use inception::render::Outputs;
 use inception::source::SourceFile;
 
-fn spec(services: usize) -> String {
+const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\
+tier dev {\n    cluster aks\n    revision \"4f2a9c1\"\n}\ntier staging {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\n\
+tier beta {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\ntier prod {\n    cluster aks\n    revision \"v1.0.0\"\n}\n";
+
+/// A spec of `services` services; service `edited` has `replicas 3` instead of 2.
+fn spec(services: usize, edited: Option<usize>) -> String {
     let mut text = String::from(
-        "inception 1\nproject bench {\n    repo \"https://example.com/bench.git\"\n    registry \"bench.azurecr.io\"\n}\n\
+        "inception 1\nproject bench {\n    repo \"https://example.com/bench.git\"\n    registry \"benchacr.azurecr.io\"\n}\n\
          toolchain {\n    base \"debian:12.5\" digest=\"sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4\"\n    \
-         python \"3.12.4\"\n    tool kubectl \"1.29.6\"\n    tool helm \"3.15.2\"\n    tool minikube \"1.33.1\"\n    docker-in-docker \"26.1.4\"\n}\n\
-         tier local {\n    cluster minikube\n    revision HEAD\n    concession storage-emulator\n    concession hot-reload\n    concession debug\n}\n\
-         tier dev {\n    cluster aks\n    revision main\n}\ntier prod {\n    cluster aks\n    revision \"v1.0.0\"\n}\n\
-         observability {\n    prometheus version=\"25.21.0\"\n    grafana version=\"7.3.11\"\n    logging efk version=\"8.5.1\"\n}\n\
-         azure {\n    location eastus\n    lab-regions eastus westeurope\n    lab-vm size=Standard_D8s_v5 disk-gb=256\n}\n",
+         python \"3.12.4\"\n    tool kubectl \"1.29.6\"\n    tool helm \"3.15.2\"\n    tool minikube \"1.33.1\"\n    docker-in-docker \"26.1.4\"\n}\n",
     );
+    text.push_str(TIERS);
+    text.push_str("azure {\n    location eastus\n}\n");
     for i in 0..services {
-        let needs: Vec<String> = (i.saturating_sub(2)..i).map(|n| format!("s{n}")).collect();
+        let needs: Vec<String> = (i.saturating_sub(3)..i).map(|n| format!("s{n}")).collect();
         let needs = if needs.is_empty() { String::new() } else { format!("    needs {}\n", needs.join(" ")) };
-        let over = if i % 2 == 0 { "    tier prod reason=\"load\" {\n        replicas 4\n    }\n" } else { "" };
+        let replicas = if edited == Some(i) { 3 } else { 2 };
         text.push_str(&format!(
-            "service s{i} {{\n    build \"services/s{i}\"\n    run python -m s{i}\n    port {}\n    health \"/healthz\"\n{needs}    \
-             env LOG_LEVEL=info\n    storage data{i}\n    resources cpu=\"250m\" memory=\"256Mi\"\n{over}}}\n",
-            8000 + i
+            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}\"\n    port {port}\n    health \"/healthz\"\n{needs}    \
+             env LOG_LEVEL=info REGION=eastus SHARD={i}\n    resources cpu=\"250m\" memory=\"256Mi\"\n    replicas {replicas}\n    \
+             tier staging reason=\"load test\" {{\n        replicas 4\n    }}\n}}\n",
+            port = 8000 + i % 1000
         ));
     }
     text
@@ -36,36 +71,217 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-/// The median time of `runs` calls of `f`.
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut samples = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        last = Some(f());
-        samples.push(start.elapsed());
+/// The median of `runs` timings of `measure`, which times what it wants.
+fn median_of(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
+    median((0..runs).map(|_| measure()).collect())
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let value = f();
+    (start.elapsed(), value)
+}
+
+fn compile(text: &str) -> Outputs {
+    pipeline::compile_source(&SourceFile::new("inception.kdl", text.to_owned()), "inception.kdl")
+        .expect("the bench spec compiles")
+        .outputs
+}
+
+/// What `inception compile` does after reading the spec.
+fn compile_into(dir: &Path, text: &str) {
+    emit::write(dir, &compile(text), false).expect("write the tree");
+}
+
+/// The floor: the same bytes written with plain `std::fs`.
+fn write_floor(dir: &Path, outputs: &Outputs) {
+    let folders: BTreeSet<PathBuf> =
+        outputs.keys().filter_map(|p| dir.join(p).parent().map(Path::to_path_buf)).collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder).expect("create folder");
     }
-    (median(samples), last.expect("at least one run"))
+    for (path, text) in outputs {
+        std::fs::write(dir.join(path), text).expect("write file");
+    }
+}
+
+/// The floor of `check`: reading the same files.
+fn read_floor(dir: &Path, outputs: &Outputs) -> usize {
+    outputs.keys().map(|p| std::fs::read(dir.join(p)).expect("read file").len()).sum()
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read file");
+                found.push((path.strip_prefix(dir).expect("inside").to_path_buf(), bytes));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A scratch folder for the whole run, removed at the end.
+struct Scratch {
+    base: PathBuf,
+    next: usize,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        let parent = std::env::var_os("INCEPTION_BENCH_DIR").map_or_else(
+            || {
+                let shm = Path::new("/dev/shm");
+                if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() }
+            },
+            PathBuf::from,
+        );
+        let base = parent.join(format!("inception-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).expect("create the bench folder");
+        Self { base, next: 0 }
+    }
+
+    /// A new empty folder.
+    fn fresh(&mut self) -> PathBuf {
+        self.next += 1;
+        let dir = self.base.join(self.next.to_string());
+        std::fs::create_dir_all(&dir).expect("create folder");
+        dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.base);
+    }
+}
+
+/// Peak resident memory since the last reset, in MB (Linux only).
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.1}x", a.as_secs_f64() / b.as_secs_f64().max(1e-9))
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("INCEPTION_BENCH_SIZES").map_or_else(
+        |_| vec![10, 100, 1000, 5000],
+        |s| s.split(',').map(|n| n.trim().parse().expect("INCEPTION_BENCH_SIZES: comma-separated numbers")).collect(),
+    )
+}
+
+fn bench_generated(scratch: &mut Scratch) {
+    println!("generated specs, 5 tiers; wall-clock medians in ms; floor = the same bytes through std::fs");
+    println!(
+        "{:>6} {:>7} {:>7} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {:>7}",
+        "N", "files", "MB", "cold", "floor", "ratio", "edit", "no-op", "check", "read", "ratio", "peak MB"
+    );
+    for n in sizes() {
+        let runs = if n >= 1000 { 3 } else { 7 };
+        let text = spec(n, None);
+        let edited = spec(n, Some(n / 2));
+        reset_peak();
+        let outputs = compile(&text);
+        let peak = peak_mb().map_or_else(|| "—".to_owned(), |p| format!("{p:.0}"));
+        let bytes: usize = outputs.values().map(String::len).sum();
+        let cold = median_of(runs, || {
+            let dir = scratch.fresh();
+            timed(|| compile_into(&dir, &text)).0
+        });
+        let floor = median_of(runs, || {
+            let dir = scratch.fresh();
+            timed(|| write_floor(&dir, &outputs)).0
+        });
+        let dir = scratch.fresh();
+        compile_into(&dir, &text);
+        let edit = median_of(runs, || {
+            let (took, ()) = timed(|| compile_into(&dir, &edited));
+            compile_into(&dir, &text);
+            took
+        });
+        let noop = median_of(runs, || timed(|| compile_into(&dir, &text)).0);
+        let check =
+            median_of(runs, || timed(|| assert!(emit::check(&dir, &compile(&text)).expect("check").is_clean())).0);
+        let read = median_of(runs, || timed(|| read_floor(&dir, &outputs)).0);
+        println!(
+            "{n:>6} {:>7} {:>7.1} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {peak:>7}",
+            outputs.len(),
+            bytes as f64 / 1e6,
+            ms(cold),
+            ms(floor),
+            ratio(cold, floor),
+            ms(edit),
+            ms(noop),
+            ms(check),
+            ms(read),
+            ratio(check, read),
+        );
+    }
+}
+
+fn bench_reference(scratch: &mut Scratch) {
+    let binary = env!("CARGO_BIN_EXE_inception");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("environments/serenity");
+    let run = |args: &[&str]| {
+        let (took, out) = timed(|| Command::new(binary).args(args).output().expect("run inception"));
+        assert!(out.status.success(), "inception {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        took
+    };
+    let spec = spec.display().to_string();
+    let cold = median_of(11, || {
+        let dir = scratch.fresh().display().to_string();
+        run(&["compile", "--spec", &spec, "--out", &dir])
+    });
+    let dir = scratch.fresh().display().to_string();
+    run(&["compile", "--spec", &spec, "--out", &dir]);
+    let noop = median_of(11, || run(&["compile", "--spec", &spec, "--out", &dir]));
+    let check = median_of(11, || run(&["check", "--spec", &spec, "--out", &dir]));
+    println!("\nreference environment (environments/serenity) through the binary, process start included:");
+    println!("  cold compile {} ms, no-op compile {} ms, check {} ms", ms(cold), ms(noop), ms(check));
+}
+
+/// Under `cargo test`: one small spec; the one-edit recompile must leave the
+/// same bytes as a cold compile of the edited spec.
+fn smoke(scratch: &mut Scratch) {
+    let (text, edited) = (spec(4, None), spec(4, Some(2)));
+    let incremental = scratch.fresh();
+    compile_into(&incremental, &text);
+    compile_into(&incremental, &edited);
+    let cold = scratch.fresh();
+    compile_into(&cold, &edited);
+    assert_eq!(tree(&incremental), tree(&cold), "an edit recompile differs from a cold compile");
+    assert!(emit::check(&incremental, &compile(&edited)).expect("check").is_clean());
+    println!("bench smoke: 4 services, edit recompile == cold compile ({} files)", tree(&cold).len());
 }
 
 fn main() {
-    // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary
-    // without it: then compile one small spec once, as a smoke test.
-    let measuring = std::env::args().any(|a| a == "--bench");
-    let sizes: &[usize] = if measuring { &[1, 10, 100, 500] } else { &[3] };
-    println!("{:>9} {:>7} {:>11} {:>11} {:>11} {:>12}", "services", "files", "parse", "load", "compile", "per service");
-    for &services in sizes {
-        let source = SourceFile::new("bench.kdl", spec(services));
-        let runs = match (measuring, services) {
-            (false, _) => 1,
-            (true, 500..) => 5,
-            (true, _) => 15,
-        };
-        let (parse, _) = time(runs, || inception::spec::parse(&source).expect("parses"));
-        let (load, _) = time(runs, || pipeline::load(&source).expect("loads"));
-        let (compile, compiled) = time(runs, || pipeline::compile_source(&source, "inception.kdl").expect("compiles"));
-        let per = compile / u32::try_from(services).unwrap_or(1);
-        let files = compiled.outputs.len();
-        println!("{services:>9} {files:>7} {parse:>11.2?} {load:>11.2?} {compile:>11.2?} {per:>12.2?}");
+    let mut scratch = Scratch::new();
+    if std::env::args().any(|a| a == "--bench") {
+        bench_generated(&mut scratch);
+        bench_reference(&mut scratch);
+    } else {
+        smoke(&mut scratch);
     }
 }
