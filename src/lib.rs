@@ -27,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
+pub mod release;
 pub mod render;
 pub mod report;
 pub mod source;

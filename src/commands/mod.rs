@@ -10,6 +10,7 @@ pub mod fmt;
 pub mod graph;
 pub mod lint;
 pub mod load;
+pub mod promote;
 pub mod schema;
 pub mod symmetry;
 

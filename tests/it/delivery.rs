@@ -94,9 +94,8 @@ fn the_check_catches_a_tag_a_branch_and_a_missing_digest() {
     let mut outputs = compiled.outputs.clone();
     let app = "deploy/argocd/prod/pricing.yaml".to_owned();
     let prod = compiled.loaded.model.tier("prod").unwrap();
-    let text = outputs[&app]
-        .replace(&prod.revision.value, "main")
-        .replace("- name: image.digest\n", "- name: replicas\n");
+    let text =
+        outputs[&app].replace(&prod.revision.value, "main").replace("- name: image.digest\n", "- name: replicas\n");
     outputs.insert(app, text);
     let values = "deploy/values/api/values-prod.yaml".to_owned();
     outputs.insert(values, "image:\n  tag: v2.4.0\n".to_owned());
@@ -127,5 +126,125 @@ fn a_spec_that_would_run_a_tag_or_a_branch_on_a_cloud_tier_does_not_compile() {
         let error = pipeline::compile_source(&SourceFile::new(what, spec), "inception.kdl").err();
         let report = error.map(|e| format!("{:?}", miette::Report::new(e))).unwrap_or_default();
         assert!(report.contains("inception::model::mutable_release"), "{what}: {report}");
+    }
+}
+
+/// The files that differ between two trees (relative paths), and the spec's
+/// changed lines.
+fn changed(before: &std::path::Path, after: &std::path::Path) -> Vec<String> {
+    let mut paths: Vec<String> = crate::support::files(before);
+    paths.extend(crate::support::files(after));
+    paths.sort();
+    paths.dedup();
+    paths.into_iter().filter(|p| std::fs::read(before.join(p)).ok() != std::fs::read(after.join(p)).ok()).collect()
+}
+
+#[test]
+fn promote_staging_prod_is_one_diff_that_symmetry_explains_by_identity_and_overrides_only() {
+    use crate::support::{inception, text, with_reference_spec};
+    let dir = with_reference_spec("promote");
+    let compiled = inception(dir.path(), &["compile"]);
+    assert_eq!(compiled.status.code(), Some(0), "{:?}", text(&compiled));
+    let before = crate::support::TempDir::new("promote-before");
+    for file in crate::support::files(dir.path()) {
+        let target = before.path().join(&file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(dir.path().join(&file), target).unwrap();
+    }
+    let spec_before = std::fs::read_to_string(dir.path().join("inception.kdl")).unwrap();
+    let model = compile("serenity", &spec_before).loaded.model;
+    let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
+
+    let promoted = inception(dir.path(), &["promote", "staging", "prod"]);
+    let (stdout, stderr) = text(&promoted);
+    assert_eq!(promoted.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("prod: revision {} → {}", prod.revision.value, staging.revision.value)),
+        "{stdout}"
+    );
+
+    // The spec: exactly prod's revision and image lines changed, to staging's values.
+    let spec_after = std::fs::read_to_string(dir.path().join("inception.kdl")).unwrap();
+    let diff: Vec<(&str, &str)> = spec_before.lines().zip(spec_after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(spec_before.lines().count(), spec_after.lines().count());
+    assert_eq!(diff.len(), 1 + 4, "the revision and four images: {diff:#?}");
+    assert!(
+        diff.iter()
+            .all(|(a, _)| a.contains(&prod.revision.value) || prod.images.iter().any(|i| a.contains(&i.digest.value)))
+    );
+    assert!(diff.iter().all(
+        |(_, b)| b.contains(&staging.revision.value) || staging.images.iter().any(|i| b.contains(&i.digest.value))
+    ));
+
+    // The artifacts: only prod's Applications of built services (and the lock).
+    let files = changed(before.path(), dir.path());
+    let expected: Vec<String> = [
+        "deploy/argocd/prod/api.yaml",
+        "deploy/argocd/prod/marketdata.yaml",
+        "deploy/argocd/prod/pricing.yaml",
+        "deploy/argocd/prod/risk.yaml",
+        "inception.kdl",
+        "inception.lock",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    assert_eq!(files, expected);
+
+    // symmetry: nothing but identity and the declared override.
+    let symmetry = inception(dir.path(), &["symmetry", "staging", "prod", "--format", "json"]);
+    assert_eq!(symmetry.status.code(), Some(0), "{:?}", text(&symmetry));
+    let value: serde_json::Value = serde_json::from_slice(&symmetry.stdout).unwrap();
+    let mut causes: Vec<String> = value["comparisons"][0]["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["causes"][0]["cause"].as_str().unwrap_or("none").to_owned())
+        .collect();
+    causes.sort();
+    causes.dedup();
+    assert_eq!(causes, ["override", "tier-identity"]);
+
+    // The tree is what compile writes, and promoting again changes nothing.
+    assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
+    let again = inception(dir.path(), &["promote", "staging", "prod"]);
+    assert!(text(&again).0.contains("prod already runs this release"), "{:?}", text(&again));
+}
+
+#[test]
+fn release_records_what_the_pipeline_built_and_refuses_what_it_cannot_pin() {
+    use crate::support::{inception, text, with_reference_spec};
+    let dir = with_reference_spec("release");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let commit = "e".repeat(40);
+    let digest = |c: &str| format!("sha256:{}", c.repeat(64));
+    let images: Vec<String> = [("api", "1"), ("marketdata", "2"), ("pricing", "3"), ("risk", "4")]
+        .iter()
+        .map(|(s, c)| format!("{s}={}", digest(c)))
+        .collect();
+    let mut args = vec!["release", "dev", "--revision", &commit];
+    for image in &images {
+        args.extend(["--image", image.as_str()]);
+    }
+    let out = inception(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let spec = std::fs::read_to_string(dir.path().join("inception.kdl")).unwrap();
+    assert!(
+        spec.contains(&format!(
+            "tier dev {{\n    cluster aks\n    revision \"{commit}\"\n    image marketdata \"{}\"",
+            digest("2")
+        )),
+        "{spec}"
+    );
+    let app = std::fs::read_to_string(dir.path().join("deploy/argocd/dev/api.yaml")).unwrap();
+    assert!(app.contains(&format!("targetRevision: {commit}")) && app.contains(&digest("1")), "{app}");
+    for (bad, why) in [
+        (vec!["release", "dev", "--revision", "main", "--image", &images[0]], "not a full commit id"),
+        (vec!["release", "dev", "--revision", &commit, "--image", "api=latest"], "is not an image"),
+        (vec!["release", "dev", "--revision", &commit, "--image", &images[0]], "no image for the built service"),
+        (vec!["release", "local", "--revision", &commit, "--image", &images[0]], "runs on Minikube"),
+    ] {
+        let out = inception(dir.path(), &bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(text(&out).1.contains(why), "{bad:?}: {:?}", text(&out));
     }
 }
