@@ -15,6 +15,7 @@ mod azure;
 mod error;
 mod observability;
 pub mod pin;
+mod pipeline;
 mod project;
 mod reader;
 mod references;
@@ -48,7 +49,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     let mut toolchain = None;
     for node in reader.known(nodes, Context::Top, "the top level") {
         let name = node.name.value.as_str();
-        if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception") {
+        if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception" | "pipeline") {
             once.insert(&mut reader, "top-level node", &node.name, "a spec has one of each; merge them");
         }
         match name {
@@ -75,6 +76,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
             }
             "observability" => model.observability = Some(observability::resolve(&mut reader, node)),
             "azure" => model.azure = azure::resolve(&mut reader, node),
+            "pipeline" => model.pipeline = pipeline::resolve(&mut reader, node),
             _ => {}
         }
     }
@@ -89,6 +91,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     });
     references::check(&mut reader, &model);
     release::check(&mut reader, &model);
+    pipeline::check_references(&mut reader, &model);
     (model, reader.into_errors())
 }
 

