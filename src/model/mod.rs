@@ -11,7 +11,9 @@
 //! Resolution never stops at the first problem: it returns the best model it
 //! could build together with every error, and the caller decides.
 
-mod azure;
+pub mod aks_versions;
+pub mod azure;
+pub mod azure_lint;
 mod error;
 mod observability;
 pub mod pin;
@@ -92,6 +94,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     references::check(&mut reader, &model);
     release::check(&mut reader, &model);
     pipeline::check_references(&mut reader, &model);
+    azure::check(&mut reader, &model);
     (model, reader.into_errors())
 }
 

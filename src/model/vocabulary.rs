@@ -47,11 +47,13 @@ pub enum Context {
     Azure,
     /// Inside `pipeline`.
     Pipeline,
+    /// Inside `azure { tier NAME { … } }`.
+    AzureTier,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -62,6 +64,7 @@ impl Context {
         Context::Observability,
         Context::Azure,
         Context::Pipeline,
+        Context::AzureTier,
     ];
 
     /// The node names allowed here.
@@ -103,8 +106,11 @@ impl Context {
             Context::Override => &["replicas", "resources", "env"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
-            Context::Azure => &["location", "lab-regions", "lab-vm"],
             Context::Pipeline => &["inception", "service-connection"],
+            Context::Azure => &["location", "kubernetes", "lab-regions", "lab-vm", "lab-users", "tier"],
+            Context::AzureTier => {
+                &["cluster-admins", "secret-operators", "operator-ip-ranges", "api-server-ip-ranges", "maintenance"]
+            }
         }
     }
 
@@ -121,11 +127,14 @@ impl Context {
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
             Context::Pipeline => "`pipeline`",
+            Context::AzureTier => "an azure `tier`",
         }
     }
 
     /// Another context where `name` is a node, for a misplaced node.
     pub fn home_of(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| *c != Context::Override && c.nodes().contains(&name))
+        Context::ALL
+            .into_iter()
+            .find(|c| !matches!(c, Context::Override | Context::AzureTier) && c.nodes().contains(&name))
     }
 }

@@ -142,11 +142,14 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
         let storage: Vec<Origin> = access.iter().filter(|o| o.node.contains("/storage ")).cloned().collect();
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
+        main.extend(azure.kubernetes.iter().map(|k| Origin::new("azure/kubernetes", k.span)));
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
         artifacts.push(Artifact { path: "infra/main.bicep".to_owned(), kind: Kind::BicepMain, sources: main });
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = access.iter().filter(|o| o.node.contains("/secret ")).cloned().collect();
+        let azure_tiers: Vec<Origin> =
+            azure.tiers.iter().map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span)).collect();
         for module in BicepModule::MAIN {
             let sources = match module {
                 BicepModule::Registry | BicepModule::RegistryPull => vec![registry.clone()],
@@ -154,17 +157,20 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
                 BicepModule::Storage => storage.clone(),
                 BicepModule::WorkloadIdentity if access.is_empty() => continue,
                 BicepModule::WorkloadIdentity => access.clone(),
-                BicepModule::KeyVault => [cloud.clone(), secrets.clone()].concat(),
+                BicepModule::KeyVault => [cloud.clone(), secrets.clone(), azure_tiers.clone()].concat(),
+                BicepModule::Cluster => [cloud.clone(), azure_tiers.clone()].concat(),
                 _ => cloud.clone(),
             };
             artifacts.push(Artifact { path: module.path(), kind: Kind::BicepModule { module }, sources });
         }
         for tier in cloud_tiers(model) {
             let name = &tier.name.value;
+            let mut sources = vec![project.clone(), Origin::new(format!("tier {name}"), tier.span), location.clone()];
+            sources.extend(azure.tier(name).map(|t| Origin::new(format!("azure/tier {name}"), t.span)));
             artifacts.push(Artifact {
                 path: format!("infra/{name}.bicepparam"),
                 kind: Kind::BicepParams { tier: name.clone() },
-                sources: vec![project.clone(), Origin::new(format!("tier {name}"), tier.span), location.clone()],
+                sources,
             });
         }
     }
@@ -179,11 +185,15 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             .filter(|_| lab_repository(model).is_some())
             .map(|r| Origin::new("project/repo", r.span));
         let user = Origin::new("toolchain/user", model.toolchain.user.span);
+        let users: Vec<Origin> =
+            azure.lab_users.first().map(|g| Origin::new("azure/lab-users", g.span)).into_iter().collect();
         let mut lab = vec![project.clone(), location.clone()];
+        lab.extend(users.iter().cloned());
         lab.extend(repo.iter().cloned());
         lab.extend(regions.iter().cloned());
         artifacts.push(Artifact { path: "infra/lab.bicep".to_owned(), kind: Kind::BicepLab, sources: lab.clone() });
         let mut module = vec![user.clone()];
+        module.extend(users.iter().cloned());
         module.extend(lab_vm.iter().cloned());
         module.extend(repo.iter().cloned());
         module.extend(regions.iter().cloned());
@@ -193,6 +203,7 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             sources: module,
         });
         let mut params = vec![project, location];
+        params.extend(users.iter().cloned());
         params.extend(repo.iter().cloned());
         params.push(user);
         params.extend(regions);

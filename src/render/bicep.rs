@@ -11,15 +11,11 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::azure_names::UNIQUE_SUFFIX_LEN;
 use super::banner::{Comment, banner};
 use super::templates::{module_template, render};
 use super::trace::{Traced, Tracer};
 use crate::model::Model;
 use crate::plan::{BicepModule, Origin, cloud_tiers, needs_identity};
-
-/// The longest Key Vault name prefix (24 characters with the suffix).
-pub const KEY_VAULT_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
 
 /// A Bicep string literal: single-quoted, with `\`, `'` and `${` escaped.
 pub fn literal(value: &str) -> String {
@@ -38,6 +34,21 @@ pub fn literal(value: &str) -> String {
         }
     }
     out.push('\'');
+    out
+}
+
+/// A Bicep array of string literals: `[]`, or one item per line.
+pub fn array(items: &[String]) -> String {
+    if items.is_empty() {
+        return "[]".to_owned();
+    }
+    let mut out = String::from("[\n");
+    for item in items {
+        out.push_str("  ");
+        out.push_str(&literal(item));
+        out.push('\n');
+    }
+    out.push(']');
     out
 }
 
@@ -79,6 +90,16 @@ pub fn containers(model: &Model) -> Vec<String> {
 /// The cloud tiers' `cluster aks` nodes.
 pub fn tier_origins(model: &Model) -> Vec<Origin> {
     cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect()
+}
+
+/// The `azure tier` nodes: who may administer each tier, from where, and when.
+pub fn azure_tier_origins(model: &Model) -> Vec<Origin> {
+    model
+        .azure
+        .iter()
+        .flat_map(|a| &a.tiers)
+        .map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span))
+        .collect()
 }
 
 /// `azure/location`.
@@ -129,13 +150,10 @@ pub fn identity_origins(model: &Model) -> Vec<Origin> {
         .collect()
 }
 
-/// What a module template renders: the banner, the name limits, and a
-/// marker per section.
+/// What a module template renders: the banner and a marker per section.
 #[derive(Debug, Serialize)]
 struct ModuleView {
     banner: String,
-    suffix_len: usize,
-    key_vault_prefix_max: usize,
     marks: IndexMap<&'static str, String>,
 }
 
@@ -156,13 +174,29 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
                 ("outputs", registry),
             ]
         }
-        BicepModule::Cluster => ["params", "network", "cluster", "subnet", "monitoring", "outputs"]
-            .into_iter()
-            .map(|s| (s, both.clone()))
-            .collect(),
+        BicepModule::Cluster => {
+            let access = [both.clone(), azure_tier_origins(model)].concat();
+            vec![
+                ("params", both.clone()),
+                ("network", both.clone()),
+                ("cluster", both.clone()),
+                ("subnet", both.clone()),
+                ("access", access.clone()),
+                ("maintenance", access),
+                ("monitoring", both.clone()),
+                ("outputs", both),
+            ]
+        }
         BicepModule::KeyVault => {
             let secrets = [both.clone(), secret_origins(model)].concat();
-            vec![("params", both.clone()), ("vault", secrets.clone()), ("audit", both), ("outputs", secrets)]
+            let operators = [both.clone(), azure_tier_origins(model)].concat();
+            vec![
+                ("params", both.clone()),
+                ("vault", secrets.clone()),
+                ("operators", operators),
+                ("audit", both),
+                ("outputs", secrets),
+            ]
         }
         BicepModule::Storage => {
             let storage = storage_origins(model);
@@ -196,12 +230,7 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
 pub fn render_module(model: &Model, module: BicepModule, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
-    let view = ModuleView {
-        banner: banner(Comment::Slash, spec_name),
-        suffix_len: UNIQUE_SUFFIX_LEN,
-        key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        marks,
-    };
+    let view = ModuleView { banner: banner(Comment::Slash, spec_name), marks };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))
 }
 

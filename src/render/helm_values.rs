@@ -288,7 +288,8 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
         }
     }
     if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
-        let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value);
+        let suffix = super::azure_names::unique_suffix(model);
+        let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value, &suffix);
         values.storage = Some(Storage { account: Some(account), ..Storage::default() });
         paths.add("storage.account", origin::tier(tier));
         notes.push(Note::new("storage.account", "the tier's storage account (infra/main.bicep)"));
