@@ -30,6 +30,9 @@ struct Service {
 struct Build {
     context: String,
     dockerfile: String,
+    /// The image the pipeline prebuilds from this Dockerfile (`pipeline`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cache_from: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -38,6 +41,15 @@ struct Volume {
     kind: String,
     source: String,
     target: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<BindOptions>,
+}
+
+/// A host folder the spec mounts is created when missing (the Azure login
+/// before the first `az login`), instead of failing the container's start.
+#[derive(Debug, Serialize)]
+struct BindOptions {
+    create_host_path: bool,
 }
 
 /// A devcontainer.json host path in compose's interpolation syntax:
@@ -71,11 +83,17 @@ pub fn compose_path(source: &str) -> String {
 /// # Errors
 /// A serializer error (a bug).
 pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
-    let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
-    volumes.extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), m.target.value.clone())));
+    let bind = |source: String, target: String, bind| Volume { kind: "bind".to_owned(), source, target, bind };
+    let mut volumes = vec![bind("..".to_owned(), workspace_folder(model), None)];
+    volumes.extend(model.toolchain.mounts.iter().map(|m| {
+        bind(compose_path(&m.source.value), m.target.value.clone(), Some(BindOptions { create_host_path: true }))
+    }));
     let service = Service {
-        build: Build { context: "..".to_owned(), dockerfile: ".devcontainer/Dockerfile".to_owned() },
+        build: Build {
+            context: "..".to_owned(),
+            dockerfile: ".devcontainer/Dockerfile".to_owned(),
+            cache_from: super::devcontainer::prebuilt(model).into_iter().collect(),
+        },
         platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,

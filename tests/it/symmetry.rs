@@ -38,7 +38,7 @@ fn staging_to_prod_is_identity_release_and_the_pricing_override_only() {
             service: "pricing".into(),
             tier: "prod".into(),
             reason: "Asian and US trading hours overlap".into(),
-            line: 104,
+            line: 108,
         },
     ]
     .into();
@@ -102,7 +102,7 @@ fn the_command_lists_causes_and_exits_0_when_all_are_explained() {
     assert!(stdout.starts_with("staging → prod: "), "{stdout}");
     assert!(stdout.contains("every one explained"), "{stdout}");
     assert!(
-        stdout.contains("override of pricing in prod (line 104): \"Asian and US trading hours overlap\""),
+        stdout.contains("override of pricing in prod (line 108): \"Asian and US trading hours overlap\""),
         "{stdout}"
     );
     assert!(
