@@ -6,7 +6,7 @@
 
 /// How a download is packed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Packing {
+pub(crate) enum Packing {
     /// The download is the executable itself.
     Binary,
     /// A gzipped tarball; the executable is at this path inside it
@@ -16,7 +16,7 @@ pub enum Packing {
 
 /// One catalog entry.
 #[derive(Debug, Clone, Copy)]
-pub struct CatalogTool {
+pub(crate) struct CatalogTool {
     /// The tool name as written in the spec.
     pub name: &'static str,
     /// The release URL with `{version}` and `{arch}` placeholders.
@@ -28,7 +28,7 @@ pub struct CatalogTool {
 }
 
 /// Every tool the catalog knows, sorted by name.
-pub const TOOLS: &[CatalogTool] = &[
+pub(crate) const TOOLS: &[CatalogTool] = &[
     CatalogTool {
         name: "argocd",
         url: "https://github.com/argoproj/argo-cd/releases/download/v{version}/argocd-linux-{arch}",
@@ -74,20 +74,20 @@ pub const TOOLS: &[CatalogTool] = &[
 ];
 
 /// The platform every dev container is built for.
-pub const PLATFORM: &str = "linux/amd64";
+pub(crate) const PLATFORM: &str = "linux/amd64";
 
 /// A catalog entry by name.
-pub fn find(name: &str) -> Option<&'static CatalogTool> {
+pub(crate) fn find(name: &str) -> Option<&'static CatalogTool> {
     TOOLS.iter().find(|t| t.name == name)
 }
 
 /// The names of every catalog tool.
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     TOOLS.iter().map(|t| t.name).collect()
 }
 
 /// Substitute `{version}` and `{arch}` in a URL or path.
-pub fn expand(template: &str, version: &str, arch: &str) -> String {
+pub(crate) fn expand(template: &str, version: &str, arch: &str) -> String {
     template.replace("{version}", version).replace("{arch}", arch)
 }
 
@@ -123,7 +123,7 @@ mod tests {
 /// uv, which installs the dev container's Python and isolates its Python
 /// tools: one pinned release, as the wheels PyPI serves for each platform.
 #[derive(Debug, serde::Serialize)]
-pub struct Uv {
+pub(crate) struct Uv {
     /// The release.
     pub version: &'static str,
     /// One wheel per Docker `TARGETARCH`.
@@ -132,7 +132,7 @@ pub struct Uv {
 
 /// One platform's uv wheel.
 #[derive(Debug, serde::Serialize)]
-pub struct UvWheel {
+pub(crate) struct UvWheel {
     /// Docker's `TARGETARCH`.
     pub arch: &'static str,
     /// Its path under `https://files.pythonhosted.org/packages/`.
@@ -146,7 +146,7 @@ pub struct UvWheel {
 /// recomputed from `pip download uv==0.13.9 --only-binary=:all: --platform …`.
 /// Both wheels' uv list cpython 3.9.13 and 3.12.4 downloads for x86_64 and
 /// aarch64 (`uv python list --all-versions --only-downloads --all-arches`).
-pub const UV: Uv = Uv {
+pub(crate) const UV: Uv = Uv {
     version: "0.13.9",
     wheels: [
         UvWheel {

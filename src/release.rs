@@ -12,7 +12,7 @@ use crate::spec::Span;
 
 /// What a cloud tier runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Release {
+pub(crate) struct Release {
     /// The commit its chart and values are read at.
     pub revision: String,
     /// `(service, digest)` per `build` service.
@@ -21,7 +21,7 @@ pub struct Release {
 
 impl Release {
     /// The release a tier records, its images in the spec's service order.
-    pub fn of(model: &Model, tier: &Tier) -> Self {
+    pub(crate) fn of(model: &Model, tier: &Tier) -> Self {
         let images = built_services(model)
             .into_iter()
             .filter_map(|s| tier.image(s).map(|i| (s.to_owned(), i.digest.value.clone())))
@@ -31,7 +31,7 @@ impl Release {
 }
 
 /// The `build` services, in declaration order.
-pub fn built_services(model: &Model) -> Vec<&str> {
+pub(crate) fn built_services(model: &Model) -> Vec<&str> {
     model.services.iter().filter(|s| matches!(s.source, Source::Build(_))).map(|s| s.name.value.as_str()).collect()
 }
 
@@ -39,7 +39,7 @@ pub fn built_services(model: &Model) -> Vec<&str> {
 /// recorded digest replaced, a missing `image` added after the tier's last
 /// one (or its `revision`), and an `image` of a service not in the release
 /// removed with its line.
-pub fn rewrite(text: &str, tier: &Tier, release: &Release) -> String {
+pub(crate) fn rewrite(text: &str, tier: &Tier, release: &Release) -> String {
     let mut edits: Vec<(Span, String)> = vec![(tier.revision.span, quoted(&release.revision))];
     let anchor = tier.images.iter().map(|i| i.span).max_by_key(|s| s.offset).unwrap_or(tier.revision.span);
     let after = line_end(text, anchor.end());

@@ -11,9 +11,14 @@ use serde::Serialize;
 ///
 /// # Errors
 /// The serializer's error, which for our typed structs means a bug.
-pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
-    let text = serde_saphyr::to_string(value).map_err(|e| e.to_string())?;
-    Ok(format!("{}\n", text.trim_end()))
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+    let mut text = serde_saphyr::to_string(value).map_err(|e| e.to_string())?;
+    // Never trim: trailing spaces and blank lines of a final block scalar
+    // are part of its value.
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

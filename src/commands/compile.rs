@@ -12,12 +12,17 @@ use crate::error::Result;
 /// An invalid spec (nothing is written) or an I/O failure.
 pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool) -> Result<()> {
     let (input, compiled) = load::compiled(spec, Some(out))?;
-    let report = emit::write(&input.location.root, &compiled.outputs, adopt)?;
+    let report = emit::write(&input.location.root, &compiled.outputs(), adopt)?;
     for written in &report.written {
         crate::outln!("wrote    {written}");
     }
     for removed in &report.removed {
         crate::outln!("removed  {removed}");
+    }
+    for kept in &report.kept {
+        eprintln!(
+            "kept     {kept}: no longer produced, but edited since inception wrote it (or not a generated path); remove it yourself"
+        );
     }
     crate::outln!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
     Ok(())

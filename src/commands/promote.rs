@@ -111,7 +111,7 @@ fn apply(input: &Input, model: &Model, tier: &Tier, release: &Release) -> Result
     let source = SourceFile::new(input.source.name(), text.clone());
     let compiled = pipeline::compile_source(&source, &input.location.spec_name())?;
     emit::write_file(&input.location.file, &text)?;
-    let report = emit::write(&input.location.root, &compiled.outputs, false)?;
+    let report = emit::write(&input.location.root, &compiled.outputs(), false)?;
     crate::outln!("{name}: revision {} → {}", before.revision, release.revision);
     for (service, digest) in &release.images {
         let old = before.images.iter().find(|(s, _)| s == service).map_or("—", |(_, d)| d.as_str());

@@ -14,6 +14,7 @@ use super::EmitError;
 use super::diff::unified;
 use super::lock::{LOCK_PATH, Lock};
 use super::read::{join, read_lock, read_optional};
+use super::safety;
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
 
@@ -38,6 +39,11 @@ pub enum Verdict {
     /// A file inception would write is there but inception did not write it
     /// (no lock records it).
     NotGenerated,
+    /// A temporary file or journal a killed or running compile left.
+    Temporary,
+    /// A file inside a generated folder that inception does not write:
+    /// Argo CD and Helm read every file there.
+    Foreign,
 }
 
 impl Verdict {
@@ -56,6 +62,10 @@ impl Verdict {
             Verdict::Stale => "no longer produced by the spec: run `inception compile` to remove it",
             Verdict::NotGenerated => {
                 "not written by inception: run `inception compile` to take it over, or move the file away"
+            }
+            Verdict::Temporary => "left by an interrupted compile: run `inception compile` to clean it up",
+            Verdict::Foreign => {
+                "not written by inception, inside a generated folder whose every file is applied: move it out"
             }
         }
     }
@@ -88,13 +98,12 @@ impl Drift {
     }
 }
 
-/// Compare `outputs` (which include the new lock) with the tree under `root`.
+/// Compare `outputs` (which include the text of `new_lock`) with the tree under `root`.
 ///
 /// # Errors
 /// A file that cannot be read.
-pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
+pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, EmitError> {
     let old_lock = read_lock(root)?;
-    let new_lock = outputs.get(LOCK_PATH).and_then(|t| Lock::parse(t));
     let mut files = Vec::new();
     for (path, expected) in outputs {
         let actual = read_optional(&join(root, path))?;
@@ -105,7 +114,7 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
         if &actual == expected {
             continue;
         }
-        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock.as_ref());
+        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock);
         files.push(Drifted { path: path.clone(), verdict, diff: unified(path, &actual, expected) });
     }
     if let Some(old) = &old_lock {
@@ -119,6 +128,7 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
             }
         }
     }
+    files.extend(leftovers(root, outputs, old_lock.as_ref())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let [only] = files.as_mut_slice()
         && only.path == LOCK_PATH
@@ -129,13 +139,34 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
     Ok(Drift { files, checked: outputs.len() })
 }
 
-fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> Verdict {
+/// Temporary files anywhere compile writes, and files nobody generated in
+/// folders whose every file is applied.
+fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<Drifted>, EmitError> {
+    let listed = |path: &str| outputs.contains_key(path) || old.is_some_and(|l| l.artifact(path).is_some());
+    let mut found = Vec::new();
+    for folder in safety::folders(outputs.keys().map(String::as_str)) {
+        for (path, file) in safety::entries(root, &folder)? {
+            let name = path.rsplit('/').next().unwrap_or_default();
+            let verdict = if file && safety::is_temporary(name) {
+                Verdict::Temporary
+            } else if file && safety::is_owned_folder(&folder) && !listed(&path) {
+                Verdict::Foreign
+            } else {
+                continue;
+            };
+            found.push(Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict });
+        }
+    }
+    Ok(found)
+}
+
+fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: &Lock) -> Verdict {
     let Some(old) = old else {
         return Verdict::NotGenerated;
     };
     // A renamed spec file changes every banner: that is a spec change too.
-    let spec_changed = new.is_some_and(|n| n.spec.sha256 != old.spec.sha256 || n.spec.path != old.spec.path);
-    let version_changed = new.is_some_and(|n| n.inception != old.inception);
+    let spec_changed = new.spec.sha256 != old.spec.sha256 || new.spec.path != old.spec.path;
+    let version_changed = new.inception != old.inception;
     let cause = if spec_changed {
         Verdict::SpecChanged
     } else if version_changed {

@@ -25,6 +25,30 @@ pub enum EmitError {
         /// The path.
         path: PathBuf,
     },
+    /// A symbolic link where compile would write or remove.
+    #[error("`{}` is a symbolic link; inception writes only real files and folders", path.display())]
+    #[diagnostic(
+        code(inception::emit::symlink),
+        help(
+            "nothing was written: replace the link with a real folder or file (writing through it could reach outside the spec's folder)"
+        )
+    )]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
+    /// Another compile holds the folder.
+    #[error("another `inception compile` is writing `{}`", path.display())]
+    #[diagnostic(
+        code(inception::emit::busy),
+        help("nothing was written: waited {seconds} s for it to finish; run compile again when it has")
+    )]
+    Busy {
+        /// The spec's folder.
+        path: PathBuf,
+        /// How long compile waited.
+        seconds: u64,
+    },
     /// Files in the way that inception did not write.
     #[error("{} would be overwritten, but inception did not write {}: {}", if paths.len() == 1 { "a file" } else { "files" }, if paths.len() == 1 { "it" } else { "them" }, paths.join(", "))]
     #[diagnostic(

@@ -1,6 +1,6 @@
 //! Reading the spec and the current state of the output tree.
 
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 use super::EmitError;
@@ -75,11 +75,26 @@ fn nearest_spec(start: &Path) -> Option<PathBuf> {
 /// # Errors
 /// [`EmitError::SpecNotFound`] or [`EmitError::Read`].
 pub fn read_spec(location: &SpecLocation) -> Result<SourceFile, EmitError> {
-    match std::fs::read_to_string(&location.file) {
-        Ok(text) => Ok(SourceFile::new(location.file.display().to_string(), text)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Err(EmitError::SpecNotFound { path: location.file.clone() }),
-        Err(source) => Err(EmitError::Read { path: location.file.clone(), source }),
-    }
+    let error = |source: std::io::Error| match source.kind() {
+        ErrorKind::NotFound => EmitError::SpecNotFound { path: location.file.clone() },
+        _ => EmitError::Read { path: location.file.clone(), source },
+    };
+    // Never more than the spec stage accepts (plus a character, so that it
+    // reports the excess with a span): a huge file is refused, not loaded.
+    let limit = crate::spec::limits::MAX_SPEC_BYTES + 4;
+    let mut bytes = Vec::new();
+    std::fs::File::open(&location.file).and_then(|f| f.take(limit as u64).read_to_end(&mut bytes)).map_err(error)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) if e.utf8_error().valid_up_to() > crate::spec::limits::MAX_SPEC_BYTES => {
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(valid);
+            String::from_utf8(bytes).unwrap_or_default()
+        }
+        Err(e) => return Err(error(std::io::Error::new(ErrorKind::InvalidData, e))),
+    };
+    Ok(SourceFile::new(location.file.display().to_string(), text))
 }
 
 /// A file's text, or `None` if it does not exist.

@@ -1,19 +1,32 @@
 //! `compile`'s writer: only files whose bytes change, each atomically, and
 //! removal of owned files the spec no longer produces.
 //!
-//! All or nothing, as far as a file system allows: every changed file is
-//! first written to a temporary file beside its target; only when all of them
-//! exist are they renamed into place. A failure before that removes the
-//! temporaries and leaves the tree as it was. Files not listed in the last
-//! lock are never removed.
+//! All or nothing, as far as a file system allows, and safe under `kill -9`
+//! and a second compile of the same folder:
+//!
+//! 1. The folder's lock is taken (a second compile waits, then fails).
+//! 2. Temporary files a killed compile left are removed.
+//! 3. Every changed file is written to a fresh temporary file beside its
+//!    target; a failure removes them and leaves the tree as it was.
+//! 4. The journal records the lock about to be written, then the files are
+//!    renamed into place, stale files removed, and the lock renamed last;
+//!    the journal goes. A compile killed in between leaves files the journal
+//!    still lists as its own, so the next compile finishes the job without
+//!    `--adopt`.
+//!
+//! Nothing is written or removed through a symbolic link, and a file is
+//! removed only if it lies under a generated folder, is listed in the last
+//! lock, and still has the bytes the lock records.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::EmitError;
-use super::lock::Lock;
-use super::read::{join, read_lock, read_optional};
+use super::lock::{LOCK_PATH, Lock};
+use super::read::{read_lock, read_optional};
+use super::safety::{self, FolderLock, JOURNAL_PATH};
+use crate::digest::sha256_hex;
 use crate::render::Outputs;
 
 /// What a write did.
@@ -23,6 +36,9 @@ pub struct WriteReport {
     pub written: Vec<String>,
     /// Owned files removed because the spec no longer produces them.
     pub removed: Vec<String>,
+    /// Files the spec no longer produces that were kept: edited since
+    /// inception wrote them, or not a file inception may remove.
+    pub kept: Vec<String>,
     /// Files already up to date.
     pub unchanged: usize,
 }
@@ -32,27 +48,52 @@ pub struct WriteReport {
 /// is an error and nothing is written.
 ///
 /// # Errors
-/// [`EmitError::NotOwned`], or a read or write failure; before any rename,
-/// nothing is changed.
+/// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
+/// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
+    let _lock = FolderLock::acquire(root)?;
     let old_lock: Option<Lock> = read_lock(root)?;
-    let owned = |relative: &str| {
-        relative == super::LOCK_PATH && old_lock.is_some()
-            || old_lock.as_ref().is_some_and(|l| l.artifact(relative).is_some())
+    // The lock a killed compile was about to write: its files are ours too.
+    let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
+    let recorded = |relative: &str, bytes: &str| {
+        let sha = sha256_hex(bytes.as_bytes());
+        [&old_lock, &journal].into_iter().flatten().any(|l| l.artifact(relative).is_some_and(|a| a.sha256 == sha))
     };
+    let owned = |relative: &str, bytes: &str| {
+        relative == LOCK_PATH && old_lock.is_some()
+            || old_lock.as_ref().is_some_and(|l| l.artifact(relative).is_some())
+            || recorded(relative, bytes)
+    };
+    let mut known: Vec<&str> = outputs.keys().map(String::as_str).collect();
+    known.extend([&old_lock, &journal].into_iter().flatten().flat_map(|l| l.artifacts.iter().map(|a| a.path.as_str())));
+    safety::remove_temporaries(root, &safety::folders(known.into_iter()))?;
+
     let mut report = WriteReport::default();
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
     let mut not_owned = Vec::new();
     for (relative, text) in outputs {
-        let path = join(root, relative);
+        let path = safety::no_link_path(root, relative)?;
         match read_optional(&path)? {
             Some(existing) if existing == *text => report.unchanged += 1,
-            Some(_) if !adopt && !owned(relative) => not_owned.push(relative.clone()),
+            Some(existing) if !adopt && !owned(relative, &existing) => not_owned.push(relative.clone()),
             _ => changes.push((relative, path, text)),
         }
     }
     if !not_owned.is_empty() {
         return Err(EmitError::NotOwned { paths: not_owned });
+    }
+    let stale = stale_files(root, outputs, old_lock.as_ref(), journal.as_ref())?;
+    report.kept = stale.kept;
+    if changes.is_empty() && stale.remove.is_empty() {
+        remove_journal(root)?;
+        return Ok(report);
+    }
+
+    // The journal first: from the first temporary file on, a compile killed
+    // at any point leaves a record of every folder it may have written to, so
+    // the next compile finds and removes its temporaries.
+    if let Some(new_lock) = outputs.get(LOCK_PATH) {
+        write_file(&root.join(JOURNAL_PATH), new_lock)?;
     }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (_, path, text) in &changes {
@@ -62,25 +103,86 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
                 for (temporary, _) in &staged {
                     let _ = std::fs::remove_file(temporary);
                 }
+                let _ = remove_journal(root);
                 return Err(error);
             }
         }
     }
-    for (temporary, path) in &staged {
+    // The lock last: until it is in place the old one (and the journal)
+    // still name every file this compile touches.
+    let (lock, files): (Vec<_>, Vec<_>) = staged.into_iter().partition(|(_, path)| path == &root.join(LOCK_PATH));
+    for (temporary, path) in &files {
         std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
     }
+    for (relative, path) in &stale.remove {
+        std::fs::remove_file(path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+        prune_empty_parents(root, path);
+        report.removed.push(relative.clone());
+    }
+    for (temporary, path) in &lock {
+        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+    }
+    remove_journal(root)?;
     report.written = changes.iter().map(|(relative, _, _)| (*relative).to_owned()).collect();
-    if let Some(old) = old_lock {
-        for artifact in old.artifacts.iter().filter(|a| !outputs.contains_key(&a.path)) {
-            let path = join(root, &artifact.path);
-            if path.is_file() {
-                std::fs::remove_file(&path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
-                prune_empty_parents(root, &path);
-                report.removed.push(artifact.path.clone());
+    Ok(report)
+}
+
+/// Files the last compile (or a killed one) wrote that the spec no longer
+/// produces.
+#[derive(Debug, Default)]
+struct Stale {
+    /// Safe to remove: under a generated folder, no link, bytes as recorded.
+    remove: Vec<(String, PathBuf)>,
+    /// Kept: edited since, or not a path inception may remove.
+    kept: Vec<String>,
+}
+
+fn stale_files(root: &Path, outputs: &Outputs, old: Option<&Lock>, journal: Option<&Lock>) -> Result<Stale, EmitError> {
+    let mut stale = Stale::default();
+    let mut candidates: Vec<&str> = [old, journal]
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l.artifacts.iter().map(|a| a.path.as_str()))
+        .filter(|p| !outputs.contains_key(*p))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for relative in candidates {
+        if !safety::is_generated_path(relative) {
+            stale.kept.push(relative.to_owned());
+            continue;
+        }
+        let path = match safety::no_link_path(root, relative) {
+            Ok(path) => path,
+            Err(EmitError::Symlink { .. }) => {
+                stale.kept.push(relative.to_owned());
+                continue;
             }
+            Err(error) => return Err(error),
+        };
+        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if !is_file {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|source| EmitError::Read { path: path.clone(), source })?;
+        let sha = sha256_hex(&bytes);
+        let recorded =
+            [old, journal].into_iter().flatten().any(|l| l.artifact(relative).is_some_and(|a| a.sha256 == sha));
+        if recorded {
+            stale.remove.push((relative.to_owned(), path));
+        } else {
+            stale.kept.push(relative.to_owned());
         }
     }
-    Ok(report)
+    Ok(stale)
+}
+
+fn remove_journal(root: &Path) -> Result<(), EmitError> {
+    let path = root.join(JOURNAL_PATH);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(EmitError::Write { path, source: e }),
+        _ => Ok(()),
+    }
 }
 
 /// Replace one file atomically (temporary file, then rename).
@@ -95,7 +197,7 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), EmitError> {
     })
 }
 
-/// Write `text` to a temporary file beside `path`, creating folders.
+/// Write `text` to a fresh temporary file beside `path`, creating folders.
 fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };
     if path.is_dir() {
@@ -104,11 +206,7 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp-inception");
-    let temporary = path.with_file_name(name);
-    std::fs::write(&temporary, text).map_err(error)?;
-    Ok(temporary)
+    safety::create_temporary(path, text)
 }
 
 /// Remove folders emptied by a removal, up to (not including) `root`.

@@ -3,7 +3,7 @@
 //! and set secrets, from which addresses, and when AKS may upgrade it.
 
 use super::aks_versions::{self as aks, Support};
-use super::error::ModelError;
+use super::error::{Invalid, ModelError};
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
 use super::types::{Azure, AzureTier, Cluster, LabVm, Maintenance, Model, Weekday};
@@ -11,7 +11,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Span, Spanned};
 
 /// Resolve the `azure` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
+pub(crate) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Azure> {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut location = None;
@@ -74,6 +74,7 @@ fn version(reader: &mut Reader, value: &Spanned<String>) -> bool {
     let supported = aks::supported(aks::TABLE_READ).join(", ");
     let Some(minor) = aks::parse_minor(&value.value) else {
         reader.invalid(
+            Invalid::Malformed,
             value.span,
             format!("`{}` is not a Kubernetes minor version", value.value),
             "expected 1.MINOR".to_owned(),
@@ -87,6 +88,7 @@ fn version(reader: &mut Reader, value: &Spanned<String>) -> bool {
         Support::Preview { .. } | Support::Supported { .. } | Support::PlatformOnly { .. } => return true,
     };
     reader.invalid(
+        Invalid::Unknown,
         value.span,
         refused,
         format!("per the AKS release calendar read on {read}"),
@@ -107,6 +109,7 @@ fn groups(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
     for id in reader.string_args(node, 0, "an Entra ID group object id") {
         if !is_guid(&id.value) {
             reader.invalid(
+                Invalid::Malformed,
                 id.span,
                 format!("`{}` is not an Entra ID group object id", id.value),
                 "expected a GUID such as 0b1f5c3e-8d2a-4c71-9e6b-2f4a7d9c1e35".to_owned(),
@@ -142,6 +145,7 @@ fn ip_ranges(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
             ranges.push(range);
         } else {
             reader.invalid(
+                Invalid::Malformed,
                 range.span,
                 format!("`{}` is not an IPv4 address or range", range.value),
                 "expected A.B.C.D or A.B.C.D/N".to_owned(),
@@ -220,6 +224,7 @@ fn weekday(reader: &mut Reader, day: &Spanned<String>) -> Option<Weekday> {
     }
     let days: Vec<&str> = Weekday::ALL.iter().map(|(n, _)| *n).collect();
     reader.invalid(
+        Invalid::Unknown,
         day.span,
         format!("`{}` is not a day of the week", day.value),
         format!("expected one of {}", days.join(", ")),
@@ -229,21 +234,21 @@ fn weekday(reader: &mut Reader, day: &Spanned<String>) -> Option<Weekday> {
 }
 
 /// The default window starts at 02:00 UTC…
-pub const DEFAULT_HOUR: u8 = 2;
+pub(crate) const DEFAULT_HOUR: u8 = 2;
 /// …and lasts AKS's minimum of four hours.
-pub const DEFAULT_HOURS: u8 = 4;
+pub(crate) const DEFAULT_HOURS: u8 = 4;
 
 /// The maintenance window of the `index`-th cloud tier (promotion order)
 /// when the spec gives none: the first tier on Monday, the next on Tuesday…
 /// so an upgrade reaches each tier a day after the one before it.
-pub fn default_maintenance(index: usize) -> Maintenance {
+pub(crate) fn default_maintenance(index: usize) -> Maintenance {
     let day = Weekday::ALL[index.min(Weekday::ALL.len() - 1)].1;
     Maintenance { day, hour: DEFAULT_HOUR, hours: DEFAULT_HOURS }
 }
 
 /// Cross-references, once the tiers are known: every `azure tier NAME`
 /// names a `cluster aks` tier.
-pub fn check(reader: &mut Reader, model: &Model) {
+pub(crate) fn check(reader: &mut Reader, model: &Model) {
     let Some(azure) = &model.azure else { return };
     let cloud: Vec<&str> =
         model.tiers.iter().filter(|t| t.cluster.value == Cluster::Aks).map(|t| t.name.value.as_str()).collect();
@@ -252,6 +257,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
         match model.tier(name) {
             Some(_) if cloud.contains(&name.as_str()) => {}
             Some(_) => reader.invalid(
+                Invalid::Misplaced,
                 tier.name.span,
                 format!("tier `{name}` runs on Minikube, not AKS"),
                 "Azure access and windows apply to `cluster aks` tiers".to_owned(),
@@ -269,7 +275,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
 
 /// The span to point at for "this tier has no …": its `azure tier` node's
 /// name, else the `azure` keyword.
-pub fn tier_span(azure: &Azure, tier: &str) -> Span {
+pub(crate) fn tier_span(azure: &Azure, tier: &str) -> Span {
     azure.tier(tier).map_or(Span::new(azure.span.offset, "azure".len()), |t| t.name.span)
 }
 
@@ -277,6 +283,7 @@ fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = !name.value.is_empty() && name.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if let Some(known) = super::regions::near_miss(&name.value).filter(|_| ok) {
         reader.invalid(
+            Invalid::Unknown,
             name.span,
             format!("unknown Azure region `{}`", name.value),
             "not a region inception knows".to_owned(),
@@ -286,6 +293,7 @@ fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {
     }
     if !ok {
         reader.invalid(
+            Invalid::Malformed,
             name.span,
             format!("`{}` is not an Azure region name", name.value),
             "expected lower-case letters and digits".to_owned(),
@@ -308,11 +316,12 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
             return None;
         }
     };
-    if !size.value.starts_with("Standard_") {
+    if !super::grammar::is_vm_size(&size.value) {
         reader.invalid(
+            Invalid::Malformed,
             size.span,
-            format!("`{}` is not an Azure VM size", size.value),
-            "expected Standard_…".to_owned(),
+            format!("`{}` is not an Azure VM size", size.value.escape_debug()),
+            "expected Standard_ then letters, digits and _".to_owned(),
             "write a size such as Standard_D8s_v5".to_owned(),
         );
         return None;
@@ -322,7 +331,7 @@ fn resolve_lab_vm(reader: &mut Reader, node: &RawNode) -> Option<LabVm> {
         && !(image.value.split('.').count() >= 3
             && image.value.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
     {
-        reader.invalid(
+        reader.invalid(Invalid::Malformed,
             image.span,
             format!("`{}` is not a marketplace image version", image.value),
             "expected digits and dots, e.g. 22.04.202608060".to_owned(),

@@ -138,7 +138,7 @@ pub enum AzureFinding {
 }
 
 /// The cloud tiers' AKS minor: the spec's `kubernetes`, else the newest supported.
-pub fn cluster_minor(model: &Model) -> Option<u16> {
+pub(crate) fn cluster_minor(model: &Model) -> Option<u16> {
     let azure = model.azure.as_ref()?;
     match &azure.kubernetes {
         Some(version) => aks::parse_minor(&version.value),
@@ -147,7 +147,7 @@ pub fn cluster_minor(model: &Model) -> Option<u16> {
 }
 
 /// Every Azure finding of a valid model, in source order.
-pub fn findings(model: &Model) -> Vec<AzureFinding> {
+pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
     let Some(azure) = &model.azure else { return Vec::new() };
     let mut found: Vec<(usize, AzureFinding)> = Vec::new();
     let read = aks::show(aks::TABLE_READ);

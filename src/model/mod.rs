@@ -12,32 +12,35 @@
 //! could build together with every error, and the caller decides.
 
 pub mod aks_versions;
-pub mod azure;
-pub mod azure_lint;
+pub(crate) mod azure;
+pub(crate) mod azure_lint;
 mod error;
+pub mod grammar;
 mod observability;
-pub mod pin;
+pub(crate) mod pin;
 mod pipeline;
 mod project;
 mod reader;
 mod references;
-pub mod regions;
+mod refs;
+pub(crate) mod regions;
 pub mod release;
 mod service;
-pub mod strict;
-pub mod suggest;
+pub(crate) mod strict;
+pub(crate) mod suggest;
 mod tier;
 mod toolchain;
 mod types;
 pub mod vocabulary;
 
 pub use error::ModelError;
+pub use refs::{ServiceRef, TierRef};
 pub use types::*;
 
 use reader::{Reader, Seen};
 use vocabulary::Context;
 
-use crate::spec::{RawNode, Scalar, Span};
+use crate::spec::{self, RawNode, Scalar, Span};
 
 /// Resolve raw nodes into a model, with every error found.
 pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
@@ -95,6 +98,9 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     release::check(&mut reader, &model);
     pipeline::check_references(&mut reader, &model);
     azure::check(&mut reader, &model);
+    check_folded(&mut reader, "tier", model.tiers.iter().map(|t| &t.name));
+    check_folded(&mut reader, "service", model.services.iter().map(|s| &s.name));
+    check_repositories(&mut reader, &model);
     (model, reader.into_errors())
 }
 
@@ -120,6 +126,60 @@ fn check_format(reader: &mut Reader, nodes: &[RawNode], model: &mut Model) {
             reader.error(ModelError::UnsupportedFormat { version: value.repr.clone(), span: value.span.into() })
         }
         None => reader.missing_arg(node, "the format version"),
+    }
+}
+
+/// Names that differ only in hyphens become one Azure or Bicep name (a
+/// storage account drops hyphens, a Bicep identifier folds them): refuse the
+/// second, pointing at the first.
+fn check_folded<'a>(reader: &mut Reader, what: &str, names: impl Iterator<Item = &'a spec::Spanned<String>>) {
+    let mut seen: std::collections::HashMap<String, &spec::Spanned<String>> = std::collections::HashMap::new();
+    for name in names {
+        match seen.get(&grammar::folded(&name.value)) {
+            Some(first) if first.value != name.value => reader.error(ModelError::Collision {
+                what: what.to_owned(),
+                name: name.value.clone(),
+                other: first.value.clone(),
+                span: name.span.into(),
+                first: first.span.into(),
+                help: "they differ only in hyphens, which a storage account drops and Bicep folds: rename one so the two differ in letters or digits".to_owned(),
+            }),
+            Some(_) => {}
+            None => {
+                seen.insert(grammar::folded(&name.value), name);
+            }
+        }
+    }
+}
+
+/// Two OCI registries whose file names (`deploy/argocd/repositories/NAME.yaml`)
+/// would be the same: the second would overwrite the first.
+fn check_repositories(reader: &mut Reader, model: &Model) {
+    let mut seen: std::collections::HashMap<String, &spec::Spanned<String>> = std::collections::HashMap::new();
+    for service in &model.services {
+        let Source::Chart(chart) = &service.source else { continue };
+        let Some(rest) = chart.reference.value.strip_prefix("oci://") else { continue };
+        let repository = rest.rsplit_once('/').map_or("", |(repository, _)| repository);
+        let key = crate::layout::repository_name(repository);
+        match seen.get(&key) {
+            Some(first)
+                if first.value.rsplit_once('/').map(|(r, _)| r)
+                    != chart.reference.value.rsplit_once('/').map(|(r, _)| r) =>
+            {
+                reader.error(ModelError::Collision {
+                    what: "chart registry".to_owned(),
+                    name: chart.reference.value.clone(),
+                    other: first.value.clone(),
+                    span: chart.reference.span.into(),
+                    first: first.span.into(),
+                    help: "both registries would be written to one file `deploy/argocd/repositories/NAME.yaml`: use one spelling of the registry".to_owned(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, &chart.reference);
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! commands of the generated pipelines, so each is held to a character set
 //! that needs no quoting in either.
 
-use super::error::ModelError;
+use super::error::{Invalid, ModelError};
 use super::reader::{Reader, Seen};
 use super::release::is_commit;
 use super::types::{Cluster, Model, Pipeline, Source};
@@ -10,19 +10,19 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Whether `url` is an `https://` git URL of only `[A-Za-z0-9._~:/@%+-]`.
-pub fn is_safe_url(url: &str) -> bool {
+pub(super) fn is_safe_url(url: &str) -> bool {
     url.strip_prefix("https://").is_some_and(|rest| {
         !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || "._~:/@%+-".contains(c))
     })
 }
 
 /// Whether `name` is a service connection name of `[A-Za-z0-9._-]`, 1–64 long.
-pub fn is_connection_name(name: &str) -> bool {
+pub(super) fn is_connection_name(name: &str) -> bool {
     (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 /// Resolve the `pipeline` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Pipeline> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Pipeline> {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no value");
     let mut pipeline = Pipeline { span: node.span, ..Pipeline::default() };
@@ -97,6 +97,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Pipeline> {
 fn check(reader: &mut Reader, value: &Spanned<String>, ok: bool, expected: &str, help: &str) {
     if !ok {
         reader.invalid(
+            Invalid::Malformed,
             value.span,
             format!("`{}` is not {expected}", value.value),
             format!("expected {expected}"),
@@ -107,7 +108,7 @@ fn check(reader: &mut Reader, value: &Spanned<String>, ok: bool, expected: &str,
 
 /// What the pipelines need of the rest of the spec: an Azure Container
 /// Registry to push to and a cloud tier to release into.
-pub fn check_references(reader: &mut Reader, model: &Model) {
+pub(super) fn check_references(reader: &mut Reader, model: &Model) {
     let Some(pipeline) = &model.pipeline else { return };
     let acr = model.project.registry.as_ref().is_some_and(|r| r.value.ends_with(".azurecr.io"));
     if !acr && model.services.iter().any(|s| matches!(s.source, Source::Build(_))) {

@@ -7,7 +7,7 @@
 //! Together these make a cloud tier's release a set of immutable
 //! identifiers that `inception promote` copies from one tier to the next.
 
-use super::error::ModelError;
+use super::error::{Invalid, ModelError};
 use super::reader::Reader;
 use super::suggest::did_you_mean;
 use super::types::{Cluster, Model, Source, Tier};
@@ -18,7 +18,7 @@ pub fn is_commit(revision: &str) -> bool {
 }
 
 /// Check every tier's release.
-pub fn check(reader: &mut Reader, model: &Model) {
+pub(crate) fn check(reader: &mut Reader, model: &Model) {
     for tier in &model.tiers {
         match tier.cluster.value {
             Cluster::Minikube => check_local(reader, tier),
@@ -33,6 +33,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
 fn check_local(reader: &mut Reader, tier: &Tier) {
     for image in &tier.images {
         reader.invalid(
+            Invalid::Misplaced,
             image.span,
             format!("tier `{}` builds its images inside Minikube", tier.name.value),
             "a local tier records no image digest".to_owned(),
@@ -58,6 +59,7 @@ fn check_cloud(reader: &mut Reader, model: &Model, tier: &Tier) {
     for image in &tier.images {
         if !built.contains(&image.service.value.as_str()) {
             reader.invalid(
+                Invalid::Unknown,
                 image.service.span,
                 format!(
                     "tier `{}` records an image for `{}`, which is not a `build` service",

@@ -3,7 +3,9 @@
 //! References to other services (`needs`) and to tiers (overrides) are only
 //! collected here; `model::references` checks them once every declaration is known.
 
+use super::error::Invalid;
 use super::error::ModelError;
+use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
@@ -12,12 +14,13 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a top-level `service` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a service name")?;
     if reader.dns_label("service", &name) && name.value.len() > 53 {
         reader.invalid(
+            Invalid::OutOfRange,
             name.span,
             format!("service name `{}` is {} characters long", name.value, name.value.len()),
             "at most 53".to_owned(),
@@ -117,7 +120,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     }
     if let Some((Source::Chart(chart), _)) = &source {
         for setting in workload_settings {
-            reader.invalid(
+            reader.invalid(Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a `chart` service", setting.name.value),
                 format!("`{}` installs its chart with the chart's own values", name.value),
@@ -152,8 +155,9 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
     match node.name.value.as_str() {
         "build" => {
             let dir = reader.leaf_string(node, "a folder")?;
-            if dir.value.starts_with('/') || dir.value.split('/').any(|p| p == "..") {
+            if !grammar::is_relative_folder(&dir.value) {
                 reader.invalid(
+                    Invalid::Location,
                     dir.span,
                     "a build folder must be inside the repository".to_owned(),
                     "absolute, or leaves the repository".to_owned(),
@@ -165,8 +169,13 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
         }
         "image" => {
             let image = reader.leaf_string(node, "an image reference")?;
+            let plain = image.value.split('@').next().unwrap_or_default();
+            if !reader.fits(&image, grammar::is_image_reference(plain), "an image reference", "\"postgres:16.3\"") {
+                return None;
+            }
             match image.value.split_once('@') {
                 Some((_, digest)) if !pin::is_sha256_digest(digest) => reader.invalid(
+                    Invalid::Digest,
                     image.span,
                     format!("`{digest}` is not a sha256 digest"),
                     "bad digest".to_owned(),
@@ -183,8 +192,19 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             reader.no_children(node);
             let reference = reader.string_arg(node, 0, "a chart reference")?;
             let version = reader.required_string_prop(node, "version", "the chart version", "\"1.2.3\"")?;
-            reader.pinned("chart", &version, true, "29.3.4");
+            if reader.pinned("chart", &version, true, "29.3.4") {
+                reader.fits(&version, grammar::is_version(&version.value), "a version", "\"29.3.4\"");
+            }
             let repo = reader.string_prop(node, "repo", "a Helm repository URL");
+            let reference_ok = if reference.value.contains("://") {
+                grammar::is_url(&reference.value)
+            } else {
+                pin::is_dns_label(&reference.value)
+            };
+            reader.fits(&reference, reference_ok, "a chart reference", "oci://HOST/PATH or a chart name");
+            let repo = repo.filter(|r| {
+                reader.fits(r, grammar::is_url(&r.value), "a Helm repository URL", "\"https://charts.example.com\"")
+            });
             let oci = reference.value.starts_with("oci://");
             if !oci && repo.is_none() {
                 reader.error(ModelError::Missing {
@@ -196,6 +216,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             }
             if oci && let Some(repo) = &repo {
                 reader.invalid(
+                    Invalid::Misplaced,
                     repo.span,
                     "an oci:// chart takes no repo=".to_owned(),
                     "the reference already says where it is".to_owned(),
@@ -213,6 +234,7 @@ fn blob_container(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = name.value.len() >= 3 && !name.value.contains("--");
     if !ok {
         reader.invalid(
+            Invalid::Malformed,
             name.span,
             format!("`{}` is not a valid blob container name", name.value),
             "3 to 63 characters, no `--`".to_owned(),
@@ -259,6 +281,7 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
         path if path.starts_with('/') => Probe::Http(path.to_owned()),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 target.span,
                 format!("`{other}` is not a health check"),
                 "expected /PATH, grpc or tcp".to_owned(),
@@ -289,6 +312,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
             _ => format!("{} {}=…", node.name.value, words.join(" ")),
         };
         reader.invalid(
+            Invalid::Misplaced,
             first.span,
             format!("`{}` takes KEY=VALUE properties, not separate values", node.name.value),
             "a separate value".to_owned(),
@@ -304,6 +328,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
         let key = &prop.key;
         if !pin::is_env_name(&key.value) {
             reader.invalid(
+                Invalid::Malformed,
                 key.span,
                 format!("`{}` is not an environment variable name", key.value),
                 "letters, digits and `_`, not starting with a digit".to_owned(),
@@ -319,6 +344,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
                 let ok = pin::is_dns_label(&name.value);
                 if !ok {
                     reader.invalid(
+                        Invalid::Malformed,
                         name.span,
                         format!("`{}` is not a valid secret name", name.value),
                         "lower-case letters, digits and `-`".to_owned(),
@@ -339,8 +365,21 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
 
 fn env_value(reader: &mut Reader, node: &str, value: &crate::spec::RawValue) -> Option<Spanned<String>> {
     match &value.value {
-        Scalar::String(s) => Some(Spanned::new(s.clone(), value.span)),
-        Scalar::Integer(_) | Scalar::Float(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::String(s) => reader.allowed_chars(s, value.span).then(|| Spanned::new(s.clone(), value.span)),
+        Scalar::Integer(_) => Some(Spanned::new(value.repr.clone(), value.span)),
+        Scalar::Float(f) if f.is_finite() && value.repr.parse::<f64>().is_ok_and(f64::is_finite) => {
+            Some(Spanned::new(value.repr.clone(), value.span))
+        }
+        Scalar::Float(_) => {
+            reader.invalid(
+                Invalid::OutOfRange,
+                value.span,
+                format!("`{}` is not a finite number", value.repr),
+                "infinite or not a number".to_owned(),
+                format!("quote it if the variable should hold this text: \"{}\"", value.repr.trim_start_matches('#')),
+            );
+            None
+        }
         Scalar::Bool(b) => Some(Spanned::new(b.to_string(), value.span)),
         Scalar::Null => {
             reader.error(ModelError::WrongType {
@@ -384,6 +423,7 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
                 && r > l
             {
                 reader.invalid(
+                    Invalid::Quantity,
                     node.name.span,
                     format!("the {what} request is above its limit"),
                     format!("request {} > limit {}", request.as_deref().unwrap_or(""), limit.as_deref().unwrap_or("")),
@@ -408,6 +448,7 @@ fn resolve_quantities(reader: &mut Reader, node: &RawNode) -> Option<Quantities>
             Some(value.value)
         } else {
             reader.invalid(
+                Invalid::Quantity,
                 value.span,
                 format!("`{}` is not a Kubernetes quantity", value.value),
                 "not a quantity".to_owned(),
@@ -430,6 +471,8 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
     reader.max_args(node, 1, "one tier name");
     let tier = reader.string_arg(node, 0, "a tier name")?;
     let reason = reader.string_prop(node, "reason", "a reason");
+    let reason =
+        reason.filter(|r| reader.fits(r, grammar::is_one_line(&r.value), "a one-line reason", "reason=\"peak hours\""));
     let reason = match reason {
         Some(reason) if !reason.value.trim().is_empty() => reason,
         _ => {

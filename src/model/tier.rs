@@ -1,5 +1,6 @@
 //! `tier NAME { … }` → [`Tier`].
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
@@ -8,7 +9,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Resolve a top-level `tier` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a tier name")?;
@@ -31,12 +32,13 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                 once.insert(reader, "tier node", &child.name, "a tier runs one revision");
                 revision_written = true;
                 revision = reader.leaf_string(child, "a git revision").filter(|rev| {
-                    let ok = !rev.value.is_empty() && !rev.value.contains(char::is_whitespace);
+                    let ok = super::grammar::is_revision(&rev.value);
                     if !ok {
                         reader.invalid(
+                            Invalid::Malformed,
                             rev.span,
                             "a revision is a branch, tag or commit".to_owned(),
-                            "empty, or contains spaces".to_owned(),
+                            "not a git ref name (empty, spaces, control or ~^:?*[\\ characters, `..`)".to_owned(),
                             "write e.g. main, \"v2.4.0\" or HEAD; an empty one would make Argo CD follow HEAD"
                                 .to_owned(),
                         );
@@ -104,6 +106,7 @@ fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluste
         "aks" => Some(Spanned::new(Cluster::Aks, kind.span)),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 kind.span,
                 format!("unknown cluster `{other}`"),
                 "not a cluster kind".to_owned(),
@@ -122,6 +125,7 @@ fn resolve_concession(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Con
     }
     let names: Vec<&str> = Concession::ALL.iter().map(|(s, _)| *s).collect();
     reader.invalid(
+        Invalid::Unknown,
         kind.span,
         format!("unknown concession `{}`", kind.value),
         "not a concession".to_owned(),
@@ -140,6 +144,7 @@ fn resolve_image(reader: &mut Reader, node: &RawNode) -> Option<TierImage> {
     let digest = reader.string_arg(node, 1, "an image digest")?;
     if !super::pin::is_sha256_digest(&digest.value) {
         reader.invalid(
+            Invalid::Digest,
             digest.span,
             format!("`{}` is not an image digest", digest.value),
             "expected sha256: and 64 lower-case hex digits".to_owned(),

@@ -213,7 +213,7 @@ pub struct Mount {
 }
 
 /// Where a tier's cluster runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cluster {
     /// Minikube inside the dev container.

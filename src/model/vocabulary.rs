@@ -3,25 +3,33 @@
 //! One table, so that "unknown node" errors can say where a misplaced node
 //! belongs, and the `schema` and `fmt` commands share the same vocabulary.
 
-/// Service names taken by files every tier's `deploy/argocd/TIER/` holds
-/// besides one per service (`root.yaml`, `project.yaml`, `azurite.yaml`).
-pub const RESERVED_SERVICES: &[&str] = &["azurite", "project", "root"];
+use crate::layout;
 
-/// The prefix of the observability Applications' files in `deploy/argocd/TIER/`.
-pub const RESERVED_SERVICE_PREFIX: &str = "observability-";
+/// Service names taken by files every tier's Argo CD folder holds besides
+/// one per service (the emulator, the AppProject, the app of apps).
+pub const RESERVED_SERVICES: &[&str] = &[layout::AZURITE_APP, layout::PROJECT_APP, layout::ROOT_APP];
 
-/// Tier names taken by folders beside the tiers' in `deploy/argocd/`.
-pub const RESERVED_TIERS: &[&str] = &["repositories"];
+/// The prefix of the observability Applications' files in a tier's Argo CD folder.
+pub const RESERVED_SERVICE_PREFIX: &str = layout::OBSERVABILITY_PREFIX;
+
+/// Tier names taken by folders beside the tiers' in the Argo CD folder.
+pub const RESERVED_TIERS: &[&str] = &[layout::REPOSITORIES];
 
 /// Why `name` cannot name a service, if it cannot.
 pub fn reserved_service(name: &str) -> Option<String> {
     if RESERVED_SERVICES.contains(&name) {
-        Some(format!("`deploy/argocd/TIER/{name}.yaml` is written for every tier already"))
+        Some(format!("`{}` is written for every tier already", layout::argocd_app("TIER", name)))
     } else if name.starts_with(RESERVED_SERVICE_PREFIX) {
-        Some(format!("`deploy/argocd/TIER/{RESERVED_SERVICE_PREFIX}*.yaml` are the observability stack's files"))
+        let pattern = layout::argocd_app("TIER", &format!("{RESERVED_SERVICE_PREFIX}*"));
+        Some(format!("`{pattern}` are the observability stack's files"))
     } else {
         None
     }
+}
+
+/// Why `name` cannot name a tier, if it cannot.
+pub fn reserved_tier(name: &str) -> Option<String> {
+    RESERVED_TIERS.contains(&name).then(|| format!("`{}/` holds the Helm repositories", layout::argocd_tier_dir(name)))
 }
 
 /// A place in the spec where nodes may stand.

@@ -21,10 +21,10 @@ use crate::plan::workload::{self, origin};
 
 /// The title every release commit and pull request starts with; main skips
 /// publishing for a commit whose message contains it.
-pub const RELEASE_TITLE: &str = "inception: release";
+pub(crate) const RELEASE_TITLE: &str = "inception: release";
 
 /// The branch prefix of release pull requests.
-pub const RELEASE_BRANCH: &str = "inception/release-";
+pub(crate) const RELEASE_BRANCH: &str = "inception/release-";
 
 /// The GitHub Actions workflows, by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -43,12 +43,12 @@ impl Workflow {
     /// Every workflow.
     pub const ALL: [Workflow; 3] = [Workflow::PullRequest, Workflow::Main, Workflow::ReleasePullRequest];
 
-    /// Its file name.
-    pub fn file(self) -> &'static str {
+    /// Its file name's stem (`crate::layout` places it).
+    pub(crate) fn stem(self) -> &'static str {
         match self {
-            Workflow::PullRequest => "inception-pull-request.yml",
-            Workflow::Main => "inception-main.yml",
-            Workflow::ReleasePullRequest => "inception-release-pr.yml",
+            Workflow::PullRequest => "inception-pull-request",
+            Workflow::Main => "inception-main",
+            Workflow::ReleasePullRequest => "inception-release-pr",
         }
     }
 }
@@ -68,18 +68,18 @@ impl PipelineTemplate {
     /// Every template.
     pub const ALL: [PipelineTemplate; 2] = [PipelineTemplate::InstallInception, PipelineTemplate::BuildImage];
 
-    /// Its path.
-    pub fn path(self) -> &'static str {
+    /// Its file name's stem (`crate::layout` places it).
+    pub(crate) fn stem(self) -> &'static str {
         match self {
-            PipelineTemplate::InstallInception => ".azure-pipelines/install-inception.yml",
-            PipelineTemplate::BuildImage => ".azure-pipelines/build-image.yml",
+            PipelineTemplate::InstallInception => "install-inception",
+            PipelineTemplate::BuildImage => "build-image",
         }
     }
 }
 
 /// One image the pipelines build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuiltImage {
+pub(crate) struct BuiltImage {
     /// The service, or `devcontainer`.
     pub name: String,
     /// The build context, relative to the repository root.
@@ -94,13 +94,13 @@ pub struct BuiltImage {
 
 impl BuiltImage {
     /// The environment variable that carries its digest between steps.
-    pub fn digest_variable(&self) -> String {
+    pub(crate) fn digest_variable(&self) -> String {
         format!("DIGEST_{}", env_prefix(&self.name))
     }
 }
 
 /// The dev container image's repository: `REGISTRY/PROJECT-devcontainer`.
-pub fn devcontainer_repository(model: &Model) -> String {
+pub(crate) fn devcontainer_repository(model: &Model) -> String {
     let name = format!("{}-devcontainer", model.project.name.value);
     match &model.project.registry {
         Some(registry) => format!("{}/{name}", registry.value.trim_end_matches('/')),
@@ -109,7 +109,7 @@ pub fn devcontainer_repository(model: &Model) -> String {
 }
 
 /// Every image, the services' in declaration order, then the dev container's.
-pub fn images(model: &Model) -> Vec<BuiltImage> {
+pub(crate) fn images(model: &Model) -> Vec<BuiltImage> {
     let mut images: Vec<BuiltImage> = model
         .services
         .iter()
@@ -135,12 +135,12 @@ pub fn images(model: &Model) -> Vec<BuiltImage> {
 }
 
 /// The tier main releases into: the first cloud tier.
-pub fn first_cloud_tier(model: &Model) -> Option<&Tier> {
+pub(crate) fn first_cloud_tier(model: &Model) -> Option<&Tier> {
     model.tiers.iter().find(|t| t.cluster.value == Cluster::Aks)
 }
 
 /// The ACR's resource name: the registry host's first label.
-pub fn registry_name(model: &Model) -> String {
+pub(crate) fn registry_name(model: &Model) -> String {
     model
         .project
         .registry
@@ -152,7 +152,7 @@ pub fn registry_name(model: &Model) -> String {
 /// The shell lines that record a release and push its branch (callers
 /// start the script with `set -euo pipefail`); `$COMMIT` and each image's
 /// digest variable come from the environment.
-pub fn release_script(model: &Model) -> String {
+pub(crate) fn release_script(model: &Model) -> String {
     let tier = first_cloud_tier(model).map(|t| t.name.value.clone()).unwrap_or_default();
     let mut lines = vec![format!("inception release {tier} --revision \"$COMMIT\" \\")];
     let services: Vec<BuiltImage> = images(model).into_iter().filter(|i| i.service).collect();
@@ -173,7 +173,7 @@ pub fn release_script(model: &Model) -> String {
 }
 
 /// Add the pipeline artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let Some(pipeline) = &model.pipeline else { return };
     let mut sources = vec![Origin::new("pipeline", pipeline.span), origin::project(model)];
     sources.extend(origin::repo(model));
@@ -181,22 +181,10 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     sources.extend(model.services.iter().filter(|s| matches!(s.source, Source::Build(_))).map(origin::source));
     sources.extend(first_cloud_tier(model).map(origin::tier));
     for workflow in Workflow::ALL {
-        artifacts.push(Artifact {
-            path: format!(".github/workflows/{}", workflow.file()),
-            kind: Kind::GithubWorkflow { workflow },
-            sources: sources.clone(),
-        });
+        artifacts.push(Artifact::new(model, Kind::GithubWorkflow { workflow }, sources.clone()));
     }
-    artifacts.push(Artifact {
-        path: "azure-pipelines.yml".to_owned(),
-        kind: Kind::AzurePipeline,
-        sources: sources.clone(),
-    });
+    artifacts.push(Artifact::new(model, Kind::AzurePipeline, sources.clone()));
     for template in PipelineTemplate::ALL {
-        artifacts.push(Artifact {
-            path: template.path().to_owned(),
-            kind: Kind::AzurePipelineTemplate { template },
-            sources: sources.clone(),
-        });
+        artifacts.push(Artifact::new(model, Kind::AzurePipelineTemplate { template }, sources.clone()));
     }
 }

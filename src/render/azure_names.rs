@@ -15,12 +15,12 @@ use crate::model::Model;
 
 /// How many hex digits of [`unique_suffix`] end a globally unique name
 /// (16.7 million values per prefix).
-pub const UNIQUE_SUFFIX_LEN: usize = 6;
+pub(crate) const UNIQUE_SUFFIX_LEN: usize = 6;
 
 /// The suffix of the globally unique names: the first [`UNIQUE_SUFFIX_LEN`]
 /// hex digits of sha256(`PROJECT` newline `ANCHOR`), where the anchor is the
 /// project's repository URL, else its registry host, else nothing.
-pub fn unique_suffix(model: &Model) -> String {
+pub(crate) fn unique_suffix(model: &Model) -> String {
     let project = &model.project;
     let anchor = project.repo.as_ref().or(project.registry.as_ref()).map_or("", |a| a.value.as_str());
     let mut hash = crate::digest::sha256_hex(format!("{}\n{anchor}", project.name.value).as_bytes());
@@ -70,46 +70,46 @@ fn alphanumeric(name: &str) -> String {
 }
 
 /// The tier's resource group: 1–90 characters.
-pub fn resource_group(project: &str, tier: &str) -> String {
+pub(crate) fn resource_group(project: &str, tier: &str) -> String {
     fit("rg", &[project, tier], "-", 90)
 }
 
 /// The resource group every tier shares (the container registry).
-pub fn shared_resource_group(project: &str) -> String {
+pub(crate) fn shared_resource_group(project: &str) -> String {
     fit("rg", &[project, "shared"], "-", 90)
 }
 
 /// The resource group of the DevTest Labs.
-pub fn lab_resource_group(project: &str) -> String {
+pub(crate) fn lab_resource_group(project: &str) -> String {
     fit("rg", &[project, "labs"], "-", 90)
 }
 
 /// The AKS cluster: 1–63 letters, digits, hyphens, underscores. Also its DNS
 /// prefix, which allows 1–54.
-pub fn cluster(project: &str, tier: &str) -> String {
+pub(crate) fn cluster(project: &str, tier: &str) -> String {
     fit("aks", &[project, tier], "-", 54)
 }
 
 /// The Log Analytics workspace: 4–63 letters, digits and hyphens.
-pub fn workspace(project: &str, tier: &str) -> String {
+pub(crate) fn workspace(project: &str, tier: &str) -> String {
     fit("log", &[project, tier], "-", 63)
 }
 
 /// The tier's virtual network: 2–64 characters.
-pub fn virtual_network(project: &str, tier: &str) -> String {
+pub(crate) fn virtual_network(project: &str, tier: &str) -> String {
     fit("vnet", &[project, tier], "-", 64)
 }
 
 /// The Key Vault name before its unique suffix: the whole name is 3–24
 /// letters, digits and hyphens, starts with a letter, has no `--`, and the
 /// suffix (alphanumeric) ends it, so the prefix ends with a hyphen.
-pub fn key_vault_prefix(project: &str, tier: &str) -> String {
+pub(crate) fn key_vault_prefix(project: &str, tier: &str) -> String {
     let body = fit("kv", &[project, tier], "-", KEY_VAULT_MAX - UNIQUE_SUFFIX_LEN - 1);
     format!("{body}-")
 }
 
 /// The tier's Key Vault: [`key_vault_prefix`] + `suffix` ([`unique_suffix`]).
-pub fn key_vault(project: &str, tier: &str, suffix: &str) -> String {
+pub(crate) fn key_vault(project: &str, tier: &str, suffix: &str) -> String {
     format!("{}{suffix}", key_vault_prefix(project, tier))
 }
 
@@ -117,7 +117,7 @@ pub fn key_vault(project: &str, tier: &str, suffix: &str) -> String {
 /// `st` + project + tier (the project shortened first) + `suffix`
 /// ([`unique_suffix`]). Known at compile time, because the services' Helm
 /// values name it too (`AZURE_STORAGE_ACCOUNT`).
-pub fn storage_account(project: &str, tier: &str, suffix: &str) -> String {
+pub(crate) fn storage_account(project: &str, tier: &str, suffix: &str) -> String {
     let body = fit("st", &[&alphanumeric(project), &alphanumeric(tier)], "", STORAGE_MAX - suffix.len());
     format!("{body}{suffix}")
 }
@@ -126,7 +126,7 @@ pub fn storage_account(project: &str, tier: &str, suffix: &str) -> String {
 /// `NAME.azurecr.io` host (5–50 letters and digits), else one named after
 /// the project (the spec's registry is then not an ACR, and the cluster
 /// pulls from the ACR made here).
-pub fn registry(project: &str, host: Option<&str>) -> String {
+pub(crate) fn registry(project: &str, host: Option<&str>) -> String {
     let named = host.and_then(|h| h.strip_suffix(".azurecr.io")).map(str::to_ascii_lowercase);
     match named {
         Some(name) if (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric()) => name,
@@ -137,25 +137,25 @@ pub fn registry(project: &str, host: Option<&str>) -> String {
 /// A service's user-assigned identity: 3–128 letters, digits, hyphens and
 /// underscores, starting with a letter or digit. One resource group per
 /// tier, so the service name is enough.
-pub fn identity(service: &str) -> String {
+pub(crate) fn identity(service: &str) -> String {
     fit("id", &[service], "-", 128)
 }
 
 /// The federated credential of a service's identity (one per identity, so
 /// the service name is enough): 3–120 characters, starting with a letter or
 /// digit.
-pub fn federated_credential(service: &str) -> String {
+pub(crate) fn federated_credential(service: &str) -> String {
     fit("k8s", &[service], "-", 120)
 }
 
 /// A deployment (a module call) of a service's identity: at most 64
 /// characters.
-pub fn identity_deployment(service: &str) -> String {
+pub(crate) fn identity_deployment(service: &str) -> String {
     fit("identity", &[service], "-", 64)
 }
 
 /// A region's DevTest Lab: 1–50 letters, digits, hyphens and underscores.
-pub fn lab(project: &str, region: &str) -> String {
+pub(crate) fn lab(project: &str, region: &str) -> String {
     fit("lab", &[project, region], "-", 50)
 }
 

@@ -142,7 +142,7 @@ fn strings(pairs: &[(&str, String)]) -> IndexMap<String, String> {
 }
 
 fn template(template: PipelineTemplate, parameters: IndexMap<String, Parameter>) -> Step {
-    Step::Template { template: template.path().to_owned(), parameters }
+    Step::Template { template: crate::layout::azure_template(template.stem()), parameters }
 }
 
 fn build_image(image: &BuiltImage, push: bool) -> Step {
@@ -173,7 +173,7 @@ fn unreleased() -> String {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_pipeline(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let images = delivery::images(model);
     let connection = model.pipeline.as_ref().map(|p| p.service_connection.value.clone()).unwrap_or_default();
     let verify = Stage {
@@ -249,19 +249,14 @@ pub fn render_pipeline(model: &Model, spec_name: &str, path: &str) -> Result<Tra
         pool: Pool { vm_image: RUNNER },
         stages: vec![verify, publish],
     };
-    finish(&pipeline, &Paths::default(), spec_name, path)
+    finish(&pipeline, &Paths::default(), path)
 }
 
 /// `.azure-pipelines/TEMPLATE.yml`.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_template(
-    model: &Model,
-    which: PipelineTemplate,
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
+pub(super) fn render_template(model: &Model, which: PipelineTemplate, path: &str) -> Result<Traced, RenderError> {
     let document = match which {
         PipelineTemplate::InstallInception => {
             let pipeline = model.pipeline.as_ref();
@@ -277,7 +272,7 @@ pub fn render_template(
         }
         PipelineTemplate::BuildImage => build_image_template(),
     };
-    finish(&document, &Paths::default(), spec_name, path)
+    finish(&document, &Paths::default(), path)
 }
 
 fn build_image_template() -> Template {

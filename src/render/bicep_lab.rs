@@ -17,11 +17,12 @@ use super::bicep::{array, literal};
 use super::templates::{TEMPLATE_BICEP_LAB, TEMPLATE_BICEP_LAB_PARAMS, TEMPLATE_LAB_SCRIPT, module_template, render};
 use super::trace::{Paths, Traced, Tracer, trace_structured};
 use crate::model::Model;
+use crate::plan::workload::origin;
 use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 
 /// The Windows time zone DevTest Labs schedules use, for a region: where
 /// the region's developers most likely are. `UTC` for a region not listed.
-pub fn time_zone(region: &str) -> &'static str {
+pub(super) fn time_zone(region: &str) -> &'static str {
     crate::model::regions::time_zone(region).unwrap_or("UTC")
 }
 
@@ -39,7 +40,7 @@ fn regions_origins(model: &Model) -> Vec<Origin> {
 }
 
 fn vm_origins(model: &Model) -> Vec<Origin> {
-    let mut origins = vec![Origin::new("toolchain/user", model.toolchain.user.span)];
+    let mut origins = vec![origin::user(&model.toolchain)];
     origins.extend(model.azure.iter().flat_map(|a| &a.lab_vm).map(|vm| Origin::new("azure/lab-vm", vm.size.span)));
     origins
 }
@@ -93,7 +94,7 @@ impl LabMarks {
             params: tracer.mark(regions.clone()),
             labs: tracer.mark(regions.clone()),
             vm: tracer.mark(vm.clone()),
-            user: tracer.mark(vec![Origin::new("toolchain/user", model.toolchain.user.span)]),
+            user: tracer.mark(vec![origin::user(&model.toolchain)]),
             repository: tracer.mark(repo_origins(model)),
             group: tracer.mark(
                 [
@@ -115,7 +116,6 @@ impl LabMarks {
 /// What the lab templates render.
 #[derive(Debug, Serialize)]
 struct LabView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -150,7 +150,7 @@ struct RegionView {
     mark: String,
 }
 
-fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
+fn view(model: &Model, tracer: &mut Tracer) -> LabView {
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
     let lab_vm = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref());
@@ -172,7 +172,6 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
         None => "the size and data disk of lab.bicep's defaults".to_owned(),
     };
     LabView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -199,9 +198,9 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     let template = match file {
         LabFile::Main => TEMPLATE_BICEP_LAB,
         LabFile::Module => module_template(BicepModule::Lab),
@@ -212,7 +211,7 @@ pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> 
 
 /// The three lab files that share a view.
 #[derive(Debug, Clone, Copy)]
-pub enum LabFile {
+pub(super) enum LabFile {
     /// `infra/lab.bicep`.
     Main,
     /// `infra/modules/lab.bicep`.
@@ -226,7 +225,7 @@ pub enum LabFile {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let parameter = |name: &str, description: &str| json!({ "type": "string", "displayName": name, "description": description, "allowEmpty": false });
     let secret = |name: &str, description: &str| json!({ "type": "securestring", "displayName": name, "description": description, "allowEmpty": true });
     let document = json!({
@@ -245,7 +244,7 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
             "token": secret("Token", "The lab's token for the repository; empty for a public one."),
         },
         "runCommand": {
-            "commandToExecute": "[concat('bash prepare-workspace.sh ', parameters('repository'), ' ', parameters('directory'), ' ', parameters('owner'), ' ', parameters('token'))]"
+            "commandToExecute": command_to_execute(&["repository", "directory", "owner", "token"])
         }
     });
     let text = serde_json::to_string_pretty(&document)
@@ -257,11 +256,23 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
     Ok(trace_structured(&format!("{text}\n"), &paths))
 }
 
+/// The artifact's command line, an ARM expression: `bash prepare-workspace.sh`
+/// and each parameter as one single-quoted shell word. A `'` inside a value
+/// becomes `'\''` (close, escaped quote, reopen), so no value, whatever it
+/// holds, reaches the shell as anything but one argument.
+pub(super) fn command_to_execute(parameters: &[&str]) -> String {
+    // In an ARM string literal a `'` is written `''`: `''''` is one quote,
+    // `'''\'''''` the four characters `'\''`.
+    let words: Vec<String> =
+        parameters.iter().map(|p| format!(r"'''', replace(parameters('{p}'), '''', '''\'''''), ''''")).collect();
+    format!("[concat('bash prepare-workspace.sh ', {})]", words.join(", ' ', "))
+}
+
 /// Render the artifact's script, `prepare-workspace.sh`.
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     #[derive(Serialize)]
     struct ScriptView {
         banner: String,
@@ -273,6 +284,73 @@ pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tiny evaluator of the ARM expressions the artifact uses:
+    /// `concat`, `replace`, `parameters` and string literals.
+    fn evaluate(expression: &str, parameters: &[(&str, &str)]) -> String {
+        fn literal(text: &str) -> (String, &str) {
+            let mut out = String::new();
+            let mut rest = &text[1..];
+            loop {
+                let end = rest.find('\'').expect("closed literal");
+                out.push_str(&rest[..end]);
+                if rest[end + 1..].starts_with('\'') {
+                    out.push('\'');
+                    rest = &rest[end + 2..];
+                } else {
+                    return (out, &rest[end + 1..]);
+                }
+            }
+        }
+        fn value<'a>(text: &'a str, parameters: &[(&str, &str)]) -> (String, &'a str) {
+            let text = text.trim_start();
+            if text.starts_with('\'') {
+                return literal(text);
+            }
+            let open = text.find('(').expect("a call");
+            let name = &text[..open];
+            let mut rest = &text[open + 1..];
+            let mut args = Vec::new();
+            loop {
+                let (arg, after) = value(rest, parameters);
+                args.push(arg);
+                let after = after.trim_start();
+                rest = &after[1..];
+                if after.starts_with(')') {
+                    break;
+                }
+            }
+            let result = match name {
+                "concat" => args.concat(),
+                "replace" => args[0].replace(&args[1], &args[2]),
+                "parameters" => parameters.iter().find(|(n, _)| *n == args[0]).expect("known").1.to_owned(),
+                other => panic!("unknown function {other}"),
+            };
+            (result, rest)
+        }
+        let inner = expression.strip_prefix('[').and_then(|e| e.strip_suffix(']')).expect("an expression");
+        let (result, rest) = value(inner, parameters);
+        assert!(rest.trim().is_empty(), "trailing {rest}");
+        result
+    }
+
+    #[test]
+    fn the_lab_artifact_passes_each_parameter_as_one_shell_word() {
+        let expression = command_to_execute(&["repository", "directory", "owner"]);
+        let hostile = [
+            ("repository", "https://github.com/o/r.git;id>/tmp/pwned"),
+            ("directory", "/home/u/it's $(id) `id` \"x\" \\ ;"),
+            ("owner", "'; touch /tmp/pwned; '"),
+        ];
+        let command = evaluate(&expression, &hostile);
+        assert!(command.starts_with("bash prepare-workspace.sh '"), "{command}");
+        // The same words, printed one per line by a real shell.
+        let script = command.replacen("bash prepare-workspace.sh", "printf '%s\\n'", 1);
+        let output = std::process::Command::new("sh").arg("-c").arg(&script).output().expect("sh runs");
+        let printed = String::from_utf8(output.stdout).expect("utf-8");
+        let expected: String = hostile.iter().map(|(_, v)| format!("{v}\n")).collect();
+        assert_eq!(printed, expected, "{command}");
+    }
 
     #[test]
     fn every_reference_region_shuts_down_in_its_own_time_zone() {

@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::azure_names as names;
-use super::banner::{Comment, banner};
 use super::bicep::{
     array, containers, identifier, identity_origins, literal, location_origin, object_key, registry_origin,
     secret_origins, storage_origins, tier_origins,
@@ -22,13 +21,13 @@ use super::trace::{Traced, Tracer};
 use crate::model::aks_versions as aks;
 use crate::model::azure::default_maintenance;
 use crate::model::azure_lint::cluster_minor;
-use crate::model::{Model, Service};
+use crate::model::{Model, Service, Tier};
+use crate::plan::workload::origin;
 use crate::plan::{Origin, needs_identity};
 
 /// What `main.bicep.j2` renders.
 #[derive(Debug, Serialize)]
 struct MainView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -120,7 +119,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
@@ -152,7 +151,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
     }
     let containers: Vec<String> = containers(model).iter().map(|c| literal(c)).collect();
     let view = MainView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -173,7 +171,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
 /// What `tier.bicepparam.j2` renders: every name literal of one tier.
 #[derive(Debug, Serialize)]
 struct TierParamsView {
-    banner: String,
     tier_name: String,
     location_name: String,
     tier: String,
@@ -207,11 +204,11 @@ struct TierMarks {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
-    let mut origins = vec![Origin::new("project", model.project.name.span)];
-    origins.extend(model.tier(tier).map(|t| Origin::new(format!("tier {tier}"), t.name.span)));
+    let origins = vec![Origin::new("project", model.project.name.span), origin::tier(tier)];
+    let tier = tier.name.value.as_str();
     let settings = model.azure.as_ref().and_then(|a| a.tier(tier));
     let mut access = origins.clone();
     access.extend(settings.map(|t| Origin::new(format!("azure/tier {tier}"), t.span)));
@@ -224,7 +221,6 @@ pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str
     };
     let suffix = names::unique_suffix(model);
     let view = TierParamsView {
-        banner: banner(Comment::Slash, spec_name),
         tier_name: tier.to_owned(),
         location_name: model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default(),
         tier: literal(tier),

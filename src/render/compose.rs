@@ -6,8 +6,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::Model;
@@ -55,43 +55,50 @@ struct BindOptions {
 /// A devcontainer.json host path in compose's interpolation syntax:
 /// `${localEnv:HOME}` → `${HOME}`, `${localEnv:X:default}` → `${X:-default}`,
 /// `${localWorkspaceFolder}` → `..` (the compose file sits in `.devcontainer/`).
-pub fn compose_path(source: &str) -> String {
+/// Any other `$` is literal: compose would interpolate it, so it is written `$$`.
+pub(super) fn compose_path(source: &str) -> String {
     let mut out = String::new();
     let mut rest = source;
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
+        out.push_str(&literal(&rest[..start]));
         let Some(end) = rest[start..].find('}') else {
             break;
         };
         let variable = &rest[start + 2..start + end];
         match variable.strip_prefix("localEnv:") {
             Some(env) => match env.split_once(':') {
-                Some((name, default)) => out.push_str(&format!("${{{name}:-{default}}}")),
+                Some((name, default)) => out.push_str(&format!("${{{name}:-{}}}", literal(default))),
                 None => out.push_str(&format!("${{{env}}}")),
             },
             None if variable == "localWorkspaceFolder" => out.push_str(".."),
-            None => out.push_str(&rest[start..=start + end]),
+            None => out.push_str(&literal(&rest[start..=start + end])),
         }
         rest = &rest[start + end + 1..];
     }
-    out.push_str(rest);
+    out.push_str(&literal(rest));
     out
+}
+
+/// Text compose must not interpolate: every `$` doubled.
+fn literal(text: &str) -> String {
+    text.replace('$', "$$")
 }
 
 /// Render docker-compose.yml.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let bind = |source: String, target: String, bind| Volume { kind: "bind".to_owned(), source, target, bind };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model), None)];
     volumes.extend(model.toolchain.mounts.iter().map(|m| {
-        bind(compose_path(&m.source.value), m.target.value.clone(), Some(BindOptions { create_host_path: true }))
+        let create = Some(BindOptions { create_host_path: true });
+        bind(compose_path(&m.source.value), literal(&m.target.value), create)
     }));
     let service = Service {
         build: Build {
             context: "..".to_owned(),
-            dockerfile: ".devcontainer/Dockerfile".to_owned(),
+            dockerfile: crate::layout::DOCKERFILE.to_owned(),
             cache_from: super::devcontainer::prebuilt(model).into_iter().collect(),
         },
         platform: PLATFORM.to_owned(),
@@ -104,9 +111,9 @@ pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Trac
     let mut paths = Paths::default();
     for mount in &model.toolchain.mounts {
         let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
-        paths.add(format!("services.{COMPOSE_SERVICE}.volumes"), origin);
+        paths.add(KeyPath::from("services").key(COMPOSE_SERVICE).key("volumes"), origin);
     }
-    Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, &paths))
 }
 
 #[cfg(test)]
@@ -119,5 +126,7 @@ mod tests {
         assert_eq!(compose_path("${localEnv:KUBE:/tmp}/x"), "${KUBE:-/tmp}/x");
         assert_eq!(compose_path("${localWorkspaceFolder}/data"), "../data");
         assert_eq!(compose_path("/plain/path"), "/plain/path");
+        assert_eq!(compose_path("/data/$x/${y}"), "/data/$$x/$${y}");
+        assert_eq!(compose_path("${localEnv:HOME}/$HOME"), "${HOME}/$$HOME");
     }
 }

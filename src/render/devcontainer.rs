@@ -6,19 +6,20 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
+use crate::plan::workload::origin;
 
 /// The docker-in-docker dev container feature, release 2.10.2, pinned by the
 /// digest of its OCI manifest so every developer runs the same install script.
-pub const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
+pub(super) const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
 
 /// The compose service the dev container runs as.
-pub const COMPOSE_SERVICE: &str = "devcontainer";
+pub(super) const COMPOSE_SERVICE: &str = "devcontainer";
 
 /// devcontainer.json, in the key order people expect to read it.
 #[derive(Debug, Serialize)]
@@ -75,10 +76,14 @@ struct Vscode {
 
 /// Where the repository appears inside the container: the same path for
 /// every developer, so debug path mappings and hot-reload mounts agree.
+pub(crate) fn workspace_folder(model: &Model) -> String {
+    format!("/workspaces/{}", model.project.name.value)
+}
+
 /// The dev container image the pipeline pushes from `main` (with inline
 /// cache), when the spec declares a `pipeline`: builds reuse its layers, and
 /// the Dockerfile stays the source.
-pub fn prebuilt(model: &Model) -> Option<String> {
+pub(crate) fn prebuilt(model: &Model) -> Option<String> {
     model.pipeline.as_ref()?;
     Some(format!("{}:{}", crate::plan::delivery::devcontainer_repository(model), crate::plan::workload::DEPLOY_BRANCH))
 }
@@ -88,15 +93,12 @@ const UID_REASON: &str = "On: on a Linux host whose uid is not the image's, the 
     container user the host's uid and gid at start, so the bind-mounted workspace stays writable from both \
     sides; the image itself keeps the spec's uid, identical everywhere (no effect on macOS and Windows).";
 
-pub fn workspace_folder(model: &Model) -> String {
-    format!("/workspaces/{}", model.project.name.value)
-}
-
 /// `minikube start` for the Minikube tiers: the Kubernetes version of the
 /// toolchain's kubectl, and the workspace mounted into the node under
-/// `hot-reload`. Idempotent: on a running cluster it re-creates the mount,
-/// which does not survive a container restart.
-pub fn minikube_start(model: &Model) -> Option<String> {
+/// `hot-reload` (pods mount a service's build folder from there). Idempotent:
+/// on a running cluster it re-creates the mount, which does not survive a
+/// container restart.
+pub(crate) fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
     }
@@ -113,14 +115,14 @@ pub fn minikube_start(model: &Model) -> Option<String> {
 }
 
 /// How long `postStartCommand` waits for the docker-in-docker daemon.
-pub const DOCKERD_WAIT_SECONDS: u32 = 60;
+pub(crate) const DOCKERD_WAIT_SECONDS: u32 = 60;
 
 /// `postStartCommand` (run by `/bin/sh`): wait for the docker-in-docker
 /// daemon, which the feature starts in the background; start Minikube (or
 /// re-create its mount); and when that fails because a rebuilt container
 /// lost Minikube's profile while its node container survived in the
 /// daemon's volume, remove the leftover node and start again.
-pub fn post_start(model: &Model) -> Option<String> {
+pub(crate) fn post_start(model: &Model) -> Option<String> {
     let start = minikube_start(model)?;
     Some(format!(
         "i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); if [ $i -ge {DOCKERD_WAIT_SECONDS} ]; then \
@@ -139,7 +141,7 @@ fn hot_reload(model: &Model) -> bool {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let toolchain = &model.toolchain;
     let compose = uses_compose(model);
     let folder = workspace_folder(model);
@@ -185,7 +187,7 @@ pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result
     let json = serde_json::to_string_pretty(&document)
         .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
     let traced = trace_structured(&format!("{json}\n"), &paths(model));
-    Ok(comment_before(traced, "  \"updateRemoteUserUID\"", UID_REASON).with_banner(&banner(Comment::Slash, spec_name)))
+    Ok(comment_before(traced, "  \"updateRemoteUserUID\"", UID_REASON))
 }
 
 /// A `//` comment line before the first line starting with `prefix` (JSONC).
@@ -197,7 +199,7 @@ fn comment_before(traced: Traced, prefix: &str, text: &str) -> Traced {
         if !inserted && line.starts_with(prefix) {
             let indent = &line[..line.len() - line.trim_start().len()];
             out.push(format!("{indent}// {text}"));
-            lines.insert(i, Vec::new());
+            lines.insert(i, super::trace::no_origins());
             inserted = true;
         }
         out.push(line.to_owned());
@@ -217,14 +219,11 @@ fn paths(model: &Model) -> Paths {
         paths.add("features", Origin::new("toolchain/docker-in-docker", dind.span));
     }
     for extension in &toolchain.extensions {
-        paths.add(
-            "customizations.vscode.extensions",
-            Origin::new(format!("toolchain/extension {}", extension.id), extension.span),
-        );
+        paths.add("customizations.vscode.extensions", origin::extension(extension));
     }
     for setting in &toolchain.settings {
         let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
-        paths.add(format!("customizations.vscode.settings.{}", setting.key.value), origin);
+        paths.add(KeyPath::from("customizations.vscode.settings").key(&setting.key.value), origin);
     }
     for mount in &toolchain.mounts {
         paths.add("mounts", Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span));
@@ -232,8 +231,8 @@ fn paths(model: &Model) -> Paths {
     for port in &toolchain.forward_ports {
         paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
     }
-    paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
-    paths.add("updateRemoteUserUID", Origin::new("toolchain/user", toolchain.user.span));
+    paths.add("remoteUser", origin::user(&model.toolchain));
+    paths.add("updateRemoteUserUID", origin::user(&model.toolchain));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_saphyr::LitString;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::ci_pins::{self, AZURE_LOGIN, BUILD_PUSH, CHECKOUT, RUNNER, SETUP_BUILDX};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::model::Model;
@@ -158,7 +158,7 @@ fn branches(names: &[&str]) -> Option<Branches> {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_workflow(model: &Model, workflow: Workflow, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_workflow(model: &Model, workflow: Workflow, path: &str) -> Result<Traced, RenderError> {
     let document = match workflow {
         Workflow::PullRequest => pull_request(model),
         Workflow::Main => main(model),
@@ -171,11 +171,13 @@ pub fn render_workflow(model: &Model, workflow: Workflow, spec_name: &str, path:
         .jobs
         .iter()
         .flat_map(|(id, job)| {
-            job.permissions.keys().map(move |scope| Note::new(format!("jobs.{id}.permissions.{scope}"), why(scope)))
+            job.permissions.keys().map(move |scope| {
+                Note::new(KeyPath::from("jobs").key(id.as_str()).key("permissions").key(scope.as_str()), why(scope))
+            })
         })
         .collect();
     let traced = trace_structured(&yaml, &Paths::default());
-    Ok(Traced { text: annotate(&yaml, &notes), lines: traced.lines }.with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(Traced { text: annotate(&yaml, &notes), lines: traced.lines })
 }
 
 /// Why a job needs a permission scope.

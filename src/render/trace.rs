@@ -12,14 +12,27 @@
 //!   [`Tracer`]; the template writes it at the start of the section's first
 //!   line, and it holds until the next marker. Markers are stripped here.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::key_path::KeyPath;
 use crate::plan::Origin;
 
+/// The origins of one line. Shared: every line of a section, or under one
+/// key path, holds the same list, so memory stays linear in the file.
+pub(crate) type Origins = Arc<[Origin]>;
+
 /// The origins of each line of a file (index 0 is line 1).
-pub type LineOrigins = Vec<Vec<Origin>>;
+pub(crate) type LineOrigins = Vec<Origins>;
+
+/// The empty origin list: "the artifact's sources".
+pub(crate) fn no_origins() -> Origins {
+    Arc::from([])
+}
 
 /// Text with the origins of each of its lines.
 #[derive(Debug, Clone, Default)]
-pub struct Traced {
+pub(crate) struct Traced {
     /// The file's text.
     pub text: String,
     /// One entry per line of `text`; empty means "the artifact's sources".
@@ -28,53 +41,43 @@ pub struct Traced {
 
 impl Traced {
     /// Put a one-line banner above the text (the banner line has no origin).
-    pub fn with_banner(mut self, banner: &str) -> Self {
+    pub(crate) fn with_banner(mut self, banner: &str) -> Self {
         self.text = format!("{banner}{}", self.text);
-        self.lines.insert(0, Vec::new());
+        self.lines.insert(0, no_origins());
         self
     }
 }
 
 /// Key paths of a data document and the nodes they come from.
-///
-/// A path is the dotted list of mapping keys from the root (`image.tag`,
-/// `env.LOG_LEVEL`); sequences do not add a segment.
 #[derive(Debug, Clone, Default)]
-pub struct Paths(Vec<(String, Origin)>);
+pub(crate) struct Paths(Vec<(KeyPath, Origin)>);
 
 impl Paths {
     /// Declare that the value at `path` (and everything under it) comes from `origin`.
-    pub fn add(&mut self, path: impl Into<String>, origin: Origin) {
+    pub(crate) fn add(&mut self, path: impl Into<KeyPath>, origin: Origin) {
         self.0.push((path.into(), origin));
     }
 
-    /// The origins of the longest declared prefix of `path`.
-    fn lookup(&self, path: &[String]) -> Vec<Origin> {
-        let mut best: Option<usize> = None;
-        let mut found = Vec::new();
+    /// The declared paths, each with its origins in declaration order.
+    fn index(&self) -> HashMap<&[String], Origins> {
+        let mut grouped: HashMap<&[String], Vec<Origin>> = HashMap::new();
         for (declared, origin) in &self.0 {
-            let parts: Vec<&str> = declared.split('.').collect();
-            let matches = parts.len() <= path.len() && parts.iter().zip(path).all(|(a, b)| a == b);
-            if !matches {
-                continue;
-            }
-            match best {
-                Some(len) if parts.len() < len => {}
-                Some(len) if parts.len() == len => found.push(origin.clone()),
-                _ => {
-                    best = Some(parts.len());
-                    found = vec![origin.clone()];
-                }
-            }
+            grouped.entry(declared.segments()).or_default().push(origin.clone());
         }
-        found
+        grouped.into_iter().map(|(path, origins)| (path, Origins::from(origins))).collect()
     }
+}
+
+/// The origins of the longest declared prefix of `path`: one hash lookup
+/// per prefix, the list shared with every other line under that prefix.
+fn lookup(index: &HashMap<&[String], Origins>, path: &[String]) -> Origins {
+    (1..=path.len()).rev().find_map(|len| index.get(&path[..len]).map(Arc::clone)).unwrap_or_else(no_origins)
 }
 
 /// The key path and scalar of each line of a YAML or pretty-printed JSON
 /// text (`None` for blank and comment lines). The path lists the mapping
 /// keys from the root; the scalar is what follows `key:` or `- ` (may be empty).
-pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
+pub(crate) fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
     for line in text.lines() {
@@ -112,9 +115,12 @@ pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
 }
 
 /// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
-pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
-    let lines =
-        key_paths(text).into_iter().map(|entry| entry.map_or_else(Vec::new, |(path, _)| paths.lookup(&path))).collect();
+pub(crate) fn trace_structured(text: &str, paths: &Paths) -> Traced {
+    let index = paths.index();
+    let lines = key_paths(text)
+        .into_iter()
+        .map(|entry| entry.map_or_else(no_origins, |(path, _)| lookup(&index, &path)))
+        .collect();
     Traced { text: text.to_owned(), lines }
 }
 
@@ -138,25 +144,25 @@ const MARK_CLOSE: char = '\u{2}';
 
 /// Hands out section markers for a template and resolves them afterwards.
 #[derive(Debug, Default)]
-pub struct Tracer {
-    origins: Vec<Vec<Origin>>,
+pub(crate) struct Tracer {
+    origins: Vec<Origins>,
 }
 
 impl Tracer {
     /// A marker string: lines from the one it is written on come from `origins`.
-    pub fn mark(&mut self, origins: Vec<Origin>) -> String {
-        self.origins.push(origins);
+    pub(crate) fn mark(&mut self, origins: Vec<Origin>) -> String {
+        self.origins.push(Origins::from(origins));
         format!("{MARK_OPEN}{}{MARK_CLOSE}", self.origins.len() - 1)
     }
 
     /// A marker that ends the current section (following lines: the artifact's sources).
-    pub fn end(&mut self) -> String {
+    pub(crate) fn end(&mut self) -> String {
         self.mark(Vec::new())
     }
 
     /// Strip the markers from rendered text and attribute every line.
-    pub fn resolve(&self, rendered: &str) -> Traced {
-        let mut current: Vec<Origin> = Vec::new();
+    pub(crate) fn resolve(&self, rendered: &str) -> Traced {
+        let mut current = no_origins();
         let mut text = String::with_capacity(rendered.len());
         let mut lines = Vec::new();
         for line in rendered.split_inclusive('\n') {
@@ -167,13 +173,13 @@ impl Tracer {
                 let after = &rest[start + 1..];
                 let Some(end) = after.find(MARK_CLOSE) else { break };
                 if let Ok(index) = after[..end].parse::<usize>() {
-                    current = self.origins.get(index).cloned().unwrap_or_default();
+                    current = self.origins.get(index).cloned().unwrap_or_else(no_origins);
                 }
                 rest = &after[end + 1..];
             }
             clean.push_str(rest);
             text.push_str(&clean);
-            lines.push(current.clone());
+            lines.push(Arc::clone(&current));
         }
         Traced { text, lines }
     }

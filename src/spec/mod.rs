@@ -7,6 +7,7 @@
 
 mod error;
 pub mod format;
+pub mod limits;
 mod node;
 
 pub use error::SpecError;
@@ -22,15 +23,29 @@ use crate::source::SourceFile;
 /// # Errors
 /// Every KDL syntax error in the file, in source order.
 pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
-    match KdlDocument::parse_v2(source.text()) {
+    if let Some(error) = limits::check(source.text()) {
+        return Err(vec![error]);
+    }
+    // Within the limits the parser's recursion is bounded; its own thread
+    // with a generous stack keeps that bound far from the process's.
+    let parse = || match KdlDocument::parse_v2(source.text()) {
         Ok(document) => Ok(document.nodes().iter().map(raw_node).collect()),
         Err(error) => {
             let mut errors: Vec<SpecError> = error.diagnostics.into_iter().map(|d| syntax_error(source, d)).collect();
-            errors.sort_by_key(|SpecError::Syntax { span, .. }| span.offset());
+            errors.sort_by_key(|e| e.span().offset());
             Err(errors)
         }
-    }
+    };
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new().name("kdl".to_owned()).stack_size(PARSER_STACK).spawn_scoped(scope, parse) {
+            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => parse(),
+        }
+    })
 }
+
+/// The parser thread's stack.
+const PARSER_STACK: usize = 64 << 20;
 
 fn syntax_error(source: &SourceFile, diagnostic: kdl::KdlDiagnostic) -> SpecError {
     let message = diagnostic.message.unwrap_or_else(|| "invalid KDL".to_owned());
@@ -163,7 +178,7 @@ mod tests {
     fn every_syntax_error_is_reported_with_a_code() {
         let errors = parse_str("a true\nb \"open\n").expect_err("invalid KDL");
         assert!(!errors.is_empty());
-        let SpecError::Syntax { help, .. } = &errors[0];
+        let SpecError::Syntax { help, .. } = &errors[0] else { panic!("a syntax error") };
         assert!(help.contains("#true"), "{help}");
     }
 }

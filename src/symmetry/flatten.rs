@@ -1,6 +1,7 @@
 //! Rendered files as data: the leaves (key path, value, line) of YAML, JSON
 //! and `.bicepparam` files, so tiers are compared by meaning, not by text.
 
+use crate::plan::Kind;
 use crate::render::key_paths;
 
 /// One value of a rendered file.
@@ -14,9 +15,28 @@ pub struct Leaf {
     pub line: usize,
 }
 
-/// The leaves of a rendered file, by its kind.
-pub fn leaves(path: &str, text: &str) -> Vec<Leaf> {
-    if path.ends_with(".bicepparam") {
+/// How a rendered file is read as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// YAML or pretty-printed JSON: mapping keys by indentation.
+    Data,
+    /// A `.bicepparam` file: `param NAME = VALUE`.
+    BicepParams,
+}
+
+impl Syntax {
+    /// The syntax of an artifact of `kind` (only those a tier has are compared).
+    pub fn of(kind: &Kind) -> Self {
+        match kind {
+            Kind::BicepParams { .. } => Syntax::BicepParams,
+            _ => Syntax::Data,
+        }
+    }
+}
+
+/// The leaves of a rendered file, by its syntax.
+pub fn leaves(syntax: Syntax, text: &str) -> Vec<Leaf> {
+    if syntax == Syntax::BicepParams {
         return bicep_params(text);
     }
     key_paths(text)
@@ -62,11 +82,11 @@ fn bicep_params(text: &str) -> Vec<Leaf> {
 
 #[cfg(test)]
 mod tests {
-    use super::leaves;
+    use super::{Syntax, leaves};
 
     #[test]
     fn comments_are_not_values() {
-        let found = leaves("x.yaml", "a: 6  # reason: load\nb: \"x # y\"\nc:  # only a note\n  d: 1\n");
+        let found = leaves(Syntax::Data, "a: 6  # reason: load\nb: \"x # y\"\nc:  # only a note\n  d: 1\n");
         let values: Vec<&str> = found.iter().map(|l| l.value.as_str()).collect();
         assert_eq!(values, ["6", "\"x # y\"", "1"]);
     }
@@ -74,10 +94,10 @@ mod tests {
     #[test]
     fn yaml_and_bicepparam_leaves() {
         let yaml = "image:\n  tag: v1\nargs:\n- a\n- b\n";
-        let found: Vec<(String, String)> = leaves("x.yaml", yaml).into_iter().map(|l| (l.path, l.value)).collect();
+        let found: Vec<(String, String)> = leaves(Syntax::Data, yaml).into_iter().map(|l| (l.path, l.value)).collect();
         let expected = [("image.tag", "v1"), ("args", "a"), ("args", "b")].map(|(p, v)| (p.to_owned(), v.to_owned()));
         assert_eq!(found, expected);
-        let params = leaves("infra/prod.bicepparam", "using './main.bicep'\nparam tier = 'prod'\n");
+        let params = leaves(Syntax::BicepParams, "using './main.bicep'\nparam tier = 'prod'\n");
         assert_eq!(params[0].path, "param tier");
         assert_eq!(params[0].value, "'prod'");
     }

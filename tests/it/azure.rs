@@ -12,7 +12,7 @@ use crate::support::{TempDir, inception, root, text};
 
 fn compile(name: &str, text: &str) -> BTreeMap<String, String> {
     match pipeline::compile_source(&SourceFile::new(name, text), "inception.kdl") {
-        Ok(compiled) => compiled.outputs.into_iter().collect(),
+        Ok(compiled) => compiled.outputs().into_iter().collect(),
         Err(error) => panic!("{name} does not compile:\n{:?}", miette::Report::new(error)),
     }
 }

@@ -4,11 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use inception::model::{Cluster, pin};
+use inception::model::Cluster;
 use inception::pipeline::{self, Compiled};
-use inception::render::Outputs;
 use inception::source::SourceFile;
-use inception::symmetry::leaves;
+use inception::symmetry::{Syntax, leaves};
+
+/// Path → text of a compiled tree.
+type Outputs = std::collections::BTreeMap<String, String>;
+
+/// Whether `digest` is `sha256:` and 64 lower-case hex digits.
+fn is_sha256_digest(digest: &str) -> bool {
+    digest
+        .strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
 
 use crate::support::environments;
 
@@ -20,9 +29,9 @@ fn compile(name: &str, text: &str) -> Compiled {
 }
 
 /// `key path → values` of a rendered YAML file.
-fn values(path: &str, text: &str) -> BTreeMap<String, Vec<String>> {
+fn values(text: &str) -> BTreeMap<String, Vec<String>> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for leaf in leaves(path, text) {
+    for leaf in leaves(Syntax::Data, text) {
         found.entry(leaf.path).or_default().push(leaf.value.trim_matches('"').to_owned());
     }
     found
@@ -37,7 +46,7 @@ fn mutable_references(outputs: &Outputs, tier: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let prefix = format!("deploy/argocd/{tier}/");
     for (path, text) in outputs.iter().filter(|(p, _)| p.starts_with(&prefix) && !p.ends_with("/root.yaml")) {
-        let app = values(path, text);
+        let app = values(text);
         let one = |key: &str| app.get(key).and_then(|v| v.first()).cloned().unwrap_or_default();
         if one("kind") != "Application" || one("spec.source.path") != "deploy/charts/service" {
             continue;
@@ -55,7 +64,7 @@ fn mutable_references(outputs: &Outputs, tier: &str) -> Vec<String> {
         for file in app.get("spec.source.helm.valueFiles").cloned().unwrap_or_default() {
             let generated = format!("deploy/{}", file.trim_start_matches("../../"));
             let Some(text) = outputs.get(&generated) else { continue };
-            let data = values(&generated, text);
+            let data = values(text);
             if let Some(tag) = data.get("image.tag").and_then(|v| v.first()).filter(|t| !t.is_empty()) {
                 problems.push(format!("{generated}: sets the mutable tag `{tag}` for tier {tier}"));
             }
@@ -64,7 +73,7 @@ fn mutable_references(outputs: &Outputs, tier: &str) -> Vec<String> {
             }
         }
         match digest {
-            Some(d) if pin::is_sha256_digest(&d) => {}
+            Some(d) if is_sha256_digest(&d) => {}
             other => problems.push(format!("{path}: runs no image digest ({other:?})")),
         }
     }
@@ -79,7 +88,7 @@ fn no_cloud_tier_of_any_environment_references_a_mutable_image_tag() {
         let compiled = compile(&name, &std::fs::read_to_string(&spec).expect("spec"));
         for tier in compiled.loaded.model.tiers.iter().filter(|t| t.cluster.value != Cluster::Minikube) {
             cloud_tiers += 1;
-            problems.extend(mutable_references(&compiled.outputs, &tier.name.value));
+            problems.extend(mutable_references(&compiled.outputs(), &tier.name.value));
         }
     }
     assert!(cloud_tiers >= 4, "the reference spec has four cloud tiers; found {cloud_tiers}");
@@ -90,8 +99,8 @@ fn no_cloud_tier_of_any_environment_references_a_mutable_image_tag() {
 fn the_check_catches_a_tag_a_branch_and_a_missing_digest() {
     let spec = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
     let compiled = compile("serenity", &spec);
-    assert!(mutable_references(&compiled.outputs, "prod").is_empty());
-    let mut outputs = compiled.outputs.clone();
+    assert!(mutable_references(&compiled.outputs(), "prod").is_empty());
+    let mut outputs = compiled.outputs();
     let app = "deploy/argocd/prod/pricing.yaml".to_owned();
     let prod = compiled.loaded.model.tier("prod").unwrap();
     let text =
@@ -254,7 +263,7 @@ fn pipelines() -> Vec<(String, String)> {
     let spec = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
     let compiled = compile("serenity", &spec);
     compiled
-        .outputs
+        .outputs()
         .into_iter()
         .filter(|(p, _)| {
             p.starts_with(".github/workflows/") || p.starts_with(".azure-pipelines/") || p == "azure-pipelines.yml"

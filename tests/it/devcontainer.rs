@@ -19,7 +19,7 @@ fn python_comes_prebuilt_through_a_checksum_verified_uv_and_nothing_is_compiled(
     for (name, _) in crate::support::environments() {
         let text = std::fs::read_to_string(root().join(format!("environments/{name}/inception.kdl"))).unwrap();
         let compiled = pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl").unwrap();
-        let dockerfile = &compiled.outputs[".devcontainer/Dockerfile"];
+        let dockerfile = &compiled.outputs()[".devcontainer/Dockerfile"];
         for compiler in ["\n        gcc \\", "\n        make \\", "./configure", "make -j", "python.org/ftp"] {
             assert!(!dockerfile.contains(compiler), "{name}: a compiler step ({compiler:?}):\n{dockerfile}");
         }
@@ -37,7 +37,7 @@ fn python_comes_prebuilt_through_a_checksum_verified_uv_and_nothing_is_compiled(
 #[test]
 fn each_python_tool_gets_its_own_environment() {
     let compiled = serenity();
-    let dockerfile = &compiled.outputs[".devcontainer/Dockerfile"];
+    let dockerfile = &compiled.outputs()[".devcontainer/Dockerfile"];
     for tool in ["poetry==1.8.3", "pre-commit==3.7.1", "azure-cli==2.61.0"] {
         assert!(dockerfile.contains(&format!("uv tool install --python 3.9.13 {tool}")), "{tool}: {dockerfile}");
     }
@@ -47,8 +47,8 @@ fn each_python_tool_gets_its_own_environment() {
 #[test]
 fn the_container_uses_the_prebuilt_image_waits_for_docker_and_recovers_minikube() {
     let compiled = serenity();
-    let json = &compiled.outputs[".devcontainer/devcontainer.json"];
-    let compose = &compiled.outputs[".devcontainer/docker-compose.yml"];
+    let json = &compiled.outputs()[".devcontainer/devcontainer.json"];
+    let compose = &compiled.outputs()[".devcontainer/docker-compose.yml"];
     assert!(compose.contains("cache_from:\n      - cloudwall.azurecr.io/serenity-devcontainer:main\n"), "{compose}");
     assert!(compose.contains("source: ${HOME}${USERPROFILE}/.azure\n"), "{compose}");
     assert!(compose.contains("bind:\n        create_host_path: true\n"), "a missing ~/.azure is created: {compose}");

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use inception::model::{Cluster, Concession};
 use inception::pipeline::{self, Compiled};
 use inception::source::SourceFile;
 use inception::symmetry::{Cause, Comparison, compare, compare_outputs};
@@ -61,15 +62,15 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
     let comparison = tiers(&compiled, "local", "dev");
     assert_eq!(comparison.unattributed().count(), 0, "{:#?}", comparison.unattributed().collect::<Vec<_>>());
     let found = causes(&comparison);
-    for concession in ["storage-emulator", "hot-reload", "debug"] {
-        let cause = Cause::Concession { tier: "local".into(), concession: concession.into() };
-        assert!(found.contains(&cause), "no difference attributed to {concession}: {found:#?}");
+    for concession in [Concession::StorageEmulator, Concession::HotReload, Concession::Debug] {
+        let cause = Cause::Concession { tier: "local".into(), concession };
+        assert!(found.contains(&cause), "no difference attributed to {concession:?}: {found:#?}");
     }
-    assert!(found.contains(&Cause::Cluster { from: "minikube".into(), to: "aks".into() }));
+    assert!(found.contains(&Cause::Cluster { from: Cluster::Minikube, to: Cluster::Aks }));
     let azurite = comparison.differences.iter().find(|d| d.file == "deploy/argocd/{tier}/azurite.yaml").unwrap();
     assert_eq!(
         azurite.causes.first(),
-        Some(&Cause::Concession { tier: "local".into(), concession: "storage-emulator".into() })
+        Some(&Cause::Concession { tier: "local".into(), concession: Concession::StorageEmulator })
     );
 }
 
@@ -77,15 +78,14 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
 fn a_difference_without_a_cause_is_unattributed() {
     let compiled = serenity();
     let model = &compiled.loaded.model;
-    let mut outputs = compiled.outputs.clone();
-    let mut provenance = compiled.provenance.clone();
+    let mut artifacts = compiled.artifacts.clone();
     // Someone gives api more replicas in prod without an override: the line
     // exists in the rendered file, but no spec node accounts for it.
-    let path = "deploy/values/api/values-prod.yaml".to_owned();
-    outputs.get_mut(&path).unwrap().push_str("replicas: 3\n");
-    provenance.get_mut(&path).unwrap().push(Vec::new());
+    let edited = artifacts.iter_mut().find(|r| r.path() == "deploy/values/api/values-prod.yaml").unwrap();
+    edited.text.push_str("replicas: 3\n");
+    edited.lines.push(std::sync::Arc::from([]));
     let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
-    let comparison = compare_outputs(model, &outputs, &provenance, &compiled.loaded.source, staging, prod);
+    let comparison = compare_outputs(model, &artifacts, &compiled.loaded.source, staging, prod);
     let unattributed: Vec<_> = comparison.unattributed().collect();
     assert_eq!(unattributed.len(), 1, "{unattributed:#?}");
     assert_eq!(unattributed[0].file, "deploy/values/api/values-{tier}.yaml");

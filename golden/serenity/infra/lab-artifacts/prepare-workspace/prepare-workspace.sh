@@ -45,7 +45,7 @@ if [ ! -d "$directory/.git" ]; then
         header="Authorization: Basic $(printf 'pat:%s' "$token" | base64 -w0)"
         export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0="$header"
     fi
-    if ! GIT_TERMINAL_PROMPT=0 git clone "$repository" "$directory"; then
+    if ! GIT_TERMINAL_PROMPT=0 git clone -- "$repository" "$directory"; then
         echo "prepare-workspace: could not clone $repository with the lab's token; check LAB_REPOSITORY_TOKEN when lab.bicep was deployed, or clone it on the VM yourself" >&2
         exit 1
     fi

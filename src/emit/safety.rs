@@ -1,0 +1,242 @@
+//! File-system safety of the writer: where compile may write and remove,
+//! never through a symbolic link, one compile per folder at a time, and the
+//! leftovers of a compile that was killed.
+//!
+//! - Every generated path is relative and lies under one of
+//!   [`GENERATED_ROOTS`]; a lock file cannot name anything else (the spec,
+//!   sources) for removal.
+//! - No component of a path below the spec's folder may be a symbolic link:
+//!   writing or removing through one could reach outside the tree.
+//! - Temporary files are named `NAME.PID-N.tmp-inception`, created with
+//!   `O_EXCL` (never through a planted link), and removed by the next compile
+//!   if a killed one left them.
+//! - [`JOURNAL_PATH`] records, while files are being renamed into place, the
+//!   lock that is about to be written: after a kill, the next compile still
+//!   knows those files are its own.
+
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use super::EmitError;
+
+/// The folders (and files) every generated path lies under.
+pub const GENERATED_ROOTS: &[&str] = &[".devcontainer/", ".vscode/launch.json", "deploy/", "infra/"];
+
+/// The suffix of every temporary file compile creates.
+pub const TEMPORARY_SUFFIX: &str = ".tmp-inception";
+
+/// The journal of a compile in progress: the lock it is about to write.
+pub const JOURNAL_PATH: &str = "inception.lock.pending";
+
+/// Folders whose every file is read by a tool (Argo CD applies every file
+/// of `deploy/argocd/TIER/`, Helm every template), unlike these editor
+/// folders where people keep their own files beside generated ones.
+const SHARED_FOLDERS: &[&str] = &[".devcontainer", ".vscode"];
+
+/// How long a compile waits for another compile of the same folder.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Whether `relative` is a path compile may write or remove: under one of
+/// [`GENERATED_ROOTS`], without `.`, `..`, empty or absolute components.
+pub fn is_generated_path(relative: &str) -> bool {
+    let clean = !relative.starts_with('/')
+        && !relative.contains('\\')
+        && relative.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    clean && GENERATED_ROOTS.iter().any(|root| relative.starts_with(root) || relative == root.trim_end_matches('/'))
+}
+
+/// The native path of `relative` under `root`, refusing any component
+/// below `root` that is a symbolic link.
+///
+/// # Errors
+/// [`EmitError::Symlink`], or a read failure of a component's metadata.
+pub fn no_link_path(root: &Path, relative: &str) -> Result<PathBuf, EmitError> {
+    let parts: Vec<&str> = relative.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..").collect();
+    let mut path = root.to_path_buf();
+    for (index, part) in parts.iter().enumerate() {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Err(EmitError::Symlink { path }),
+            Ok(_) => {}
+            // Nothing there: nothing below it either.
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                path.extend(&parts[index + 1..]);
+                return Ok(path);
+            }
+            Err(source) => return Err(EmitError::Read { path, source }),
+        }
+    }
+    Ok(path)
+}
+
+/// Whether a file name is one of compile's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.ends_with(TEMPORARY_SUFFIX) || name == JOURNAL_PATH
+}
+
+/// Create a fresh temporary file beside `path` holding `text`: a new name,
+/// created exclusively, so it never writes through an existing file or link.
+///
+/// # Errors
+/// A write failure; nothing is left behind.
+pub fn create_temporary(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let error = |source| EmitError::Write { path: path.to_path_buf(), source };
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}-{}{TEMPORARY_SUFFIX}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let temporary = path.with_file_name(name);
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary).map_err(error)?;
+    if let Err(source) = file.write_all(text.as_bytes()).and_then(|()| file.sync_all()) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error(source));
+    }
+    Ok(temporary)
+}
+
+/// The folders that hold generated files, relative to the root (`""` is the
+/// root itself), sorted.
+pub fn folders<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut folders: Vec<String> =
+        paths.map(|p| p.rsplit_once('/').map_or_else(String::new, |(folder, _)| folder.to_owned())).collect();
+    folders.push(String::new());
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+/// Whether every file of `folder` is generated (a folder tools read whole),
+/// so that a file someone adds there is worth reporting.
+pub fn is_owned_folder(folder: &str) -> bool {
+    !folder.is_empty() && !SHARED_FOLDERS.contains(&folder)
+}
+
+/// The entries of `folder` under `root`: (relative path, whether it is a
+/// regular file or a link). Empty when the folder does not exist or is a link.
+///
+/// # Errors
+/// A read failure.
+pub fn entries(root: &Path, folder: &str) -> Result<Vec<(String, bool)>, EmitError> {
+    let Ok(path) = no_link_path(root, folder) else { return Ok(Vec::new()) };
+    let read = match std::fs::read_dir(&path) {
+        Ok(read) => read,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => return Ok(Vec::new()),
+        Err(source) => return Err(EmitError::Read { path, source }),
+    };
+    let mut found = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(|source| EmitError::Read { path: path.clone(), source })?;
+        let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+        found.push((relative, kind.is_file() || kind.is_symlink()));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Remove the temporary files a killed compile left in `folders`.
+///
+/// # Errors
+/// A removal failure.
+pub fn remove_temporaries(root: &Path, folders: &[String]) -> Result<(), EmitError> {
+    for folder in folders {
+        for (relative, file) in entries(root, folder)? {
+            let name = relative.rsplit('/').next().unwrap_or_default();
+            if file && name.ends_with(TEMPORARY_SUFFIX) {
+                let path = no_link_path(root, folder)?.join(name);
+                std::fs::remove_file(&path).map_err(|source| EmitError::Write { path, source })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Held while a compile writes a folder; released on drop (and by the
+/// operating system if the process dies).
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: std::fs::File,
+}
+
+impl FolderLock {
+    /// Take the folder's lock, waiting up to [`LOCK_WAIT`] for another
+    /// compile to finish.
+    ///
+    /// # Errors
+    /// [`EmitError::Busy`] when the wait runs out, or an I/O failure.
+    pub fn acquire(root: &Path) -> Result<Self, EmitError> {
+        // `--out DIR` may name a folder that does not exist yet.
+        std::fs::create_dir_all(root).map_err(|source| EmitError::Write { path: root.to_path_buf(), source })?;
+        let (file, path) = open_lock_target(root)?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Self { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(EmitError::Busy { path: root.to_path_buf(), seconds: LOCK_WAIT.as_secs() });
+                }
+                Err(std::fs::TryLockError::Error(source)) => return Err(EmitError::Write { path, source }),
+            }
+        }
+    }
+}
+
+/// On Unix the folder itself is locked (nothing is left behind); elsewhere a
+/// lock file beside the spec.
+#[cfg(unix)]
+fn open_lock_target(root: &Path) -> Result<(std::fs::File, PathBuf), EmitError> {
+    let path = root.to_path_buf();
+    std::fs::File::open(&path).map(|f| (f, path.clone())).map_err(|source| EmitError::Read { path, source })
+}
+
+#[cfg(not(unix))]
+fn open_lock_target(root: &Path) -> Result<(std::fs::File, PathBuf), EmitError> {
+    let path = root.join(".inception-compile.lck");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map(|f| (f, path.clone()))
+        .map_err(|source| EmitError::Write { path, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_paths_stay_under_the_generated_roots() {
+        for ok in [".devcontainer/Dockerfile", ".vscode/launch.json", "deploy/argocd/prod/api.yaml", "infra/main.bicep"]
+        {
+            assert!(is_generated_path(ok), "{ok}");
+        }
+        for bad in [
+            "inception.kdl",
+            "inception.lock",
+            "src/main.py",
+            ".vscode/settings.json",
+            "deploy/../inception.kdl",
+            "/etc/passwd",
+            "deploy//x",
+            "deploy/./x",
+            "deploy\\..\\x",
+            "deployx/y",
+        ] {
+            assert!(!is_generated_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn folders_of_paths_include_the_root_once() {
+        let found = folders(["a/b/c.yaml", "a/b/d.yaml", "e.lock", "a/f"].into_iter());
+        assert_eq!(found, ["", "a", "a/b"]);
+        assert!(is_owned_folder("deploy/argocd/prod") && !is_owned_folder("") && !is_owned_folder(".vscode"));
+        assert!(is_temporary("x.yaml.12-0.tmp-inception") && is_temporary(JOURNAL_PATH) && !is_temporary("x.yaml"));
+    }
+}
