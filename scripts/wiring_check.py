@@ -148,10 +148,12 @@ class Tier:
         self.findings.append(message)
 
     # --- rendering ----------------------------------------------------------------
-    def helm_template(self, chart: str, release: str, values: list[str], label: str) -> str | None:
+    def helm_template(self, chart: str, release: str, values: list[str], label: str, sets: list[str] | None = None) -> str | None:
         cmd = [self.helm, "template", release, chart, "--namespace", self.namespace]
         for v in values:
             cmd += ["-f", v]
+        for s in sets or []:
+            cmd += ["--set-string", s]  # the Application's helm.parameters (Argo CD passes them the same way)
         outputs = []
         for _ in range(2):
             run = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -234,7 +236,8 @@ class Tier:
                     self.fail(f"{file}: value file {vf} does not exist")
             if values_file:
                 files.append(values_file)
-            text = self.helm_template(str(chart), helm.get("releaseName", name), files, file)
+            sets = [f"{p['name']}={p['value']}" for p in helm.get("parameters") or []]
+            text = self.helm_template(str(chart), helm.get("releaseName", name), files, file, sets)
             if text is not None and dest == self.namespace:
                 self.generic.add(file)
                 self.objects += [(file, o) for o in load_docs(text)]

@@ -128,6 +128,7 @@ pub(super) fn render_install(model: &Model, tier: &crate::model::Tier, path: &st
         path: None,
         target_revision: ARGO_CD_CHART.version.to_owned(),
         helm: Some(Helm {
+            parameters: Vec::new(),
             release_name: "argocd".to_owned(),
             value_files: Vec::new(),
             values_object: Some(values()),

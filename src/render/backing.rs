@@ -32,8 +32,9 @@ pub(crate) const CREDENTIALS_WAVE: i64 = -3;
 pub(crate) const CREDENTIALS_RELEASE: &str = crate::layout::CREDENTIALS_APP;
 /// The container the credentials release runs: it only mounts the CSI volume.
 pub(crate) const PAUSE_IMAGE: &str = "registry.k8s.io/pause";
-/// Its pinned tag.
-pub(crate) const PAUSE_TAG: &str = "3.10";
+/// Its pinned digest (the 3.10 release's index, as Kubernetes publishes it):
+/// cloud tiers run images by digest only.
+pub(crate) const PAUSE_DIGEST: &str = "sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a";
 
 fn unknown(path: &str) -> RenderError {
     RenderError::Serialize { path: path.to_owned(), message: "unknown tier, service or operator".to_owned() }
@@ -87,6 +88,7 @@ pub(super) fn render_backing_application(
             path: None,
             target_revision: chart.version.to_owned(),
             helm: Some(Helm {
+                parameters: Vec::new(),
                 release_name: name.clone(),
                 value_files: Vec::new(),
                 values_object: Some(providers::values(service, tier, kind)),
@@ -137,6 +139,7 @@ pub(super) fn render_operator(model: &Model, tier: &Tier, operator: &str, path: 
         path: None,
         target_revision: operator.chart.version.to_owned(),
         helm: Some(Helm {
+            parameters: Vec::new(),
             release_name: operator.id.to_owned(),
             value_files: Vec::new(),
             values_object: Some(providers::operator_values(operator)),
@@ -190,7 +193,7 @@ pub(super) fn render_credentials(model: &Model, tier: &Tier, path: &str) -> Resu
     paths.add("spec.source.helm.valueFiles", origin::cluster(tier));
     let quantities = || super::helm_values::Quantities { cpu: Some("10m".to_owned()), memory: Some("16Mi".to_owned()) };
     let values = CredentialsValues {
-        image: Image { repository: Some(PAUSE_IMAGE.to_owned()), tag: Some(PAUSE_TAG.to_owned()), ..Image::default() },
+        image: Image { repository: Some(PAUSE_IMAGE.to_owned()), ..Image::default() },
         probe: Probe { kind: Some(super::helm_values::ProbeKind::None), ..Probe::default() },
         resources: super::helm_values::Resources { requests: Some(quantities()), limits: Some(quantities()) },
         credentials: credential_secrets(model),
@@ -200,6 +203,9 @@ pub(super) fn render_credentials(model: &Model, tier: &Tier, path: &str) -> Resu
     let mut source = generic_chart_source(model, tier, CREDENTIALS_RELEASE, files, Some(values));
     if let Some(helm) = source.helm.as_mut() {
         helm.ignore_missing_value_files = Some(true);
+        // By digest, like every image of a cloud tier (pause 3.10).
+        helm.parameters
+            .push(super::argocd::Parameter { name: "image.digest".to_owned(), value: PAUSE_DIGEST.to_owned() });
     }
     finish(&application(model, tier, CREDENTIALS_RELEASE, CREDENTIALS_WAVE, source), &paths, path)
 }

@@ -43,7 +43,10 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::ArgoCredentials { .. }
         | Kind::ArgoBootstrapProject { .. }
         | Kind::BackingManifests { .. }
-        | Kind::LocalGitServer => Some(Comment::Hash),
+        | Kind::LocalGitServer
+        | Kind::GithubWorkflow { .. }
+        | Kind::AzurePipeline
+        | Kind::AzurePipelineTemplate { .. } => Some(Comment::Hash),
     }
 }
 

@@ -12,16 +12,19 @@ mod argocd;
 mod argocd_bootstrap;
 pub(crate) mod argocd_install;
 pub(crate) mod azure_names;
+mod azure_pipelines;
 pub(crate) mod backing;
 mod banner;
 mod bicep;
 mod bicep_lab;
 mod bicep_main;
 mod bootstrap;
+pub(crate) mod ci_pins;
 mod compose;
 mod devcontainer;
 mod dockerfile;
 mod error;
+mod github_actions;
 mod helm_chart;
 pub(crate) mod helm_values;
 pub(crate) mod key_path;
@@ -134,6 +137,9 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
         Kind::LocalGitServer => bootstrap::render_git_server(model, path)?,
         Kind::Wiring => wiring::render_wiring(model, path)?,
         Kind::LaunchJson => launch::render_launch(model, path)?,
+        Kind::GithubWorkflow { workflow } => github_actions::render_workflow(model, *workflow, path)?,
+        Kind::AzurePipeline => azure_pipelines::render_pipeline(model, path)?,
+        Kind::AzurePipelineTemplate { template } => azure_pipelines::render_template(model, *template, path)?,
     })
 }
 

@@ -432,6 +432,7 @@ pub(super) fn render_observability(
         helm: Some(Helm {
             release_name: component.as_str().to_owned(),
             value_files: Vec::new(),
+            parameters: Vec::new(),
             values_object: Some(values),
             ignore_missing_value_files: None,
         }),

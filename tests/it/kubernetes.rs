@@ -68,30 +68,38 @@ fn prod_pricing_holds_the_override_with_its_reason_beside_it() {
             "{needle}"
         );
     }
-    let revision_line = spec_line(&compiled, "revision \"v2.4.0\"");
-    assert_eq!(origins_of(&compiled, path, "tag: v2.4.0"), [("tier prod/revision".to_owned(), revision_line)]);
+    assert!(!file(&compiled, path).contains("image"), "a cloud tier's image is in its Application");
+    let app = "deploy/argocd/prod/pricing.yaml";
+    let prod = compiled.loaded.model.tier("prod").unwrap();
+    let digest = &prod.image("pricing").unwrap().digest.value;
+    let image_line = spec_line(&compiled, &format!("image pricing \"{digest}\""));
+    assert_eq!(
+        origins_of(&compiled, app, &format!("value: {digest}")),
+        [("tier prod/image pricing".to_owned(), image_line)]
+    );
+    let revision_line = spec_line(&compiled, &format!("revision \"{}\"", prod.revision.value));
+    assert_eq!(
+        origins_of(&compiled, app, &format!("targetRevision: {}", prod.revision.value)),
+        [("tier prod/revision".to_owned(), revision_line)]
+    );
 }
 
 #[test]
-fn staging_pricing_holds_only_the_image_tag_and_the_zone_spread() {
+fn cloud_pricing_values_hold_only_the_zone_spread_and_local_builds_its_tag() {
     let compiled = serenity();
-    let staging = file(&compiled, "deploy/values/pricing/values-staging.yaml");
-    assert_eq!(
-        data_lines(staging),
-        [
-            "image:",
-            "  tag: release-2.4  # revision release/2.4",
-            "spread:  # cluster aks, more than one replica: spread across the cluster's zones",
-            "  zones: true"
-        ]
-    );
-    for tier in ["dev", "beta"] {
+    for tier in ["dev", "staging", "beta"] {
         let text = file(&compiled, &format!("deploy/values/pricing/values-{tier}.yaml"));
-        assert_eq!(data_lines(text).len(), 4, "{tier}: only the image tag and the spread\n{text}");
+        assert_eq!(
+            data_lines(text),
+            ["spread:  # cluster aks, more than one replica: spread across the cluster's zones", "  zones: true"],
+            "{tier}: the image is pinned by the Application; two replicas spread\n{text}"
+        );
     }
     // One replica (risk) has nothing to spread; the local tier has one node.
     assert!(!file(&compiled, "deploy/values/risk/values-prod.yaml").contains("spread"));
     assert!(!file(&compiled, "deploy/values/pricing/values-local.yaml").contains("spread"));
+    let local = file(&compiled, "deploy/values/pricing/values-local.yaml");
+    assert!(local.contains("image:\n  tag: HEAD\n  pullPolicy: Never"), "{local}");
 }
 
 #[test]
