@@ -34,6 +34,7 @@ pub mod model;
 pub(crate) mod output;
 pub mod pipeline;
 pub(crate) mod plan;
+pub(crate) mod providers;
 pub(crate) mod release;
 pub(crate) mod render;
 pub(crate) mod report;
