@@ -40,8 +40,8 @@ use inception::pipeline::Outputs;
 use inception::source::SourceFile;
 
 const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\
-tier dev {\n    cluster aks\n    revision \"4f2a9c1\"\n}\ntier staging {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\n\
-tier beta {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\ntier prod {\n    cluster aks\n    revision \"v1.0.0\"\n}\n";
+tier dev {\n    cluster aks\n    revision \"4f2a9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a16\"\n}\ntier staging {\n    cluster aks\n    revision \"9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a\"\n}\n\
+tier beta {\n    cluster aks\n    revision \"9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a\"\n}\ntier prod {\n    cluster aks\n    revision \"0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a9c1e\"\n}\n";
 
 /// A spec of `services` services; service `edited` has `replicas 3` instead of 2.
 fn spec(services: usize, edited: Option<usize>) -> String {
@@ -57,7 +57,7 @@ fn spec(services: usize, edited: Option<usize>) -> String {
         let needs = if needs.is_empty() { String::new() } else { format!("    needs {}\n", needs.join(" ")) };
         let replicas = if edited == Some(i) { 3 } else { 2 };
         text.push_str(&format!(
-            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}\"\n    port {port}\n    health \"/healthz\"\n{needs}    \
+            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}@sha256:{i:064x}\"\n    port {port}\n    health \"/healthz\"\n{needs}    \
              env LOG_LEVEL=info REGION=eastus SHARD={i}\n    resources cpu=\"250m\" memory=\"256Mi\"\n    replicas {replicas}\n    \
              tier staging reason=\"load test\" {{\n        replicas 4\n    }}\n}}\n",
             port = 8000 + i % 1000
