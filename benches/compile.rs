@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use inception::emit;
 use inception::pipeline;
-use inception::render::Outputs;
+use inception::pipeline::Outputs;
 use inception::source::SourceFile;
 
 const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\
@@ -82,10 +82,19 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (start.elapsed(), value)
 }
 
-fn compile(text: &str) -> Outputs {
+fn compiled(text: &str) -> pipeline::Compiled {
     pipeline::compile_source(&SourceFile::new("inception.kdl", text.to_owned()), "inception.kdl")
         .expect("the bench spec compiles")
-        .outputs
+}
+
+fn compile(text: &str) -> Outputs {
+    compiled(text).outputs()
+}
+
+/// What `inception check` does after reading the spec: whether the tree is clean.
+fn is_clean(dir: &Path, text: &str) -> bool {
+    let compiled = compiled(text);
+    emit::check(dir, &compiled.outputs(), &compiled.lock).expect("check").is_clean()
 }
 
 /// What `inception compile` does after reading the spec.
@@ -222,8 +231,7 @@ fn bench_generated(scratch: &mut Scratch) {
             took
         });
         let noop = median_of(runs, || timed(|| compile_into(&dir, &text)).0);
-        let check =
-            median_of(runs, || timed(|| assert!(emit::check(&dir, &compile(&text)).expect("check").is_clean())).0);
+        let check = median_of(runs, || timed(|| assert!(is_clean(&dir, &text))).0);
         let read = median_of(runs, || timed(|| read_floor(&dir, &outputs)).0);
         println!(
             "{n:>6} {:>7} {:>7.1} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {peak:>7}",
@@ -272,7 +280,7 @@ fn smoke(scratch: &mut Scratch) {
     let cold = scratch.fresh();
     compile_into(&cold, &edited);
     assert_eq!(tree(&incremental), tree(&cold), "an edit recompile differs from a cold compile");
-    assert!(emit::check(&incremental, &compile(&edited)).expect("check").is_clean());
+    assert!(is_clean(&incremental, &edited));
     println!("bench smoke: 4 services, edit recompile == cold compile ({} files)", tree(&cold).len());
 }
 

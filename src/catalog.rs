@@ -6,7 +6,7 @@
 
 /// How a download is packed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Packing {
+pub(crate) enum Packing {
     /// The download is the executable itself.
     Binary,
     /// A gzipped tarball; the executable is at this path inside it
@@ -16,7 +16,7 @@ pub enum Packing {
 
 /// One catalog entry.
 #[derive(Debug, Clone, Copy)]
-pub struct CatalogTool {
+pub(crate) struct CatalogTool {
     /// The tool name as written in the spec.
     pub name: &'static str,
     /// The release URL with `{version}` and `{arch}` placeholders.
@@ -28,7 +28,7 @@ pub struct CatalogTool {
 }
 
 /// Every tool the catalog knows, sorted by name.
-pub const TOOLS: &[CatalogTool] = &[
+pub(crate) const TOOLS: &[CatalogTool] = &[
     CatalogTool {
         name: "argocd",
         url: "https://github.com/argoproj/argo-cd/releases/download/v{version}/argocd-linux-{arch}",
@@ -74,20 +74,20 @@ pub const TOOLS: &[CatalogTool] = &[
 ];
 
 /// The platform every dev container is built for.
-pub const PLATFORM: &str = "linux/amd64";
+pub(crate) const PLATFORM: &str = "linux/amd64";
 
 /// A catalog entry by name.
-pub fn find(name: &str) -> Option<&'static CatalogTool> {
+pub(crate) fn find(name: &str) -> Option<&'static CatalogTool> {
     TOOLS.iter().find(|t| t.name == name)
 }
 
 /// The names of every catalog tool.
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     TOOLS.iter().map(|t| t.name).collect()
 }
 
 /// Substitute `{version}` and `{arch}` in a URL or path.
-pub fn expand(template: &str, version: &str, arch: &str) -> String {
+pub(crate) fn expand(template: &str, version: &str, arch: &str) -> String {
     template.replace("{version}", version).replace("{arch}", arch)
 }
 

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 /// The sha256 of `bytes`, as 64 lower-case hex digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");

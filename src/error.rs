@@ -61,26 +61,39 @@ impl SpecProblems {
     }
 }
 
-/// Strict lint findings of one spec.
+/// Lint findings of one spec.
 #[derive(Debug, Error, Diagnostic)]
-#[error("{name}: {} finding{} under --strict", findings.len(), if findings.len() == 1 { "" } else { "s" })]
+#[error("{name}: {} lint finding{}", findings.len(), if findings.len() == 1 { "" } else { "s" })]
 #[diagnostic(code(inception::lint::findings), severity(Warning))]
 pub struct LintFindings {
     name: String,
     #[source_code]
     source_code: NamedSource<Arc<String>>,
     #[related]
-    findings: Vec<crate::model::strict::StrictFinding>,
+    findings: Vec<LintFinding>,
+}
+
+/// One `lint` finding: an Azure one (always checked) or a strict one (`--strict`).
+#[derive(Debug, Error, Diagnostic)]
+pub enum LintFinding {
+    /// A cluster version, a kubectl skew, a missing group.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Azure(#[from] crate::model::azure_lint::AzureFinding),
+    /// A pin lateral symmetry wants.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Strict(#[from] crate::model::strict::StrictFinding),
 }
 
 impl LintFindings {
     /// A report over `source` of `findings`.
-    pub fn new(source: &crate::source::SourceFile, findings: Vec<crate::model::strict::StrictFinding>) -> Self {
+    pub fn new(source: &crate::source::SourceFile, findings: Vec<LintFinding>) -> Self {
         Self { name: source.name().to_owned(), source_code: source.named_source(), findings }
     }
 
     /// The findings.
-    pub fn findings(&self) -> &[crate::model::strict::StrictFinding] {
+    pub fn findings(&self) -> &[LintFinding] {
         &self.findings
     }
 }

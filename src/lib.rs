@@ -12,24 +12,31 @@
 //! 3. [`graph`]: the `needs` graph (petgraph): cycles and sync waves.
 //! 4. [`plan`]: which artifacts, derived from which spec nodes.
 //! 5. [`render`]: artifacts → bytes. Pure.
-//! 6. [`emit`]: write, check and diff against the disk. The only I/O.
+//! 6. [`lock`]: what the compile writes, from which nodes. Pure.
+//! 7. [`emit`]: write, check and diff against the disk. The only I/O.
 //!
-//! [`pipeline`] runs stages 1–5 in memory; [`commands`] are the CLI verbs.
+//! [`pipeline`] runs stages 1–6 in memory; [`commands`] are the CLI verbs.
 
-pub mod catalog;
+// Internals are `pub(crate)`: whatever no caller outside the crate can
+// reach must say so, so that the compiler reports what nothing uses.
+#![warn(unreachable_pub)]
+
+pub(crate) mod catalog;
 pub mod cli;
 pub mod commands;
-pub mod digest;
+pub(crate) mod digest;
 pub mod emit;
 pub mod error;
-pub mod graph;
+pub(crate) mod graph;
+pub(crate) mod layout;
+pub(crate) mod lock;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod pipeline;
-pub mod plan;
-pub mod render;
-pub mod report;
+pub(crate) mod plan;
+pub(crate) mod render;
+pub(crate) mod report;
 pub mod source;
 pub mod spec;
 pub mod symmetry;
-pub mod yaml;
+pub(crate) mod yaml;

@@ -12,6 +12,10 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
+            let args: Vec<String> = std::env::args().collect();
+            if let Some(code) = commands::fail_usage(&error, &args) {
+                return code;
+            }
             let code = if error.use_stderr() { exit::BAD_INPUT } else { exit::OK };
             let _ = error.print();
             return ExitCode::from(code);

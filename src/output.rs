@@ -4,7 +4,7 @@
 use std::io::Write;
 
 /// Write to stdout; on a closed pipe exit 0, on another failure exit 2.
-pub fn write(text: std::fmt::Arguments<'_>) {
+pub(crate) fn write(text: std::fmt::Arguments<'_>) {
     if let Err(error) = std::io::stdout().lock().write_fmt(text) {
         let code = if error.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { 2 };
         std::process::exit(code);

@@ -2,15 +2,15 @@
 //! plan → render, plus the lock. No I/O: commands read the spec and hand the
 //! result to `emit`.
 
-use crate::emit::{LOCK_PATH, Lock};
 use crate::error::{Problem, SpecProblems};
 use crate::graph::{self, Graph};
+use crate::lock::{LOCK_PATH, Lock};
 use crate::model::{self, Model};
-use crate::plan::{self, Plan};
-use crate::render::{self, LineOrigins, Outputs, RenderError};
+use crate::plan;
+use crate::render::{self, RenderError};
+pub use crate::render::{Outputs, Rendered};
 use crate::source::SourceFile;
 use crate::spec;
-use std::collections::BTreeMap;
 
 /// A valid spec, understood.
 #[derive(Debug, Clone)]
@@ -28,12 +28,25 @@ pub struct Loaded {
 pub struct Compiled {
     /// What it was compiled from.
     pub loaded: Loaded,
-    /// Which artifacts, from which nodes.
-    pub plan: Plan,
-    /// Every artifact's bytes, `inception.lock` included.
-    pub outputs: Outputs,
-    /// The origins of each line of each artifact (the lock has none).
-    pub provenance: BTreeMap<String, LineOrigins>,
+    /// Every artifact with its text and line origins, sorted by path.
+    pub artifacts: Vec<Rendered>,
+    /// What the compile writes, from which nodes.
+    pub lock: Lock,
+}
+
+impl Compiled {
+    /// An artifact by path (not the lock).
+    pub fn artifact(&self, path: &str) -> Option<&Rendered> {
+        self.artifacts.iter().find(|a| a.path() == path)
+    }
+
+    /// Every file the compile writes, `inception.lock` included: what `emit`
+    /// writes and checks.
+    pub fn outputs(&self) -> Outputs {
+        let mut outputs: Outputs = self.artifacts.iter().map(|a| (a.path().to_owned(), a.text.clone())).collect();
+        outputs.insert(LOCK_PATH.to_owned(), self.lock.to_text());
+        outputs
+    }
 }
 
 /// Parse, resolve and check a spec, reporting every problem at once.
@@ -64,11 +77,9 @@ pub fn load(source: &SourceFile) -> Result<Loaded, Box<SpecProblems>> {
 /// A renderer failure (a bug).
 pub fn compile(loaded: Loaded, spec_name: &str) -> Result<Compiled, RenderError> {
     let plan = plan::plan(&loaded.model);
-    let rendered = render::render(&loaded.model, &loaded.graph, &plan, spec_name)?;
-    let mut outputs = rendered.outputs;
-    let lock = Lock::new(&loaded.source, spec_name, &plan, &outputs);
-    outputs.insert(LOCK_PATH.to_owned(), lock.to_text());
-    Ok(Compiled { loaded, plan, outputs, provenance: rendered.provenance })
+    let artifacts = render::render(&loaded.model, &loaded.graph, plan, spec_name)?;
+    let lock = Lock::new(&loaded.source, spec_name, &artifacts);
+    Ok(Compiled { loaded, artifacts, lock })
 }
 
 /// Load and compile a source in one go.

@@ -8,7 +8,7 @@ use crate::source::SourceFile;
 
 /// One diagnostic, flattened.
 #[derive(Debug, Clone, Serialize)]
-pub struct DiagnosticJson {
+pub(crate) struct DiagnosticJson {
     /// `inception::model::unknown_node`.
     pub code: String,
     /// `error` or `warning`.
@@ -25,8 +25,37 @@ pub struct DiagnosticJson {
     pub help: Option<String>,
 }
 
+/// Flatten a diagnostic about no spec position (an I/O failure, a usage
+/// error, a bug): line and column 0, the file empty.
+pub(crate) fn without_source(diagnostic: &dyn Diagnostic) -> DiagnosticJson {
+    let mut message = diagnostic.to_string();
+    let mut cause = diagnostic.source();
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    DiagnosticJson {
+        code: diagnostic.code().map(|c| c.to_string()).unwrap_or_default(),
+        severity: severity(diagnostic),
+        message,
+        file: String::new(),
+        line: 0,
+        column: 0,
+        help: diagnostic.help().map(|h| h.to_string()),
+    }
+}
+
+fn severity(diagnostic: &dyn Diagnostic) -> &'static str {
+    match diagnostic.severity() {
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Advice) => "advice",
+        _ => "error",
+    }
+}
+
 /// Flatten diagnostics over `source`.
-pub fn to_json<'a>(
+pub(crate) fn to_json<'a>(
     source: &SourceFile,
     diagnostics: impl IntoIterator<Item = &'a dyn Diagnostic>,
 ) -> Vec<DiagnosticJson> {
@@ -38,11 +67,7 @@ pub fn to_json<'a>(
             let (line, column) = primary.map_or((0, 0), |l| source.line_col(l.offset()));
             DiagnosticJson {
                 code: d.code().map(|c| c.to_string()).unwrap_or_default(),
-                severity: match d.severity() {
-                    Some(Severity::Warning) => "warning",
-                    Some(Severity::Advice) => "advice",
-                    _ => "error",
-                },
+                severity: severity(d),
                 message: d.to_string(),
                 file: source.name().to_owned(),
                 line,

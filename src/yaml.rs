@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// # Errors
 /// The serializer's error, which for our typed structs means a bug.
-pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
     let mut text = serde_saphyr::to_string(value).map_err(|e| e.to_string())?;
     // Never trim: trailing spaces and blank lines of a final block scalar
     // are part of its value.

@@ -14,7 +14,7 @@ use crate::error::Result;
 /// An invalid spec or an I/O failure.
 pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<bool> {
     let (input, compiled) = load::compiled(spec, Some(out))?;
-    let drift = emit::check(&input.location.root, &compiled.outputs)?;
+    let drift = emit::check(&input.location.root, &compiled.outputs(), &compiled.lock)?;
     match format {
         Format::Json => crate::outln!(
             "{}",

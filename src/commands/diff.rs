@@ -3,28 +3,50 @@
 //! memory, and prints the artifact diff grouped by tier and service, with a
 //! one-line summary. Nothing is written.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::{Format, SpecArgs};
 use crate::commands::load;
-use crate::emit::{self, LOCK_PATH};
+use crate::emit;
 use crate::error::Result;
 use crate::model::Model;
-use crate::pipeline;
+use crate::pipeline::{self, Compiled};
 use crate::plan::{Scope, scope};
-use crate::render::Outputs;
 use crate::source::SourceFile;
+
+/// How an artifact changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Only the new spec produces it.
+    Added,
+    /// Only the old spec produced it.
+    Removed,
+    /// Both produce it, with different bytes.
+    Changed,
+}
+
+impl Status {
+    /// The word printed for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+        }
+    }
+}
 
 /// One artifact that changes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     /// The path.
     pub path: String,
-    /// `added`, `removed` or `changed`.
-    pub status: &'static str,
+    /// Added, removed or changed.
+    pub status: Status,
     /// Its tier and service, when it has them.
     #[serde(flatten)]
     pub scope: Scope,
@@ -32,29 +54,34 @@ pub struct Change {
     pub diff: String,
 }
 
-/// The changes between two compiled trees, sorted by tier, service, path.
-pub fn changes(old: &Outputs, new: &Outputs, model: &Model) -> Vec<Change> {
-    // The lock changes with every spec edit; reviewers read the artifacts.
-    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).filter(|p| *p != LOCK_PATH).collect();
+/// The changes from the `old` compile (none: the spec did not exist) to the
+/// `new` one, sorted by tier, service, path. The lock is left out: it changes
+/// with every spec edit, and reviewers read the artifacts.
+pub fn changes(old: Option<&Compiled>, new: &Compiled) -> Vec<Change> {
+    let model = &new.loaded.model;
+    let by_path = |compiled: Option<&Compiled>| -> BTreeMap<String, (String, Scope)> {
+        let Some(compiled) = compiled else { return BTreeMap::new() };
+        let model = &compiled.loaded.model;
+        compiled
+            .artifacts
+            .iter()
+            .map(|r| (r.path().to_owned(), (r.text.clone(), scope(&r.artifact.kind, model))))
+            .collect()
+    };
+    let (old, new) = (by_path(old), by_path(Some(new)));
+    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut changes: Vec<Change> = paths
         .into_iter()
         .filter_map(|path| {
-            let before = old.get(path).map_or("", String::as_str);
-            let after = new.get(path).map_or("", String::as_str);
-            if before == after {
-                return None;
-            }
-            let status = match (old.contains_key(path), new.contains_key(path)) {
-                (false, _) => "added",
-                (_, false) => "removed",
-                _ => "changed",
+            let (status, before, after, scope) = match (old.get(path), new.get(path)) {
+                (None, Some((after, scope))) => (Status::Added, "", after.as_str(), scope),
+                (Some((before, scope)), None) => (Status::Removed, before.as_str(), "", scope),
+                (Some((before, _)), Some((after, scope))) if before != after => {
+                    (Status::Changed, before.as_str(), after.as_str(), scope)
+                }
+                _ => return None,
             };
-            Some(Change {
-                path: path.clone(),
-                status,
-                scope: scope(path, model),
-                diff: emit::unified(path, before, after),
-            })
+            Some(Change { path: path.clone(), status, scope: scope.clone(), diff: emit::unified(path, before, after) })
         })
         .collect();
     let tier_order = |tier: &Option<String>| {
@@ -107,15 +134,15 @@ fn plural(n: usize, word: &str) -> String {
 pub fn run(spec: &SpecArgs, base: &str, format: Format) -> Result<()> {
     let (input, new) = load::compiled(spec, None)?;
     let spec_name = input.location.spec_name();
-    let old_outputs = match emit::show_at(&input.location.spec_dir(), base, &spec_name)? {
+    let old = match emit::show_at(&input.location.spec_dir(), base, &spec_name)? {
         Some(text) => {
             let old_source = SourceFile::new(format!("{spec_name} at {base}"), text);
-            pipeline::compile_source(&old_source, &spec_name)?.outputs
+            Some(pipeline::compile_source(&old_source, &spec_name)?)
         }
-        None => Outputs::new(),
+        None => None,
     };
     let model = &new.loaded.model;
-    let changes = changes(&old_outputs, &new.outputs, model);
+    let changes = changes(old.as_ref(), &new);
     let summary = summary(&changes, model);
     match format {
         Format::Json => {
@@ -142,7 +169,7 @@ fn print_grouped(changes: &[Change], summary: &str) {
             crate::outln!("\n=== {title}");
             group = Some(key);
         }
-        crate::outln!("{} {}", change.status, change.path);
+        crate::outln!("{} {}", change.status.as_str(), change.path);
         crate::out!("{}", change.diff);
     }
 }

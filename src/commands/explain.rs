@@ -9,11 +9,11 @@ use serde_json::json;
 
 use crate::cli::{Format, OutArgs, SpecArgs};
 use crate::commands::load;
-use crate::emit::LOCK_PATH;
 use crate::error::{Error, Result};
 use crate::model::suggest::closest;
 use crate::pipeline::Compiled;
 use crate::plan::Origin;
+use crate::render::Rendered;
 
 /// One source of the explained file or line.
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +52,7 @@ fn real(path: &Path, cwd: &Path) -> PathBuf {
 /// The generated path `file` names: absolute, relative to the current folder,
 /// or relative to the generated tree's root.
 fn resolve_path(file: &str, root: &Path, cwd: &Path, compiled: &Compiled) -> Result<String> {
-    let generated = |p: &str| compiled.outputs.contains_key(p) && p != LOCK_PATH;
+    let generated = |p: &str| compiled.artifact(p).is_some();
     let root = real(root, cwd);
     let from_cwd = real(Path::new(file), cwd);
     if let Ok(inside) = from_cwd.strip_prefix(&root) {
@@ -65,7 +65,7 @@ fn resolve_path(file: &str, root: &Path, cwd: &Path, compiled: &Compiled) -> Res
     if Path::new(file).is_relative() && generated(&relative) {
         return Ok(relative);
     }
-    let paths = compiled.outputs.keys().map(String::as_str);
+    let paths = compiled.artifacts.iter().map(Rendered::path);
     let help = match closest(&relative, paths) {
         Some(close) => format!("did you mean `{close}`?"),
         None => "run `inception compile` and pass one of the files it writes".to_owned(),
@@ -75,11 +75,12 @@ fn resolve_path(file: &str, root: &Path, cwd: &Path, compiled: &Compiled) -> Res
 
 /// The sources of `path` (a whole file) or of one of its lines.
 pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(Vec<Source>, bool)> {
-    let artifact = compiled.plan.get(path).map(|a| a.sources.clone()).unwrap_or_default();
+    let rendered = compiled.artifact(path);
+    let artifact = rendered.map(|r| r.artifact.sources.clone()).unwrap_or_default();
     let (origins, exact): (Vec<Origin>, bool) = match line {
         None => (artifact, true),
         Some(n) => {
-            let lines = compiled.provenance.get(path).map(Vec::as_slice).unwrap_or_default();
+            let lines = rendered.map(|r| r.lines.as_slice()).unwrap_or_default();
             let Some(origins) = n.checked_sub(1).and_then(|i| lines.get(i)) else {
                 return Err(Error::Usage {
                     message: format!("`{path}` has {} lines; there is no line {n}", lines.len()),
@@ -125,7 +126,7 @@ pub fn run(target: &str, spec: &SpecArgs, out: &OutArgs, format: Format) -> Resu
     }
     match line {
         Some(n) => {
-            let text = compiled.outputs[&path].lines().nth(n - 1).unwrap_or("");
+            let text = compiled.artifact(&path).and_then(|r| r.text.lines().nth(n - 1)).unwrap_or("");
             crate::outln!("{path}:{n}: {}", text.trim());
             if exact {
                 crate::outln!("comes from:");

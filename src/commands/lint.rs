@@ -1,11 +1,13 @@
-//! `inception lint [--strict] [--spec PATH]`: every spec check, nothing written.
+//! `inception lint [--strict] [--spec PATH]`: every spec check, nothing
+//! written: the Azure findings always (`model::azure_lint`), the pins with
+//! `--strict`.
 
 use serde_json::json;
 
 use crate::cli::{Format, SpecArgs};
 use crate::commands::load;
-use crate::error::{LintFindings, Result};
-use crate::model::strict;
+use crate::error::{LintFinding, LintFindings, Result};
+use crate::model::{azure_lint, strict};
 use crate::pipeline;
 use crate::report;
 
@@ -16,7 +18,11 @@ use crate::report;
 pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     let source = load::read(spec, None)?.source;
     let loaded = pipeline::load(&source)?;
-    let findings = if strict_mode { strict::findings(&loaded.model) } else { Vec::new() };
+    let mut findings: Vec<LintFinding> =
+        azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
+    if strict_mode {
+        findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
+    }
     let clean = findings.is_empty();
     let report = LintFindings::new(&source, findings);
     match format {

@@ -12,7 +12,7 @@ use crate::source::SourceFile;
 
 /// A spec read from disk, with where its generated tree is.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub(crate) struct Input {
     /// The spec file and the generated tree's root.
     pub location: SpecLocation,
     /// The spec's text.
@@ -24,7 +24,7 @@ impl Input {
     ///
     /// # Errors
     /// Spec problems or a renderer failure.
-    pub fn compile(&self) -> Result<Compiled> {
+    pub(crate) fn compile(&self) -> Result<Compiled> {
         pipeline::compile_source(&self.source, &self.location.spec_name())
     }
 }
@@ -33,7 +33,7 @@ impl Input {
 ///
 /// # Errors
 /// The process has no readable current folder.
-pub fn current_dir() -> Result<PathBuf> {
+pub(crate) fn current_dir() -> Result<PathBuf> {
     Ok(std::env::current_dir().map_err(|source| EmitError::Read { path: PathBuf::from("."), source })?)
 }
 
@@ -41,7 +41,7 @@ pub fn current_dir() -> Result<PathBuf> {
 ///
 /// # Errors
 /// No spec found, or it cannot be read.
-pub fn read_from(spec: &SpecArgs, out: Option<&OutArgs>, start: &Path) -> Result<Input> {
+pub(crate) fn read_from(spec: &SpecArgs, out: Option<&OutArgs>, start: &Path) -> Result<Input> {
     let out = out.and_then(|o| o.out.as_deref());
     let location = SpecLocation::locate(spec.spec.as_deref(), out, start)?;
     let source = emit::read_spec(&location)?;
@@ -53,7 +53,7 @@ pub fn read_from(spec: &SpecArgs, out: Option<&OutArgs>, start: &Path) -> Result
 ///
 /// # Errors
 /// No spec found, or it cannot be read.
-pub fn read(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<Input> {
+pub(crate) fn read(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<Input> {
     read_from(spec, out, &current_dir()?)
 }
 
@@ -61,7 +61,7 @@ pub fn read(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<Input> {
 ///
 /// # Errors
 /// No spec found, unreadable, invalid, or a renderer failure.
-pub fn compiled(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<(Input, Compiled)> {
+pub(crate) fn compiled(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<(Input, Compiled)> {
     let input = read(spec, out)?;
     let compiled = input.compile()?;
     Ok((input, compiled))

@@ -80,9 +80,11 @@ fn describe(cause: Option<&Cause>) -> String {
         Some(Cause::TierIdentity) => "tier identity: names derived from the tier's name".to_owned(),
         Some(Cause::Revision { from, to }) => format!("revision: {from} → {to}"),
         Some(Cause::Cluster { from, to }) => {
-            format!("cluster: {from} → {to} (images built in Minikube, pulled on AKS)")
+            format!("cluster: {} → {} (images built in Minikube, pulled on AKS)", from.as_str(), to.as_str())
         }
-        Some(Cause::Concession { tier, concession }) => format!("concession `{concession}` of tier {tier}"),
+        Some(Cause::Concession { tier, concession }) => {
+            format!("concession `{}` of tier {tier}", concession.as_str())
+        }
         Some(Cause::Override { service, tier, reason, line }) => {
             format!("override of {service} in {tier} (line {line}): \"{reason}\"")
         }

@@ -98,13 +98,12 @@ impl Drift {
     }
 }
 
-/// Compare `outputs` (which include the new lock) with the tree under `root`.
+/// Compare `outputs` (which include the text of `new_lock`) with the tree under `root`.
 ///
 /// # Errors
 /// A file that cannot be read.
-pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
+pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, EmitError> {
     let old_lock = read_lock(root)?;
-    let new_lock = outputs.get(LOCK_PATH).and_then(|t| Lock::parse(t));
     let mut files = Vec::new();
     for (path, expected) in outputs {
         let actual = read_optional(&join(root, path))?;
@@ -115,7 +114,7 @@ pub fn check(root: &Path, outputs: &Outputs) -> Result<Drift, EmitError> {
         if &actual == expected {
             continue;
         }
-        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock.as_ref());
+        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock);
         files.push(Drifted { path: path.clone(), verdict, diff: unified(path, &actual, expected) });
     }
     if let Some(old) = &old_lock {
@@ -158,13 +157,13 @@ fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<D
     Ok(found)
 }
 
-fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: Option<&Lock>) -> Verdict {
+fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: &Lock) -> Verdict {
     let Some(old) = old else {
         return Verdict::NotGenerated;
     };
     // A renamed spec file changes every banner: that is a spec change too.
-    let spec_changed = new.is_some_and(|n| n.spec.sha256 != old.spec.sha256 || n.spec.path != old.spec.path);
-    let version_changed = new.is_some_and(|n| n.inception != old.inception);
+    let spec_changed = new.spec.sha256 != old.spec.sha256 || new.spec.path != old.spec.path;
+    let version_changed = new.inception != old.inception;
     let cause = if spec_changed {
         Verdict::SpecChanged
     } else if version_changed {

@@ -1,14 +1,13 @@
 //! Stage 6, `emit`: the only module that touches the disk. It reads the spec
 //! and the output tree, writes (only what changed, atomically), checks drift
-//! with diffs, and owns the lock. `write` and `check` consume the same
-//! rendered [`Outputs`](crate::render::Outputs), so what check accepts is
-//! exactly what compile writes.
+//! with diffs, and reads and writes the lock the `lock` stage built. `write`
+//! and `check` consume the same [`Outputs`](crate::render::Outputs), so what
+//! check accepts is exactly what compile writes.
 
 mod check;
 mod diff;
 mod error;
 mod git;
-mod lock;
 mod read;
 pub mod safety;
 mod write;
@@ -16,7 +15,8 @@ mod write;
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
+
+use crate::lock;
 pub use git::show_at;
-pub use lock::{LOCK_PATH, Lock, LockedArtifact, LockedSource, LockedSpec};
 pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_spec};
 pub use write::{WriteReport, write, write_file};

@@ -85,18 +85,9 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
         return Ok(report);
     }
 
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (_, path, text) in &changes {
-        match stage(path, text) {
-            Ok(temporary) => staged.push((temporary, path.clone())),
-            Err(error) => {
-                for (temporary, _) in &staged {
-                    let _ = std::fs::remove_file(temporary);
-                }
-                return Err(error);
-            }
-        }
-    }
+    // The journal first: from the first temporary file on, a compile killed
+    // at any point leaves a record of every folder it may have written to, so
+    // the next compile finds and removes its temporaries.
     if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
         // The journal also keeps what the old lock and an older journal
         // name but this compile no longer produces: if it is killed before
@@ -107,6 +98,19 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
             }
         }
         write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
+    }
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (_, path, text) in &changes {
+        match stage(path, text) {
+            Ok(temporary) => staged.push((temporary, path.clone())),
+            Err(error) => {
+                for (temporary, _) in &staged {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                let _ = remove_journal(root);
+                return Err(error);
+            }
+        }
     }
     // The lock last: until it is in place the old one (and the journal)
     // still name every file this compile touches.

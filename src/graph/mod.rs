@@ -8,10 +8,8 @@
 //! order.
 
 mod error;
-mod export;
 
-pub use error::GraphError;
-pub use export::{Edge, Export, Node, export};
+pub(crate) use error::GraphError;
 
 use std::collections::BTreeMap;
 
@@ -47,7 +45,7 @@ impl Graph {
 /// # Errors
 /// One [`GraphError::Cycle`] per strongly connected group of services.
 /// References to undeclared services are skipped here (the model reports them).
-pub fn build(model: &Model) -> Result<Graph, Vec<GraphError>> {
+pub(crate) fn build(model: &Model) -> Result<Graph, Vec<GraphError>> {
     let mut graph = DiGraph::new();
     let mut index: BTreeMap<&str, NodeIndex> = BTreeMap::new();
     for service in &model.services {

@@ -67,10 +67,73 @@ pub enum ModelError {
         help: String,
     },
 
-    /// A value of the right type that is still not acceptable.
+    /// A sha256 digest or checksum that is not one.
     #[error("{message}")]
-    #[diagnostic(code(inception::model::invalid_value), help("{help}"))]
-    InvalidValue {
+    #[diagnostic(code(inception::model::invalid_digest), help("{help}"))]
+    InvalidDigest {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// A URL or path that cannot work where it is written: not https, relative, outside the repository, or with shell characters.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::invalid_location), help("{help}"))]
+    InvalidLocation {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// A Kubernetes quantity that is not one, or a request above its limit.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::invalid_quantity), help("{help}"))]
+    InvalidQuantity {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// A value without the form of where it lands: a DNS label, an
+    /// environment variable, a package, a user, an extension, a secret, a blob
+    /// container, an Azure name, a registry host, a revision, a version, a
+    /// group id, an address range.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::malformed_value), help("{help}"))]
+    MalformedValue {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// A value valid on its own that has no place here: settings on a `chart` service, `repo=` on an `oci://` chart, a digest inline in a reference, separate values where `KEY=VALUE` properties go.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::misplaced_value), help("{help}"))]
+    MisplacedValue {
         /// What is wrong.
         message: String,
         /// Where.
@@ -97,6 +160,21 @@ pub enum ModelError {
         help: String,
     },
 
+    /// A number or a length outside its bounds.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::out_of_range), help("{help}"))]
+    OutOfRange {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
     /// A per-tier override without a `reason`.
     #[error("override of tier `{tier}` in service `{service}` has no reason")]
     #[diagnostic(
@@ -111,6 +189,21 @@ pub enum ModelError {
         /// The override node's name.
         #[label("needs reason=\"…\"")]
         span: SourceSpan,
+    },
+
+    /// A name taken by the files inception writes, by a release it deploys, or by inception itself.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::reserved_name), help("{help}"))]
+    ReservedName {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
     },
 
     /// More arguments than the node takes.
@@ -184,6 +277,21 @@ pub enum ModelError {
         help: String,
     },
 
+    /// A word outside its closed set: an Azure region, a cluster, a concession, a logging stack, a health check.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::unknown_value), help("{help}"))]
+    UnknownValue {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
     /// A version that is not an exact pin.
     #[error("{what} version `{version}` is not pinned")]
     #[diagnostic(code(inception::model::unpinned_version), help("{help}"))]
@@ -231,4 +339,41 @@ pub enum ModelError {
         /// How to write it.
         help: String,
     },
+}
+
+/// Which rule a value breaks, each with its own error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Invalid {
+    /// `inception::model::invalid_digest`.
+    Digest,
+    /// `inception::model::invalid_location`.
+    Location,
+    /// `inception::model::malformed_value`.
+    Malformed,
+    /// `inception::model::invalid_quantity`.
+    Quantity,
+    /// `inception::model::misplaced_value`.
+    Misplaced,
+    /// `inception::model::out_of_range`.
+    OutOfRange,
+    /// `inception::model::reserved_name`.
+    Reserved,
+    /// `inception::model::unknown_value`.
+    Unknown,
+}
+
+impl Invalid {
+    /// The error for a value breaking this rule.
+    pub(crate) fn error(self, message: String, span: SourceSpan, label: String, help: String) -> ModelError {
+        match self {
+            Invalid::Digest => ModelError::InvalidDigest { message, span, label, help },
+            Invalid::Location => ModelError::InvalidLocation { message, span, label, help },
+            Invalid::Malformed => ModelError::MalformedValue { message, span, label, help },
+            Invalid::Quantity => ModelError::InvalidQuantity { message, span, label, help },
+            Invalid::Misplaced => ModelError::MisplacedValue { message, span, label, help },
+            Invalid::OutOfRange => ModelError::OutOfRange { message, span, label, help },
+            Invalid::Reserved => ModelError::ReservedName { message, span, label, help },
+            Invalid::Unknown => ModelError::UnknownValue { message, span, label, help },
+        }
+    }
 }

@@ -11,24 +11,28 @@
 //! Resolution never stops at the first problem: it returns the best model it
 //! could build together with every error, and the caller decides.
 
-mod azure;
+pub mod aks_versions;
+pub(crate) mod azure;
+pub(crate) mod azure_lint;
 mod error;
 pub mod grammar;
 mod observability;
-pub mod pin;
+pub(crate) mod pin;
 mod project;
 mod reader;
 mod references;
-pub mod regions;
+mod refs;
+pub(crate) mod regions;
 mod service;
-pub mod strict;
-pub mod suggest;
+pub(crate) mod strict;
+pub(crate) mod suggest;
 mod tier;
 mod toolchain;
 mod types;
 pub mod vocabulary;
 
 pub use error::ModelError;
+pub use refs::{ServiceRef, TierRef};
 pub use types::*;
 
 use reader::{Reader, Seen};
@@ -88,6 +92,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
         Toolchain::default()
     });
     references::check(&mut reader, &model);
+    azure::check(&mut reader, &model);
     check_folded(&mut reader, "tier", model.tiers.iter().map(|t| &t.name));
     check_folded(&mut reader, "service", model.services.iter().map(|s| &s.name));
     check_repositories(&mut reader, &model);
@@ -150,7 +155,7 @@ fn check_repositories(reader: &mut Reader, model: &Model) {
         let Source::Chart(chart) = &service.source else { continue };
         let Some(rest) = chart.reference.value.strip_prefix("oci://") else { continue };
         let repository = rest.rsplit_once('/').map_or("", |(repository, _)| repository);
-        let key = grammar::slug(repository, 63);
+        let key = crate::layout::repository_name(repository);
         match seen.get(&key) {
             Some(first)
                 if first.value.rsplit_once('/').map(|(r, _)| r)

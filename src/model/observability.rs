@@ -1,13 +1,14 @@
 //! `observability { … }` → [`Observability`]: pinned chart versions of the
 //! monitoring and logging stack.
 
+use super::error::Invalid;
 use super::reader::{Reader, Seen};
 use super::types::Observability;
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Resolve the `observability` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut observability = Observability { prometheus: None, grafana: None, logging: None, span: node.span };
@@ -23,6 +24,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
                 && stack.value != "efk"
             {
                 reader.invalid(
+                    Invalid::Unknown,
                     stack.span,
                     format!("unknown logging stack `{}`", stack.value),
                     "not a logging stack".to_owned(),

@@ -4,7 +4,7 @@
 //! version is an exact release, never a range or a moving tag.
 
 /// Why a version is not an exact pin, if it is not.
-pub fn unpinned_reason(version: &str) -> Option<&'static str> {
+pub(crate) fn unpinned_reason(version: &str) -> Option<&'static str> {
     let lower = version.to_ascii_lowercase();
     if version.is_empty() {
         Some("empty")
@@ -21,7 +21,7 @@ pub fn unpinned_reason(version: &str) -> Option<&'static str> {
 
 /// Why a version is not an exact `MAJOR.MINOR.PATCH` release, if it is not.
 /// Pre-release and build suffixes (`-beta.1`, `+build`) are allowed.
-pub fn not_semver(version: &str) -> Option<&'static str> {
+pub(crate) fn not_semver(version: &str) -> Option<&'static str> {
     if let Some(reason) = unpinned_reason(version) {
         return Some(reason);
     }
@@ -37,7 +37,7 @@ pub fn not_semver(version: &str) -> Option<&'static str> {
 }
 
 /// Whether `name` is a DNS label: `[a-z]([a-z0-9-]{0,61}[a-z0-9])?`.
-pub fn is_dns_label(name: &str) -> bool {
+pub(crate) fn is_dns_label(name: &str) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty()
         && bytes.len() <= 63
@@ -47,24 +47,24 @@ pub fn is_dns_label(name: &str) -> bool {
 }
 
 /// Whether `digest` is `sha256:` followed by 64 lower-case hex digits.
-pub fn is_sha256_digest(digest: &str) -> bool {
+pub(crate) fn is_sha256_digest(digest: &str) -> bool {
     digest.strip_prefix("sha256:").is_some_and(is_sha256_hex)
 }
 
 /// Whether `hex` is 64 lower-case hex digits.
-pub fn is_sha256_hex(hex: &str) -> bool {
+pub(crate) fn is_sha256_hex(hex: &str) -> bool {
     hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Whether `key` is a portable environment variable name.
-pub fn is_env_name(key: &str) -> bool {
+pub(crate) fn is_env_name(key: &str) -> bool {
     let mut chars = key.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Whether `quantity` is a Kubernetes resource quantity (`250m`, `1.5`, `512Mi`).
-pub fn is_quantity(quantity: &str) -> bool {
+pub(crate) fn is_quantity(quantity: &str) -> bool {
     let number_end = quantity.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(quantity.len());
     let (number, suffix) = quantity.split_at(number_end);
     let valid_number = !number.is_empty() && number.matches('.').count() <= 1 && number != ".";
@@ -73,7 +73,7 @@ pub fn is_quantity(quantity: &str) -> bool {
 }
 
 /// The numeric value of a quantity (`250m` → 0.25, `1Gi` → 1073741824).
-pub fn quantity_value(quantity: &str) -> Option<f64> {
+pub(crate) fn quantity_value(quantity: &str) -> Option<f64> {
     if !is_quantity(quantity) {
         return None;
     }
@@ -101,7 +101,7 @@ pub fn quantity_value(quantity: &str) -> Option<f64> {
 /// Why an image tag moves, if it is one of the well-known moving tags.
 /// Other tags (`16.3`, `sha-3f2a9c1`) are accepted; `lint --strict` asks for
 /// a digest on every image anyway.
-pub fn moving_tag(tag: &str) -> Option<&'static str> {
+pub(crate) fn moving_tag(tag: &str) -> Option<&'static str> {
     let lower = tag.to_ascii_lowercase();
     if tag.is_empty() {
         Some("empty")
@@ -116,12 +116,12 @@ pub fn moving_tag(tag: &str) -> Option<&'static str> {
 
 /// Whether `text` is safe to place in a shell command unquoted: letters,
 /// digits and `.+-_~:` (Debian and PEP 440 versions, package names).
-pub fn is_plain_word(text: &str) -> bool {
+pub(crate) fn is_plain_word(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || ".+-_~:!".contains(c))
 }
 
 /// The tag of an image reference, if it has one (`repo:tag`, not a port).
-pub fn image_tag(reference: &str) -> Option<&str> {
+pub(crate) fn image_tag(reference: &str) -> Option<&str> {
     let without_digest = reference.split('@').next().unwrap_or(reference);
     let last_segment = without_digest.rsplit('/').next().unwrap_or(without_digest);
     last_segment.split_once(':').map(|(_, tag)| tag)

@@ -1,5 +1,6 @@
 //! `project NAME { … }` → [`Project`].
 
+use super::error::Invalid;
 use super::grammar;
 use super::reader::{Reader, Seen};
 use super::types::Project;
@@ -7,7 +8,7 @@ use super::vocabulary::Context;
 use crate::spec::RawNode;
 
 /// Resolve the `project` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let mut project = Project { span: node.span, ..Project::default() };
@@ -29,6 +30,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = grammar::is_git_url(&url.value);
                     if !ok {
                         reader.invalid(
+                            Invalid::Location,
                             url.span,
                             format!("`{}` is not a git URL", url.value.escape_debug()),
                             "expected https://HOST/PATH or git@HOST:PATH".to_owned(),
@@ -43,16 +45,37 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     let ok = grammar::is_host(&host.value) && host.value.contains('.');
                     if !ok {
                         reader.invalid(
+                            Invalid::Malformed,
                             host.span,
                             format!("`{}` is not a registry host", host.value),
                             "expected a host name".to_owned(),
                             "write the host only, e.g. myteam.azurecr.io".to_owned(),
                         );
+                        return false;
                     }
-                    ok
+                    let acr = host.value.strip_suffix(ACR_SUFFIX).filter(|name| !is_acr_name(name));
+                    if let Some(name) = acr {
+                        reader.invalid(
+                            Invalid::Malformed,
+                            host.span,
+                            format!("`{name}` is not an Azure Container Registry name"),
+                            "5 to 50 letters and digits".to_owned(),
+                            "an ACR name has 5 to 50 letters and digits, no hyphens or dots (e.g. myteamacr.azurecr.io); the Bicep creates the registry under this name".to_owned(),
+                        );
+                    }
+                    acr.is_none()
                 });
             }
         }
     }
     project
+}
+
+/// The host suffix of Azure Container Registry.
+const ACR_SUFFIX: &str = ".azurecr.io";
+
+/// Azure's rule for registry names: 5 to 50 alphanumeric characters
+/// (<https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry>).
+fn is_acr_name(name: &str) -> bool {
+    (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
 }

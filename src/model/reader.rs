@@ -7,36 +7,36 @@
 
 use std::collections::HashMap;
 
-use super::error::ModelError;
+use super::error::{Invalid, ModelError};
 use super::suggest::{backticked, did_you_mean};
 use super::vocabulary::Context;
 use crate::spec::{RawNode, RawValue, Scalar, Span, Spanned};
 
 /// Collects the errors of one resolution.
 #[derive(Debug, Default)]
-pub struct Reader {
+pub(crate) struct Reader {
     errors: Vec<ModelError>,
 }
 
 impl Reader {
     /// Record an error.
-    pub fn error(&mut self, error: ModelError) {
+    pub(crate) fn error(&mut self, error: ModelError) {
         self.errors.push(error);
     }
 
     /// The errors recorded, in the order found.
-    pub fn into_errors(self) -> Vec<ModelError> {
+    pub(crate) fn into_errors(self) -> Vec<ModelError> {
         self.errors
     }
 
     /// The children of `node` that are known in `context`; each unknown one
     /// is reported with a did-you-mean, or with where it belongs.
-    pub fn children<'a>(&mut self, node: &'a RawNode, context: Context, label: &str) -> Vec<&'a RawNode> {
+    pub(crate) fn children<'a>(&mut self, node: &'a RawNode, context: Context, label: &str) -> Vec<&'a RawNode> {
         self.known(node.children(), context, label)
     }
 
     /// The nodes of `nodes` known in `context`.
-    pub fn known<'a>(&mut self, nodes: &'a [RawNode], context: Context, label: &str) -> Vec<&'a RawNode> {
+    pub(crate) fn known<'a>(&mut self, nodes: &'a [RawNode], context: Context, label: &str) -> Vec<&'a RawNode> {
         let allowed = context.nodes();
         let mut known = Vec::new();
         for child in nodes {
@@ -61,7 +61,7 @@ impl Reader {
     }
 
     /// Report every property of `node` not in `allowed`.
-    pub fn props(&mut self, node: &RawNode, allowed: &[&str]) {
+    pub(crate) fn props(&mut self, node: &RawNode, allowed: &[&str]) {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for prop in &node.props {
             let key = prop.key.value.as_str();
@@ -84,7 +84,7 @@ impl Reader {
     }
 
     /// Report arguments past the first `max`.
-    pub fn max_args(&mut self, node: &RawNode, max: usize, expected: &str) {
+    pub(crate) fn max_args(&mut self, node: &RawNode, max: usize, expected: &str) {
         if let Some(extra) = node.args.get(max) {
             self.error(ModelError::TooManyArguments {
                 node: node.name.value.clone(),
@@ -95,7 +95,7 @@ impl Reader {
     }
 
     /// Report a `{ }` block on a node that takes none.
-    pub fn no_children(&mut self, node: &RawNode) {
+    pub(crate) fn no_children(&mut self, node: &RawNode) {
         if let Some(first) = node.children().first() {
             self.error(ModelError::UnknownNode {
                 name: first.name.value.clone(),
@@ -108,7 +108,7 @@ impl Reader {
 
     /// A leaf node `NAME VALUE` with exactly one string argument and no
     /// properties or children.
-    pub fn leaf_string(&mut self, node: &RawNode, what: &str) -> Option<Spanned<String>> {
+    pub(crate) fn leaf_string(&mut self, node: &RawNode, what: &str) -> Option<Spanned<String>> {
         self.props(node, &[]);
         self.max_args(node, 1, "one value");
         self.no_children(node);
@@ -117,7 +117,7 @@ impl Reader {
 
     /// Argument `index` as a string. Integers are refused: versions and names
     /// are text, and `3.10` written bare would silently become `3.1`.
-    pub fn string_arg(&mut self, node: &RawNode, index: usize, what: &str) -> Option<Spanned<String>> {
+    pub(crate) fn string_arg(&mut self, node: &RawNode, index: usize, what: &str) -> Option<Spanned<String>> {
         match node.args.get(index) {
             Some(value) => self.string_value(&node.name.value, value, what),
             None => {
@@ -128,13 +128,13 @@ impl Reader {
     }
 
     /// Every argument from `start` on, as strings.
-    pub fn string_args(&mut self, node: &RawNode, start: usize, what: &str) -> Vec<Spanned<String>> {
+    pub(crate) fn string_args(&mut self, node: &RawNode, start: usize, what: &str) -> Vec<Spanned<String>> {
         let name = node.name.value.clone();
         node.args.iter().skip(start).filter_map(|v| self.string_value(&name, v, what)).collect()
     }
 
     /// A value that must be a string.
-    pub fn string_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
+    pub(crate) fn string_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         if let Scalar::String(s) = &value.value {
             return self.allowed_chars(s, value.span).then(|| Spanned::new(s.clone(), value.span));
         }
@@ -154,9 +154,10 @@ impl Reader {
 
     /// Whether `text` is free of the characters no spec string may carry
     /// (see [`super::grammar::forbidden_char`]); reports the first one.
-    pub fn allowed_chars(&mut self, text: &str, span: Span) -> bool {
+    pub(crate) fn allowed_chars(&mut self, text: &str, span: Span) -> bool {
         let Some(c) = super::grammar::forbidden_char(text) else { return true };
         self.invalid(
+            Invalid::Malformed,
             span,
             format!("a control character (U+{:04X}) in a string", u32::from(c)),
             "control characters are refused".to_owned(),
@@ -167,9 +168,10 @@ impl Reader {
 
     /// Whether `value` fits its landing place; reports it with `what` and an
     /// `example` when it does not.
-    pub fn fits(&mut self, value: &Spanned<String>, ok: bool, what: &str, example: &str) -> bool {
+    pub(crate) fn fits(&mut self, value: &Spanned<String>, ok: bool, what: &str, example: &str) -> bool {
         if !ok {
             self.invalid(
+                Invalid::Malformed,
                 value.span,
                 format!("`{}` is not {what}", value.value.escape_debug()),
                 format!("not {what}"),
@@ -181,7 +183,7 @@ impl Reader {
 
     /// A value that must be a string or an integer, as text (`cpu=2`, `run … 8080`).
     /// An integer keeps its spelling (`0x1F` stays `0x1F`, never `31`).
-    pub fn text_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
+    pub(crate) fn text_value(&mut self, node: &str, value: &RawValue, what: &str) -> Option<Spanned<String>> {
         match &value.value {
             Scalar::Integer(_) => Some(Spanned::new(value.repr.clone(), value.span)),
             _ => self.string_value(node, value, what),
@@ -189,7 +191,7 @@ impl Reader {
     }
 
     /// A value that must be an integer within `range`.
-    pub fn int_value(
+    pub(crate) fn int_value(
         &mut self,
         node: &str,
         value: &RawValue,
@@ -214,6 +216,7 @@ impl Reader {
             return Some(Spanned::new(i, value.span));
         }
         self.invalid(
+            Invalid::OutOfRange,
             value.span,
             format!("{what} {i} is out of range"),
             format!("expected {} to {}", range.start(), range.end()),
@@ -223,7 +226,7 @@ impl Reader {
     }
 
     /// Integer argument `index`.
-    pub fn int_arg(
+    pub(crate) fn int_arg(
         &mut self,
         node: &RawNode,
         index: usize,
@@ -240,13 +243,13 @@ impl Reader {
     }
 
     /// A property that must be a string, if present.
-    pub fn string_prop(&mut self, node: &RawNode, key: &str, what: &str) -> Option<Spanned<String>> {
+    pub(crate) fn string_prop(&mut self, node: &RawNode, key: &str, what: &str) -> Option<Spanned<String>> {
         let prop = node.prop(key)?;
         self.string_value(&format!("{} {key}=", node.name.value), &prop.value, what)
     }
 
     /// A property that must be a string; reports it missing.
-    pub fn required_string_prop(
+    pub(crate) fn required_string_prop(
         &mut self,
         node: &RawNode,
         key: &str,
@@ -266,7 +269,7 @@ impl Reader {
     }
 
     /// Report a missing argument.
-    pub fn missing_arg(&mut self, node: &RawNode, what: &str) {
+    pub(crate) fn missing_arg(&mut self, node: &RawNode, what: &str) {
         self.error(ModelError::Missing {
             message: format!("`{}` needs {what}", node.name.value),
             span: node.name.span.into(),
@@ -275,13 +278,13 @@ impl Reader {
         });
     }
 
-    /// Report an invalid value.
-    pub fn invalid(&mut self, span: Span, message: String, label: String, help: String) {
-        self.error(ModelError::InvalidValue { message, span: span.into(), label, help });
+    /// Report a value that breaks `rule`.
+    pub(crate) fn invalid(&mut self, rule: Invalid, span: Span, message: String, label: String, help: String) {
+        self.error(rule.error(message, span.into(), label, help));
     }
 
     /// Report a duplicate.
-    pub fn duplicate(&mut self, what: &str, name: &str, first: Span, second: Span, help: &str) {
+    pub(crate) fn duplicate(&mut self, what: &str, name: &str, first: Span, second: Span, help: &str) {
         self.error(ModelError::Duplicate {
             what: what.to_owned(),
             name: name.to_owned(),
@@ -293,7 +296,7 @@ impl Reader {
 
     /// Report a version that is not an exact pin. `semver` asks for exactly
     /// `MAJOR.MINOR.PATCH`.
-    pub fn pinned(&mut self, what: &str, version: &Spanned<String>, semver: bool, example: &str) -> bool {
+    pub(crate) fn pinned(&mut self, what: &str, version: &Spanned<String>, semver: bool, example: &str) -> bool {
         let reason =
             if semver { super::pin::not_semver(&version.value) } else { super::pin::unpinned_reason(&version.value) };
         let Some(reason) = reason else { return true };
@@ -310,13 +313,14 @@ impl Reader {
     }
 
     /// Report a name that is not a DNS label.
-    pub fn dns_label(&mut self, what: &str, name: &Spanned<String>) -> bool {
+    pub(crate) fn dns_label(&mut self, what: &str, name: &Spanned<String>) -> bool {
         if super::pin::is_dns_label(&name.value) {
             return true;
         }
         let suggestion: String =
             name.value.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         self.invalid(
+            Invalid::Malformed,
             name.span,
             format!("{what} name `{}` is not a DNS label", name.value),
             "lower-case letters, digits and `-` only, starting with a letter".to_owned(),
@@ -328,13 +332,13 @@ impl Reader {
 
 /// Tracks names seen in one scope, to report duplicates at both places.
 #[derive(Debug, Default)]
-pub struct Seen {
+pub(super) struct Seen {
     names: HashMap<String, Span>,
 }
 
 impl Seen {
     /// Record `name`; report it if it was seen before. Returns whether it is new.
-    pub fn insert(&mut self, reader: &mut Reader, what: &str, name: &Spanned<String>, help: &str) -> bool {
+    pub(super) fn insert(&mut self, reader: &mut Reader, what: &str, name: &Spanned<String>, help: &str) -> bool {
         match self.names.get(&name.value) {
             Some(first) => {
                 reader.duplicate(what, &name.value, *first, name.span, help);

@@ -3,6 +3,7 @@
 //! each other's environment variables, and what services and tiers require
 //! of the project and the toolchain.
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::Reader;
 use super::suggest::did_you_mean;
@@ -10,20 +11,24 @@ use super::types::{Cluster, Concession, Model, Service, Source, env_prefix};
 use crate::spec::Span;
 
 /// Check every reference in the model.
-pub fn check(reader: &mut Reader, model: &Model) {
+pub(super) fn check(reader: &mut Reader, model: &Model) {
     let services: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
     let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
-    for tier in model.tiers.iter().filter(|t| super::vocabulary::RESERVED_TIERS.contains(&t.name.value.as_str())) {
-        reader.invalid(
-            tier.name.span,
-            format!("tier name `{}` is reserved", tier.name.value),
-            "`deploy/argocd/repositories/` holds the Helm repositories".to_owned(),
-            "rename the tier".to_owned(),
-        );
+    for tier in &model.tiers {
+        if let Some(why) = super::vocabulary::reserved_tier(&tier.name.value) {
+            reader.invalid(
+                Invalid::Reserved,
+                tier.name.span,
+                format!("tier name `{}` is reserved", tier.name.value),
+                why,
+                "rename the tier".to_owned(),
+            );
+        }
     }
     for service in &model.services {
         if let Some(why) = super::vocabulary::reserved_service(&service.name.value) {
             reader.invalid(
+                Invalid::Reserved,
                 service.name.span,
                 format!("service name `{}` is reserved", service.name.value),
                 why,
@@ -56,6 +61,7 @@ pub fn check(reader: &mut Reader, model: &Model) {
                 observability.components().into_iter().find(|(c, _, _)| *c == service.name.value)
         {
             reader.invalid(
+                Invalid::Reserved,
                 service.name.span,
                 format!("service name `{}` is taken by the observability stack", service.name.value),
                 format!("`{node}` deploys a release of this name in every tier"),

@@ -3,7 +3,7 @@
 //! regions); one that is a near miss of a listed one is a typo.
 
 /// Known regions and their time zones, sorted by time zone.
-pub const REGIONS: &[(&str, &str)] = &[
+pub(crate) const REGIONS: &[(&str, &str)] = &[
     ("eastus", "Eastern Standard Time"),
     ("eastus2", "Eastern Standard Time"),
     ("canadacentral", "Eastern Standard Time"),
@@ -43,12 +43,12 @@ pub const REGIONS: &[(&str, &str)] = &[
 ];
 
 /// The time zone of a known region.
-pub fn time_zone(region: &str) -> Option<&'static str> {
+pub(crate) fn time_zone(region: &str) -> Option<&'static str> {
     REGIONS.iter().find(|(name, _)| *name == region).map(|(_, zone)| *zone)
 }
 
 /// The known region `region` is probably a typo of, if it is not known itself.
-pub fn near_miss(region: &str) -> Option<&'static str> {
+pub(crate) fn near_miss(region: &str) -> Option<&'static str> {
     if time_zone(region).is_some() {
         return None;
     }

@@ -3,6 +3,7 @@
 //! References to other services (`needs`) and to tiers (overrides) are only
 //! collected here; `model::references` checks them once every declaration is known.
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::grammar;
 use super::pin;
@@ -13,12 +14,13 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a top-level `service` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a service name")?;
     if reader.dns_label("service", &name) && name.value.len() > 53 {
         reader.invalid(
+            Invalid::OutOfRange,
             name.span,
             format!("service name `{}` is {} characters long", name.value, name.value.len()),
             "at most 53".to_owned(),
@@ -118,7 +120,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     }
     if let Some((Source::Chart(chart), _)) = &source {
         for setting in workload_settings {
-            reader.invalid(
+            reader.invalid(Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a `chart` service", setting.name.value),
                 format!("`{}` installs its chart with the chart's own values", name.value),
@@ -155,6 +157,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             let dir = reader.leaf_string(node, "a folder")?;
             if !grammar::is_relative_folder(&dir.value) {
                 reader.invalid(
+                    Invalid::Location,
                     dir.span,
                     "a build folder must be inside the repository".to_owned(),
                     "absolute, or leaves the repository".to_owned(),
@@ -172,6 +175,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             }
             match image.value.split_once('@') {
                 Some((_, digest)) if !pin::is_sha256_digest(digest) => reader.invalid(
+                    Invalid::Digest,
                     image.span,
                     format!("`{digest}` is not a sha256 digest"),
                     "bad digest".to_owned(),
@@ -212,6 +216,7 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
             }
             if oci && let Some(repo) = &repo {
                 reader.invalid(
+                    Invalid::Misplaced,
                     repo.span,
                     "an oci:// chart takes no repo=".to_owned(),
                     "the reference already says where it is".to_owned(),
@@ -229,6 +234,7 @@ fn blob_container(reader: &mut Reader, name: &Spanned<String>) -> bool {
     let ok = name.value.len() >= 3 && !name.value.contains("--");
     if !ok {
         reader.invalid(
+            Invalid::Malformed,
             name.span,
             format!("`{}` is not a valid blob container name", name.value),
             "3 to 63 characters, no `--`".to_owned(),
@@ -275,6 +281,7 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
         path if path.starts_with('/') => Probe::Http(path.to_owned()),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 target.span,
                 format!("`{other}` is not a health check"),
                 "expected /PATH, grpc or tcp".to_owned(),
@@ -305,6 +312,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
             _ => format!("{} {}=…", node.name.value, words.join(" ")),
         };
         reader.invalid(
+            Invalid::Misplaced,
             first.span,
             format!("`{}` takes KEY=VALUE properties, not separate values", node.name.value),
             "a separate value".to_owned(),
@@ -320,6 +328,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
         let key = &prop.key;
         if !pin::is_env_name(&key.value) {
             reader.invalid(
+                Invalid::Malformed,
                 key.span,
                 format!("`{}` is not an environment variable name", key.value),
                 "letters, digits and `_`, not starting with a digit".to_owned(),
@@ -335,6 +344,7 @@ fn resolve_pairs(reader: &mut Reader, node: &RawNode, keys: &mut Seen, secret: b
                 let ok = pin::is_dns_label(&name.value);
                 if !ok {
                     reader.invalid(
+                        Invalid::Malformed,
                         name.span,
                         format!("`{}` is not a valid secret name", name.value),
                         "lower-case letters, digits and `-`".to_owned(),
@@ -362,6 +372,7 @@ fn env_value(reader: &mut Reader, node: &str, value: &crate::spec::RawValue) -> 
         }
         Scalar::Float(_) => {
             reader.invalid(
+                Invalid::OutOfRange,
                 value.span,
                 format!("`{}` is not a finite number", value.repr),
                 "infinite or not a number".to_owned(),
@@ -412,6 +423,7 @@ fn resolve_resources(reader: &mut Reader, node: &RawNode) -> Option<Resources> {
                 && r > l
             {
                 reader.invalid(
+                    Invalid::Quantity,
                     node.name.span,
                     format!("the {what} request is above its limit"),
                     format!("request {} > limit {}", request.as_deref().unwrap_or(""), limit.as_deref().unwrap_or("")),
@@ -436,6 +448,7 @@ fn resolve_quantities(reader: &mut Reader, node: &RawNode) -> Option<Quantities>
             Some(value.value)
         } else {
             reader.invalid(
+                Invalid::Quantity,
                 value.span,
                 format!("`{}` is not a Kubernetes quantity", value.value),
                 "not a quantity".to_owned(),

@@ -88,7 +88,7 @@ pub enum StrictFinding {
 }
 
 /// Every strict finding of a valid model, in source order.
-pub fn findings(model: &Model) -> Vec<StrictFinding> {
+pub(crate) fn findings(model: &Model) -> Vec<StrictFinding> {
     let toolchain = &model.toolchain;
     let mut found: Vec<(usize, StrictFinding)> = Vec::new();
     if toolchain.base.digest.is_none() {

@@ -2,7 +2,7 @@
 
 /// The candidate closest to `name` by edit distance, if it is close enough to
 /// be a plausible typo (at most a third of the name's length, and at least 1).
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -13,7 +13,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line: "did you mean `x`?" or the list of what is allowed.
-pub fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
+pub(crate) fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
     match closest(name, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => format!("no {what} is declared"),
@@ -22,7 +22,7 @@ pub fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
 }
 
 /// `a`, `b`, `c`.
-pub fn backticked(names: &[&str]) -> String {
+pub(crate) fn backticked(names: &[&str]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 

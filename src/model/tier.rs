@@ -1,5 +1,6 @@
 //! `tier NAME { … }` → [`Tier`].
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
@@ -8,7 +9,7 @@ use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
 /// Resolve a top-level `tier` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
     let name = reader.string_arg(node, 0, "a tier name")?;
@@ -32,6 +33,7 @@ pub fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                     let ok = super::grammar::is_revision(&rev.value);
                     if !ok {
                         reader.invalid(
+                            Invalid::Malformed,
                             rev.span,
                             "a revision is a branch, tag or commit".to_owned(),
                             "not a git ref name (empty, spaces, control or ~^:?*[\\ characters, `..`)".to_owned(),
@@ -95,6 +97,7 @@ fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluste
         "aks" => Some(Spanned::new(Cluster::Aks, kind.span)),
         other => {
             reader.invalid(
+                Invalid::Unknown,
                 kind.span,
                 format!("unknown cluster `{other}`"),
                 "not a cluster kind".to_owned(),
@@ -113,6 +116,7 @@ fn resolve_concession(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Con
     }
     let names: Vec<&str> = Concession::ALL.iter().map(|(s, _)| *s).collect();
     reader.invalid(
+        Invalid::Unknown,
         kind.span,
         format!("unknown concession `{}`", kind.value),
         "not a concession".to_owned(),

@@ -1,5 +1,6 @@
 //! `toolchain { … }` → [`Toolchain`]: the dev container, all pinned.
 
+use super::error::Invalid;
 use super::error::ModelError;
 use super::grammar;
 use super::pin;
@@ -11,7 +12,7 @@ use crate::catalog;
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a `toolchain` node.
-pub fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
+pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     reader.props(node, &[]);
     reader.max_args(node, 0, "no arguments");
     let mut toolchain = Toolchain { span: node.span, ..Toolchain::default() };
@@ -100,6 +101,7 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
         && !pin::is_sha256_digest(&digest.value)
     {
         reader.invalid(
+            Invalid::Digest,
             digest.span,
             format!("digest `{}` is not a sha256 digest", digest.value),
             "expected sha256: and 64 hex digits".to_owned(),
@@ -108,6 +110,7 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
     }
     if image.value.contains('@') {
         reader.invalid(
+            Invalid::Misplaced,
             image.span,
             "the base image carries its digest inline".to_owned(),
             "`@` in the reference".to_owned(),
@@ -120,7 +123,7 @@ fn resolve_base(reader: &mut Reader, node: &RawNode) -> Option<BaseImage> {
 }
 
 /// An image without a digest must at least carry a fixed tag.
-pub fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
+pub(super) fn check_image_tag(reader: &mut Reader, what: &str, image: &Spanned<String>) {
     match pin::image_tag(&image.value) {
         Some(tag) => {
             if let Some(reason) = pin::moving_tag(tag) {
@@ -177,6 +180,7 @@ fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> 
     let user = reader.string_arg(node, 0, "a user name")?;
     if user.value == "root" {
         reader.invalid(
+            Invalid::Reserved,
             user.span,
             "the dev container user must not be root".to_owned(),
             "root".to_owned(),
@@ -188,6 +192,7 @@ fn resolve_user(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>> 
         && user.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !valid {
         reader.invalid(
+            Invalid::Malformed,
             user.span,
             format!("`{}` is not a valid user name", user.value),
             "lower-case letters, digits, `_` and `-`".to_owned(),
@@ -215,6 +220,7 @@ fn resolve_apt(reader: &mut Reader, node: &RawNode) -> Vec<Spanned<String>> {
                 && pin::is_plain_word(version);
             if !valid {
                 reader.invalid(
+                    Invalid::Malformed,
                     p.span,
                     format!("`{}` is not a Debian package name", p.value),
                     "expected NAME or NAME=VERSION".to_owned(),
@@ -256,6 +262,7 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
         && !pin::is_sha256_hex(&sum.value)
     {
         reader.invalid(
+            Invalid::Digest,
             sum.span,
             "sha256 must be 64 lower-case hex digits".to_owned(),
             "not a sha256 checksum".to_owned(),
@@ -265,6 +272,7 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
     for text in [&url, &extract].into_iter().flatten() {
         if text.value.contains(|c: char| c.is_whitespace() || "\"'`$\\;|&<>".contains(c)) {
             reader.invalid(
+                Invalid::Location,
                 text.span,
                 "a URL or path with spaces, quotes or shell characters".to_owned(),
                 "it is written into a shell command of the Dockerfile".to_owned(),
@@ -276,6 +284,7 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
     match &url {
         Some(url) if !url.value.contains("{version}") || !url.value.starts_with("https://") => {
             reader.invalid(
+                Invalid::Location,
                 url.span,
                 "a custom tool URL must be https:// and contain `{version}`".to_owned(),
                 "no {version} placeholder, or not https".to_owned(),
@@ -321,6 +330,7 @@ fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {
     });
     if !valid_id {
         reader.invalid(
+            Invalid::Malformed,
             reference.span,
             format!("`{}` is not an extension ID", reference.value),
             "expected PUBLISHER.NAME@VERSION".to_owned(),
@@ -355,6 +365,7 @@ fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
             Ok(i) => SettingValue::Integer(i),
             Err(_) => {
                 reader.invalid(
+                    Invalid::OutOfRange,
                     raw.span,
                     "setting value is too large".to_owned(),
                     "out of range".to_owned(),
@@ -366,6 +377,7 @@ fn resolve_setting(reader: &mut Reader, node: &RawNode) -> Option<Setting> {
         Scalar::Float(f) if f.is_finite() => SettingValue::Float(*f),
         Scalar::Float(_) => {
             reader.invalid(
+                Invalid::OutOfRange,
                 raw.span,
                 format!("`{}` is not a finite number", raw.repr),
                 "infinite or not a number: JSON has no such value".to_owned(),
@@ -387,6 +399,7 @@ fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
     let target = reader.string_arg(node, 1, "the container path")?;
     if !target.value.starts_with('/') {
         reader.invalid(
+            Invalid::Location,
             target.span,
             "a mount target must be an absolute path".to_owned(),
             "relative path".to_owned(),
@@ -397,6 +410,7 @@ fn resolve_mount(reader: &mut Reader, node: &RawNode) -> Option<Mount> {
     for (what, value) in [("source", &source), ("target", &target)] {
         if value.value.contains(',') {
             reader.invalid(
+                Invalid::Location,
                 value.span,
                 format!("a mount {what} cannot contain a comma"),
                 "comma".to_owned(),
@@ -428,6 +442,7 @@ fn plain_word(reader: &mut Reader, text: &Spanned<String>, what: &str, example: 
         return true;
     }
     reader.invalid(
+        Invalid::Malformed,
         text.span,
         format!("`{}` is not {what}", text.value),
         "letters, digits and . + - _ ~ : ! only".to_owned(),

@@ -211,7 +211,7 @@ pub struct Mount {
 }
 
 /// Where a tier's cluster runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cluster {
     /// Minikube inside the dev container.
@@ -470,13 +470,86 @@ pub fn env_prefix(name: &str) -> String {
     name.to_uppercase().replace('-', "_")
 }
 
-/// `lab-vm size= disk-gb=`.
+/// `lab-vm size= disk-gb= image= max-per-user=`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LabVm {
     /// The Azure VM size.
     pub size: Spanned<String>,
     /// The OS disk size in GiB.
     pub disk_gb: Spanned<u32>,
+    /// `image=`: the marketplace image version the VMs boot (`22.04.202608060`).
+    pub image: Option<Spanned<String>>,
+    /// `max-per-user=`: how many VMs one developer may own in a lab.
+    pub max_per_user: Option<Spanned<u32>>,
+}
+
+/// A day of the week, for the AKS maintenance window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub enum Weekday {
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// Sunday.
+    Sunday,
+}
+
+impl Weekday {
+    /// Every day, Monday first, as AKS spells it.
+    pub const ALL: [(&'static str, Weekday); 7] = [
+        ("Monday", Weekday::Monday),
+        ("Tuesday", Weekday::Tuesday),
+        ("Wednesday", Weekday::Wednesday),
+        ("Thursday", Weekday::Thursday),
+        ("Friday", Weekday::Friday),
+        ("Saturday", Weekday::Saturday),
+        ("Sunday", Weekday::Sunday),
+    ];
+
+    /// The spelling AKS and the spec use.
+    pub fn as_str(self) -> &'static str {
+        Weekday::ALL.iter().find(|(_, d)| *d == self).map_or("Sunday", |(s, _)| s)
+    }
+}
+
+/// `maintenance DAY hour= hours=`: the weekly window AKS upgrades a tier's
+/// cluster and node images in (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Maintenance {
+    /// The day.
+    pub day: Weekday,
+    /// The hour it starts, UTC.
+    pub hour: u8,
+    /// How many hours it lasts (AKS needs at least 4).
+    pub hours: u8,
+}
+
+/// `azure { tier NAME { … } }`: who may do what in one cloud tier, and from where.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AzureTier {
+    /// The tier (a `cluster aks` tier).
+    pub name: Spanned<String>,
+    /// `cluster-admins`: Entra ID group object ids granted AKS RBAC Cluster Admin.
+    pub cluster_admins: Vec<Spanned<String>>,
+    /// `secret-operators`: Entra ID group object ids granted Key Vault Secrets Officer.
+    pub secret_operators: Vec<Spanned<String>>,
+    /// `operator-ip-ranges`: addresses (CIDR) the Key Vault and storage firewalls admit.
+    pub operator_ip_ranges: Vec<Spanned<String>>,
+    /// `api-server-ip-ranges`: addresses (CIDR) that may reach the API server; empty: any.
+    pub api_server_ip_ranges: Vec<Spanned<String>>,
+    /// `maintenance`: the weekly upgrade window; `None`: the default for the tier.
+    pub maintenance: Option<Maintenance>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// `azure { … }`.
@@ -488,7 +561,21 @@ pub struct Azure {
     pub lab_regions: Vec<Spanned<String>>,
     /// `lab-vm`.
     pub lab_vm: Option<LabVm>,
+    /// `kubernetes`: the AKS minor version of every cloud tier; `None`: the
+    /// newest supported one in [`super::aks_versions`].
+    pub kubernetes: Option<Spanned<String>>,
+    /// `lab-users`: Entra ID group object ids granted DevTest Labs User in every lab.
+    pub lab_users: Vec<Spanned<String>>,
+    /// `tier NAME { … }`: access and windows per cloud tier.
+    pub tiers: Vec<AzureTier>,
     /// The node.
     #[serde(skip)]
     pub span: Span,
+}
+
+impl Azure {
+    /// The settings of a cloud tier, if the spec gives any.
+    pub fn tier(&self, name: &str) -> Option<&AzureTier> {
+        self.tiers.iter().find(|t| t.name.value == name)
+    }
 }

@@ -3,25 +3,33 @@
 //! One table, so that "unknown node" errors can say where a misplaced node
 //! belongs, and the `schema` and `fmt` commands share the same vocabulary.
 
-/// Service names taken by files every tier's `deploy/argocd/TIER/` holds
-/// besides one per service (`root.yaml`, `project.yaml`, `azurite.yaml`).
-pub const RESERVED_SERVICES: &[&str] = &["azurite", "project", "root"];
+use crate::layout;
 
-/// The prefix of the observability Applications' files in `deploy/argocd/TIER/`.
-pub const RESERVED_SERVICE_PREFIX: &str = "observability-";
+/// Service names taken by files every tier's Argo CD folder holds besides
+/// one per service (the emulator, the AppProject, the app of apps).
+pub const RESERVED_SERVICES: &[&str] = &[layout::AZURITE_APP, layout::PROJECT_APP, layout::ROOT_APP];
 
-/// Tier names taken by folders beside the tiers' in `deploy/argocd/`.
-pub const RESERVED_TIERS: &[&str] = &["repositories"];
+/// The prefix of the observability Applications' files in a tier's Argo CD folder.
+pub const RESERVED_SERVICE_PREFIX: &str = layout::OBSERVABILITY_PREFIX;
+
+/// Tier names taken by folders beside the tiers' in the Argo CD folder.
+pub const RESERVED_TIERS: &[&str] = &[layout::REPOSITORIES];
 
 /// Why `name` cannot name a service, if it cannot.
 pub fn reserved_service(name: &str) -> Option<String> {
     if RESERVED_SERVICES.contains(&name) {
-        Some(format!("`deploy/argocd/TIER/{name}.yaml` is written for every tier already"))
+        Some(format!("`{}` is written for every tier already", layout::argocd_app("TIER", name)))
     } else if name.starts_with(RESERVED_SERVICE_PREFIX) {
-        Some(format!("`deploy/argocd/TIER/{RESERVED_SERVICE_PREFIX}*.yaml` are the observability stack's files"))
+        let pattern = layout::argocd_app("TIER", &format!("{RESERVED_SERVICE_PREFIX}*"));
+        Some(format!("`{pattern}` are the observability stack's files"))
     } else {
         None
     }
+}
+
+/// Why `name` cannot name a tier, if it cannot.
+pub fn reserved_tier(name: &str) -> Option<String> {
+    RESERVED_TIERS.contains(&name).then(|| format!("`{}/` holds the Helm repositories", layout::argocd_tier_dir(name)))
 }
 
 /// A place in the spec where nodes may stand.
@@ -45,11 +53,13 @@ pub enum Context {
     Observability,
     /// Inside `azure`.
     Azure,
+    /// Inside `azure { tier NAME { … } }`.
+    AzureTier,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -59,6 +69,7 @@ impl Context {
         Context::Resources,
         Context::Observability,
         Context::Azure,
+        Context::AzureTier,
     ];
 
     /// The node names allowed here.
@@ -98,7 +109,10 @@ impl Context {
             Context::Override => &["replicas", "resources", "env"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
-            Context::Azure => &["location", "lab-regions", "lab-vm"],
+            Context::Azure => &["location", "kubernetes", "lab-regions", "lab-vm", "lab-users", "tier"],
+            Context::AzureTier => {
+                &["cluster-admins", "secret-operators", "operator-ip-ranges", "api-server-ip-ranges", "maintenance"]
+            }
         }
     }
 
@@ -114,11 +128,14 @@ impl Context {
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
+            Context::AzureTier => "an azure `tier`",
         }
     }
 
     /// Another context where `name` is a node, for a misplaced node.
     pub fn home_of(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| *c != Context::Override && c.nodes().contains(&name))
+        Context::ALL
+            .into_iter()
+            .find(|c| !matches!(c, Context::Override | Context::AzureTier) && c.nodes().contains(&name))
     }
 }

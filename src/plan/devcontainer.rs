@@ -1,6 +1,7 @@
 //! The dev container family: Dockerfile, devcontainer.json and, when the
 //! toolchain mounts host folders, docker-compose.yml.
 
+use super::workload::origin;
 use super::{Artifact, Kind, Origin};
 use crate::model::{Cluster, Concession, Model, Toolchain};
 
@@ -10,7 +11,7 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
     if let Some(python) = &toolchain.python {
         sources.push(Origin::new("toolchain/python", python.span));
     }
-    sources.push(Origin::new("toolchain/user", toolchain.user.span));
+    sources.push(origin::user(toolchain));
     sources.extend(toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)));
     sources.extend(toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)));
     sources.extend(toolchain.tools.iter().map(|t| Origin::new(format!("toolchain/tool {}", t.name.value), t.span)));
@@ -20,24 +21,20 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
 /// Whether the dev container is started through docker-compose: when it
 /// bind-mounts host folders (the Azure login), so the same mounts also apply
 /// to `docker compose up` outside VS Code.
-pub fn uses_compose(model: &Model) -> bool {
+pub(crate) fn uses_compose(model: &Model) -> bool {
     !model.toolchain.mounts.is_empty()
 }
 
 /// Add the dev container artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     let toolchain = &model.toolchain;
     let project = Origin::new("project", model.project.name.span);
-    artifacts.push(Artifact {
-        path: ".devcontainer/Dockerfile".to_owned(),
-        kind: Kind::Dockerfile,
-        sources: image_sources(toolchain),
-    });
-    let mut json = vec![project.clone(), Origin::new("toolchain/user", toolchain.user.span)];
+    artifacts.push(Artifact::new(model, Kind::Dockerfile, image_sources(toolchain)));
+    let mut json = vec![project.clone(), origin::user(&model.toolchain)];
     if let Some(dind) = &toolchain.docker_in_docker {
         json.push(Origin::new("toolchain/docker-in-docker", dind.span));
     }
-    json.extend(toolchain.extensions.iter().map(|e| Origin::new(format!("toolchain/extension {}", e.id), e.span)));
+    json.extend(toolchain.extensions.iter().map(origin::extension));
     json.extend(toolchain.settings.iter().map(|s| Origin::new(format!("toolchain/setting {}", s.key.value), s.span)));
     json.extend(toolchain.forward_ports.iter().map(|p| Origin::new("toolchain/forward-port", p.span)));
     json.extend(toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)));
@@ -50,20 +47,12 @@ pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             json.push(Origin::new("toolchain/tool kubectl", kubectl.span));
         }
     }
-    artifacts.push(Artifact {
-        path: ".devcontainer/devcontainer.json".to_owned(),
-        kind: Kind::DevcontainerJson,
-        sources: json,
-    });
+    artifacts.push(Artifact::new(model, Kind::DevcontainerJson, json));
     if uses_compose(model) {
-        let mut compose = vec![project, Origin::new("toolchain/user", toolchain.user.span)];
+        let mut compose = vec![project, origin::user(&model.toolchain)];
         compose.extend(
             toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
         );
-        artifacts.push(Artifact {
-            path: ".devcontainer/docker-compose.yml".to_owned(),
-            kind: Kind::Compose,
-            sources: compose,
-        });
+        artifacts.push(Artifact::new(model, Kind::Compose, compose));
     }
 }

@@ -10,14 +10,11 @@
 //! under `deploy/argocd/TIER/`.
 
 use super::workload::{self, origin};
-use super::{Artifact, Kind, Origin};
-use crate::model::{Concession, Model, Service, Source, Tier};
-
-/// The chart's folder.
-pub const CHART_DIR: &str = "deploy/charts/service";
+use super::{Artifact, Component, Kind, Origin};
+use crate::model::{Concession, Model, Service, ServiceRef, Source, Tier};
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub const CHART_TEMPLATES: [&str; 5] = [
+pub(crate) const CHART_TEMPLATES: [&str; 5] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
     "templates/secretproviderclass.yaml",
@@ -26,22 +23,26 @@ pub const CHART_TEMPLATES: [&str; 5] = [
 ];
 
 /// Every file of the generic chart, by path inside the chart.
-pub fn chart_files() -> Vec<&'static str> {
+pub(crate) fn chart_files() -> Vec<&'static str> {
     let mut files = vec!["Chart.yaml", "values.yaml", "values.schema.json"];
     files.extend(CHART_TEMPLATES);
     files
 }
 
 /// The observability components of the spec, each with the node that pins it.
-pub fn observability_components(model: &Model) -> Vec<(&'static str, Origin)> {
+pub(crate) fn observability_components(model: &Model) -> Vec<(Component, Origin)> {
     let Some(observability) = &model.observability else {
         return Vec::new();
     };
-    observability.components().into_iter().map(|(name, node, span)| (name, Origin::new(node, span))).collect()
+    observability
+        .components()
+        .into_iter()
+        .filter_map(|(name, node, span)| Some((Component::named(name)?, Origin::new(node, span))))
+        .collect()
 }
 
 /// The nodes a service's shared `values.yaml` derives from.
-pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
+pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::source(service)];
     if matches!(service.source, Source::Build(_)) {
         sources.extend(origin::registry(model));
@@ -68,13 +69,13 @@ pub fn shared_value_sources(model: &Model, service: &Service) -> Vec<Origin> {
     if let Some(resources) = &service.resources {
         sources.push(origin::child(service, "resources", resources.span));
     }
-    sources.push(origin::child(service, "replicas", service.replicas.span));
+    sources.push(origin::replicas(service));
     sources
 }
 
 /// The nodes a service's `values-TIER.yaml` derives from: the revision, the
 /// cluster when it builds locally, the override and the concessions that apply.
-pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
+pub(crate) fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::tier(tier)];
     if matches!(service.source, Source::Build(_)) {
         sources.push(origin::revision(tier));
@@ -94,31 +95,20 @@ pub fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
 }
 
 /// Add the Kubernetes artifacts.
-pub fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
-    let generic: Vec<&Service> = model.services.iter().filter(|s| s.uses_generic_chart()).collect();
+pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
+    let generic: Vec<(ServiceRef, &Service)> = model.service_refs().filter(|(_, s)| s.uses_generic_chart()).collect();
     if !generic.is_empty() {
-        let sources: Vec<Origin> = generic.iter().map(|s| origin::source(s)).collect();
+        let sources: Vec<Origin> = generic.iter().map(|(_, s)| origin::source(s)).collect();
         for file in chart_files() {
-            artifacts.push(Artifact {
-                path: format!("{CHART_DIR}/{file}"),
-                kind: Kind::HelmChart { file: file.to_owned() },
-                sources: sources.clone(),
-            });
+            artifacts.push(Artifact::new(model, Kind::HelmChart { file }, sources.clone()));
         }
     }
-    for service in &generic {
-        let name = &service.name.value;
-        artifacts.push(Artifact {
-            path: format!("deploy/values/{name}/values.yaml"),
-            kind: Kind::HelmValues { service: name.clone(), tier: None },
-            sources: shared_value_sources(model, service),
-        });
-        for tier in &model.tiers {
-            artifacts.push(Artifact {
-                path: format!("deploy/values/{name}/values-{}.yaml", tier.name.value),
-                kind: Kind::HelmValues { service: name.clone(), tier: Some(tier.name.value.clone()) },
-                sources: tier_value_sources(tier, service),
-            });
+    for (at, service) in generic {
+        let shared = Kind::HelmValues { service: at, tier: None };
+        artifacts.push(Artifact::new(model, shared, shared_value_sources(model, service)));
+        for (tier_at, tier) in model.tier_refs() {
+            let kind = Kind::HelmValues { service: at, tier: Some(tier_at) };
+            artifacts.push(Artifact::new(model, kind, tier_value_sources(tier, service)));
         }
     }
     if workload::uses_argocd(model) {
@@ -131,11 +121,7 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
     let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
     let mut config = repo.clone();
     config.extend(model.tiers.iter().map(origin::tier));
-    artifacts.push(Artifact {
-        path: "deploy/argocd/argocd-cm.yaml".to_owned(),
-        kind: Kind::ArgoCdConfig,
-        sources: config,
-    });
+    artifacts.push(Artifact::new(model, Kind::ArgoCdConfig, config));
     let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
     for service in &model.services {
         if let Source::Chart(chart) = &service.source
@@ -149,57 +135,32 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         }
     }
     for (url, sources) in oci {
-        artifacts.push(Artifact {
-            path: format!("deploy/argocd/repositories/{}.yaml", repository_name(&url)),
-            kind: Kind::ArgoRepository { url },
-            sources,
-        });
+        artifacts.push(Artifact::new(model, Kind::ArgoRepository { url }, sources));
     }
-    for tier in &model.tiers {
-        let name = &tier.name.value;
-        let dir = format!("deploy/argocd/{name}");
+    for (at, tier) in model.tier_refs() {
         let mut base = vec![origin::tier(tier), origin::revision(tier)];
         base.extend(repo.iter().cloned());
         let mut project = vec![origin::project(model)];
         project.extend(base.iter().cloned());
         project.extend(model.services.iter().filter(|s| !s.uses_generic_chart()).map(origin::source));
         project.extend(observability_components(model).into_iter().map(|(_, o)| o));
-        artifacts.push(Artifact {
-            path: format!("{dir}/project.yaml"),
-            kind: Kind::ArgoProject { tier: name.clone() },
-            sources: project,
-        });
-        artifacts.push(Artifact {
-            path: format!("{dir}/root.yaml"),
-            kind: Kind::ArgoRoot { tier: name.clone() },
-            sources: base.clone(),
-        });
-        for service in &model.services {
+        artifacts.push(Artifact::new(model, Kind::ArgoProject { tier: at }, project));
+        artifacts.push(Artifact::new(model, Kind::ArgoRoot { tier: at }, base.clone()));
+        for (service_at, service) in model.service_refs() {
             let mut sources = base.clone();
             sources.push(origin::service(service));
             sources.push(origin::source(service));
             sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
-            artifacts.push(Artifact {
-                path: format!("{dir}/{}.yaml", service.name.value),
-                kind: Kind::ArgoApplication { tier: name.clone(), service: service.name.value.clone() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoApplication { tier: at, service: service_at }, sources));
         }
         for (component, from) in observability_components(model) {
-            artifacts.push(Artifact {
-                path: format!("{dir}/observability-{component}.yaml"),
-                kind: Kind::ArgoObservability { tier: name.clone(), component: component.to_owned() },
-                sources: vec![origin::tier(tier), from],
-            });
+            let kind = Kind::ArgoObservability { tier: at, component };
+            artifacts.push(Artifact::new(model, kind, vec![origin::tier(tier), from]));
         }
         if workload::deploys_azurite(model, tier) {
             let mut sources = base.clone();
             sources.extend(origin::concession(tier, Concession::StorageEmulator));
-            artifacts.push(Artifact {
-                path: format!("{dir}/azurite.yaml"),
-                kind: Kind::ArgoAzurite { tier: name.clone() },
-                sources,
-            });
+            artifacts.push(Artifact::new(model, Kind::ArgoAzurite { tier: at }, sources));
         }
     }
 }
@@ -220,15 +181,6 @@ fn plan_launch(model: &Model, artifacts: &mut Vec<Artifact>) {
         }
     }
     if !sources.is_empty() {
-        artifacts.push(Artifact { path: ".vscode/launch.json".to_owned(), kind: Kind::LaunchJson, sources });
+        artifacts.push(Artifact::new(model, Kind::LaunchJson, sources));
     }
 }
-
-/// A file name for an OCI repository: its URL as a DNS label
-/// (`registry-1.docker.io/bitnamicharts` → `registry-1-docker-io-bitnamicharts`).
-pub fn repository_name(url: &str) -> String {
-    crate::model::grammar::slug(url, REPOSITORY_NAME_MAX)
-}
-
-/// The longest repository file name (a Kubernetes name).
-pub const REPOSITORY_NAME_MAX: usize = 63;

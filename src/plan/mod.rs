@@ -1,108 +1,135 @@
 //! Stage 4, `plan`: which artifacts the model produces, and from which spec
 //! nodes each one derives.
 //!
-//! The plan is a sorted list; nothing is rendered here. Every artifact lists
-//! its source nodes with their spans: the lock records them, and reviewers
-//! use them to see why a file exists and what changes it.
+//! The plan is a sorted list; nothing is rendered here. Every artifact has a
+//! kind (typed references to the model's tiers and services), a path from
+//! the output layout, and the source nodes it derives from as a whole; the
+//! renderer adds the origins of each line, and the lock records the union.
 
+mod component;
 mod devcontainer;
 mod infra;
 mod scope;
 
-pub use scope::{Scope, scope};
-pub mod kubernetes;
-pub mod workload;
+pub(crate) use component::Component;
+pub(crate) use scope::{Scope, scope};
+pub(crate) mod kubernetes;
+pub(crate) mod workload;
 
-pub use devcontainer::uses_compose;
-pub use infra::{
-    BicepModule, LAB_ARTIFACT, cloud_tiers, has_labs, has_main, lab_repository, needs_identity, repository_source_type,
-};
+pub(crate) use devcontainer::uses_compose;
+pub(crate) use infra::{BicepModule, cloud_tiers, lab_repository, needs_identity, repository_source_type};
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::layout;
+use crate::model::{Model, ServiceRef, TierRef};
 use crate::spec::Span;
 
-/// What an artifact is, and so which renderer writes it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+/// What an artifact is, and so which renderer writes it and where it goes
+/// ([`layout::path`](crate::layout::path)). Tiers and services are typed
+/// references into the model.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
-    /// `.devcontainer/Dockerfile`.
+    /// The dev container's Dockerfile.
     Dockerfile,
-    /// `.devcontainer/devcontainer.json`.
+    /// devcontainer.json.
     DevcontainerJson,
-    /// `.devcontainer/docker-compose.yml`.
+    /// The dev container's docker-compose.yml.
     Compose,
-    /// `infra/main.bicep`: the Azure resources of one cloud tier.
+    /// `main.bicep`: the Azure resources of one cloud tier.
     BicepMain,
-    /// `infra/modules/NAME.bicep`.
+    /// A Bicep module.
     BicepModule {
         /// Which module.
         module: BicepModule,
     },
-    /// `infra/TIER.bicepparam`: `main.bicep`'s parameters for one cloud tier.
+    /// `main.bicep`'s parameters for one cloud tier.
     BicepParams {
         /// The tier.
-        tier: String,
+        tier: TierRef,
     },
-    /// `infra/lab.bicep`: one DevTest Lab per lab region.
+    /// `lab.bicep`: one DevTest Lab per lab region.
     BicepLab,
-    /// `infra/lab.bicepparam`.
+    /// `lab.bicepparam`.
     BicepLabParams,
     /// The DevTest Labs artifact definition that prepares a lab VM.
     LabArtifact,
     /// The script of that artifact.
     LabArtifactScript,
-    /// A file of the generic chart `deploy/charts/service/`, by its path inside the chart.
+    /// A file of the generic chart, by its path inside the chart.
     HelmChart {
         /// `Chart.yaml`, `values.yaml`, `values.schema.json` or `templates/…`.
-        file: String,
+        file: &'static str,
     },
-    /// `deploy/values/SERVICE/values.yaml` (no tier) or `values-TIER.yaml`.
+    /// A service's values: shared (no tier) or one tier's.
     HelmValues {
         /// The service.
-        service: String,
+        service: ServiceRef,
         /// The tier, for the per-tier file.
-        tier: Option<String>,
+        tier: Option<TierRef>,
     },
-    /// `deploy/argocd/TIER/SERVICE.yaml`: a service's Argo CD Application.
+    /// A service's Argo CD Application in one tier.
     ArgoApplication {
         /// The tier.
-        tier: String,
+        tier: TierRef,
         /// The service.
-        service: String,
+        service: ServiceRef,
     },
-    /// `deploy/argocd/TIER/observability-COMPONENT.yaml`: an upstream chart's Application.
+    /// An upstream observability chart's Application in one tier.
     ArgoObservability {
         /// The tier.
-        tier: String,
-        /// `prometheus`, `grafana`, `elasticsearch`, `fluent-bit` or `kibana`.
-        component: String,
+        tier: TierRef,
+        /// Which component.
+        component: Component,
     },
-    /// `deploy/argocd/TIER/azurite.yaml`: the storage emulator (concession `storage-emulator`).
+    /// The storage emulator's Application (concession `storage-emulator`).
     ArgoAzurite {
         /// The tier.
-        tier: String,
+        tier: TierRef,
     },
-    /// `deploy/argocd/TIER/project.yaml`: the tier's AppProject.
+    /// The tier's AppProject.
     ArgoProject {
         /// The tier.
-        tier: String,
+        tier: TierRef,
     },
-    /// `deploy/argocd/TIER/root.yaml`: the tier's app of apps.
+    /// The tier's app of apps.
     ArgoRoot {
         /// The tier.
-        tier: String,
+        tier: TierRef,
     },
-    /// `deploy/argocd/repositories/NAME.yaml`: an OCI Helm repository Argo CD must know.
+    /// An OCI Helm repository Argo CD must know.
     ArgoRepository {
         /// The repository, as Argo CD spells it (`registry-1.docker.io/bitnamicharts`).
         url: String,
     },
-    /// `deploy/argocd/argocd-cm.yaml`: the Application health check, so sync waves wait.
+    /// The Application health check, so sync waves wait.
     ArgoCdConfig,
-    /// `.vscode/launch.json`: debugpy attach configurations (concession `debug`).
+    /// debugpy attach configurations (concession `debug`).
     LaunchJson,
+}
+
+impl Kind {
+    /// The tier the artifact belongs to, for a tier's file.
+    pub fn tier(&self) -> Option<TierRef> {
+        match self {
+            Kind::BicepParams { tier }
+            | Kind::ArgoApplication { tier, .. }
+            | Kind::ArgoObservability { tier, .. }
+            | Kind::ArgoAzurite { tier }
+            | Kind::ArgoProject { tier }
+            | Kind::ArgoRoot { tier } => Some(*tier),
+            Kind::HelmValues { tier, .. } => *tier,
+            _ => None,
+        }
+    }
+
+    /// The service the artifact belongs to, for a service's file.
+    pub fn service(&self) -> Option<ServiceRef> {
+        match self {
+            Kind::HelmValues { service, .. } | Kind::ArgoApplication { service, .. } => Some(*service),
+            _ => None,
+        }
+    }
 }
 
 /// A spec node an artifact derives from.
@@ -115,6 +142,13 @@ pub struct Origin {
     pub span: Span,
 }
 
+impl Artifact {
+    /// An artifact of `model`, at the path the layout gives its kind.
+    pub fn new(model: &Model, kind: Kind, sources: Vec<Origin>) -> Self {
+        Self { path: layout::path(&kind, model), kind, sources }
+    }
+}
+
 impl Origin {
     /// An origin from a node path and span.
     pub fn new(node: impl Into<String>, span: Span) -> Self {
@@ -123,33 +157,26 @@ impl Origin {
 }
 
 /// One file compile will write.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Artifact {
-    /// The path relative to the spec's folder, with `/` separators.
+    /// The path relative to the output root, with `/` separators, from the
+    /// output layout.
     pub path: String,
-    /// Which renderer writes it.
-    #[serde(flatten)]
+    /// What it is.
     pub kind: Kind,
     /// The spec nodes it derives from, in source order.
     pub sources: Vec<Origin>,
 }
 
 /// Every artifact of a model, sorted by path.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Plan {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
     /// The artifacts.
     pub artifacts: Vec<Artifact>,
 }
 
-impl Plan {
-    /// An artifact by path.
-    pub fn get(&self, path: &str) -> Option<&Artifact> {
-        self.artifacts.iter().find(|a| a.path == path)
-    }
-}
-
 /// Plan the artifacts of a valid model.
-pub fn plan(model: &Model) -> Plan {
+pub(crate) fn plan(model: &Model) -> Plan {
     let mut artifacts = Vec::new();
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);

@@ -24,34 +24,34 @@ use crate::model::{Chart, Cluster, Concession, Model, Override, Service, Source,
 use crate::plan::Origin;
 
 /// Where a built image keeps the service's code (its `WORKDIR`).
-pub const APP_DIR: &str = "/app";
+pub(crate) const APP_DIR: &str = "/app";
 
 /// The port debugpy listens on inside a pod.
-pub const DEBUG_PORT: u16 = 5678;
+pub(crate) const DEBUG_PORT: u16 = 5678;
 
 /// The Azurite image, pinned by an exact tag.
-pub const AZURITE_IMAGE: &str = "mcr.microsoft.com/azure-storage/azurite";
+pub(crate) const AZURITE_IMAGE: &str = "mcr.microsoft.com/azure-storage/azurite";
 /// The Azurite release deployed under `storage-emulator`.
-pub const AZURITE_TAG: &str = "3.31.0";
+pub(crate) const AZURITE_TAG: &str = "3.31.0";
 /// Azurite's blob port.
-pub const AZURITE_BLOB_PORT: u16 = 10000;
+pub(crate) const AZURITE_BLOB_PORT: u16 = 10000;
 /// The release (and Service) name of the emulator.
-pub const AZURITE_NAME: &str = "azurite";
+pub(crate) const AZURITE_NAME: &str = "azurite";
 /// Azurite's built-in development account.
-pub const AZURITE_ACCOUNT: &str = "devstoreaccount1";
+pub(crate) const AZURITE_ACCOUNT: &str = "devstoreaccount1";
 /// Azurite's development account key: public, published by Microsoft in the
 /// Azurite documentation, identical in every installation, and written only
 /// into a local tier's files.
-pub const AZURITE_KEY: &str =
+pub(crate) const AZURITE_KEY: &str =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /// The blob endpoint of the emulator, from inside the tier's namespace.
-pub fn azurite_blob_endpoint() -> String {
+pub(crate) fn azurite_blob_endpoint() -> String {
     format!("http://{AZURITE_NAME}:{AZURITE_BLOB_PORT}/{AZURITE_ACCOUNT}")
 }
 
 /// The connection string of the emulator's development account.
-pub fn azurite_connection_string() -> String {
+pub(crate) fn azurite_connection_string() -> String {
     format!(
         "DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};BlobEndpoint={};",
         azurite_blob_endpoint()
@@ -62,7 +62,7 @@ pub fn azurite_connection_string() -> String {
 /// becomes `-` (`release/2.4` → `release-2.4`), leading `.` and `-` are
 /// dropped (a tag must start with a word character), and the result is cut
 /// to 128 characters. An empty result becomes `rev`.
-pub fn image_tag(revision: &str) -> String {
+pub(crate) fn image_tag(revision: &str) -> String {
     let mapped: String = revision
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') { c } else { '-' })
@@ -73,7 +73,7 @@ pub fn image_tag(revision: &str) -> String {
 
 /// The image repository of a `build` service: `REGISTRY/PROJECT-SERVICE`
 /// (without a registry, `PROJECT-SERVICE`).
-pub fn build_repository(model: &Model, service: &Service) -> String {
+pub(crate) fn build_repository(model: &Model, service: &Service) -> String {
     let name = format!("{}-{}", model.project.name.value, service.name.value);
     match &model.project.registry {
         Some(registry) => format!("{}/{name}", registry.value.trim_end_matches('/')),
@@ -83,7 +83,7 @@ pub fn build_repository(model: &Model, service: &Service) -> String {
 
 /// An `image REF` split into repository and tag or digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+pub(crate) struct ImageRef {
     /// `registry/path/name`.
     pub repository: String,
     /// The tag, if pinned by tag.
@@ -93,7 +93,7 @@ pub struct ImageRef {
 }
 
 /// Split an image reference; a registry port (`host:5000/x`) is not a tag.
-pub fn split_image(reference: &str) -> ImageRef {
+pub(crate) fn split_image(reference: &str) -> ImageRef {
     let (name, digest) = match reference.split_once('@') {
         Some((name, digest)) => (name, Some(digest.to_owned())),
         None => (reference, None),
@@ -111,7 +111,7 @@ pub fn split_image(reference: &str) -> ImageRef {
 
 /// Whether the service runs Python: its `run` starts with `python`,
 /// `python3`, `python3.N`, `uvicorn` or `gunicorn` (any directory prefix).
-pub fn is_python(service: &Service) -> bool {
+pub(crate) fn is_python(service: &Service) -> bool {
     let Some(program) = service.run.first() else {
         return false;
     };
@@ -124,7 +124,7 @@ pub fn is_python(service: &Service) -> bool {
 /// `run` under debugpy, listening on [`DEBUG_PORT`] without waiting for a client:
 /// `python -m x` → `python -m debugpy --listen 0.0.0.0:5678 -m x`;
 /// `uvicorn a:b` → `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn a:b`.
-pub fn debug_command(run: &[String]) -> Vec<String> {
+pub(crate) fn debug_command(run: &[String]) -> Vec<String> {
     let Some((program, rest)) = run.split_first() else {
         return Vec::new();
     };
@@ -146,13 +146,13 @@ pub fn debug_command(run: &[String]) -> Vec<String> {
 
 /// A command restarted by `watchfiles` whenever a Python file under
 /// [`APP_DIR`] changes (`watchfiles` parses its target with shlex).
-pub fn reload_command(command: &[String]) -> Vec<String> {
+pub(crate) fn reload_command(command: &[String]) -> Vec<String> {
     let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
     ["watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
 }
 
 /// One argument quoted for a POSIX shell (and shlex) when it needs it.
-pub fn shell_quote(arg: &str) -> String {
+pub(crate) fn shell_quote(arg: &str) -> String {
     let plain = !arg.is_empty()
         && arg.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | ':' | '=' | ',' | '@' | '%' | '+' | '-')
@@ -163,7 +163,7 @@ pub fn shell_quote(arg: &str) -> String {
 /// A `chart` source as Argo CD spells it: (repoURL, chart name). An
 /// `oci://host/path/name` reference becomes `host/path` and `name` (the
 /// classic Helm-over-OCI form, with the repository registered `enableOCI`).
-pub fn chart_source(chart: &Chart) -> (String, String) {
+pub(crate) fn chart_source(chart: &Chart) -> (String, String) {
     if let Some(rest) = chart.reference.value.strip_prefix("oci://") {
         let (repo, name) = rest.rsplit_once('/').unwrap_or(("", rest));
         return (repo.to_owned(), name.to_owned());
@@ -173,7 +173,7 @@ pub fn chart_source(chart: &Chart) -> (String, String) {
 }
 
 /// Whether a chart comes from an OCI registry.
-pub fn is_oci(chart: &Chart) -> bool {
+pub(crate) fn is_oci(chart: &Chart) -> bool {
     chart.reference.value.starts_with("oci://")
 }
 
@@ -183,7 +183,7 @@ pub fn is_oci(chart: &Chart) -> bool {
 /// Third-party charts are installed with the service name as release name;
 /// most name their main Service after the release, and the known exceptions
 /// are listed here (Bitnami's Redis serves clients on `RELEASE-master`).
-pub fn dependency_host(service: &Service) -> String {
+pub(crate) fn dependency_host(service: &Service) -> String {
     let name = &service.name.value;
     if let Source::Chart(chart) = &service.source {
         let (repo, chart_name) = chart_source(chart);
@@ -195,17 +195,17 @@ pub fn dependency_host(service: &Service) -> String {
 }
 
 /// `name` as an environment variable prefix: upper case, `-` → `_`.
-pub fn env_prefix(name: &str) -> String {
+pub(crate) fn env_prefix(name: &str) -> String {
     crate::model::env_prefix(name)
 }
 
 /// Whether a tier builds its images locally (Minikube) instead of pulling them.
-pub fn builds_locally(tier: &Tier, service: &Service) -> bool {
+pub(crate) fn builds_locally(tier: &Tier, service: &Service) -> bool {
     tier.cluster.value == Cluster::Minikube && matches!(service.source, Source::Build(_))
 }
 
 /// Whether `concession` changes `service` in `tier`.
-pub fn concession_applies(tier: &Tier, service: &Service, concession: Concession) -> bool {
+pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Concession) -> bool {
     if !tier.has(concession) {
         return false;
     }
@@ -216,26 +216,27 @@ pub fn concession_applies(tier: &Tier, service: &Service, concession: Concession
 }
 
 /// Whether a tier deploys Azurite: it grants `storage-emulator` and some service uses storage.
-pub fn deploys_azurite(model: &Model, tier: &Tier) -> bool {
+pub(crate) fn deploys_azurite(model: &Model, tier: &Tier) -> bool {
     model.services.iter().any(|s| s.uses_generic_chart() && concession_applies(tier, s, Concession::StorageEmulator))
 }
 
 /// Whether the model has what Argo CD needs: a `repo` to pull the chart and values from.
-pub fn uses_argocd(model: &Model) -> bool {
+pub(crate) fn uses_argocd(model: &Model) -> bool {
     model.project.repo.is_some() && !model.tiers.is_empty()
 }
 
 /// Origins: readable node paths with their spans.
-pub mod origin {
+pub(crate) mod origin {
     use super::{Concession, Model, Origin, Override, Service, Source, Tier};
+    use crate::model::{Extension, Toolchain};
 
     /// `service NAME`.
-    pub fn service(service: &Service) -> Origin {
+    pub(crate) fn service(service: &Service) -> Origin {
         Origin::new(format!("service {}", service.name.value), service.span)
     }
 
     /// `service NAME/build|image|chart`.
-    pub fn source(service: &Service) -> Origin {
+    pub(crate) fn source(service: &Service) -> Origin {
         let name = &service.name.value;
         match &service.source {
             Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
@@ -245,48 +246,71 @@ pub mod origin {
     }
 
     /// `service NAME/CHILD`, at `span`.
-    pub fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
+    pub(crate) fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
         Origin::new(format!("service {}/{child}", service.name.value), span)
     }
 
     /// `service NAME/tier TIER`: an override.
-    pub fn over(service: &Service, over: &Override) -> Origin {
+    pub(crate) fn over(service: &Service, over: &Override) -> Origin {
         Origin::new(format!("service {}/tier {}", service.name.value, over.tier.value), over.span)
     }
 
+    /// `service NAME/replicas`, or the service when the count is the default.
+    pub(crate) fn replicas(service: &Service) -> Origin {
+        if service.replicas.span == service.name.span {
+            self::service(service)
+        } else {
+            child(service, "replicas", service.replicas.span)
+        }
+    }
+
+    /// `toolchain/user`, or the toolchain when the user is the default.
+    pub(crate) fn user(toolchain: &Toolchain) -> Origin {
+        if toolchain.user.span.offset == toolchain.span.offset {
+            Origin::new("toolchain", toolchain.span)
+        } else {
+            Origin::new("toolchain/user", toolchain.user.span)
+        }
+    }
+
+    /// `toolchain/extension ID@VERSION`, as written.
+    pub(crate) fn extension(extension: &Extension) -> Origin {
+        Origin::new(format!("toolchain/extension {}", extension.reference()), extension.span)
+    }
+
     /// `tier NAME`.
-    pub fn tier(tier: &Tier) -> Origin {
+    pub(crate) fn tier(tier: &Tier) -> Origin {
         Origin::new(format!("tier {}", tier.name.value), tier.span)
     }
 
     /// `tier NAME/revision`.
-    pub fn revision(tier: &Tier) -> Origin {
+    pub(crate) fn revision(tier: &Tier) -> Origin {
         Origin::new(format!("tier {}/revision", tier.name.value), tier.revision.span)
     }
 
     /// `tier NAME/cluster`.
-    pub fn cluster(tier: &Tier) -> Origin {
+    pub(crate) fn cluster(tier: &Tier) -> Origin {
         Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span)
     }
 
     /// `tier NAME/concession KIND`, if granted.
-    pub fn concession(tier: &Tier, kind: Concession) -> Option<Origin> {
+    pub(crate) fn concession(tier: &Tier, kind: Concession) -> Option<Origin> {
         let granted = tier.concessions.iter().find(|c| c.value == kind)?;
         Some(Origin::new(format!("tier {}/concession {}", tier.name.value, kind.as_str()), granted.span))
     }
 
     /// `project/repo`, if set.
-    pub fn repo(model: &Model) -> Option<Origin> {
+    pub(crate) fn repo(model: &Model) -> Option<Origin> {
         model.project.repo.as_ref().map(|r| Origin::new("project/repo", r.span))
     }
 
     /// `project/registry`, if set.
-    pub fn registry(model: &Model) -> Option<Origin> {
+    pub(crate) fn registry(model: &Model) -> Option<Origin> {
         model.project.registry.as_ref().map(|r| Origin::new("project/registry", r.span))
     }
 
     /// `project`.
-    pub fn project(model: &Model) -> Origin {
+    pub(crate) fn project(model: &Model) -> Origin {
         Origin::new("project", model.project.name.span)
     }
 }

@@ -18,24 +18,22 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::graph::Graph;
+use crate::layout;
 use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
-use crate::plan::Origin;
-use crate::plan::kubernetes::CHART_DIR;
 use crate::plan::workload::{self, origin};
 
 /// The namespace Argo CD runs in.
-pub const ARGOCD_NAMESPACE: &str = "argocd";
+pub(super) const ARGOCD_NAMESPACE: &str = "argocd";
 /// The cluster Argo CD runs in.
-pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+pub(super) const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The sync wave of the storage emulator: before every service.
-pub const EMULATOR_WAVE: i64 = -1;
+pub(super) const EMULATOR_WAVE: i64 = -1;
 
 /// `metadata`.
 #[derive(Debug, Serialize)]
-pub struct Metadata {
+pub(super) struct Metadata {
     pub name: String,
     pub namespace: String,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -49,7 +47,7 @@ pub struct Metadata {
 /// An Argo CD Application whose Helm values object is a `V`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Application<V: Serialize> {
+pub(super) struct Application<V: Serialize> {
     api_version: &'static str,
     kind: &'static str,
     pub(super) metadata: Metadata,
@@ -68,7 +66,7 @@ pub(super) struct ApplicationSpec<V: Serialize> {
 /// `spec.source`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AppSource<V: Serialize> {
+pub(super) struct AppSource<V: Serialize> {
     #[serde(rename = "repoURL")]
     pub repo_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +83,7 @@ pub struct AppSource<V: Serialize> {
 /// `spec.source.helm`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Helm<V: Serialize> {
+pub(super) struct Helm<V: Serialize> {
     pub release_name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub value_files: Vec<String>,
@@ -98,7 +96,7 @@ pub struct Helm<V: Serialize> {
 
 /// `spec.source.directory`.
 #[derive(Debug, Serialize)]
-pub struct Directory {
+pub(super) struct Directory {
     pub(super) recurse: bool,
     pub(super) exclude: String,
 }
@@ -141,12 +139,12 @@ struct Backoff {
 }
 
 /// The tier's AppProject name: `PROJECT-TIER`.
-pub fn project_name(model: &Model, tier: &Tier) -> String {
+pub(super) fn project_name(model: &Model, tier: &Tier) -> String {
     format!("{}-{}", model.project.name.value, tier.name.value)
 }
 
 /// An Application of `tier` named `TIER-name`, in sync wave `wave`.
-pub fn application<V: Serialize>(
+pub(super) fn application<V: Serialize>(
     model: &Model,
     tier: &Tier,
     name: &str,
@@ -185,7 +183,7 @@ pub(super) fn repo(model: &Model) -> String {
 }
 
 /// The generic chart from the project's repository at the tier's revision.
-pub fn generic_chart_source<V: Serialize>(
+pub(super) fn generic_chart_source<V: Serialize>(
     model: &Model,
     tier: &Tier,
     release: &str,
@@ -195,7 +193,7 @@ pub fn generic_chart_source<V: Serialize>(
     AppSource {
         repo_url: repo(model),
         chart: None,
-        path: Some(CHART_DIR.to_owned()),
+        path: Some(layout::CHART_DIR.to_owned()),
         target_revision: tier.revision.value.clone(),
         helm: Some(Helm {
             release_name: release.to_owned(),
@@ -207,22 +205,15 @@ pub fn generic_chart_source<V: Serialize>(
     }
 }
 
-/// The values file an operator keeps beside a service's generated ones, from
-/// the `helmValues` output of the tier's Azure deployment. inception never
-/// writes it.
-pub fn azure_values_file(tier: &str) -> String {
-    format!("azure-{tier}.yaml")
-}
-
-/// Serialize a document with the banner, tracing lines to `paths`.
-pub fn finish<T: Serialize>(document: &T, paths: &Paths, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+/// Serialize a document, tracing lines to `paths`.
+pub(super) fn finish<T: Serialize>(document: &T, paths: &Paths, path: &str) -> Result<Traced, RenderError> {
     let yaml = crate::yaml::to_string(document)
         .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
-    Ok(trace_structured(&yaml, paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, paths))
 }
 
 /// Provenance common to a tier's Applications.
-pub fn tier_paths(tier: &Tier, paths: &mut Paths) {
+pub(super) fn tier_paths(tier: &Tier, paths: &mut Paths) {
     paths.add("spec.project", origin::tier(tier));
     paths.add("spec.destination", origin::tier(tier));
 }
@@ -230,18 +221,14 @@ pub fn tier_paths(tier: &Tier, paths: &mut Paths) {
 /// `deploy/argocd/TIER/SERVICE.yaml`.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier or service (bugs).
-pub fn render_application(
+/// A serializer error (a bug).
+pub(super) fn render_application(
     model: &Model,
     graph: &Graph,
-    tier: &str,
-    service: &str,
-    spec_name: &str,
+    tier: &Tier,
+    service: &Service,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown tier or service".to_owned() };
-    let tier = model.tier(tier).ok_or_else(missing)?;
-    let service = model.service(service).ok_or_else(missing)?;
     let name = &service.name.value;
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -253,10 +240,6 @@ pub fn render_application(
         Source::Chart(chart) => {
             let (repo_url, chart_name) = workload::chart_source(chart);
             paths.add("spec.source", origin::source(service));
-            paths.add(
-                "spec.source.targetRevision",
-                Origin::new(format!("service {name}/chart version"), chart.version.span),
-            );
             AppSource::<()> {
                 repo_url,
                 chart: Some(chart_name),
@@ -275,16 +258,17 @@ pub fn render_application(
             paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
             paths.add("spec.source.targetRevision", origin::revision(tier));
             paths.add("spec.source.helm", origin::service(service));
+            let tier_name = tier.name.value.as_str();
             let mut files = vec![
-                format!("../../values/{name}/values.yaml"),
-                format!("../../values/{name}/values-{}.yaml", tier.name.value),
+                layout::from_chart(&layout::values_file(name, None)),
+                layout::from_chart(&layout::values_file(name, Some(tier_name))),
             ];
             // What only the Azure deployment knows (the identity's client id, the
             // vault): infra/main.bicep's helmValues output, kept by the operator.
             let azure = tier.cluster.value == Cluster::Aks && crate::plan::needs_identity(service);
             paths.add("spec.source.helm.valueFiles", origin::tier(tier));
             if azure {
-                files.push(format!("../../values/{name}/{}", azure_values_file(&tier.name.value)));
+                files.push(layout::from_chart(&layout::azure_values_file(name, tier_name)));
                 paths.add("spec.source.helm.valueFiles", origin::cluster(tier));
                 paths.add("spec.source.helm.ignoreMissingValueFiles", origin::cluster(tier));
             }
@@ -296,7 +280,7 @@ pub fn render_application(
         }
     };
     let wave = i64::from(graph.wave(name));
-    finish(&application(model, tier, name, wave, source), &paths, spec_name, path)
+    finish(&application(model, tier, name, wave, source), &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -311,11 +295,8 @@ struct AzuriteValues {
 /// generic chart, its values inline, data in the pod's `/tmp` (lost on restart).
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_azurite(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub(super) fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let port = workload::AZURITE_BLOB_PORT;
     let values = AzuriteValues {
         image: super::helm_values::Image {
@@ -337,7 +318,7 @@ pub fn render_azurite(model: &Model, tier: &str, spec_name: &str, path: &str) ->
         .map(str::to_owned)
         .to_vec(),
         port,
-        probe: super::helm_values::Probe { kind: Some("tcp".to_owned()), ..Default::default() },
+        probe: super::helm_values::Probe { kind: Some(super::helm_values::ProbeKind::Tcp), ..Default::default() },
     };
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -347,12 +328,12 @@ pub fn render_azurite(model: &Model, tier: &str, spec_name: &str, path: &str) ->
     }
     paths.add("spec.source.targetRevision", origin::revision(tier));
     let source = generic_chart_source(model, tier, workload::AZURITE_NAME, Vec::new(), Some(values));
-    finish(&application(model, tier, workload::AZURITE_NAME, EMULATOR_WAVE, source), &paths, spec_name, path)
+    finish(&application(model, tier, workload::AZURITE_NAME, EMULATOR_WAVE, source), &paths, path)
 }
 
 /// The sync wave of the observability Applications: after every service, so
 /// that a slow logging stack never holds the services back.
-pub fn observability_wave(model: &Model, graph: &Graph) -> i64 {
+pub(super) fn observability_wave(model: &Model, graph: &Graph) -> i64 {
     let deepest = model.services.iter().map(|s: &Service| graph.wave(&s.name.value)).max();
     deepest.map_or(0, |w| i64::from(w) + 1)
 }

@@ -15,8 +15,9 @@ use super::argocd::{
     tier_paths,
 };
 use super::trace::{Paths, Traced};
-use crate::model::{Model, Source};
-use crate::plan::kubernetes::{observability_components, repository_name};
+use crate::layout::{self, repository_name};
+use crate::model::{Model, Source, Tier};
+use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::{self, origin};
 
 /// The Application health check: an Application is as healthy as Argo CD
@@ -62,11 +63,8 @@ struct GroupKind {
 /// the RBAC of the observability charts.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
@@ -116,18 +114,15 @@ pub fn render_project(model: &Model, tier: &str, spec_name: &str, path: &str) ->
             ],
         },
     };
-    finish(&project, &paths, spec_name, path)
+    finish(&project, &paths, path)
 }
 
 /// `deploy/argocd/TIER/root.yaml`: the app of apps, syncing this folder
 /// (but itself) from the project's repository at the tier's revision.
 ///
 /// # Errors
-/// A serializer error, or an unknown tier (bugs).
-pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
-    let tier = model
-        .tier(tier)
-        .ok_or_else(|| RenderError::Serialize { path: path.to_owned(), message: "unknown tier".to_owned() })?;
+/// A serializer error (a bug).
+pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -135,16 +130,16 @@ pub fn render_root(model: &Model, tier: &str, spec_name: &str, path: &str) -> Re
     let source = AppSource::<()> {
         repo_url: repo(model),
         chart: None,
-        path: Some(format!("deploy/argocd/{}", tier.name.value)),
+        path: Some(layout::argocd_tier_dir(&tier.name.value)),
         target_revision: tier.revision.value.clone(),
         helm: None,
-        directory: Some(Directory { recurse: false, exclude: "root.yaml".to_owned() }),
+        directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP) }),
     };
-    let mut root = application(model, tier, "root", 0, source);
+    let mut root = application(model, tier, layout::ROOT_APP, 0, source);
     root.metadata.annotations.clear();
     root.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     root.spec.sync_policy.sync_options.clear();
-    finish(&root, &paths, spec_name, path)
+    finish(&root, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -161,7 +156,7 @@ struct Secret {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_repository(model: &Model, url: &str, path: &str) -> Result<Traced, RenderError> {
     let name = repository_name(url);
     let mut paths = Paths::default();
     for service in &model.services {
@@ -187,7 +182,7 @@ pub fn render_repository(model: &Model, url: &str, spec_name: &str, path: &str) 
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect(),
     };
-    finish(&secret, &paths, spec_name, path)
+    finish(&secret, &paths, path)
 }
 
 #[derive(Debug, Serialize)]
@@ -206,7 +201,7 @@ struct ConfigMap {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_argocd_cm(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_argocd_cm(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     for tier in &model.tiers {
         paths.add("data", origin::tier(tier));
@@ -229,5 +224,5 @@ pub fn render_argocd_cm(model: &Model, spec_name: &str, path: &str) -> Result<Tr
             APPLICATION_HEALTH_LUA.to_owned(),
         )]),
     };
-    finish(&config, &paths, spec_name, path)
+    finish(&config, &paths, path)
 }

@@ -5,12 +5,28 @@
 //! only work is fitting them: when a name is too long, the project part is
 //! shortened first (so the tier or region, which tells resources apart,
 //! stays whole), then the tier. Globally unique names (Key Vault, storage
-//! account) are rendered as a prefix here plus [`UNIQUE_SUFFIX_LEN`]
-//! characters of `uniqueString(resourceGroup().id)` appended by Bicep.
+//! account) end with [`UNIQUE_SUFFIX_LEN`] hex digits of a hash of the
+//! project and its repository ([`unique_suffix`]): another organisation's
+//! `serenity` gets other names, while deleting and re-deploying a tier gets
+//! the same ones, known before deployment (the Helm values and the README
+//! name them).
 
-/// How many characters of `uniqueString(resourceGroup().id)` make a
-/// globally unique name unique (base-32: about a billion values per prefix).
-pub const UNIQUE_SUFFIX_LEN: usize = 6;
+use crate::model::Model;
+
+/// How many hex digits of [`unique_suffix`] end a globally unique name
+/// (16.7 million values per prefix).
+pub(crate) const UNIQUE_SUFFIX_LEN: usize = 6;
+
+/// The suffix of the globally unique names: the first [`UNIQUE_SUFFIX_LEN`]
+/// hex digits of sha256(`PROJECT` newline `ANCHOR`), where the anchor is the
+/// project's repository URL, else its registry host, else nothing.
+pub(crate) fn unique_suffix(model: &Model) -> String {
+    let project = &model.project;
+    let anchor = project.repo.as_ref().or(project.registry.as_ref()).map_or("", |a| a.value.as_str());
+    let mut hash = crate::digest::sha256_hex(format!("{}\n{anchor}", project.name.value).as_bytes());
+    hash.truncate(UNIQUE_SUFFIX_LEN);
+    hash
+}
 
 /// Key Vault names: 3–24 characters in all.
 const KEY_VAULT_MAX: usize = 24;
@@ -54,58 +70,63 @@ fn alphanumeric(name: &str) -> String {
 }
 
 /// The tier's resource group: 1–90 characters.
-pub fn resource_group(project: &str, tier: &str) -> String {
+pub(crate) fn resource_group(project: &str, tier: &str) -> String {
     fit("rg", &[project, tier], "-", 90)
 }
 
 /// The resource group every tier shares (the container registry).
-pub fn shared_resource_group(project: &str) -> String {
+pub(crate) fn shared_resource_group(project: &str) -> String {
     fit("rg", &[project, "shared"], "-", 90)
 }
 
 /// The resource group of the DevTest Labs.
-pub fn lab_resource_group(project: &str) -> String {
+pub(crate) fn lab_resource_group(project: &str) -> String {
     fit("rg", &[project, "labs"], "-", 90)
 }
 
 /// The AKS cluster: 1–63 letters, digits, hyphens, underscores. Also its DNS
 /// prefix, which allows 1–54.
-pub fn cluster(project: &str, tier: &str) -> String {
+pub(crate) fn cluster(project: &str, tier: &str) -> String {
     fit("aks", &[project, tier], "-", 54)
 }
 
 /// The Log Analytics workspace: 4–63 letters, digits and hyphens.
-pub fn workspace(project: &str, tier: &str) -> String {
+pub(crate) fn workspace(project: &str, tier: &str) -> String {
     fit("log", &[project, tier], "-", 63)
 }
 
 /// The tier's virtual network: 2–64 characters.
-pub fn virtual_network(project: &str, tier: &str) -> String {
+pub(crate) fn virtual_network(project: &str, tier: &str) -> String {
     fit("vnet", &[project, tier], "-", 64)
 }
 
 /// The Key Vault name before its unique suffix: the whole name is 3–24
 /// letters, digits and hyphens, starts with a letter, has no `--`, and the
 /// suffix (alphanumeric) ends it, so the prefix ends with a hyphen.
-pub fn key_vault_prefix(project: &str, tier: &str) -> String {
+pub(crate) fn key_vault_prefix(project: &str, tier: &str) -> String {
     let body = fit("kv", &[project, tier], "-", KEY_VAULT_MAX - UNIQUE_SUFFIX_LEN - 1);
     format!("{body}-")
 }
 
+/// The tier's Key Vault: [`key_vault_prefix`] + `suffix` ([`unique_suffix`]).
+pub(crate) fn key_vault(project: &str, tier: &str, suffix: &str) -> String {
+    format!("{}{suffix}", key_vault_prefix(project, tier))
+}
+
 /// The tier's storage account: 3–24 lower-case letters and digits,
-/// `st` + project + tier (the project shortened first). Deterministic, not
-/// suffixed, because the services' Helm values name it too
-/// (`AZURE_STORAGE_ACCOUNT`); storage account names are global, so a taken
-/// name fails the deployment loudly rather than drifting between halves.
-pub fn storage_account(project: &str, tier: &str) -> String {
-    fit("st", &[&alphanumeric(project), &alphanumeric(tier)], "", STORAGE_MAX)
+/// `st` + project + tier (the project shortened first) + `suffix`
+/// ([`unique_suffix`]). Known at compile time, because the services' Helm
+/// values name it too (`AZURE_STORAGE_ACCOUNT`).
+pub(crate) fn storage_account(project: &str, tier: &str, suffix: &str) -> String {
+    let body = fit("st", &[&alphanumeric(project), &alphanumeric(tier)], "", STORAGE_MAX - suffix.len());
+    format!("{body}{suffix}")
 }
 
 /// The container registry from `project registry HOST`: the ACR named by an
 /// `NAME.azurecr.io` host (5–50 letters and digits), else one named after
 /// the project (the spec's registry is then not an ACR, and the cluster
 /// pulls from the ACR made here).
-pub fn registry(project: &str, host: Option<&str>) -> String {
+pub(crate) fn registry(project: &str, host: Option<&str>) -> String {
     let named = host.and_then(|h| h.strip_suffix(".azurecr.io")).map(str::to_ascii_lowercase);
     match named {
         Some(name) if (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric()) => name,
@@ -116,25 +137,25 @@ pub fn registry(project: &str, host: Option<&str>) -> String {
 /// A service's user-assigned identity: 3–128 letters, digits, hyphens and
 /// underscores, starting with a letter or digit. One resource group per
 /// tier, so the service name is enough.
-pub fn identity(service: &str) -> String {
+pub(crate) fn identity(service: &str) -> String {
     fit("id", &[service], "-", 128)
 }
 
 /// The federated credential of a service's identity (one per identity, so
 /// the service name is enough): 3–120 characters, starting with a letter or
 /// digit.
-pub fn federated_credential(service: &str) -> String {
+pub(crate) fn federated_credential(service: &str) -> String {
     fit("k8s", &[service], "-", 120)
 }
 
 /// A deployment (a module call) of a service's identity: at most 64
 /// characters.
-pub fn identity_deployment(service: &str) -> String {
+pub(crate) fn identity_deployment(service: &str) -> String {
     fit("identity", &[service], "-", 64)
 }
 
 /// A region's DevTest Lab: 1–50 letters, digits, hyphens and underscores.
-pub fn lab(project: &str, region: &str) -> String {
+pub(crate) fn lab(project: &str, region: &str) -> String {
     fit("lab", &[project, region], "-", 50)
 }
 
@@ -164,7 +185,8 @@ mod tests {
         assert_eq!(cluster("serenity", "staging"), "aks-serenity-staging");
         assert_eq!(workspace("serenity", "prod"), "log-serenity-prod");
         assert_eq!(key_vault_prefix("serenity", "dev"), "kv-serenity-dev-");
-        assert_eq!(storage_account("serenity", "dev"), "stserenitydev");
+        assert_eq!(storage_account("serenity", "dev", SUFFIX), "stserenitydevabc123");
+        assert_eq!(key_vault("serenity", "dev", SUFFIX), "kv-serenity-dev-abc123");
         assert_eq!(identity("risk"), "id-risk");
         assert_eq!(federated_credential("risk"), "k8s-risk");
         assert_eq!(lab("serenity", "southeastasia"), "lab-serenity-southeastasia");
@@ -195,12 +217,12 @@ mod tests {
     fn storage_accounts_are_lowercase_alphanumerics_within_24() {
         let long = "x".repeat(63);
         for (project, tier) in [("serenity", "staging"), ("my-platform", "pre-prod"), (long.as_str(), long.as_str())] {
-            let name = storage_account(project, tier);
+            let name = storage_account(project, tier, SUFFIX);
             assert!((3..=24).contains(&name.len()), "{name}");
             assert!(lowercase_alphanumeric(&name), "{name}");
         }
-        assert_eq!(storage_account("serenity", "staging"), "stserenitystaging");
-        assert_eq!(storage_account("serenity-analytics-platform", "production"), "stserenityanalproduction");
+        assert_eq!(storage_account("serenity", "staging", SUFFIX), "stserenitystagingabc123");
+        assert_eq!(storage_account("serenity-analytics-platform", "production", SUFFIX), "stsereniproductionabc123");
     }
 
     #[test]

@@ -1,18 +1,49 @@
 //! The generated-file header, in each format's comment syntax.
 
+use crate::plan::Kind;
+
 /// Comment syntaxes of the formats inception writes.
 #[derive(Debug, Clone, Copy)]
-pub enum Comment {
+pub(crate) enum Comment {
     /// `#` (Dockerfile, YAML).
     Hash,
     /// `//` (JSONC, Bicep).
     Slash,
 }
 
+/// The comment syntax of the banner above an artifact of `kind`; `None` for
+/// files that carry none at their top: JSON, which cannot; the lab
+/// artifact, which names the spec in its description; its script, whose
+/// banner follows the shebang.
+pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
+    match kind {
+        Kind::DevcontainerJson
+        | Kind::LaunchJson
+        | Kind::BicepMain
+        | Kind::BicepModule { .. }
+        | Kind::BicepParams { .. }
+        | Kind::BicepLab
+        | Kind::BicepLabParams => Some(Comment::Slash),
+        Kind::HelmChart { file } if file.ends_with(".json") => None,
+        Kind::LabArtifact | Kind::LabArtifactScript => None,
+        Kind::Dockerfile
+        | Kind::Compose
+        | Kind::HelmChart { .. }
+        | Kind::HelmValues { .. }
+        | Kind::ArgoApplication { .. }
+        | Kind::ArgoObservability { .. }
+        | Kind::ArgoAzurite { .. }
+        | Kind::ArgoProject { .. }
+        | Kind::ArgoRoot { .. }
+        | Kind::ArgoRepository { .. }
+        | Kind::ArgoCdConfig => Some(Comment::Hash),
+    }
+}
+
 /// The banner for a file generated from `spec_name`. The name is a file
 /// name the user chose: control characters in it are escaped, so it cannot
 /// end the comment.
-pub fn banner(comment: Comment, spec_name: &str) -> String {
+pub(crate) fn banner(comment: Comment, spec_name: &str) -> String {
     let spec_name = crate::model::grammar::one_line(spec_name);
     let prefix = match comment {
         Comment::Hash => "#",
@@ -26,7 +57,7 @@ pub fn banner(comment: Comment, spec_name: &str) -> String {
 /// Normalise a rendered text: LF line endings and a final newline. Trailing
 /// spaces and blank lines are kept: at the end of a YAML block scalar they
 /// are part of the value (templates trim their own, see `templates::render`).
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{l}\n")).collect();
     if out.is_empty() {
         out.push('\n');

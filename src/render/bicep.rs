@@ -11,18 +11,13 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::azure_names::UNIQUE_SUFFIX_LEN;
-use super::banner::{Comment, banner};
 use super::templates::{module_template, render};
 use super::trace::{Traced, Tracer};
 use crate::model::Model;
 use crate::plan::{BicepModule, Origin, cloud_tiers, needs_identity};
 
-/// The longest Key Vault name prefix (24 characters with the suffix).
-pub const KEY_VAULT_PREFIX_MAX: usize = 24 - UNIQUE_SUFFIX_LEN;
-
 /// A Bicep string literal: single-quoted, with `\`, `'` and `${` escaped.
-pub fn literal(value: &str) -> String {
+pub(super) fn literal(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('\'');
     let mut chars = value.chars().peekable();
@@ -41,8 +36,23 @@ pub fn literal(value: &str) -> String {
     out
 }
 
+/// A Bicep array of string literals: `[]`, or one item per line.
+pub(super) fn array(items: &[String]) -> String {
+    if items.is_empty() {
+        return "[]".to_owned();
+    }
+    let mut out = String::from("[\n");
+    for item in items {
+        out.push_str("  ");
+        out.push_str(&literal(item));
+        out.push('\n');
+    }
+    out.push(']');
+    out
+}
+
 /// A Bicep identifier from a DNS label: `market-data` → `marketData`.
-pub fn identifier(name: &str) -> String {
+pub(super) fn identifier(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {
@@ -60,13 +70,13 @@ pub fn identifier(name: &str) -> String {
 }
 
 /// An object key: bare when it is an identifier, else quoted.
-pub fn object_key(name: &str) -> String {
+pub(super) fn object_key(name: &str) -> String {
     let bare = name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric());
     if bare { name.to_owned() } else { literal(name) }
 }
 
 /// The containers of every service, in declaration order, each once.
-pub fn containers(model: &Model) -> Vec<String> {
+pub(super) fn containers(model: &Model) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for name in model.services.iter().flat_map(|s| &s.storage) {
         if !names.contains(&name.value) {
@@ -77,17 +87,27 @@ pub fn containers(model: &Model) -> Vec<String> {
 }
 
 /// The cloud tiers' `cluster aks` nodes.
-pub fn tier_origins(model: &Model) -> Vec<Origin> {
+pub(super) fn tier_origins(model: &Model) -> Vec<Origin> {
     cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect()
 }
 
+/// The `azure tier` nodes: who may administer each tier, from where, and when.
+pub(super) fn azure_tier_origins(model: &Model) -> Vec<Origin> {
+    model
+        .azure
+        .iter()
+        .flat_map(|a| &a.tiers)
+        .map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span))
+        .collect()
+}
+
 /// `azure/location`.
-pub fn location_origin(model: &Model) -> Vec<Origin> {
+pub(super) fn location_origin(model: &Model) -> Vec<Origin> {
     model.azure.iter().map(|a| Origin::new("azure/location", a.location.span)).collect()
 }
 
 /// `project/registry`, or the project when it names no registry.
-pub fn registry_origin(model: &Model) -> Vec<Origin> {
+pub(super) fn registry_origin(model: &Model) -> Vec<Origin> {
     vec![match &model.project.registry {
         Some(registry) => Origin::new("project/registry", registry.span),
         None => Origin::new("project", model.project.name.span),
@@ -95,7 +115,7 @@ pub fn registry_origin(model: &Model) -> Vec<Origin> {
 }
 
 /// The `secret` entries of every service with an identity.
-pub fn secret_origins(model: &Model) -> Vec<Origin> {
+pub(super) fn secret_origins(model: &Model) -> Vec<Origin> {
     model
         .services
         .iter()
@@ -109,7 +129,7 @@ pub fn secret_origins(model: &Model) -> Vec<Origin> {
 }
 
 /// The `storage` entries of every service.
-pub fn storage_origins(model: &Model) -> Vec<Origin> {
+pub(super) fn storage_origins(model: &Model) -> Vec<Origin> {
     model
         .services
         .iter()
@@ -120,7 +140,7 @@ pub fn storage_origins(model: &Model) -> Vec<Origin> {
 }
 
 /// The services with a workload identity.
-pub fn identity_origins(model: &Model) -> Vec<Origin> {
+pub(super) fn identity_origins(model: &Model) -> Vec<Origin> {
     model
         .services
         .iter()
@@ -129,13 +149,9 @@ pub fn identity_origins(model: &Model) -> Vec<Origin> {
         .collect()
 }
 
-/// What a module template renders: the banner, the name limits, and a
-/// marker per section.
+/// What a module template renders: a marker per section.
 #[derive(Debug, Serialize)]
 struct ModuleView {
-    banner: String,
-    suffix_len: usize,
-    key_vault_prefix_max: usize,
     marks: IndexMap<&'static str, String>,
 }
 
@@ -156,13 +172,29 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
                 ("outputs", registry),
             ]
         }
-        BicepModule::Cluster => ["params", "network", "cluster", "subnet", "monitoring", "outputs"]
-            .into_iter()
-            .map(|s| (s, both.clone()))
-            .collect(),
+        BicepModule::Cluster => {
+            let access = [both.clone(), azure_tier_origins(model)].concat();
+            vec![
+                ("params", both.clone()),
+                ("network", both.clone()),
+                ("cluster", both.clone()),
+                ("subnet", both.clone()),
+                ("access", access.clone()),
+                ("maintenance", access),
+                ("monitoring", both.clone()),
+                ("outputs", both),
+            ]
+        }
         BicepModule::KeyVault => {
             let secrets = [both.clone(), secret_origins(model)].concat();
-            vec![("params", both.clone()), ("vault", secrets.clone()), ("audit", both), ("outputs", secrets)]
+            let operators = [both.clone(), azure_tier_origins(model)].concat();
+            vec![
+                ("params", both.clone()),
+                ("vault", secrets.clone()),
+                ("operators", operators),
+                ("audit", both),
+                ("outputs", secrets),
+            ]
         }
         BicepModule::Storage => {
             let storage = storage_origins(model);
@@ -193,15 +225,10 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_module(model: &Model, module: BicepModule, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_module(model: &Model, module: BicepModule, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
-    let view = ModuleView {
-        banner: banner(Comment::Slash, spec_name),
-        suffix_len: UNIQUE_SUFFIX_LEN,
-        key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        marks,
-    };
+    let view = ModuleView { marks };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))
 }
 

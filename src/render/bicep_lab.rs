@@ -13,15 +13,16 @@ use serde_json::json;
 use super::RenderError;
 use super::azure_names as names;
 use super::banner::{Comment, banner};
-use super::bicep::literal;
+use super::bicep::{array, literal};
 use super::templates::{TEMPLATE_BICEP_LAB, TEMPLATE_BICEP_LAB_PARAMS, TEMPLATE_LAB_SCRIPT, module_template, render};
 use super::trace::{Paths, Traced, Tracer, trace_structured};
 use crate::model::Model;
+use crate::plan::workload::origin;
 use crate::plan::{BicepModule, Origin, lab_repository, repository_source_type};
 
 /// The Windows time zone DevTest Labs schedules use, for a region: where
 /// the region's developers most likely are. `UTC` for a region not listed.
-pub fn time_zone(region: &str) -> &'static str {
+pub(super) fn time_zone(region: &str) -> &'static str {
     crate::model::regions::time_zone(region).unwrap_or("UTC")
 }
 
@@ -39,9 +40,18 @@ fn regions_origins(model: &Model) -> Vec<Origin> {
 }
 
 fn vm_origins(model: &Model) -> Vec<Origin> {
-    let mut origins = vec![Origin::new("toolchain/user", model.toolchain.user.span)];
+    let mut origins = vec![origin::user(&model.toolchain)];
     origins.extend(model.azure.iter().flat_map(|a| &a.lab_vm).map(|vm| Origin::new("azure/lab-vm", vm.size.span)));
     origins
+}
+
+/// `azure/lab-users`, or `azure` when it is missing (lint reports it).
+fn users_origins(model: &Model) -> Vec<Origin> {
+    let Some(azure) = &model.azure else { return Vec::new() };
+    match azure.lab_users.first() {
+        Some(first) => vec![Origin::new("azure/lab-users", first.span)],
+        None => vec![Origin::new("azure", azure.span)],
+    }
 }
 
 fn repo_origins(model: &Model) -> Vec<Origin> {
@@ -71,6 +81,7 @@ struct LabMarks {
     shutdown: String,
     formula: String,
     policy: String,
+    users: String,
     outputs: String,
 }
 
@@ -83,7 +94,7 @@ impl LabMarks {
             params: tracer.mark(regions.clone()),
             labs: tracer.mark(regions.clone()),
             vm: tracer.mark(vm.clone()),
-            user: tracer.mark(vec![Origin::new("toolchain/user", model.toolchain.user.span)]),
+            user: tracer.mark(vec![origin::user(&model.toolchain)]),
             repository: tracer.mark(repo_origins(model)),
             group: tracer.mark(
                 [
@@ -96,6 +107,7 @@ impl LabMarks {
             shutdown: tracer.mark(regions.clone()),
             formula: tracer.mark([vm.clone(), repo_origins(model)].concat()),
             policy: tracer.mark(vm),
+            users: tracer.mark(users_origins(model)),
             outputs: tracer.mark(regions),
         }
     }
@@ -104,7 +116,6 @@ impl LabMarks {
 /// What the lab templates render.
 #[derive(Debug, Serialize)]
 struct LabView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
@@ -119,6 +130,12 @@ struct LabView {
     /// Empty when the spec has no `lab-vm` (lab.bicep's defaults apply).
     vm_size: String,
     disk_gb: u32,
+    /// `lab-vm image=` as a literal; empty: lab.bicep's default.
+    image_version: String,
+    /// `lab-vm max-per-user=`; 0: lab.bicep's default.
+    max_per_user: u32,
+    /// The `lab-users` groups, as a Bicep array.
+    lab_users: String,
     vm_summary: String,
     labs: Vec<RegionView>,
     marks: LabMarks,
@@ -133,7 +150,7 @@ struct RegionView {
     mark: String,
 }
 
-fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
+fn view(model: &Model, tracer: &mut Tracer) -> LabView {
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
     let lab_vm = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref());
@@ -155,7 +172,6 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
         None => "the size and data disk of lab.bicep's defaults".to_owned(),
     };
     LabView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
@@ -168,6 +184,9 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
         user: literal(&model.toolchain.user.value),
         vm_size: lab_vm.map(|vm| literal(&vm.size.value)).unwrap_or_default(),
         disk_gb: lab_vm.map_or(0, |vm| vm.disk_gb.value),
+        image_version: lab_vm.and_then(|vm| vm.image.as_ref()).map(|i| literal(&i.value)).unwrap_or_default(),
+        max_per_user: lab_vm.and_then(|vm| vm.max_per_user.as_ref()).map_or(0, |n| n.value),
+        lab_users: array(&model.azure.iter().flat_map(|a| &a.lab_users).map(|g| g.value.clone()).collect::<Vec<_>>()),
         vm_summary,
         labs,
         marks,
@@ -179,9 +198,9 @@ fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> LabView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_lab(model: &Model, file: LabFile, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     let template = match file {
         LabFile::Main => TEMPLATE_BICEP_LAB,
         LabFile::Module => module_template(BicepModule::Lab),
@@ -192,7 +211,7 @@ pub fn render_lab(model: &Model, file: LabFile, spec_name: &str, path: &str) -> 
 
 /// The three lab files that share a view.
 #[derive(Debug, Clone, Copy)]
-pub enum LabFile {
+pub(super) enum LabFile {
     /// `infra/lab.bicep`.
     Main,
     /// `infra/modules/lab.bicep`.
@@ -206,13 +225,14 @@ pub enum LabFile {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     let parameter = |name: &str, description: &str| json!({ "type": "string", "displayName": name, "description": description, "allowEmpty": false });
+    let secret = |name: &str, description: &str| json!({ "type": "securestring", "displayName": name, "description": description, "allowEmpty": true });
     let document = json!({
         "$schema": "https://raw.githubusercontent.com/Azure/azure-devtestlab/master/schemas/2016-11-28/dtlArtifacts.json",
         "title": "Prepare the workspace",
         "description": format!(
-            "Mounts the data disk as Docker's storage and clones the project's repository. Generated by inception from {spec_name}: do not edit."
+            "Mounts the data disk as Docker's storage, puts the user in the docker group and clones the project's repository with the lab's token. Generated by inception from {spec_name}: do not edit."
         ),
         "publisher": "inception",
         "tags": ["Linux", "Docker", "Git"],
@@ -221,9 +241,10 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
             "repository": parameter("Repository", "The git URL of the project's repository."),
             "directory": parameter("Directory", "Where to clone it."),
             "owner": parameter("Owner", "The user who owns the clone."),
+            "token": secret("Token", "The lab's token for the repository; empty for a public one."),
         },
         "runCommand": {
-            "commandToExecute": command_to_execute(&["repository", "directory", "owner"])
+            "commandToExecute": command_to_execute(&["repository", "directory", "owner", "token"])
         }
     });
     let text = serde_json::to_string_pretty(&document)
@@ -239,7 +260,7 @@ pub fn render_artifact(model: &Model, spec_name: &str, path: &str) -> Result<Tra
 /// and each parameter as one single-quoted shell word. A `'` inside a value
 /// becomes `'\''` (close, escaped quote, reopen), so no value, whatever it
 /// holds, reaches the shell as anything but one argument.
-pub fn command_to_execute(parameters: &[&str]) -> String {
+pub(super) fn command_to_execute(parameters: &[&str]) -> String {
     // In an ARM string literal a `'` is written `''`: `''''` is one quote,
     // `'''\'''''` the four characters `'\''`.
     let words: Vec<String> =
@@ -251,7 +272,7 @@ pub fn command_to_execute(parameters: &[&str]) -> String {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_script(spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     #[derive(Serialize)]
     struct ScriptView {
         banner: String,

@@ -12,29 +12,32 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::azure_names as names;
-use super::banner::{Comment, banner};
 use super::bicep::{
-    KEY_VAULT_PREFIX_MAX, containers, identifier, identity_origins, literal, location_origin, object_key,
-    registry_origin, secret_origins, storage_origins, tier_origins,
+    array, containers, identifier, identity_origins, literal, location_origin, object_key, registry_origin,
+    secret_origins, storage_origins, tier_origins,
 };
 use super::templates::{TEMPLATE_BICEP_MAIN, TEMPLATE_BICEP_TIER_PARAMS, render};
 use super::trace::{Traced, Tracer};
-use crate::model::{Model, Service};
+use crate::model::aks_versions as aks;
+use crate::model::azure::default_maintenance;
+use crate::model::azure_lint::cluster_minor;
+use crate::model::{Model, Service, Tier};
+use crate::plan::workload::origin;
 use crate::plan::{Origin, needs_identity};
 
 /// What `main.bicep.j2` renders.
 #[derive(Debug, Serialize)]
 struct MainView {
-    banner: String,
     project_name: String,
     project: String,
     location_name: String,
     location: String,
     shared_group: String,
     registry: String,
-    key_vault_prefix_max: usize,
-    /// The Kubernetes minor version (from `tool kubectl`), as a literal; `''` when none is pinned.
+    /// The AKS minor version (`azure kubernetes`, else the newest supported), as a literal.
     kubernetes_version: String,
+    /// Where it comes from, for its parameter's description (no quote in it).
+    kubernetes_description: String,
     has_storage: bool,
     /// Every container, as literals.
     containers: Vec<String>,
@@ -51,6 +54,7 @@ struct MainMarks {
     tier: String,
     location: String,
     registry: String,
+    kubernetes: String,
     sizing: String,
     groups: String,
     network: String,
@@ -115,7 +119,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
     let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
@@ -126,6 +130,7 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
         tier: tracer.mark(tiers.clone()),
         location: tracer.mark(location_origin(model)),
         registry: tracer.mark(registry_origin(model)),
+        kubernetes: tracer.mark(kubernetes_origins(model)),
         sizing: tracer.mark(tiers.clone()),
         groups: tracer.mark([project_origin, tiers.clone()].concat()),
         network: tracer.mark(tiers.clone()),
@@ -146,15 +151,14 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
     }
     let containers: Vec<String> = containers(model).iter().map(|c| literal(c)).collect();
     let view = MainView {
-        banner: banner(Comment::Slash, spec_name),
         project_name: project.clone(),
         project: literal(project),
         location: literal(&location),
         location_name: location,
         shared_group: literal(&names::shared_resource_group(project)),
         registry: literal(&names::registry(project, model.project.registry.as_ref().map(|r| r.value.as_str()))),
-        key_vault_prefix_max: KEY_VAULT_PREFIX_MAX,
-        kubernetes_version: literal(&kubernetes_minor(model).unwrap_or_default()),
+        kubernetes_version: literal(&cluster_minor(model).map(|m| format!("1.{m}")).unwrap_or_default()),
+        kubernetes_description: kubernetes_description(model),
         has_storage: !containers.is_empty(),
         containers,
         identities,
@@ -167,7 +171,6 @@ pub fn render_main(model: &Model, spec_name: &str, path: &str) -> Result<Traced,
 /// What `tier.bicepparam.j2` renders: every name literal of one tier.
 #[derive(Debug, Serialize)]
 struct TierParamsView {
-    banner: String,
     tier_name: String,
     location_name: String,
     tier: String,
@@ -175,29 +178,49 @@ struct TierParamsView {
     virtual_network: String,
     workspace: String,
     cluster: String,
-    key_vault_prefix: String,
+    key_vault: String,
     /// Empty when no service uses storage (main.bicep then has no such parameter).
     storage_account: String,
+    /// Bicep array literals.
+    cluster_admins: String,
+    secret_operators: String,
+    operator_ip_ranges: String,
+    api_server_ip_ranges: String,
+    /// Literals.
+    maintenance_day: String,
+    maintenance_start: String,
+    maintenance_hours: u8,
     marks: TierMarks,
 }
 
 #[derive(Debug, Serialize)]
 struct TierMarks {
     tier: String,
+    access: String,
+    maintenance: String,
 }
 
 /// Render `infra/TIER.bicepparam`.
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let project = &model.project.name.value;
-    let mut origins = vec![Origin::new("project", model.project.name.span)];
-    origins.extend(model.tier(tier).map(|t| Origin::new(format!("tier {tier}"), t.name.span)));
-    let marks = TierMarks { tier: tracer.mark(origins) };
+    let origins = vec![Origin::new("project", model.project.name.span), origin::tier(tier)];
+    let tier = tier.name.value.as_str();
+    let settings = model.azure.as_ref().and_then(|a| a.tier(tier));
+    let mut access = origins.clone();
+    access.extend(settings.map(|t| Origin::new(format!("azure/tier {tier}"), t.span)));
+    let marks =
+        TierMarks { tier: tracer.mark(origins), access: tracer.mark(access.clone()), maintenance: tracer.mark(access) };
+    let index = crate::plan::cloud_tiers(model).position(|t| t.name.value == tier).unwrap_or(0);
+    let window = settings.and_then(|t| t.maintenance).unwrap_or_else(|| default_maintenance(index));
+    let list = |pick: fn(&crate::model::AzureTier) -> &Vec<crate::spec::Spanned<String>>| {
+        array(&settings.map(|t| pick(t).iter().map(|v| v.value.clone()).collect::<Vec<_>>()).unwrap_or_default())
+    };
+    let suffix = names::unique_suffix(model);
     let view = TierParamsView {
-        banner: banner(Comment::Slash, spec_name),
         tier_name: tier.to_owned(),
         location_name: model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default(),
         tier: literal(tier),
@@ -205,23 +228,42 @@ pub fn render_tier_params(model: &Model, tier: &str, spec_name: &str, path: &str
         virtual_network: literal(&names::virtual_network(project, tier)),
         workspace: literal(&names::workspace(project, tier)),
         cluster: literal(&names::cluster(project, tier)),
-        key_vault_prefix: literal(&names::key_vault_prefix(project, tier)),
+        key_vault: literal(&names::key_vault(project, tier, &suffix)),
         storage_account: if containers(model).is_empty() {
             String::new()
         } else {
-            literal(&names::storage_account(project, tier))
+            literal(&names::storage_account(project, tier, &suffix))
         },
+        cluster_admins: list(|t| &t.cluster_admins),
+        secret_operators: list(|t| &t.secret_operators),
+        operator_ip_ranges: list(|t| &t.operator_ip_ranges),
+        api_server_ip_ranges: list(|t| &t.api_server_ip_ranges),
+        maintenance_day: literal(window.day.as_str()),
+        maintenance_start: literal(&format!("{:02}:00", window.hour)),
+        maintenance_hours: window.hours,
         marks,
     };
     Ok(tracer.resolve(&render(TEMPLATE_BICEP_TIER_PARAMS, &view, path)?))
 }
 
-/// `MAJOR.MINOR` of the toolchain's kubectl: the Kubernetes every cloud tier
-/// runs, as Minikube does locally (AKS retires old patch releases, so only the
-/// minor version is pinned and the cluster takes patches within it).
-fn kubernetes_minor(model: &Model) -> Option<String> {
-    let kubectl = model.toolchain.tools.iter().find(|t| t.name.value == "kubectl")?;
-    let version = kubectl.version.value.trim_start_matches('v');
-    let mut parts = version.split('.');
-    Some(format!("{}.{}", parts.next()?, parts.next()?))
+/// `azure/kubernetes`, or `azure` when the version is the default.
+fn kubernetes_origins(model: &Model) -> Vec<Origin> {
+    let Some(azure) = &model.azure else { return Vec::new() };
+    vec![match &azure.kubernetes {
+        Some(version) => Origin::new("azure/kubernetes", version.span),
+        None => Origin::new("azure", azure.span),
+    }]
+}
+
+/// The description of `kubernetesVersion`: where the version comes from.
+fn kubernetes_description(model: &Model) -> String {
+    let read = aks::show(aks::TABLE_READ);
+    match model.azure.as_ref().and_then(|a| a.kubernetes.as_ref()) {
+        Some(_) => format!(
+            "The Kubernetes minor version of every cloud tier (azure kubernetes), supported by AKS per its release calendar read on {read}; AKS applies the patches."
+        ),
+        None => format!(
+            "The Kubernetes minor version of every cloud tier: the newest AKS supports per its release calendar read on {read} (azure kubernetes sets another); AKS applies the patches."
+        ),
+    }
 }

@@ -6,8 +6,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::Model;
@@ -44,7 +44,7 @@ struct Volume {
 /// `${localEnv:HOME}` → `${HOME}`, `${localEnv:X:default}` → `${X:-default}`,
 /// `${localWorkspaceFolder}` → `..` (the compose file sits in `.devcontainer/`).
 /// Any other `$` is literal: compose would interpolate it, so it is written `$$`.
-pub fn compose_path(source: &str) -> String {
+pub(super) fn compose_path(source: &str) -> String {
     let mut out = String::new();
     let mut rest = source;
     while let Some(start) = rest.find("${") {
@@ -76,13 +76,13 @@ fn literal(text: &str) -> String {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
     let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
     volumes
         .extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), literal(&m.target.value))));
     let service = Service {
-        build: Build { context: "..".to_owned(), dockerfile: ".devcontainer/Dockerfile".to_owned() },
+        build: Build { context: "..".to_owned(), dockerfile: crate::layout::DOCKERFILE.to_owned() },
         platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,
@@ -93,9 +93,9 @@ pub fn render_compose(model: &Model, spec_name: &str, path: &str) -> Result<Trac
     let mut paths = Paths::default();
     for mount in &model.toolchain.mounts {
         let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
-        paths.add(format!("services.{COMPOSE_SERVICE}.volumes"), origin);
+        paths.add(KeyPath::from("services").key(COMPOSE_SERVICE).key("volumes"), origin);
     }
-    Ok(trace_structured(&yaml, &paths).with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(trace_structured(&yaml, &paths))
 }
 
 #[cfg(test)]

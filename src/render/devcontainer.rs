@@ -6,19 +6,20 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
+use crate::plan::workload::origin;
 
 /// The docker-in-docker dev container feature, release 2.10.2, pinned by the
 /// digest of its OCI manifest so every developer runs the same install script.
-pub const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
+pub(super) const DOCKER_IN_DOCKER_FEATURE: &str = "ghcr.io/devcontainers/features/docker-in-docker@sha256:23ae11a86089da5f0b98a6edd603f91831802b7f2d5ef1e104e1b94a3beb546c";
 
 /// The compose service the dev container runs as.
-pub const COMPOSE_SERVICE: &str = "devcontainer";
+pub(super) const COMPOSE_SERVICE: &str = "devcontainer";
 
 /// devcontainer.json, in the key order people expect to read it.
 #[derive(Debug, Serialize)]
@@ -71,7 +72,7 @@ struct Vscode {
 
 /// Where the repository appears inside the container: the same path for
 /// every developer, so debug path mappings and hot-reload mounts agree.
-pub fn workspace_folder(model: &Model) -> String {
+pub(crate) fn workspace_folder(model: &Model) -> String {
     format!("/workspaces/{}", model.project.name.value)
 }
 
@@ -79,7 +80,7 @@ pub fn workspace_folder(model: &Model) -> String {
 /// runs on Minikube. The Kubernetes version follows the pinned kubectl. Under
 /// `concession hot-reload` the workspace is mounted into the Minikube node at
 /// the same path, so pods can mount a service's build folder (hostPath).
-pub fn minikube_start(model: &Model) -> Option<String> {
+pub(crate) fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
     }
@@ -104,7 +105,7 @@ fn hot_reload(model: &Model) -> bool {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let toolchain = &model.toolchain;
     let compose = uses_compose(model);
     let folder = workspace_folder(model);
@@ -148,7 +149,7 @@ pub fn render_devcontainer(model: &Model, spec_name: &str, path: &str) -> Result
     };
     let json = serde_json::to_string_pretty(&document)
         .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
-    Ok(trace_structured(&format!("{json}\n"), &paths(model)).with_banner(&banner(Comment::Slash, spec_name)))
+    Ok(trace_structured(&format!("{json}\n"), &paths(model)))
 }
 
 /// Which spec node each key of devcontainer.json comes from.
@@ -163,14 +164,11 @@ fn paths(model: &Model) -> Paths {
         paths.add("features", Origin::new("toolchain/docker-in-docker", dind.span));
     }
     for extension in &toolchain.extensions {
-        paths.add(
-            "customizations.vscode.extensions",
-            Origin::new(format!("toolchain/extension {}", extension.id), extension.span),
-        );
+        paths.add("customizations.vscode.extensions", origin::extension(extension));
     }
     for setting in &toolchain.settings {
         let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
-        paths.add(format!("customizations.vscode.settings.{}", setting.key.value), origin);
+        paths.add(KeyPath::from("customizations.vscode.settings").key(&setting.key.value), origin);
     }
     for mount in &toolchain.mounts {
         paths.add("mounts", Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span));
@@ -178,8 +176,8 @@ fn paths(model: &Model) -> Paths {
     for port in &toolchain.forward_ports {
         paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
     }
-    paths.add("remoteUser", Origin::new("toolchain/user", toolchain.user.span));
-    paths.add("updateRemoteUserUID", Origin::new("toolchain/user", toolchain.user.span));
+    paths.add("remoteUser", origin::user(&model.toolchain));
+    paths.add("updateRemoteUserUID", origin::user(&model.toolchain));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {

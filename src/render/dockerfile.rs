@@ -9,7 +9,6 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::templates::{TEMPLATE_DOCKERFILE, render};
 use super::trace::{Traced, Tracer};
 use crate::catalog::{self, Packing};
@@ -18,9 +17,7 @@ use crate::plan::Origin;
 
 /// What `Dockerfile.j2` renders. Every field is read by the template.
 #[derive(Debug, Serialize)]
-pub struct DockerfileView {
-    /// The generated-file banner line.
-    pub banner: String,
+pub(super) struct DockerfileView {
     /// `image:tag@sha256:…`.
     pub base: String,
     /// Whether the base image is pinned by digest.
@@ -45,7 +42,7 @@ pub struct DockerfileView {
 
 /// Section markers: each is written at the start of its section's first line.
 #[derive(Debug, Serialize)]
-pub struct Marks {
+pub(super) struct Marks {
     /// The FROM line.
     pub base: String,
     /// The apt install.
@@ -62,7 +59,7 @@ pub struct Marks {
 
 /// One tool install.
 #[derive(Debug, Serialize)]
-pub struct ToolView {
+pub(super) struct ToolView {
     /// The command name.
     pub name: String,
     /// The exact version.
@@ -99,9 +96,9 @@ const PYTHON_BUILD_DEPS: &[&str] = &[
 ];
 
 /// Build the view of a model, marking each section's origin in `tracer`.
-pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileView {
+pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
-    let user = Origin::new("toolchain/user", toolchain.user.span);
+    let user = crate::plan::workload::origin::user(toolchain);
     let mut apt_origins: Vec<Origin> =
         toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)).collect();
     apt_origins.push(user.clone());
@@ -131,7 +128,6 @@ pub fn view(model: &Model, spec_name: &str, tracer: &mut Tracer) -> DockerfileVi
     apt.sort();
     apt.dedup();
     DockerfileView {
-        banner: banner(Comment::Hash, spec_name),
         base: toolchain.base.reference(),
         base_pinned: toolchain.base.digest.is_some(),
         apt_unpinned: apt.iter().any(|p| !p.contains('=')),
@@ -178,8 +174,8 @@ fn tool_view(tool: &Tool, tracer: &mut Tracer) -> ToolView {
 ///
 /// # Errors
 /// A template error (a bug).
-pub fn render_dockerfile(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_dockerfile(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
-    let view = view(model, spec_name, &mut tracer);
+    let view = view(model, &mut tracer);
     Ok(tracer.resolve(&render(TEMPLATE_DOCKERFILE, &view, path)?))
 }

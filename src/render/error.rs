@@ -19,6 +19,18 @@ pub enum RenderError {
         /// The serializer's message.
         message: String,
     },
+    /// An artifact the plan and the model disagree about.
+    #[error("`{path}` was planned for {what}, which the model does not have")]
+    #[diagnostic(
+        code(inception::render::unplanned),
+        help("this is a bug in inception; please report it with your spec")
+    )]
+    Unplanned {
+        /// The artifact.
+        path: String,
+        /// What was missing.
+        what: String,
+    },
     /// A template failed to render.
     #[error("could not render `{path}` from template `{template}`: {message}")]
     #[diagnostic(

@@ -9,10 +9,10 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
-use super::helm_values::{Azure, Debug, HotReload, Image, Probe, Resources, Storage, Values};
+use super::helm_values::{Azure, Debug, HotReload, Image, Probe, ProbeKind, PullPolicy, Resources, Storage, Values};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
+use crate::layout;
 use crate::plan::workload::APP_DIR;
 
 /// The chart's Helm templates, embedded.
@@ -43,9 +43,8 @@ struct ChartYaml {
 ///
 /// # Errors
 /// A serializer error, or a file the chart does not have (both bugs).
-pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(super) fn render_chart_file(file: &str, path: &str) -> Result<Traced, RenderError> {
     let serialize = |message: String| RenderError::Serialize { path: path.to_owned(), message };
-    let hash = banner(Comment::Hash, spec_name);
     match file {
         "Chart.yaml" => {
             let chart = ChartYaml {
@@ -57,44 +56,44 @@ pub fn render_chart_file(file: &str, spec_name: &str, path: &str) -> Result<Trac
                 kube_version: ">=1.25.0-0",
             };
             let yaml = crate::yaml::to_string(&chart).map_err(serialize)?;
-            Ok(trace_structured(&yaml, &Paths::default()).with_banner(&hash))
+            Ok(trace_structured(&yaml, &Paths::default()))
         }
         "values.yaml" => {
             let yaml = crate::yaml::to_string(&defaults()).map_err(serialize)?;
             let traced = trace_structured(&yaml, &Paths::default());
-            Ok(Traced { text: annotate(&yaml, &default_notes()), lines: traced.lines }.with_banner(&hash))
+            Ok(Traced { text: annotate(&yaml, &default_notes()), lines: traced.lines })
         }
         "values.schema.json" => {
             let json = serde_json::to_string_pretty(&schema()).map_err(|e| serialize(e.to_string()))?;
             Ok(trace_structured(&format!("{json}\n"), &Paths::default()))
         }
         _ => {
-            let (_, text) = TEMPLATES
-                .iter()
-                .find(|(name, _)| *name == file)
-                .ok_or_else(|| serialize(format!("no chart file `{file}`")))?;
+            let (_, text) = TEMPLATES.iter().find(|(name, _)| *name == file).ok_or_else(|| RenderError::Unplanned {
+                path: path.to_owned(),
+                what: format!("chart file `{file}`"),
+            })?;
             let lines = vec![super::trace::no_origins(); text.lines().count()];
-            Ok(Traced { text: (*text).to_owned(), lines }.with_banner(&hash))
+            Ok(Traced { text: (*text).to_owned(), lines })
         }
     }
 }
 
 /// The chart's defaults: every key the templates read, so that a service's
 /// values only say what is specific to it.
-pub fn defaults() -> Values {
+pub(super) fn defaults() -> Values {
     let empty = || Some(String::new());
     Values {
         image: Some(Image {
             repository: empty(),
             tag: empty(),
             digest: empty(),
-            pull_policy: Some("IfNotPresent".to_owned()),
+            pull_policy: Some(PullPolicy::IfNotPresent),
         }),
         replicas: Some(1),
         command: Some(Vec::new()),
         port: Some(0),
         probe: Some(Probe {
-            kind: Some("none".to_owned()),
+            kind: Some(ProbeKind::None),
             path: Some("/".to_owned()),
             port: Some(0),
             initial_delay_seconds: Some(0),
@@ -115,6 +114,10 @@ pub fn defaults() -> Values {
 }
 
 fn default_notes() -> Vec<Note> {
+    let main = layout::MAIN_BICEP;
+    let storage = format!("the storage account, set per tier ({main} creates it)");
+    let azure =
+        format!("cloud tiers: {main}'s helmValues output, kept in {}", layout::azure_values_file("SERVICE", "TIER"));
     [
         ("image.tag", "set per tier from the tier's revision"),
         ("image.digest", "sha256:…; wins over the tag"),
@@ -125,11 +128,11 @@ fn default_notes() -> Vec<Note> {
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
         ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
-        ("storage.account", "the storage account, set per tier (infra/main.bicep creates it)"),
+        ("storage.account", storage.as_str()),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
-        ("azure", "cloud tiers: infra/main.bicep's helmValues output, kept in deploy/values/SERVICE/azure-TIER.yaml"),
+        ("azure", azure.as_str()),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))
@@ -240,7 +243,7 @@ fn schema() -> Schema {
                 ("repository", string()),
                 ("tag", pattern(r"^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")),
                 ("digest", pattern(r"^$|^sha256:[a-f0-9]{64}$")),
-                ("pullPolicy", one_of(&["Always", "IfNotPresent", "Never"])),
+                ("pullPolicy", one_of(&PullPolicy::ALL.map(PullPolicy::as_str))),
             ]),
         ),
         ("replicas", integer(0, None)),
@@ -249,7 +252,7 @@ fn schema() -> Schema {
         (
             "probe",
             object(vec![
-                ("type", one_of(&["none", "http", "grpc", "tcp"])),
+                ("type", one_of(&ProbeKind::ALL.map(ProbeKind::as_str))),
                 ("path", pattern("^/")),
                 ("port", port()),
                 ("initialDelaySeconds", integer(0, None)),
@@ -292,7 +295,7 @@ mod tests {
     #[test]
     fn every_template_is_planned_and_every_planned_file_renders() {
         for file in crate::plan::kubernetes::chart_files() {
-            let traced = render_chart_file(file, "inception.kdl", file).expect("renders");
+            let traced = render_chart_file(file, file).expect("renders");
             assert!(!traced.text.is_empty(), "{file}");
         }
         let planned = crate::plan::kubernetes::CHART_TEMPLATES;

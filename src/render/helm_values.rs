@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
+use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::model::{
@@ -26,12 +26,12 @@ use crate::model::{
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
-pub const SECRET_KEY: &str = "value";
+pub(crate) const SECRET_KEY: &str = "value";
 
 /// The generic chart's values.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Values {
+pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ pub struct Values {
 /// `image`.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Image {
+pub(crate) struct Image {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,15 +69,69 @@ pub struct Image {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pull_policy: Option<String>,
+    pub pull_policy: Option<PullPolicy>,
+}
+
+/// `image.pullPolicy`: when the kubelet pulls the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) enum PullPolicy {
+    /// On every start.
+    Always,
+    /// Only when the node does not have it.
+    IfNotPresent,
+    /// Never: the image was built on the node (Minikube).
+    Never,
+}
+
+impl PullPolicy {
+    /// Every policy.
+    pub(crate) const ALL: [PullPolicy; 3] = [PullPolicy::Always, PullPolicy::IfNotPresent, PullPolicy::Never];
+
+    /// The spelling Kubernetes reads.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+/// `probe.type`: how the chart probes readiness and liveness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ProbeKind {
+    /// No probe.
+    None,
+    /// `GET path`.
+    Http,
+    /// The gRPC health protocol.
+    Grpc,
+    /// A TCP connection.
+    Tcp,
+}
+
+impl ProbeKind {
+    /// Every kind.
+    pub(crate) const ALL: [ProbeKind; 4] = [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp];
+
+    /// The spelling the chart reads.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::None => "none",
+            ProbeKind::Http => "http",
+            ProbeKind::Grpc => "grpc",
+            ProbeKind::Tcp => "tcp",
+        }
+    }
 }
 
 /// `probe`: readiness and liveness alike.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Probe {
+pub(crate) struct Probe {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<ProbeKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,7 +142,7 @@ pub struct Probe {
 
 /// `resources`.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Resources {
+pub(crate) struct Resources {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<Quantities>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +151,7 @@ pub struct Resources {
 
 /// CPU and memory.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Quantities {
+pub(crate) struct Quantities {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,7 +160,7 @@ pub struct Quantities {
 
 /// A `secretKeyRef`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SecretRef {
+pub(crate) struct SecretRef {
     pub name: String,
     pub key: String,
 }
@@ -114,7 +168,7 @@ pub struct SecretRef {
 /// `storage`: blob containers, and where the account is.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Storage {
+pub(crate) struct Storage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,7 +182,7 @@ pub struct Storage {
 /// `hotReload`: the build folder mounted from the Minikube node.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HotReload {
+pub(crate) struct HotReload {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,7 +193,7 @@ pub struct HotReload {
 /// kept by the operator in `deploy/values/SERVICE/azure-TIER.yaml`).
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Azure {
+pub(crate) struct Azure {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +204,7 @@ pub struct Azure {
 
 /// `debug`: the debugpy port.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Debug {
+pub(crate) struct Debug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }
@@ -164,7 +218,7 @@ fn resources(r: &crate::model::Resources) -> Resources {
 }
 
 /// What every tier shares, with the node of each key.
-pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
+pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     let mut paths = Paths::default();
     let mut values = Values::default();
     let from_source = origin::source(service);
@@ -182,7 +236,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         }
     });
     values.replicas = Some(service.replicas.value);
-    paths.add("replicas", origin::child(service, "replicas", service.replicas.span));
+    paths.add("replicas", origin::replicas(service));
     if !service.run.is_empty() {
         values.command = Some(service.run.clone());
         paths.add("command", origin::service(service));
@@ -193,12 +247,11 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     }
     if let Some(health) = &service.health {
         let (kind, path) = match &health.probe {
-            HealthProbe::Http(path) => ("http", Some(path.clone())),
-            HealthProbe::Grpc => ("grpc", None),
-            HealthProbe::Tcp => ("tcp", None),
+            HealthProbe::Http(path) => (ProbeKind::Http, Some(path.clone())),
+            HealthProbe::Grpc => (ProbeKind::Grpc, None),
+            HealthProbe::Tcp => (ProbeKind::Tcp, None),
         };
-        values.probe =
-            Some(Probe { kind: Some(kind.to_owned()), path, port: health.port, initial_delay_seconds: health.delay });
+        values.probe = Some(Probe { kind: Some(kind), path, port: health.port, initial_delay_seconds: health.delay });
         paths.add("probe", origin::child(service, "health", health.span));
     }
     if let Some(r) = &service.resources {
@@ -211,17 +264,17 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         let prefix = workload::env_prefix(&need.value);
         let from = origin::child(service, &format!("needs {}", need.value), need.span);
         env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
-        paths.add(format!("env.{prefix}_HOST"), from.clone());
+        paths.add(KeyPath::from("env").key(format!("{prefix}_HOST")), from.clone());
         if let Some(port) = &dependency.port {
             env.insert(format!("{prefix}_PORT"), port.value.to_string());
-            paths.add(format!("env.{prefix}_PORT"), from);
-            paths.add(format!("env.{prefix}_PORT"), origin::child(dependency, "port", port.span));
+            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), from);
+            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), origin::child(dependency, "port", port.span));
         }
     }
     for pair in &service.env {
         env.insert(pair.key.value.clone(), pair.value.value.clone());
         paths.add(
-            format!("env.{}", pair.key.value),
+            KeyPath::from("env").key(&pair.key.value),
             origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
         );
     }
@@ -231,7 +284,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         secrets
             .insert(pair.key.value.clone(), SecretRef { name: pair.value.value.clone(), key: SECRET_KEY.to_owned() });
         let from = origin::child(service, &format!("secret {}", pair.key.value), pair.key.span);
-        paths.add(format!("secretEnv.{}", pair.key.value), from);
+        paths.add(KeyPath::from("secretEnv").key(&pair.key.value), from);
     }
     values.secret_env = (!secrets.is_empty()).then_some(secrets);
     if !service.storage.is_empty() {
@@ -249,7 +302,7 @@ pub fn shared(model: &Model, service: &Service) -> (Values, Paths) {
 
 /// Only what differs in `tier`, with the node of each key and the comments
 /// written beside them.
-pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths, Vec<Note>) {
+pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths, Vec<Note>) {
     let mut values = Values::default();
     let mut paths = Paths::default();
     let mut notes = Vec::new();
@@ -261,7 +314,7 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
         let mut image = Image { tag: Some(tag), ..Image::default() };
         paths.add("image.tag", origin::revision(tier));
         if workload::builds_locally(tier, service) {
-            image.pull_policy = Some("Never".to_owned());
+            image.pull_policy = Some(PullPolicy::Never);
             paths.add("image.pullPolicy", origin::cluster(tier));
             notes.push(Note::new("image.pullPolicy", "cluster minikube: the image is built inside Minikube"));
         }
@@ -284,16 +337,18 @@ pub fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values, Paths
             let env = over.env.iter().map(|p| (p.key.value.clone(), p.value.value.clone())).collect();
             values.env = Some(env);
             for pair in &over.env {
-                paths.add(format!("env.{}", pair.key.value), from.clone());
-                notes.push(Note::new(format!("env.{}", pair.key.value), &reason));
+                paths.add(KeyPath::from("env").key(&pair.key.value), from.clone());
+                notes.push(Note::new(KeyPath::from("env").key(&pair.key.value), &reason));
             }
         }
     }
     if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
-        let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value);
+        let suffix = super::azure_names::unique_suffix(model);
+        let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value, &suffix);
         values.storage = Some(Storage { account: Some(account), ..Storage::default() });
         paths.add("storage.account", origin::tier(tier));
-        notes.push(Note::new("storage.account", "the tier's storage account (infra/main.bicep)"));
+        notes
+            .push(Note::new("storage.account", &format!("the tier's storage account ({})", crate::layout::MAIN_BICEP)));
     }
     concessions(model, tier, service, &mut values, &mut paths, &mut notes);
     (values, paths, notes)
@@ -349,49 +404,36 @@ fn concessions(
     }
 }
 
-/// Serialize values with a banner, traced lines and notes.
+/// Serialize values with traced lines and notes.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render(
-    values: &Values,
-    paths: &Paths,
-    notes: &[Note],
-    spec_name: &str,
-    path: &str,
-) -> Result<Traced, RenderError> {
+pub(crate) fn render(values: &Values, paths: &Paths, notes: &[Note], path: &str) -> Result<Traced, RenderError> {
     let yaml =
         crate::yaml::to_string(values).map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
     let traced = trace_structured(&yaml, paths);
     let text = annotate(&yaml, notes);
-    Ok(Traced { text, lines: traced.lines }.with_banner(&banner(Comment::Hash, spec_name)))
+    Ok(Traced { text, lines: traced.lines })
 }
 
 /// Render `deploy/values/SERVICE/values.yaml` or `values-TIER.yaml`.
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_values(
+pub(crate) fn render_values(
     model: &Model,
-    service: &str,
-    tier: Option<&str>,
-    spec_name: &str,
+    service: &Service,
+    tier: Option<&Tier>,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize {
-        path: path.to_owned(),
-        message: "planned for an unknown service or tier".to_owned(),
-    };
-    let service = model.service(service).ok_or_else(missing)?;
     match tier {
         None => {
             let (values, paths) = shared(model, service);
-            render(&values, &paths, &[], spec_name, path)
+            render(&values, &paths, &[], path)
         }
         Some(tier) => {
-            let tier = model.tier(tier).ok_or_else(missing)?;
             let (values, paths, notes) = for_tier(model, tier, service);
-            render(&values, &paths, &notes, spec_name, path)
+            render(&values, &paths, &notes, path)
         }
     }
 }

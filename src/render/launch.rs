@@ -11,7 +11,6 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::banner::{Comment, banner};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::model::{Concession, Model, Source};
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
@@ -48,7 +47,7 @@ struct PathMapping {
 
 /// One attach target: tier, service, build folder and local port.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// The tier (its namespace).
     pub tier: String,
     /// The service (its Deployment).
@@ -60,7 +59,7 @@ pub struct Target {
 }
 
 /// Every attach target of the model, in tier then declaration order.
-pub fn targets(model: &Model) -> Vec<Target> {
+pub(crate) fn targets(model: &Model) -> Vec<Target> {
     let mut targets = Vec::new();
     for tier in &model.tiers {
         for service in &model.services {
@@ -84,7 +83,7 @@ pub fn targets(model: &Model) -> Vec<Target> {
 ///
 /// # Errors
 /// A serializer error (a bug).
-pub fn render_launch(model: &Model, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+pub(crate) fn render_launch(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let targets = targets(model);
     let launch = Launch {
         version: "0.2.0",
@@ -124,5 +123,5 @@ pub fn render_launch(model: &Model, spec_name: &str, path: &str) -> Result<Trace
             paths.add("configurations", debug);
         }
     }
-    Ok(trace_structured(&text, &paths).with_banner(&banner(Comment::Slash, spec_name)))
+    Ok(trace_structured(&text, &paths))
 }

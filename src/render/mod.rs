@@ -10,7 +10,7 @@
 
 mod argocd;
 mod argocd_bootstrap;
-pub mod azure_names;
+pub(crate) mod azure_names;
 mod banner;
 mod bicep;
 mod bicep_lab;
@@ -20,80 +20,112 @@ mod devcontainer;
 mod dockerfile;
 mod error;
 mod helm_chart;
-pub mod helm_values;
-pub mod launch;
-pub mod observability;
-pub mod templates;
-pub mod trace;
-pub mod yaml_notes;
+pub(crate) mod helm_values;
+pub(crate) mod key_path;
+pub(crate) mod launch;
+pub(crate) mod observability;
+pub(crate) mod templates;
+pub(crate) mod trace;
+pub(crate) mod yaml_notes;
 
-pub use banner::{Comment, banner, normalise};
-pub use devcontainer::{minikube_start, workspace_folder};
-pub use error::RenderError;
-pub use trace::{LineOrigins, Paths, Traced, Tracer, key_paths, trace_structured};
+pub(crate) use banner::{banner, normalise};
+pub(crate) use devcontainer::workspace_folder;
+pub(crate) use error::RenderError;
+pub(crate) use trace::{LineOrigins, Traced, key_paths};
 
 use std::collections::BTreeMap;
 
 use crate::graph::Graph;
 use crate::model::Model;
-use crate::plan::{BicepModule, Kind, Plan};
+use crate::plan::{Artifact, BicepModule, Kind, Origin, Plan};
 
-/// Rendered artifacts: path → contents, sorted by path.
+/// File contents by path, sorted by path: what `emit` writes and checks.
 pub type Outputs = BTreeMap<String, String>;
 
-/// Every artifact's text and the origins of each of its lines.
-#[derive(Debug, Clone, Default)]
+/// A planned artifact with its text and the origins of each of its lines.
+#[derive(Debug, Clone)]
 pub struct Rendered {
-    /// Path → contents.
-    pub outputs: Outputs,
-    /// Path → the origins of each line.
-    pub provenance: BTreeMap<String, LineOrigins>,
+    /// The artifact. Its sources are the planned ones and every line's
+    /// origins, so the lock (built from them) agrees with `explain`.
+    pub artifact: Artifact,
+    /// The text, normalised.
+    pub text: String,
+    /// The origins of each line of `text` (empty: fixed text, from the
+    /// artifact's sources).
+    pub lines: LineOrigins,
 }
 
-/// Render every artifact of a plan.
+impl Rendered {
+    /// The artifact's path.
+    pub fn path(&self) -> &str {
+        &self.artifact.path
+    }
+}
+
+/// Render every artifact of a plan, in the plan's order, each under the
+/// banner naming `spec_name` in its comment syntax.
 ///
 /// # Errors
 /// The first renderer failure (a bug in inception).
-pub fn render(model: &Model, graph: &Graph, plan: &Plan, spec_name: &str) -> Result<Rendered, RenderError> {
-    let mut rendered = Rendered::default();
-    for artifact in &plan.artifacts {
-        let path = artifact.path.as_str();
-        let traced = match &artifact.kind {
-            Kind::Dockerfile => dockerfile::render_dockerfile(model, spec_name, path)?,
-            Kind::DevcontainerJson => devcontainer::render_devcontainer(model, spec_name, path)?,
-            Kind::Compose => compose::render_compose(model, spec_name, path)?,
-            Kind::BicepMain => bicep_main::render_main(model, spec_name, path)?,
-            Kind::BicepParams { tier } => bicep_main::render_tier_params(model, tier, spec_name, path)?,
-            Kind::BicepModule { module: BicepModule::Lab } => {
-                bicep_lab::render_lab(model, bicep_lab::LabFile::Module, spec_name, path)?
-            }
-            Kind::BicepModule { module } => bicep::render_module(model, *module, spec_name, path)?,
-            Kind::BicepLab => bicep_lab::render_lab(model, bicep_lab::LabFile::Main, spec_name, path)?,
-            Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, spec_name, path)?,
-            Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
-            Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
-            Kind::HelmChart { file } => helm_chart::render_chart_file(file, spec_name, path)?,
-            Kind::HelmValues { service, tier } => {
-                helm_values::render_values(model, service, tier.as_deref(), spec_name, path)?
-            }
-            Kind::ArgoApplication { tier, service } => {
-                argocd::render_application(model, graph, tier, service, spec_name, path)?
-            }
-            Kind::ArgoObservability { tier, component } => {
-                observability::render_observability(model, graph, tier, component, spec_name, path)?
-            }
-            Kind::ArgoAzurite { tier } => argocd::render_azurite(model, tier, spec_name, path)?,
-            Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, tier, spec_name, path)?,
-            Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, tier, spec_name, path)?,
-            Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, spec_name, path)?,
-            Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, spec_name, path)?,
-            Kind::LaunchJson => launch::render_launch(model, spec_name, path)?,
-        };
+pub(crate) fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
+    let mut rendered = Vec::with_capacity(plan.artifacts.len());
+    for mut artifact in plan.artifacts {
+        let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;
+        if let Some(comment) = banner::comment_of(&artifact.kind) {
+            traced = traced.with_banner(&banner(comment, spec_name));
+        }
         let text = normalise(&traced.text);
         let mut lines = traced.lines;
         lines.resize(text.lines().count(), trace::no_origins());
-        rendered.outputs.insert(artifact.path.clone(), text);
-        rendered.provenance.insert(artifact.path.clone(), lines);
+        artifact.sources = with_line_origins(artifact.sources, &lines);
+        rendered.push(Rendered { artifact, text, lines });
     }
     Ok(rendered)
+}
+
+/// The text of one artifact, without its banner. Only the lab artifact and
+/// its script, which name the spec elsewhere than in a banner on line 1,
+/// are handed `spec_name`.
+fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+    Ok(match kind {
+        Kind::Dockerfile => dockerfile::render_dockerfile(model, path)?,
+        Kind::DevcontainerJson => devcontainer::render_devcontainer(model, path)?,
+        Kind::Compose => compose::render_compose(model, path)?,
+        Kind::BicepMain => bicep_main::render_main(model, path)?,
+        Kind::BicepParams { tier } => bicep_main::render_tier_params(model, model.tier_at(*tier), path)?,
+        Kind::BicepModule { module: BicepModule::Lab } => {
+            bicep_lab::render_lab(model, bicep_lab::LabFile::Module, path)?
+        }
+        Kind::BicepModule { module } => bicep::render_module(model, *module, path)?,
+        Kind::BicepLab => bicep_lab::render_lab(model, bicep_lab::LabFile::Main, path)?,
+        Kind::BicepLabParams => bicep_lab::render_lab(model, bicep_lab::LabFile::Params, path)?,
+        Kind::LabArtifact => bicep_lab::render_artifact(model, spec_name, path)?,
+        Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
+        Kind::HelmChart { file } => helm_chart::render_chart_file(file, path)?,
+        Kind::HelmValues { service, tier } => {
+            helm_values::render_values(model, model.service_at(*service), tier.map(|t| model.tier_at(t)), path)?
+        }
+        Kind::ArgoApplication { tier, service } => {
+            argocd::render_application(model, graph, model.tier_at(*tier), model.service_at(*service), path)?
+        }
+        Kind::ArgoObservability { tier, component } => {
+            observability::render_observability(model, graph, model.tier_at(*tier), *component, path)?
+        }
+        Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), path)?,
+        Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, model.tier_at(*tier), path)?,
+        Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, model.tier_at(*tier), path)?,
+        Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, path)?,
+        Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, path)?,
+        Kind::LaunchJson => launch::render_launch(model, path)?,
+    })
+}
+
+/// The planned sources and every line's origins, in source order, each once.
+fn with_line_origins(planned: Vec<Origin>, lines: &LineOrigins) -> Vec<Origin> {
+    let mut all = planned;
+    all.extend(lines.iter().flat_map(|l| l.iter()).cloned());
+    all.sort_by_key(|o| o.span.offset);
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|o| seen.insert((o.node.clone(), o.span)));
+    all
 }

@@ -22,16 +22,17 @@ use super::RenderError;
 use super::argocd::{AppSource, Helm, application, finish, observability_wave, tier_paths};
 use super::trace::{Paths, Traced};
 use crate::graph::Graph;
-use crate::model::Model;
+use crate::model::{Model, Tier};
+use crate::plan::Component;
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::origin;
 
 /// The Fluent Bit chart release deployed with `logging efk`.
-pub const FLUENT_BIT_CHART: &str = "0.46.7";
+pub(crate) const FLUENT_BIT_CHART: &str = "0.46.7";
 
 /// Where an upstream chart comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UpstreamChart {
+pub(crate) struct UpstreamChart {
     /// The Helm repository.
     pub repo: &'static str,
     /// The chart's name in it.
@@ -39,13 +40,13 @@ pub struct UpstreamChart {
 }
 
 /// The chart of an observability component.
-pub fn chart(component: &str) -> UpstreamChart {
+pub(crate) fn chart(component: Component) -> UpstreamChart {
     let (repo, chart) = match component {
-        "prometheus" => ("https://prometheus-community.github.io/helm-charts", "prometheus"),
-        "grafana" => ("https://grafana.github.io/helm-charts", "grafana"),
-        "fluent-bit" => ("https://fluent.github.io/helm-charts", "fluent-bit"),
-        "kibana" => ("https://helm.elastic.co", "kibana"),
-        _ => ("https://helm.elastic.co", "elasticsearch"),
+        Component::Prometheus => ("https://prometheus-community.github.io/helm-charts", "prometheus"),
+        Component::Grafana => ("https://grafana.github.io/helm-charts", "grafana"),
+        Component::FluentBit => ("https://fluent.github.io/helm-charts", "fluent-bit"),
+        Component::Kibana => ("https://helm.elastic.co", "kibana"),
+        Component::Elasticsearch => ("https://helm.elastic.co", "elasticsearch"),
     };
     UpstreamChart { repo, chart }
 }
@@ -201,13 +202,13 @@ fn grafana(with_prometheus: bool) -> Option<GrafanaValues> {
 }
 
 /// The pinned chart version of a component.
-fn version(model: &Model, component: &str) -> Option<String> {
+fn version(model: &Model, component: Component) -> Option<String> {
     let observability = model.observability.as_ref()?;
     let pinned = match component {
-        "prometheus" => observability.prometheus.as_ref(),
-        "grafana" => observability.grafana.as_ref(),
-        "fluent-bit" => return Some(FLUENT_BIT_CHART.to_owned()),
-        _ => observability.logging.as_ref(),
+        Component::Prometheus => observability.prometheus.as_ref(),
+        Component::Grafana => observability.grafana.as_ref(),
+        Component::FluentBit => return Some(FLUENT_BIT_CHART.to_owned()),
+        Component::Elasticsearch | Component::Kibana => observability.logging.as_ref(),
     };
     pinned.map(|v| v.value.clone())
 }
@@ -215,24 +216,24 @@ fn version(model: &Model, component: &str) -> Option<String> {
 /// Render one observability Application.
 ///
 /// # Errors
-/// A serializer error, or a component or tier the spec does not have (bugs).
-pub fn render_observability(
+/// A serializer error, or a component the spec does not have (bugs).
+pub(crate) fn render_observability(
     model: &Model,
     graph: &Graph,
-    tier: &str,
-    component: &str,
-    spec_name: &str,
+    tier: &Tier,
+    component: Component,
     path: &str,
 ) -> Result<Traced, RenderError> {
-    let missing = || RenderError::Serialize { path: path.to_owned(), message: "unknown tier or component".to_owned() };
-    let tier = model.tier(tier).ok_or_else(missing)?;
+    let name = component.as_str();
+    let missing =
+        || RenderError::Unplanned { path: path.to_owned(), what: format!("observability component `{name}`") };
     let components = observability_components(model);
     let (_, from) = components.iter().find(|(c, _)| *c == component).ok_or_else(missing)?;
     let upstream = chart(component);
     let values = match component {
-        "grafana" => grafana(components.iter().any(|(c, _)| *c == "prometheus")).map(Values::Grafana),
-        "fluent-bit" => Some(Values::FluentBit(fluent_bit())),
-        _ => None,
+        Component::Grafana => grafana(components.iter().any(|(c, _)| *c == Component::Prometheus)).map(Values::Grafana),
+        Component::FluentBit => Some(Values::FluentBit(fluent_bit())),
+        Component::Prometheus | Component::Elasticsearch | Component::Kibana => None,
     };
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -245,7 +246,7 @@ pub fn render_observability(
         path: None,
         target_revision: version(model, component).ok_or_else(missing)?,
         helm: Some(Helm {
-            release_name: component.to_owned(),
+            release_name: name.to_owned(),
             value_files: Vec::new(),
             values_object: values,
             ignore_missing_value_files: None,
@@ -253,7 +254,7 @@ pub fn render_observability(
         directory: None,
     };
     let wave = observability_wave(model, graph);
-    finish(&application(model, tier, component, wave, source), &paths, spec_name, path)
+    finish(&application(model, tier, name, wave, source), &paths, path)
 }
 
 #[cfg(test)]
@@ -270,7 +271,7 @@ mod tests {
 
     #[test]
     fn efk_charts_come_from_elastic_and_fluent() {
-        assert_eq!(chart("elasticsearch").repo, chart("kibana").repo);
-        assert_eq!(chart("fluent-bit").chart, "fluent-bit");
+        assert_eq!(chart(Component::Elasticsearch).repo, chart(Component::Kibana).repo);
+        assert_eq!(chart(Component::FluentBit).chart, "fluent-bit");
     }
 }

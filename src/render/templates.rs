@@ -14,20 +14,20 @@ use super::RenderError;
 use crate::plan::BicepModule;
 
 /// `templates/devcontainer/Dockerfile.j2`.
-pub const TEMPLATE_DOCKERFILE: &str = "devcontainer/Dockerfile";
+pub(crate) const TEMPLATE_DOCKERFILE: &str = "devcontainer/Dockerfile";
 /// `templates/bicep/main.bicep.j2`.
-pub const TEMPLATE_BICEP_MAIN: &str = "bicep/main.bicep";
+pub(crate) const TEMPLATE_BICEP_MAIN: &str = "bicep/main.bicep";
 /// `templates/bicep/tier.bicepparam.j2`.
-pub const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
+pub(crate) const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
 /// `templates/bicep/lab.bicep.j2`.
-pub const TEMPLATE_BICEP_LAB: &str = "bicep/lab.bicep";
+pub(crate) const TEMPLATE_BICEP_LAB: &str = "bicep/lab.bicep";
 /// `templates/bicep/lab.bicepparam.j2`.
-pub const TEMPLATE_BICEP_LAB_PARAMS: &str = "bicep/lab.bicepparam";
+pub(crate) const TEMPLATE_BICEP_LAB_PARAMS: &str = "bicep/lab.bicepparam";
 /// `templates/lab-artifacts/prepare-workspace.sh.j2`.
-pub const TEMPLATE_LAB_SCRIPT: &str = "lab-artifacts/prepare-workspace.sh";
+pub(crate) const TEMPLATE_LAB_SCRIPT: &str = "lab-artifacts/prepare-workspace.sh";
 
 /// The template of a Bicep module: `bicep/modules/STEM.bicep`.
-pub fn module_template(module: BicepModule) -> &'static str {
+pub(crate) fn module_template(module: BicepModule) -> &'static str {
     match module {
         BicepModule::Network => "bicep/modules/network.bicep",
         BicepModule::Monitoring => "bicep/modules/monitoring.bicep",
@@ -42,7 +42,7 @@ pub fn module_template(module: BicepModule) -> &'static str {
 }
 
 /// Every template: id and source.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_DOCKERFILE, include_str!("../../templates/devcontainer/Dockerfile.j2")),
     (TEMPLATE_BICEP_MAIN, include_str!("../../templates/bicep/main.bicep.j2")),
     (TEMPLATE_BICEP_TIER_PARAMS, include_str!("../../templates/bicep/tier.bicepparam.j2")),
@@ -65,7 +65,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// # Panics
 /// Only if an embedded template does not compile, which the unit test below
 /// rules out for every template.
-pub fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let syntax = SyntaxConfig::builder()
@@ -88,7 +88,7 @@ static ENVIRONMENT: std::sync::LazyLock<Environment<'static>> = std::sync::LazyL
 ///
 /// # Errors
 /// A template error, which is a bug in inception.
-pub fn render<T: Serialize>(id: &str, view: &T, path: &str) -> Result<String, RenderError> {
+pub(crate) fn render<T: Serialize>(id: &str, view: &T, path: &str) -> Result<String, RenderError> {
     let error = |e: minijinja::Error| RenderError::Template {
         path: path.to_owned(),
         template: id.to_owned(),

@@ -15,23 +15,24 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::key_path::KeyPath;
 use crate::plan::Origin;
 
 /// The origins of one line. Shared: every line of a section, or under one
 /// key path, holds the same list, so memory stays linear in the file.
-pub type Origins = Arc<[Origin]>;
+pub(crate) type Origins = Arc<[Origin]>;
 
 /// The origins of each line of a file (index 0 is line 1).
-pub type LineOrigins = Vec<Origins>;
+pub(crate) type LineOrigins = Vec<Origins>;
 
 /// The empty origin list: "the artifact's sources".
-pub fn no_origins() -> Origins {
+pub(crate) fn no_origins() -> Origins {
     Arc::from([])
 }
 
 /// Text with the origins of each of its lines.
 #[derive(Debug, Clone, Default)]
-pub struct Traced {
+pub(crate) struct Traced {
     /// The file's text.
     pub text: String,
     /// One entry per line of `text`; empty means "the artifact's sources".
@@ -40,7 +41,7 @@ pub struct Traced {
 
 impl Traced {
     /// Put a one-line banner above the text (the banner line has no origin).
-    pub fn with_banner(mut self, banner: &str) -> Self {
+    pub(crate) fn with_banner(mut self, banner: &str) -> Self {
         self.text = format!("{banner}{}", self.text);
         self.lines.insert(0, no_origins());
         self
@@ -48,23 +49,20 @@ impl Traced {
 }
 
 /// Key paths of a data document and the nodes they come from.
-///
-/// A path is the dotted list of mapping keys from the root (`image.tag`,
-/// `env.LOG_LEVEL`); sequences do not add a segment.
 #[derive(Debug, Clone, Default)]
-pub struct Paths(Vec<(String, Origin)>);
+pub(crate) struct Paths(Vec<(KeyPath, Origin)>);
 
 impl Paths {
     /// Declare that the value at `path` (and everything under it) comes from `origin`.
-    pub fn add(&mut self, path: impl Into<String>, origin: Origin) {
+    pub(crate) fn add(&mut self, path: impl Into<KeyPath>, origin: Origin) {
         self.0.push((path.into(), origin));
     }
 
     /// The declared paths, each with its origins in declaration order.
-    fn index(&self) -> HashMap<&str, Origins> {
-        let mut grouped: HashMap<&str, Vec<Origin>> = HashMap::new();
+    fn index(&self) -> HashMap<&[String], Origins> {
+        let mut grouped: HashMap<&[String], Vec<Origin>> = HashMap::new();
         for (declared, origin) in &self.0 {
-            grouped.entry(declared.as_str()).or_default().push(origin.clone());
+            grouped.entry(declared.segments()).or_default().push(origin.clone());
         }
         grouped.into_iter().map(|(path, origins)| (path, Origins::from(origins))).collect()
     }
@@ -72,22 +70,14 @@ impl Paths {
 
 /// The origins of the longest declared prefix of `path`: one hash lookup
 /// per prefix, the list shared with every other line under that prefix.
-fn lookup(index: &HashMap<&str, Origins>, path: &[String]) -> Origins {
-    let mut prefix = path.join(".");
-    for len in (1..=path.len()).rev() {
-        if let Some(origins) = index.get(prefix.as_str()) {
-            return Arc::clone(origins);
-        }
-        let cut = prefix.len() - path[len - 1].len();
-        prefix.truncate(cut.saturating_sub(1));
-    }
-    no_origins()
+fn lookup(index: &HashMap<&[String], Origins>, path: &[String]) -> Origins {
+    (1..=path.len()).rev().find_map(|len| index.get(&path[..len]).map(Arc::clone)).unwrap_or_else(no_origins)
 }
 
 /// The key path and scalar of each line of a YAML or pretty-printed JSON
 /// text (`None` for blank and comment lines). The path lists the mapping
 /// keys from the root; the scalar is what follows `key:` or `- ` (may be empty).
-pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
+pub(crate) fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
     for line in text.lines() {
@@ -125,7 +115,7 @@ pub fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
 }
 
 /// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
-pub fn trace_structured(text: &str, paths: &Paths) -> Traced {
+pub(crate) fn trace_structured(text: &str, paths: &Paths) -> Traced {
     let index = paths.index();
     let lines = key_paths(text)
         .into_iter()
@@ -154,24 +144,24 @@ const MARK_CLOSE: char = '\u{2}';
 
 /// Hands out section markers for a template and resolves them afterwards.
 #[derive(Debug, Default)]
-pub struct Tracer {
+pub(crate) struct Tracer {
     origins: Vec<Origins>,
 }
 
 impl Tracer {
     /// A marker string: lines from the one it is written on come from `origins`.
-    pub fn mark(&mut self, origins: Vec<Origin>) -> String {
+    pub(crate) fn mark(&mut self, origins: Vec<Origin>) -> String {
         self.origins.push(Origins::from(origins));
         format!("{MARK_OPEN}{}{MARK_CLOSE}", self.origins.len() - 1)
     }
 
     /// A marker that ends the current section (following lines: the artifact's sources).
-    pub fn end(&mut self) -> String {
+    pub(crate) fn end(&mut self) -> String {
         self.mark(Vec::new())
     }
 
     /// Strip the markers from rendered text and attribute every line.
-    pub fn resolve(&self, rendered: &str) -> Traced {
+    pub(crate) fn resolve(&self, rendered: &str) -> Traced {
         let mut current = no_origins();
         let mut text = String::with_capacity(rendered.len());
         let mut lines = Vec::new();

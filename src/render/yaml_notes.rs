@@ -7,32 +7,34 @@
 //! to the line that holds its key, so line numbers (and the provenance
 //! traced from them) do not move. It does not parse YAML in general.
 
-/// A comment for the line holding the key at a dotted path (`image.tag`).
+use super::key_path::KeyPath;
+
+/// A comment for the line holding the key at a path (`image.tag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// The key path, `.`-separated; sequences add no segment.
-    pub path: String,
+pub(crate) struct Note {
+    /// The key path.
+    pub path: KeyPath,
     /// The comment text, on one line.
     pub text: String,
 }
 
 impl Note {
     /// A note for `path`; newlines in `text` become spaces.
-    pub fn new(path: impl Into<String>, text: &str) -> Self {
+    pub(crate) fn new(path: impl Into<KeyPath>, text: &str) -> Self {
         Self { path: path.into(), text: text.split_whitespace().collect::<Vec<_>>().join(" ") }
     }
 }
 
 /// Append each note to the line of its key (first match); several notes for
 /// one line are joined with `; `.
-pub fn annotate(yaml: &str, notes: &[Note]) -> String {
+pub(crate) fn annotate(yaml: &str, notes: &[Note]) -> String {
     let paths = key_paths(yaml);
     let mut out = String::with_capacity(yaml.len());
     for (line, path) in yaml.lines().zip(paths) {
         out.push_str(line);
         if let Some(path) = path {
-            let joined = path.join(".");
-            let texts: Vec<&str> = notes.iter().filter(|n| n.path == joined).map(|n| n.text.as_str()).collect();
+            let texts: Vec<&str> =
+                notes.iter().filter(|n| n.path.segments() == path.as_slice()).map(|n| n.text.as_str()).collect();
             if !texts.is_empty() {
                 out.push_str("  # ");
                 out.push_str(&texts.join("; "));
@@ -44,7 +46,7 @@ pub fn annotate(yaml: &str, notes: &[Note]) -> String {
 }
 
 /// The key path of each line that holds a mapping key; `None` for other lines.
-pub fn key_paths(yaml: &str) -> Vec<Option<Vec<String>>> {
+pub(crate) fn key_paths(yaml: &str) -> Vec<Option<Vec<String>>> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut block: Option<usize> = None;
     let mut found = Vec::new();

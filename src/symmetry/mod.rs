@@ -1,7 +1,7 @@
 //! Front-to-back symmetry: what differs between two tiers, and why.
 //!
-//! The rendered files of two tiers are paired by path (the tier's name
-//! replaced by `{tier}`), read as data ([`flatten`]), and every differing
+//! The rendered files of two tiers are paired by kind (their layout path
+//! with the tier's name spelled `{tier}`), read as data ([`flatten`]), and every differing
 //! value is attributed to a cause from the provenance its lines were rendered
 //! with: the tier's identity (a value that differs only by the tier's name),
 //! its `cluster` (Minikube builds images locally, AKS pulls them), its
@@ -16,11 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Model, Tier};
+use crate::layout;
+use crate::model::{Cluster, Concession, Model, Tier};
 use crate::pipeline::Compiled;
-use crate::render::{LineOrigins, Outputs};
+use crate::render::Rendered;
 use crate::spec::Span;
-pub use flatten::{Leaf, leaves};
+pub use flatten::{Leaf, Syntax, leaves};
 
 /// Why two tiers differ, from the most specific cause to the most general.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -31,7 +32,7 @@ pub enum Cause {
         /// The tier granting it.
         tier: String,
         /// Its kind.
-        concession: String,
+        concession: Concession,
     },
     /// A per-service override.
     Override {
@@ -47,9 +48,9 @@ pub enum Cause {
     /// Where each tier's cluster runs.
     Cluster {
         /// `cluster` of the first tier.
-        from: String,
+        from: Cluster,
         /// `cluster` of the second tier.
-        to: String,
+        to: Cluster,
     },
     /// The code version each tier runs.
     Revision {
@@ -97,29 +98,28 @@ impl Comparison {
 
 /// Compare two tiers of a compiled spec.
 pub fn compare(compiled: &Compiled, from: &Tier, to: &Tier) -> Comparison {
-    compare_outputs(&compiled.loaded.model, &compiled.outputs, &compiled.provenance, &compiled.loaded.source, from, to)
+    compare_outputs(&compiled.loaded.model, &compiled.artifacts, &compiled.loaded.source, from, to)
 }
 
-/// Compare two tiers given rendered outputs and their provenance.
+/// Compare two tiers given rendered artifacts.
 pub fn compare_outputs(
     model: &Model,
-    outputs: &Outputs,
-    provenance: &BTreeMap<String, LineOrigins>,
+    artifacts: &[Rendered],
     source: &crate::source::SourceFile,
     from: &Tier,
     to: &Tier,
 ) -> Comparison {
     let (a, b) = (from.name.value.as_str(), to.name.value.as_str());
-    let files_a = tier_files(outputs, a);
-    let files_b = tier_files(outputs, b);
+    let files_a = tier_files(model, artifacts, a);
+    let files_b = tier_files(model, artifacts, b);
     let keys: BTreeSet<&String> = files_a.keys().chain(files_b.keys()).collect();
-    let attribution = Attribution { model, source, provenance, a, b };
+    let attribution = Attribution { model, source, from, to, a, b };
     let mut differences = Vec::new();
     for key in keys {
         match (files_a.get(key), files_b.get(key)) {
-            (Some(pa), Some(pb)) => differences.extend(attribution.files(key, pa, &outputs[*pa], pb, &outputs[*pb])),
+            (Some(ra), Some(rb)) => differences.extend(attribution.files(key, ra, rb)),
             (Some(only), None) | (None, Some(only)) => {
-                let lines: Vec<usize> = (0..outputs[*only].lines().count()).collect();
+                let lines: Vec<usize> = (0..only.lines.len()).collect();
                 let causes = attribution.causes(&[(only, &lines)], &[], &[]);
                 let present = vec!["present".to_owned()];
                 let (from, to) = if files_a.contains_key(key) { (present, Vec::new()) } else { (Vec::new(), present) };
@@ -131,45 +131,35 @@ pub fn compare_outputs(
     Comparison { from: a.to_owned(), to: b.to_owned(), differences }
 }
 
-/// Files of one tier, keyed by their path with the tier's name as `{tier}`.
-fn tier_files<'o>(outputs: &'o Outputs, tier: &str) -> BTreeMap<String, &'o String> {
-    outputs
-        .keys()
-        .filter_map(|path| {
-            let parts: Vec<&str> = path.split('/').collect();
-            let key = match parts.as_slice() {
-                ["deploy", "argocd", t, rest @ ..] if *t == tier => {
-                    format!("deploy/argocd/{{tier}}/{}", rest.join("/"))
-                }
-                ["deploy", "values", service, file] if *file == format!("values-{tier}.yaml") => {
-                    format!("deploy/values/{service}/values-{{tier}}.yaml")
-                }
-                ["infra", file] if *file == format!("{tier}.bicepparam") => "infra/{tier}.bicepparam".to_owned(),
-                _ => return None,
-            };
-            Some((key, path))
-        })
+/// The artifacts of one tier, keyed by their path with the tier's name as `{tier}`.
+fn tier_files<'r>(model: &Model, artifacts: &'r [Rendered], tier: &str) -> BTreeMap<String, &'r Rendered> {
+    artifacts
+        .iter()
+        .filter(|r| r.artifact.kind.tier().is_some_and(|t| model.tier_at(t).name.value == tier))
+        .filter_map(|r| Some((layout::tier_pattern(&r.artifact.kind, model)?, r)))
         .collect()
 }
 
 struct Attribution<'m> {
     model: &'m Model,
     source: &'m crate::source::SourceFile,
-    provenance: &'m BTreeMap<String, LineOrigins>,
+    from: &'m Tier,
+    to: &'m Tier,
     a: &'m str,
     b: &'m str,
 }
 
 impl Attribution<'_> {
-    fn files(&self, key: &str, path_a: &str, text_a: &str, path_b: &str, text_b: &str) -> Vec<Difference> {
-        let group = |path: &str, text: &str| {
+    fn files(&self, key: &str, a: &Rendered, b: &Rendered) -> Vec<Difference> {
+        let syntax = Syntax::of(&a.artifact.kind);
+        let group = |text: &str| {
             let mut by_path: BTreeMap<String, Vec<Leaf>> = BTreeMap::new();
-            for leaf in leaves(path, text) {
+            for leaf in leaves(syntax, text) {
                 by_path.entry(leaf.path.clone()).or_default().push(leaf);
             }
             by_path
         };
-        let (leaves_a, leaves_b) = (group(path_a, text_a), group(path_b, text_b));
+        let (leaves_a, leaves_b) = (group(&a.text), group(&b.text));
         let paths: BTreeSet<&String> = leaves_a.keys().chain(leaves_b.keys()).collect();
         let empty = Vec::new();
         let mut differences = Vec::new();
@@ -182,7 +172,7 @@ impl Attribution<'_> {
             }
             let lines_a: Vec<usize> = la.iter().map(|l| l.line).collect();
             let lines_b: Vec<usize> = lb.iter().map(|l| l.line).collect();
-            let causes = self.causes(&[(path_a, &lines_a), (path_b, &lines_b)], &from, &to);
+            let causes = self.causes(&[(a, &lines_a), (b, &lines_b)], &from, &to);
             differences.push(Difference { file: key.to_owned(), path: path.clone(), from, to, causes });
         }
         differences
@@ -192,11 +182,10 @@ impl Attribution<'_> {
     /// it first (a revision named like its tier is still a revision); a value
     /// that differs exactly by the tiers' names but has no such origin is the
     /// tier's identity.
-    fn causes(&self, lines: &[(&str, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
+    fn causes(&self, lines: &[(&Rendered, &[usize])], from: &[String], to: &[String]) -> Vec<Cause> {
         let mut causes = BTreeSet::new();
-        for (path, indices) in lines {
-            let Some(origins) = self.provenance.get(*path) else { continue };
-            for origin in indices.iter().filter_map(|i| origins.get(*i)).flat_map(|o| o.iter()) {
+        for (rendered, indices) in lines {
+            for origin in indices.iter().filter_map(|i| rendered.lines.get(*i)).flat_map(|o| o.iter()) {
                 causes.extend(self.classify(origin.span));
             }
         }
@@ -219,12 +208,10 @@ impl Attribution<'_> {
                 return Some(Cause::Revision { from: revision(self.a), to: revision(self.b) });
             }
             if let Some(c) = tier.concessions.iter().find(|c| inside(c.span)) {
-                return Some(Cause::Concession { tier: name.to_owned(), concession: c.value.as_str().to_owned() });
+                return Some(Cause::Concession { tier: name.to_owned(), concession: c.value });
             }
             if inside(tier.cluster.span) {
-                let cluster =
-                    |t: &str| self.model.tier(t).map(|t| t.cluster.value.as_str().to_owned()).unwrap_or_default();
-                let (from, to) = (cluster(self.a), cluster(self.b));
+                let (from, to) = (self.from.cluster.value, self.to.cluster.value);
                 // The same cluster on both sides explains nothing.
                 return (from != to).then_some(Cause::Cluster { from, to });
             }

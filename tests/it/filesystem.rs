@@ -6,8 +6,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use inception::digest::sha256_hex;
-
 use crate::support::{TempDir, edit, files, inception, text, with_reference_spec};
 
 fn compile_ok(dir: &Path) {
@@ -66,6 +64,11 @@ fn a_stale_file_edited_since_it_was_written_is_kept() {
     edit(
         &dir.path().join("inception.kdl"),
         "    tier prod reason=\"Asian and US trading hours overlap\" {\n        replicas 6\n        resources cpu=\"2\" memory=\"4Gi\"\n    }\n",
+        "",
+    );
+    edit(
+        &dir.path().join("inception.kdl"),
+        "    tier prod {\n        cluster-admins \"c8e3f7a2-5b1d-4e9c-a6f0-3b7d2e9c1a58\"\n        secret-operators \"e2b9d4c7-6a3f-4d15-b8e1-9f4c2a7d3b62\"\n        operator-ip-ranges \"203.0.113.0/24\"\n        api-server-ip-ranges \"203.0.113.0/24\" \"198.51.100.0/24\"\n        maintenance Saturday hour=3 hours=4   // the quietest trading hours\n    }\n",
         "",
     );
     let output = inception(dir.path(), &["compile"]);
@@ -211,7 +214,11 @@ fn kill_9_at_random_points_then_one_compile_gives_a_tree_check_accepts() {
     // and files a killed compile wrote differ from what the next one writes.
     let without_beta = original
         .replace("revision main", "revision develop")
-        .replace("tier beta {\n    cluster aks\n    revision \"v2.4.0-beta.3\"\n}\n", "");
+        .replace("tier beta {\n    cluster aks\n    revision \"v2.4.0-beta.3\"\n}\n", "")
+        .replace(
+            "    tier beta {\n        cluster-admins \"c8e3f7a2-5b1d-4e9c-a6f0-3b7d2e9c1a58\"\n        secret-operators \"e2b9d4c7-6a3f-4d15-b8e1-9f4c2a7d3b62\"\n        operator-ip-ranges \"203.0.113.0/24\"\n    }\n",
+            "",
+        );
     let next_beta = original.replace("v2.4.0-beta.3", "v2.4.0-beta.4").replace("replicas 2", "replicas 3");
     let specs = [&original, &without_beta, &next_beta];
     let seed = std::env::var("INCEPTION_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
@@ -251,4 +258,10 @@ fn kill_9_at_random_points_then_one_compile_gives_a_tree_check_accepts() {
     let (code, stderr) = check_code(dir.path());
     assert_eq!(code, Some(0), "seed {seed}: {stderr}");
     assert!(temporaries(dir.path()).is_empty(), "seed {seed}: {:?}", temporaries(dir.path()));
+}
+
+/// The lowercase hex sha256 of `bytes`, as the lock records it.
+fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes.as_ref()).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -70,8 +70,8 @@ fn repository_url_with_shell_characters_is_refused() {
 #[test]
 fn the_lab_artifact_quotes_its_parameters() {
     let compiled = compile(&reference_with("inception 1", "inception 1"));
-    let artifact = compiled
-        .outputs
+    let outputs = compiled.outputs();
+    let artifact = outputs
         .iter()
         .find(|(path, _)| path.ends_with("Artifactfile.json"))
         .map(|(_, text)| text)
@@ -130,7 +130,7 @@ fn non_finite_numbers_are_refused() {
 #[test]
 fn numbers_in_run_keep_their_spelling() {
     let compiled = compile(&reference_with("--port \"8080\"", "--port 0x1F"));
-    let values = &compiled.outputs["deploy/values/api/values.yaml"];
+    let values = &compiled.outputs()["deploy/values/api/values.yaml"];
     assert!(values.contains("- \"0x1F\"") || values.contains("- 0x1F"), "{values}");
     assert!(!values.contains("\"31\""), "{values}");
 }
@@ -139,7 +139,7 @@ fn numbers_in_run_keep_their_spelling() {
 fn compose_does_not_interpolate_dollars_in_mount_paths() {
     let compiled =
         compile(&reference_with("\"/home/vscode/.azure\"", "\"/home/vscode/$x\"").replace("/.azure\" ", "/$y\" "));
-    let compose = &compiled.outputs[".devcontainer/docker-compose.yml"];
+    let compose = &compiled.outputs()[".devcontainer/docker-compose.yml"];
     assert!(compose.contains("/home/vscode/$$x"), "{compose}");
     assert!(compose.contains("${HOME}/.azure") || compose.contains("${HOME}/$$y"), "{compose}");
 }
@@ -207,7 +207,7 @@ fn provenance_of_long_lists_is_shared_not_copied_per_line() {
     let compiled = compile(&spec);
     let mut seen = std::collections::HashSet::new();
     let mut stored = 0;
-    for lines in compiled.provenance.values() {
+    for lines in compiled.artifacts.iter().map(|a| &a.lines) {
         for origins in lines {
             if seen.insert(std::sync::Arc::as_ptr(origins) as *const u8 as usize) {
                 stored += origins.len();
@@ -216,7 +216,7 @@ fn provenance_of_long_lists_is_shared_not_copied_per_line() {
     }
     // Linear: each list's origins are stored once, not once per line.
     assert!(stored < 20 * n, "{stored} origins stored for {n} packages and ports");
-    let dockerfile = &compiled.outputs[".devcontainer/Dockerfile"];
+    let dockerfile = &compiled.outputs()[".devcontainer/Dockerfile"];
     assert!(dockerfile.contains("pkg2999"));
 }
 
@@ -233,7 +233,7 @@ fn a_very_long_line_is_an_error_not_a_crash_of_the_error_renderer() {
 fn trailing_spaces_inside_a_yaml_block_scalar_are_kept() {
     let compiled = compile(&reference_with("env LOG_LEVEL=info EXCHANGES", "env LOG_LEVEL=\"a \\nb \\n\" EXCHANGES"));
     let values: serde_json::Value =
-        serde_saphyr::from_str(&compiled.outputs["deploy/values/marketdata/values.yaml"]).expect("YAML");
+        serde_saphyr::from_str(&compiled.outputs()["deploy/values/marketdata/values.yaml"]).expect("YAML");
     assert_eq!(values["env"]["LOG_LEVEL"].as_str(), Some("a \nb \n"));
 }
 

@@ -25,7 +25,7 @@ fn serenity() -> Compiled {
 }
 
 fn file<'a>(compiled: &'a Compiled, path: &str) -> &'a str {
-    compiled.outputs.get(path).unwrap_or_else(|| panic!("`{path}` is not produced"))
+    compiled.artifact(path).map(|r| r.text.as_str()).unwrap_or_else(|| panic!("`{path}` is not produced"))
 }
 
 /// The lines that carry data: no banner, no blank or comment-only line.
@@ -38,7 +38,10 @@ fn origins_of(compiled: &Compiled, path: &str, needle: &str) -> Vec<(String, usi
     let text = file(compiled, path);
     let index = text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}` in {path}"));
     let source = &compiled.loaded.source;
-    compiled.provenance[path][index].iter().map(|o| (o.node.clone(), source.line_of(o.span.into()))).collect()
+    compiled.artifact(path).unwrap().lines[index]
+        .iter()
+        .map(|o| (o.node.clone(), source.line_of(o.span.into())))
+        .collect()
 }
 
 fn spec_line(compiled: &Compiled, needle: &str) -> usize {
@@ -109,7 +112,7 @@ fn no_cloud_tier_file_carries_a_local_concession() {
         let own = |path: &str| {
             path.starts_with(&format!("deploy/argocd/{tier}/")) || path.ends_with(&format!("/values-{tier}.yaml"))
         };
-        for (path, text) in compiled.outputs.iter().filter(|(path, _)| own(path)) {
+        for (path, text) in compiled.outputs().iter().filter(|(path, _)| own(path)) {
             scanned += 1;
             let lower = text.to_lowercase();
             for trace in traces {
@@ -119,7 +122,7 @@ fn no_cloud_tier_file_carries_a_local_concession() {
     }
     assert!(scanned > 60, "scanned only {scanned} files");
     assert!(
-        !compiled.outputs.keys().any(|p| CLOUD_TIERS.iter().any(|t| p == &format!("deploy/argocd/{t}/azurite.yaml")))
+        !compiled.outputs().keys().any(|p| CLOUD_TIERS.iter().any(|t| p == &format!("deploy/argocd/{t}/azurite.yaml")))
     );
     let local = file(&compiled, "deploy/values/risk/values-local.yaml").to_lowercase();
     for trace in ["devstoreaccount", "debugpy", "hostpath", "watchfiles", "5678", "pullpolicy: never"] {
@@ -148,24 +151,25 @@ fn needs_become_host_and_port_variables_named_after_the_dependency() {
 fn argo_applications_point_at_files_and_projects_that_exist() {
     let compiled = serenity();
     let mut checked = 0;
-    for (path, text) in compiled.outputs.iter().filter(|(p, _)| p.starts_with("deploy/argocd/") && p.ends_with(".yaml"))
+    for (path, text) in
+        compiled.outputs().iter().filter(|(p, _)| p.starts_with("deploy/argocd/") && p.ends_with(".yaml"))
     {
         if !text.contains("\nkind: Application\n") {
             continue;
         }
         let tier = path.split('/').nth(2).expect("deploy/argocd/TIER/…");
         assert!(text.contains(&format!("  project: serenity-{tier}\n")), "{path}");
-        assert!(compiled.outputs.contains_key(&format!("deploy/argocd/{tier}/project.yaml")));
+        assert!(compiled.outputs().contains_key(&format!("deploy/argocd/{tier}/project.yaml")));
         for value_file in text.lines().filter_map(|l| l.trim().strip_prefix("- ../../")) {
             let target = format!("deploy/{value_file}");
             let operators = value_file.rsplit('/').next().is_some_and(|f| f.starts_with("azure-"));
             if operators {
                 // Written by the operator from the Azure deployment, so optional.
                 assert!(text.contains("ignoreMissingValueFiles: true"), "{path}: {target} must be optional");
-                assert!(!compiled.outputs.contains_key(&target), "{path}: inception must not own {target}");
+                assert!(!compiled.outputs().contains_key(&target), "{path}: inception must not own {target}");
                 continue;
             }
-            assert!(compiled.outputs.contains_key(&target), "{path}: valueFile {target} is not generated");
+            assert!(compiled.outputs().contains_key(&target), "{path}: valueFile {target} is not generated");
             checked += 1;
         }
     }
@@ -257,13 +261,13 @@ fn only_python_build_services_are_debugged_and_reloaded() {
     assert!(shared.contains("  repository: docker.io/library/redis\n  tag: \"7.2.5\"\n"), "{shared}");
     let launch = file(&compiled, ".vscode/launch.json");
     assert_eq!(launch.matches("\"request\": \"attach\"").count(), 1, "{launch}");
-    assert!(!compiled.outputs.contains_key("deploy/argocd/local/azurite.yaml"), "no service uses storage");
+    assert!(!compiled.outputs().contains_key("deploy/argocd/local/azurite.yaml"), "no service uses storage");
 }
 
 #[test]
 fn without_a_repo_there_is_no_argo_cd_but_the_chart_and_values_remain() {
     let compiled = compile(&MIXED.replace("    repo \"https://example.com/mixed.git\"\n", ""));
-    let paths: BTreeMap<&str, ()> = compiled.outputs.keys().map(|p| (p.as_str(), ())).collect();
+    let paths: BTreeMap<&str, ()> = compiled.artifacts.iter().map(|r| (r.path(), ())).collect();
     assert!(!paths.keys().any(|p| p.starts_with("deploy/argocd/")), "{paths:?}");
     assert!(paths.contains_key("deploy/charts/service/values.schema.json"));
     assert!(paths.contains_key("deploy/values/web/values.yaml"));
@@ -277,7 +281,7 @@ fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
     let compiled = inception::pipeline::compile_source(&source, "inception.kdl").expect("compiles");
     let model = &compiled.loaded.model;
     let mut others: Vec<String> = compiled
-        .outputs
+        .outputs()
         .keys()
         .filter_map(|p| p.strip_prefix("deploy/argocd/local/")?.strip_suffix(".yaml").map(str::to_owned))
         .filter(|stem| model.service(stem).is_none() && !stem.starts_with(RESERVED_SERVICE_PREFIX))
@@ -285,8 +289,9 @@ fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
     others.sort();
     assert_eq!(others, RESERVED_SERVICES, "a file of deploy/argocd/TIER/ that a service name could take");
     let folders: std::collections::BTreeSet<&str> = compiled
-        .outputs
-        .keys()
+        .artifacts
+        .iter()
+        .map(|r| r.path())
         .filter_map(|p| p.strip_prefix("deploy/argocd/")?.split_once('/').map(|(folder, _)| folder))
         .filter(|folder| model.tier(folder).is_none())
         .collect();

@@ -85,7 +85,7 @@ fn find<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 
 fn spec(random: &mut Random) -> (String, Expected) {
     let mut text = String::from(
-        "inception 1\nproject prop {\n    registry \"prop.azurecr.io\"\n    repo \"https://github.com/o/prop.git\"\n}\n",
+        "inception 1\nproject prop {\n    registry \"propacr.azurecr.io\"\n    repo \"https://github.com/o/prop.git\"\n}\n",
     );
     text.push_str(
         "toolchain {\n    base \"debian:12\"\n    tool minikube \"1.33.1\"\n    docker-in-docker \"26.1.4\"\n",
@@ -215,8 +215,9 @@ fn random_valid_specs_compile_to_outputs_that_parse_and_keep_the_spec_values() {
         let (text, expected) = spec(&mut random);
         let compiled = pipeline::compile_source(&SourceFile::new("inception.kdl", text.as_str()), "inception.kdl")
             .unwrap_or_else(|e| panic!("seed {seed} case {case}: a valid spec was refused: {e:?}\n{text}"));
+        let outputs = compiled.outputs();
         let parsed: std::collections::BTreeMap<&str, Value> =
-            compiled.outputs.iter().filter_map(|(path, body)| parse(path, body).map(|v| (path.as_str(), v))).collect();
+            outputs.iter().filter_map(|(path, body)| parse(path, body).map(|v| (path.as_str(), v))).collect();
         let devcontainer = &parsed[".devcontainer/devcontainer.json"];
         assert_eq!(
             find(devcontainer, "x.y").and_then(Value::as_str),
@@ -263,7 +264,7 @@ fn random_valid_specs_compile_to_outputs_that_parse_and_keep_the_spec_values() {
                 Some(u64::from(*replicas)),
                 "seed {seed} case {case}"
             );
-            let line = compiled.outputs[&path].lines().find(|l| l.starts_with("replicas:")).expect("replicas line");
+            let line = outputs[&path].lines().find(|l| l.starts_with("replicas:")).expect("replicas line");
             let words: Vec<&str> = reason.split_whitespace().collect();
             assert!(line.ends_with(&format!("# reason: {}", words.join(" "))), "seed {seed} case {case}: {line}");
         }

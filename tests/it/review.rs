@@ -123,7 +123,7 @@ fn explain_names_the_spec_line_of_a_generated_line() {
     assert_eq!(value["exact"], true);
     assert_eq!(value["sources"][0]["node"], "toolchain/tool kubectl");
     assert_eq!(value["sources"][0]["line"], 22);
-    assert_eq!(value["sources"][0]["text"], "tool kubectl \"1.29.6\"");
+    assert_eq!(value["sources"][0]["text"], "tool kubectl \"1.36.0\"");
     let bad = inception(&serenity, &["explain", ".devcontainer/Dockerfil"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).1.contains("did you mean `.devcontainer/Dockerfile`?"), "{:?}", text(&bad));

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use inception::model::{Cluster, Concession};
 use inception::pipeline::{self, Compiled};
 use inception::source::SourceFile;
 use inception::symmetry::{Cause, Comparison, compare, compare_outputs};
@@ -55,15 +56,15 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
     let comparison = tiers(&compiled, "local", "dev");
     assert_eq!(comparison.unattributed().count(), 0, "{:#?}", comparison.unattributed().collect::<Vec<_>>());
     let found = causes(&comparison);
-    for concession in ["storage-emulator", "hot-reload", "debug"] {
-        let cause = Cause::Concession { tier: "local".into(), concession: concession.into() };
-        assert!(found.contains(&cause), "no difference attributed to {concession}: {found:#?}");
+    for concession in [Concession::StorageEmulator, Concession::HotReload, Concession::Debug] {
+        let cause = Cause::Concession { tier: "local".into(), concession };
+        assert!(found.contains(&cause), "no difference attributed to {concession:?}: {found:#?}");
     }
-    assert!(found.contains(&Cause::Cluster { from: "minikube".into(), to: "aks".into() }));
+    assert!(found.contains(&Cause::Cluster { from: Cluster::Minikube, to: Cluster::Aks }));
     let azurite = comparison.differences.iter().find(|d| d.file == "deploy/argocd/{tier}/azurite.yaml").unwrap();
     assert_eq!(
         azurite.causes.first(),
-        Some(&Cause::Concession { tier: "local".into(), concession: "storage-emulator".into() })
+        Some(&Cause::Concession { tier: "local".into(), concession: Concession::StorageEmulator })
     );
 }
 
@@ -71,15 +72,14 @@ fn local_differs_by_its_concessions_and_cluster_and_nothing_unexplained() {
 fn a_difference_without_a_cause_is_unattributed() {
     let compiled = serenity();
     let model = &compiled.loaded.model;
-    let mut outputs = compiled.outputs.clone();
-    let mut provenance = compiled.provenance.clone();
+    let mut artifacts = compiled.artifacts.clone();
     // Someone gives api more replicas in prod without an override: the line
     // exists in the rendered file, but no spec node accounts for it.
-    let path = "deploy/values/api/values-prod.yaml".to_owned();
-    outputs.get_mut(&path).unwrap().push_str("replicas: 3\n");
-    provenance.get_mut(&path).unwrap().push(inception::render::trace::no_origins());
+    let edited = artifacts.iter_mut().find(|r| r.path() == "deploy/values/api/values-prod.yaml").unwrap();
+    edited.text.push_str("replicas: 3\n");
+    edited.lines.push(std::sync::Arc::from([]));
     let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
-    let comparison = compare_outputs(model, &outputs, &provenance, &compiled.loaded.source, staging, prod);
+    let comparison = compare_outputs(model, &artifacts, &compiled.loaded.source, staging, prod);
     let unattributed: Vec<_> = comparison.unattributed().collect();
     assert_eq!(unattributed.len(), 1, "{unattributed:#?}");
     assert_eq!(unattributed[0].file, "deploy/values/api/values-{tier}.yaml");
@@ -133,4 +133,41 @@ fn revisions_and_overrides_named_like_their_tier_keep_their_cause() {
     assert_eq!(cause_of("image.tag"), Some(Cause::Revision { from: "staging".into(), to: "prod".into() }));
     assert!(matches!(cause_of("env.DB_NAME"), Some(Cause::Override { reason, .. }) if reason == "its own database"));
     assert_eq!(comparison.unattributed().count(), 0);
+}
+
+#[test]
+fn an_image_service_with_an_override_in_one_tier_is_explained() {
+    // The staging values file has no difference (`{}`), prod's has the
+    // override: that is the override, not an unexplained `{} → —`.
+    let text = r#"inception 1
+project shop {
+    repo "https://example.com/shop.git"
+    registry "shopacr.azurecr.io"
+}
+toolchain {
+    base "debian:12.5" digest="sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4"
+    python "3.12.4"
+}
+tier staging {
+    cluster aks
+    revision "v1.0.0"
+}
+tier prod {
+    cluster aks
+    revision "v1.0.0"
+}
+service web {
+    image "registry.example.com/web:1.0.0"
+    port 8080
+    tier prod reason="load" {
+        replicas 3
+    }
+}
+"#;
+    let compiled =
+        pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl").expect("compiles");
+    let comparison = tiers(&compiled, "staging", "prod");
+    let unattributed: Vec<_> = comparison.unattributed().collect();
+    assert!(unattributed.is_empty(), "{unattributed:#?}");
+    assert!(causes(&comparison).iter().any(|c| matches!(c, Cause::Override { .. })), "{:?}", causes(&comparison));
 }

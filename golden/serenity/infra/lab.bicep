@@ -26,13 +26,16 @@ param vmSize string = 'Standard_D4s_v5'
 @maxValue(4095)
 param dataDiskSizeGb int = 128
 
-@description('The marketplace image of the VMs, pinned to one published version so every lab VM in every region boots the same image. Bump it deliberately.')
-param image object = {
-  publisher: 'Canonical'
-  offer: '0001-com-ubuntu-server-jammy'
-  sku: '22_04-lts-gen2'
-  version: '22.04.202608060'
-}
+@description('The version of the VMs\' marketplace image (Ubuntu 22.04 LTS), pinned so every lab VM in every region boots the same image (azure lab-vm image=). Bump it deliberately.')
+param imageVersion string = '22.04.202608060'
+
+@description('How many VMs one developer may own in a lab.')
+@minValue(1)
+@maxValue(10)
+param maxVmsPerUser int = 2
+
+@description('Entra ID groups (object ids) granted DevTest Labs User in every lab: the developers, who create, start, stop and connect to their own VMs.')
+param labUserGroupIds array
 
 @description('When the labs\' VMs shut down every day (HHmm, in each lab\'s time zone).')
 param shutdownTime string = '1900'
@@ -50,7 +53,7 @@ param artifactFolder string = '/infra/lab-artifacts'
 @secure()
 param repositoryToken string
 
-resource labGroup 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource labGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: resourceGroupName
   location: location
   tags: {
@@ -70,7 +73,14 @@ module labDeployments './modules/lab.bicep' = [for lab in labs: {
     userName: userName
     vmSize: vmSize
     dataDiskSizeGb: dataDiskSizeGb
-    image: image
+    image: {
+      publisher: 'Canonical'
+      offer: '0001-com-ubuntu-server-jammy'
+      sku: '22_04-lts-gen2'
+      version: imageVersion
+    }
+    maxVmsPerUser: maxVmsPerUser
+    userGroupIds: labUserGroupIds
     shutdownTime: shutdownTime
     repositoryUrl: repositoryUrl
     repositoryBranch: repositoryBranch

@@ -34,6 +34,13 @@ param userName = 'vscode'
 
 param vmSize = 'Standard_D8s_v5'
 param dataDiskSizeGb = 256
+param imageVersion = '22.04.202608060'
+param maxVmsPerUser = 2
+
+// The developers' Entra ID groups (object ids): DevTest Labs User in every lab.
+param labUserGroupIds = [
+  '5d1c7a3e-2b8f-4e61-9a0d-7c3b1e8f4a26'
+]
 
 param repositoryUrl = 'https://github.com/cloudwall/serenity.git'
 // The token is read from the environment of whoever deploys; it is never in a file.

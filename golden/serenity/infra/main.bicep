@@ -3,12 +3,35 @@
 // network, AKS cluster, Key Vault, Log Analytics workspace, storage account
 // and the workload identities of its services, plus the container registry
 // every tier shares. Every tier is this same file; only TIER.bicepparam
-// differs, and only in names derived from the tier. Deploy one tier with
+// differs: in names derived from the tier, and in who may administer it,
+// from where, and when AKS may upgrade it (the spec's `azure tier` nodes).
+//
+// Pre-flight, once per subscription (what a deployment cannot do itself):
+//   az feature register --namespace Microsoft.Compute --name EncryptionAtHost
+//   az provider register --namespace Microsoft.Compute
+//   az provider register --namespace Microsoft.ContainerService
+//   az provider register --namespace Microsoft.ContainerRegistry
+//   az provider register --namespace Microsoft.KeyVault
+//   az provider register --namespace Microsoft.Storage
+//   az provider register --namespace Microsoft.OperationalInsights
+//   az provider register --namespace Microsoft.Insights
+//   az provider register --namespace Microsoft.ManagedIdentity
+//   az security pricing create --name Containers --tier standard   (Defender for Containers)
+// and check: az feature show --namespace Microsoft.Compute --name EncryptionAtHost
+// says "Registered" (then run az provider register --namespace Microsoft.Compute again).
+//
+// Pre-flight, per deployment: a deleted tier leaves its Key Vault soft-deleted
+// for 90 days (purge protection). If
+//   az keyvault list-deleted --query "[?name=='VAULT'].name" -o tsv
+// prints the tier's vault, deploy with --parameters keyVaultCreateMode=recover
+// to get it back, secrets included; every other name is simply reused.
+//
+// Deploy one tier with
 //   az deployment sub create --location eastus --template-file infra/main.bicep --parameters infra/TIER.bicepparam
 targetScope = 'subscription'
 
-// What differs between tiers: names derived from the project and the tier,
-// set in TIER.bicepparam.
+// What differs between tiers, set in TIER.bicepparam: names derived from the
+// project and the tier, and the tier's access and maintenance window.
 @description('The tier, also the Kubernetes namespace of its services.')
 param tier string
 
@@ -25,11 +48,51 @@ param workspaceName string
 @maxLength(54)
 param clusterName string
 
-@description('The tier\'s Key Vault name, before its unique suffix.')
-@maxLength(18)
-param keyVaultNamePrefix string
+@description('The tier\'s Key Vault: globally unique, the same on every deployment.')
+@minLength(3)
+@maxLength(24)
+param keyVaultName string
 
-@description('The tier\'s storage account name (the services\' Helm values name it too).')
+@description('`recover` when the tier\'s vault is soft-deleted (see the pre-flight above).')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
+
+@description('Entra ID groups (object ids) granted Azure Kubernetes Service RBAC Cluster Admin on the tier\'s cluster.')
+param clusterAdminGroupIds array
+
+@description('Entra ID groups (object ids) granted Key Vault Secrets Officer on the tier\'s vault.')
+param secretOperatorGroupIds array
+
+@description('Operators\' addresses (CIDR) allowed through the Key Vault and storage firewalls.')
+param operatorIpRanges array
+
+@description('Addresses (CIDR) allowed to reach the API server; empty allows any (Entra ID still authenticates).')
+param apiServerAuthorizedIpRanges array
+
+@description('The day of the tier\'s weekly maintenance window, when AKS may upgrade it.')
+@allowed([
+  'Monday'
+  'Tuesday'
+  'Wednesday'
+  'Thursday'
+  'Friday'
+  'Saturday'
+  'Sunday'
+])
+param maintenanceDay string
+
+@description('When the window starts, UTC (HH:mm).')
+param maintenanceStartTime string
+
+@description('How long the window lasts, in hours.')
+@minValue(4)
+@maxValue(24)
+param maintenanceDurationHours int
+
+@description('The tier\'s storage account: globally unique, the same on every deployment (the services\' Helm values name it too).')
 @minLength(3)
 @maxLength(24)
 param storageAccountName string
@@ -60,15 +123,19 @@ param zones array = [
 ])
 param clusterSkuTier string = 'Standard'
 
-@description('The Kubernetes minor version of every cloud tier: the toolchain\'s kubectl, which Minikube also runs. Empty: AKS picks one and follows its stable channel.')
-param kubernetesVersion string = '1.29'
+@description('The Kubernetes minor version of every cloud tier (azure kubernetes), supported by AKS per its release calendar read on 2026-11-29; AKS applies the patches.')
+param kubernetesVersion string = '1.36'
 
 @description('The VM size of the system node pool.')
 param systemNodeVmSize string = 'Standard_D4ds_v5'
 
-@description('How many system nodes.')
+@description('The fewest system nodes.')
 @minValue(1)
-param systemNodeCount int = 3
+param systemNodeMinCount int = 3
+
+@description('The most system nodes.')
+@minValue(1)
+param systemNodeMaxCount int = 5
 
 @description('The VM size of the user node pool, where the services run.')
 param userNodeVmSize string = 'Standard_D4ds_v5'
@@ -80,12 +147,6 @@ param userNodeMinCount int = 2
 @description('The most user nodes.')
 @minValue(1)
 param userNodeMaxCount int = 6
-
-@description('Addresses (CIDR) allowed to reach the API server; empty allows any (Entra ID still authenticates).')
-param apiServerAuthorizedIpRanges array = []
-
-@description('Operators\' addresses (CIDR) allowed through the Key Vault and storage firewalls.')
-param operatorIpRanges array = []
 
 @description('The address space of the tier\'s network.')
 param addressPrefix string = '10.240.0.0/16'
@@ -102,13 +163,13 @@ var tags = {
   'managed-by': 'inception'
 }
 
-resource tierGroup 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource tierGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: resourceGroupName
   location: location
   tags: tags
 }
 
-resource sharedGroup 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource sharedGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: sharedResourceGroupName
   location: location
   tags: {
@@ -140,14 +201,15 @@ module monitoring './modules/monitoring.bicep' = {
   }
 }
 
+// The shared registry: the same module with the same values in every tier, so
+// only the first deployment creates anything.
 module registry './modules/registry.bicep' = {
-  name: take('registry-${tier}', 64)
+  name: 'registry'
   scope: sharedGroup
   params: {
     name: registryName
     location: location
     tags: sharedGroup.tags
-    zoneRedundancy: empty(zones) ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -164,11 +226,16 @@ module cluster './modules/cluster.bicep' = {
     skuTier: clusterSkuTier
     zones: zones
     systemNodeVmSize: systemNodeVmSize
-    systemNodeCount: systemNodeCount
+    systemNodeMinCount: systemNodeMinCount
+    systemNodeMaxCount: systemNodeMaxCount
     userNodeVmSize: userNodeVmSize
     userNodeMinCount: userNodeMinCount
     userNodeMaxCount: userNodeMaxCount
     apiServerAuthorizedIpRanges: apiServerAuthorizedIpRanges
+    adminGroupIds: clusterAdminGroupIds
+    maintenanceDay: maintenanceDay
+    maintenanceStartTime: maintenanceStartTime
+    maintenanceDurationHours: maintenanceDurationHours
   }
 }
 
@@ -185,12 +252,14 @@ module keyVault './modules/key-vault.bicep' = {
   name: 'key-vault'
   scope: tierGroup
   params: {
-    namePrefix: keyVaultNamePrefix
+    name: keyVaultName
+    createMode: keyVaultCreateMode
     location: location
     tags: tags
     subnetId: network.outputs.nodeSubnetId
     workspaceId: monitoring.outputs.workspaceId
     allowedIpRanges: operatorIpRanges
+    secretOperatorGroupIds: secretOperatorGroupIds
   }
 }
 

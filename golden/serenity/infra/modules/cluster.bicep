@@ -2,7 +2,9 @@
 // The tier's AKS cluster. Workloads reach Azure with workload identity
 // (OIDC issuer on), never with keys; the Secrets Store CSI driver mounts
 // Key Vault secrets into pods; Container Insights and the control plane's
-// logs go to the tier's Log Analytics workspace.
+// logs go to the tier's Log Analytics workspace. The cluster admins' group
+// gets Azure Kubernetes Service RBAC Cluster Admin; AKS upgrades the cluster
+// and its node images only in the tier's weekly maintenance window.
 
 @description('The cluster\'s name, also its DNS prefix.')
 @maxLength(54)
@@ -11,7 +13,7 @@ param name string
 @description('The Azure region.')
 param location string
 
-@description('The Kubernetes minor version (e.g. 1.29); empty: AKS\'s default.')
+@description('The Kubernetes minor version (e.g. 1.37); AKS applies its patches.')
 param kubernetesVersion string
 
 @description('Tags for every resource.')
@@ -32,8 +34,11 @@ param zones array
 @description('The VM size of the system node pool.')
 param systemNodeVmSize string
 
-@description('How many system nodes.')
-param systemNodeCount int
+@description('The fewest system nodes the autoscaler keeps.')
+param systemNodeMinCount int
+
+@description('The most system nodes the autoscaler adds.')
+param systemNodeMaxCount int
 
 @description('The VM size of the user node pool, where the services run.')
 param userNodeVmSize string
@@ -47,21 +52,44 @@ param userNodeMaxCount int
 @description('Addresses allowed to reach the API server (CIDR); empty allows any, Entra ID still authenticates.')
 param apiServerAuthorizedIpRanges array
 
-resource network 'Microsoft.Network/virtualNetworks@2023-11-01' existing = {
+@description('Entra ID groups (object ids) granted Azure Kubernetes Service RBAC Cluster Admin.')
+param adminGroupIds array
+
+@description('The day of the weekly maintenance window.')
+@allowed([
+  'Monday'
+  'Tuesday'
+  'Wednesday'
+  'Thursday'
+  'Friday'
+  'Saturday'
+  'Sunday'
+])
+param maintenanceDay string
+
+@description('When the window starts, UTC (HH:mm).')
+param maintenanceStartTime string
+
+@description('How long the window lasts, in hours (at least 4).')
+param maintenanceDurationHours int
+
+resource network 'Microsoft.Network/virtualNetworks@2025-09-01' existing = {
   name: virtualNetworkName
 }
 
-resource nodeSubnet 'Microsoft.Network/virtualNetworks/subnets@2023-11-01' existing = {
+resource nodeSubnet 'Microsoft.Network/virtualNetworks/subnets@2025-09-01' existing = {
   parent: network
   name: 'nodes'
 }
 
 // Entra ID authenticates and authorizes every user (Azure RBAC); there is no
-// local admin account. Nodes use ephemeral OS disks and Azure Linux, with
-// encryption at host (the subscription needs the feature once:
-// az feature register --namespace Microsoft.Compute --name EncryptionAtHost);
-// the system pool runs only critical add-ons.
-resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
+// local admin account and no `az aks command invoke` (run command off). Nodes
+// use ephemeral OS disks and Azure Linux, with encryption at host (a
+// subscription feature: see the pre-flight in main.bicep); the system pool
+// runs only critical add-ons and scales between its bounds. Defender for
+// Containers watches the nodes (its plan is enabled on the subscription, see
+// the pre-flight); the image cleaner removes unused, vulnerable images weekly.
+resource cluster 'Microsoft.ContainerService/managedClusters@2026-05-01' = {
   name: name
   location: location
   tags: tags
@@ -74,7 +102,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
   }
   properties: {
     dnsPrefix: name
-    kubernetesVersion: empty(kubernetesVersion) ? null : kubernetesVersion
+    kubernetesVersion: kubernetesVersion
     enableRBAC: true
     disableLocalAccounts: true
     aadProfile: {
@@ -88,13 +116,24 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
       workloadIdentity: {
         enabled: true
       }
+      defender: {
+        logAnalyticsWorkspaceResourceId: workspaceId
+        securityMonitoring: {
+          enabled: true
+        }
+      }
+      imageCleaner: {
+        enabled: true
+        intervalHours: 168
+      }
     }
     autoUpgradeProfile: {
-      upgradeChannel: empty(kubernetesVersion) ? 'stable' : 'patch'
+      upgradeChannel: 'patch'
       nodeOSUpgradeChannel: 'NodeImage'
     }
     apiServerAccessProfile: {
       authorizedIPRanges: apiServerAuthorizedIpRanges
+      disableRunCommand: true
     }
     networkProfile: {
       networkPlugin: 'azure'
@@ -130,7 +169,10 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-02-01' = {
         osType: 'Linux'
         osSKU: 'AzureLinux'
         vmSize: systemNodeVmSize
-        count: systemNodeCount
+        count: systemNodeMinCount
+        enableAutoScaling: true
+        minCount: systemNodeMinCount
+        maxCount: systemNodeMaxCount
         osDiskType: 'Ephemeral'
         osDiskSizeGB: 128
         enableEncryptionAtHost: true
@@ -176,9 +218,62 @@ resource subnetAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Azure Kubernetes Service RBAC Cluster Admin (built-in role): full control of
+// the cluster's Kubernetes API, for the tier's cluster admins. Role id read on
+// 2026-11-29 from https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles
+var rbacClusterAdmin = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b')
+
+resource clusterAdmins 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for group in adminGroupIds: {
+  name: guid(cluster.id, group, rbacClusterAdmin)
+  scope: cluster
+  properties: {
+    roleDefinitionId: rbacClusterAdmin
+    principalId: group
+    principalType: 'Group'
+  }
+}]
+
+// AKS upgrades patches and node images only in the tier's window: each tier
+// on its own day, so an upgrade reaches a tier after the one before it.
+resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2026-05-01' = {
+  parent: cluster
+  name: 'aksManagedAutoUpgradeSchedule'
+  properties: {
+    maintenanceWindow: {
+      schedule: {
+        weekly: {
+          intervalWeeks: 1
+          dayOfWeek: maintenanceDay
+        }
+      }
+      durationHours: maintenanceDurationHours
+      startTime: maintenanceStartTime
+      utcOffset: '+00:00'
+    }
+  }
+}
+
+resource nodeImageWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2026-05-01' = {
+  parent: cluster
+  name: 'aksManagedNodeOSUpgradeSchedule'
+  properties: {
+    maintenanceWindow: {
+      schedule: {
+        weekly: {
+          intervalWeeks: 1
+          dayOfWeek: maintenanceDay
+        }
+      }
+      durationHours: maintenanceDurationHours
+      startTime: maintenanceStartTime
+      utcOffset: '+00:00'
+    }
+  }
+}
+
 // Container Insights through Azure Monitor Agent: the add-on above collects,
 // this rule sends the data to the tier's workspace.
-resource insights 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
+resource insights 'Microsoft.Insights/dataCollectionRules@2024-03-11' = {
   name: take('MSCI-${location}-${name}', 64)
   location: location
   tags: tags
@@ -223,7 +318,7 @@ resource insights 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
   }
 }
 
-resource insightsAssociation 'Microsoft.Insights/dataCollectionRuleAssociations@2022-06-01' = {
+resource insightsAssociation 'Microsoft.Insights/dataCollectionRuleAssociations@2024-03-11' = {
   name: 'ContainerInsightsExtension'
   scope: cluster
   properties: {
@@ -232,7 +327,9 @@ resource insightsAssociation 'Microsoft.Insights/dataCollectionRuleAssociations@
   }
 }
 
-// The control plane's logs: the audit trail of who changed what.
+// The control plane's logs: the audit trail of who changed what. API version:
+// 2021-05-01-preview is the newest the type definitions hold for diagnostic
+// settings (there is no later GA one), and the first with category groups.
 resource controlPlaneLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'control-plane'
   scope: cluster

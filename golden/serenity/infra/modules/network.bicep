@@ -18,7 +18,7 @@ param addressPrefix string
 @description('The subnet of the AKS nodes (pods get overlay addresses, not these).')
 param nodeSubnetPrefix string
 
-resource network 'Microsoft.Network/virtualNetworks@2023-11-01' = {
+resource network 'Microsoft.Network/virtualNetworks@2025-09-01' = {
   name: name
   location: location
   tags: tags

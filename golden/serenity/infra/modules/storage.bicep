@@ -30,7 +30,7 @@ param workspaceId string
 @description('Addresses (CIDR) besides the cluster that may reach the account.')
 param allowedIpRanges array
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource account 'Microsoft.Storage/storageAccounts@2026-04-01' = {
   name: name
   location: location
   tags: tags
@@ -74,7 +74,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 }
 
 // Deleted blobs and containers can be restored for a week.
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-04-01' = {
   parent: account
   name: 'default'
   properties: {
@@ -89,7 +89,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in containers: {
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-04-01' = [for container in containers: {
   parent: blobService
   name: container
   properties: {
@@ -97,7 +97,8 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   }
 }]
 
-// Every read, write and delete, kept in the tier's workspace.
+// Every read, write and delete, kept in the tier's workspace (API version: see
+// the control plane's logs in cluster.bicep).
 resource access 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'access'
   scope: blobService

@@ -3,13 +3,18 @@
 # The DevTest Labs artifact prepare-workspace: DevTest Labs runs it as root
 # on a new lab VM, before Docker is installed.
 #   1. The VM's data disk (LUN 0) becomes Docker's storage, /var/lib/docker.
-#   2. The project's repository is cloned into DIRECTORY, owned by OWNER.
-# usage: bash prepare-workspace.sh REPOSITORY DIRECTORY OWNER
+#   2. OWNER joins the docker group (made here as a system group; the Docker
+#      artifact that runs next keeps it), so the dev container runs without sudo.
+#   3. The project's repository is cloned into DIRECTORY, owned by OWNER, with
+#      TOKEN (the lab's credential for the repository) when it is not empty.
+#      The token is sent as an HTTP header for this one clone and stored nowhere.
+# usage: bash prepare-workspace.sh REPOSITORY DIRECTORY OWNER [TOKEN]
 set -euo pipefail
 
 repository="$1"
 directory="$2"
 owner="$3"
+token="${4:-}"
 
 disk=/dev/disk/azure/scsi1/lun0
 if [ -e "$disk" ] && ! mountpoint -q /var/lib/docker; then
@@ -24,15 +29,26 @@ if [ -e "$disk" ] && ! mountpoint -q /var/lib/docker; then
     mount /var/lib/docker
 fi
 
+groupadd -f --system docker
+usermod -aG docker "$owner"
+
 if ! command -v git >/dev/null 2>&1; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends git
 fi
 if [ ! -d "$directory/.git" ]; then
     mkdir -p "$(dirname "$directory")"
+    if [ -n "$token" ]; then
+        # Basic authentication with the token as the password: GitHub and Azure
+        # Repos both accept a personal access token so. Passed in git's
+        # environment, not on its command line, and not written to .git/config.
+        header="Authorization: Basic $(printf 'pat:%s' "$token" | base64 -w0)"
+        export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0="$header"
+    fi
     if ! GIT_TERMINAL_PROMPT=0 git clone -- "$repository" "$directory"; then
-        echo "prepare-workspace: could not clone $repository; a private repository needs your own credentials: clone it on the VM yourself" >&2
+        echo "prepare-workspace: could not clone $repository with the lab's token; check LAB_REPOSITORY_TOKEN when lab.bicep was deployed, or clone it on the VM yourself" >&2
         exit 1
     fi
+    unset GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
     chown -R "$owner:" "$directory"
 fi

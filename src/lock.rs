@@ -4,16 +4,20 @@
 //! its path, sha256 and the spec nodes it derives from. `check` compares the
 //! tree against it to tell a spec change from a hand edit; `compile` uses it
 //! to know which files it owns, so it removes only those.
+//!
+//! Built in memory from the rendered artifacts (a pure stage after
+//! `render`): each artifact's sources are the ones its lines were rendered
+//! from, so the lock and `explain` cannot disagree. `emit` only reads and
+//! writes its text.
 
 use serde::{Deserialize, Serialize};
 
 use crate::digest::sha256_hex;
-use crate::plan::Plan;
-use crate::render::Outputs;
+use crate::render::Rendered;
 use crate::source::SourceFile;
 
-/// The lock's file name, beside the spec.
-pub const LOCK_PATH: &str = "inception.lock";
+/// The lock's path in the output tree.
+pub(crate) const LOCK_PATH: &str = crate::layout::LOCK;
 
 /// The whole lock file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,19 +60,14 @@ pub struct LockedSource {
 }
 
 impl Lock {
-    /// The lock for a compile of `source` into `outputs` following `plan`.
-    pub fn new(source: &SourceFile, spec_name: &str, plan: &Plan, outputs: &Outputs) -> Self {
-        let artifacts = plan
-            .artifacts
+    /// The lock for a compile of `source` into `rendered`.
+    pub fn new(source: &SourceFile, spec_name: &str, rendered: &[Rendered]) -> Self {
+        let artifacts = rendered
             .iter()
-            .map(|artifact| LockedArtifact {
-                path: artifact.path.clone(),
-                sha256: sha256_hex(outputs.get(&artifact.path).map_or(&[][..], |s| s.as_bytes())),
-                sources: artifact
-                    .sources
-                    .iter()
-                    .map(|o| LockedSource { node: o.node.clone(), line: source.line_of(o.span.into()) })
-                    .collect(),
+            .map(|rendered| LockedArtifact {
+                path: rendered.artifact.path.clone(),
+                sha256: sha256_hex(rendered.text.as_bytes()),
+                sources: locked_sources(source, rendered),
             })
             .collect();
         Lock {
@@ -93,4 +92,17 @@ impl Lock {
     pub fn artifact(&self, path: &str) -> Option<&LockedArtifact> {
         self.artifacts.iter().find(|a| a.path == path)
     }
+}
+
+/// An artifact's sources by node and line, each once (two origins of one
+/// node on one line are one source).
+fn locked_sources(source: &SourceFile, rendered: &Rendered) -> Vec<LockedSource> {
+    let mut sources: Vec<LockedSource> = Vec::new();
+    for origin in &rendered.artifact.sources {
+        let locked = LockedSource { node: origin.node.clone(), line: source.line_of(origin.span.into()) };
+        if !sources.contains(&locked) {
+            sources.push(locked);
+        }
+    }
+    sources
 }
