@@ -183,7 +183,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 const WITHOUT_SETTINGS: &str = r#"inception 1
 project shop {
     repo "https://github.com/shop/shop.git"
-    registry "shop.azurecr.io"
+    registry "shopacr.azurecr.io"
 }
 toolchain {
     base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm"
