@@ -143,18 +143,15 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
 /// folders whose every file is applied.
 fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<Drifted>, EmitError> {
     let listed = |path: &str| outputs.contains_key(path) || old.is_some_and(|l| l.artifact(path).is_some());
-    let mut found = Vec::new();
-    for folder in safety::folders(outputs.keys().map(String::as_str)) {
-        for (path, file) in safety::entries(root, &folder)? {
+    let drifted = |path: String, verdict| Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict };
+    let mut found: Vec<Drifted> =
+        safety::temporaries(root)?.into_iter().map(|p| drifted(p, Verdict::Temporary)).collect();
+    for folder in safety::folders(outputs.keys().map(String::as_str)).iter().filter(|f| safety::is_owned_folder(f)) {
+        for (path, file) in safety::entries(root, folder)? {
             let name = path.rsplit('/').next().unwrap_or_default();
-            let verdict = if file && safety::is_temporary(name) {
-                Verdict::Temporary
-            } else if file && safety::is_owned_folder(&folder) && !listed(&path) {
-                Verdict::Foreign
-            } else {
-                continue;
-            };
-            found.push(Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict });
+            if file && !safety::is_temporary(name) && !listed(&path) {
+                found.push(drifted(path, Verdict::Foreign));
+            }
         }
     }
     Ok(found)

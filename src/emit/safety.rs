@@ -136,18 +136,43 @@ pub fn entries(root: &Path, folder: &str) -> Result<Vec<(String, bool)>, EmitErr
     Ok(found)
 }
 
-/// Remove the temporary files a killed compile left in `folders`.
+/// Every temporary file (and the journal) compile may have left: in the
+/// root and anywhere under the generated folders, whichever spec created
+/// them. Linked folders are not entered.
+///
+/// # Errors
+/// A read failure.
+pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
+    let mut found = Vec::new();
+    let mut folders: Vec<String> = vec![String::new()];
+    while let Some(folder) = folders.pop() {
+        for (relative, file) in entries(root, &folder)? {
+            let name = relative.rsplit('/').next().unwrap_or_default();
+            if file && is_temporary(name) {
+                found.push(relative);
+            } else if !file && (!folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(name)))
+            {
+                folders.push(relative);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Remove the temporary files a killed compile left (the journal excepted:
+/// the caller has read it and removes it last).
 ///
 /// # Errors
 /// A removal failure.
-pub fn remove_temporaries(root: &Path, folders: &[String]) -> Result<(), EmitError> {
-    for folder in folders {
-        for (relative, file) in entries(root, folder)? {
-            let name = relative.rsplit('/').next().unwrap_or_default();
-            if file && name.ends_with(TEMPORARY_SUFFIX) {
-                let path = no_link_path(root, folder)?.join(name);
-                std::fs::remove_file(&path).map_err(|source| EmitError::Write { path, source })?;
-            }
+pub fn remove_temporaries(root: &Path) -> Result<(), EmitError> {
+    for relative in temporaries(root)? {
+        if relative != JOURNAL_PATH {
+            // The folder holds no link; the file itself may be one (planted):
+            // removing it removes the link, never its target.
+            let (folder, name) = relative.rsplit_once('/').unwrap_or(("", &relative));
+            let path = no_link_path(root, folder)?.join(name);
+            std::fs::remove_file(&path).map_err(|source| EmitError::Write { path, source })?;
         }
     }
     Ok(())

@@ -55,18 +55,14 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     let old_lock: Option<Lock> = read_lock(root)?;
     // The lock a killed compile was about to write: its files are ours too.
     let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
-    let recorded = |relative: &str, bytes: &str| {
-        let sha = sha256_hex(bytes.as_bytes());
-        [&old_lock, &journal].into_iter().flatten().any(|l| l.artifact(relative).is_some_and(|a| a.sha256 == sha))
-    };
+    let recorded =
+        |relative: &str, bytes: &str| records(old_lock.iter().chain(&journal), relative, &sha256_hex(bytes.as_bytes()));
     let owned = |relative: &str, bytes: &str| {
         relative == LOCK_PATH && old_lock.is_some()
             || old_lock.as_ref().is_some_and(|l| l.artifact(relative).is_some())
             || recorded(relative, bytes)
     };
-    let mut known: Vec<&str> = outputs.keys().map(String::as_str).collect();
-    known.extend([&old_lock, &journal].into_iter().flatten().flat_map(|l| l.artifacts.iter().map(|a| a.path.as_str())));
-    safety::remove_temporaries(root, &safety::folders(known.into_iter()))?;
+    safety::remove_temporaries(root)?;
 
     let mut report = WriteReport::default();
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
@@ -92,8 +88,16 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     // The journal first: from the first temporary file on, a compile killed
     // at any point leaves a record of every folder it may have written to, so
     // the next compile finds and removes its temporaries.
-    if let Some(new_lock) = outputs.get(LOCK_PATH) {
-        write_file(&root.join(JOURNAL_PATH), new_lock)?;
+    if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
+        // The journal also keeps what the old lock and an older journal
+        // name but this compile no longer produces: if it is killed before
+        // removing them, the next compile still knows they are its own.
+        for artifact in [&old_lock, &journal].into_iter().flatten().flat_map(|l| &l.artifacts) {
+            if !records([&pending], &artifact.path, &artifact.sha256) {
+                pending.artifacts.push(artifact.clone());
+            }
+        }
+        write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
     }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (_, path, text) in &changes {
@@ -166,15 +170,20 @@ fn stale_files(root: &Path, outputs: &Outputs, old: Option<&Lock>, journal: Opti
         }
         let bytes = std::fs::read(&path).map_err(|source| EmitError::Read { path: path.clone(), source })?;
         let sha = sha256_hex(&bytes);
-        let recorded =
-            [old, journal].into_iter().flatten().any(|l| l.artifact(relative).is_some_and(|a| a.sha256 == sha));
-        if recorded {
+        if records(old.into_iter().chain(journal), relative, &sha) {
             stale.remove.push((relative.to_owned(), path));
         } else {
             stale.kept.push(relative.to_owned());
         }
     }
     Ok(stale)
+}
+
+/// Whether any of `locks` records `relative` with the bytes of `sha` (a
+/// journal may record one path more than once: every version a killed
+/// compile may have left).
+fn records<'a>(locks: impl IntoIterator<Item = &'a Lock>, relative: &str, sha: &str) -> bool {
+    locks.into_iter().flat_map(|l| &l.artifacts).any(|a| a.path == relative && a.sha256 == sha)
 }
 
 fn remove_journal(root: &Path) -> Result<(), EmitError> {

@@ -141,6 +141,9 @@ fn check_reports_temporary_files_and_files_added_to_generated_folders() {
     std::fs::write(dir.path().join("deploy/argocd/prod/extra.yaml"), "kind: Secret\n").expect("foreign");
     std::fs::write(dir.path().join("deploy/argocd/prod/api.yaml.77-3.tmp-inception"), "x").expect("temp");
     std::fs::write(dir.path().join("inception.lock.pending"), "{}").expect("journal");
+    // In a folder no spec produces (a killed compile of another spec made it).
+    std::fs::create_dir_all(dir.path().join("deploy/argocd/ghost")).expect("mkdir");
+    std::fs::write(dir.path().join("deploy/argocd/ghost/a.yaml.9-9.tmp-inception"), "x").expect("temp");
     std::fs::create_dir_all(dir.path().join(".vscode")).expect("mkdir");
     std::fs::write(dir.path().join(".vscode/settings.json"), "{}").expect("user file");
     let (code, stderr) = check_code(dir.path());
@@ -154,6 +157,7 @@ fn check_reports_temporary_files_and_files_added_to_generated_folders() {
         "{stderr}"
     );
     assert!(stderr.contains("inception.lock.pending: left by an interrupted compile"), "{stderr}");
+    assert!(stderr.contains("deploy/argocd/ghost/a.yaml.9-9.tmp-inception: left by"), "{stderr}");
     assert!(!stderr.contains("settings.json"), "an editor folder's own files are not foreign: {stderr}");
     // Compile cleans up the temporary files; the foreign file stays reported.
     compile_ok(dir.path());
