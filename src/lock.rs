@@ -62,14 +62,11 @@ pub struct LockedSource {
 impl Lock {
     /// The lock for a compile of `source` into `rendered`.
     pub fn new(source: &SourceFile, spec_name: &str, rendered: &[Rendered]) -> Self {
-        let artifacts = rendered
-            .iter()
-            .map(|rendered| LockedArtifact {
-                path: rendered.artifact.path.clone(),
-                sha256: sha256_hex(rendered.text.as_bytes()),
-                sources: locked_sources(source, rendered),
-            })
-            .collect();
+        let artifacts = crate::parallel::map(rendered, |rendered| LockedArtifact {
+            path: rendered.artifact.path.clone(),
+            sha256: sha256_hex(rendered.text.as_bytes()),
+            sources: locked_sources(source, rendered),
+        });
         Lock {
             inception: env!("CARGO_PKG_VERSION").to_owned(),
             spec: LockedSpec { path: spec_name.to_owned(), sha256: sha256_hex(source.text().as_bytes()) },
