@@ -88,13 +88,13 @@ fn compiled(text: &str) -> pipeline::Compiled {
 }
 
 fn compile(text: &str) -> Outputs {
-    compiled(text).outputs()
+    compiled(text).into_outputs().0
 }
 
 /// What `inception check` does after reading the spec: whether the tree is clean.
 fn is_clean(dir: &Path, text: &str) -> bool {
-    let compiled = compiled(text);
-    emit::check(dir, &compiled.outputs(), &compiled.lock).expect("check").is_clean()
+    let (outputs, lock) = compiled(text).into_outputs();
+    emit::check(dir, &outputs, &lock).expect("check").is_clean()
 }
 
 /// What `inception compile` does after reading the spec.
