@@ -59,6 +59,9 @@ pub(crate) const MAIN_BICEP: &str = "infra/main.bicep";
 /// The DevTest Labs deployment.
 pub(crate) const LAB_BICEP: &str = "infra/lab.bicep";
 
+/// What every cloud tier shares, deployed once: the container registry.
+pub(crate) const SHARED_BICEP: &str = "infra/shared.bicep";
+
 /// Its parameters.
 pub(crate) const LAB_PARAMS: &str = "infra/lab.bicepparam";
 
@@ -155,6 +158,7 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::BicepModule { module } => bicep_module(module.stem()),
         Kind::BicepParams { tier: t } => tier_params(tier(*t)),
         Kind::BicepLab => LAB_BICEP.to_owned(),
+        Kind::BicepShared => SHARED_BICEP.to_owned(),
         Kind::BicepLabParams => LAB_PARAMS.to_owned(),
         Kind::LabArtifact => format!("{LAB_ARTIFACT_DIR}/{LAB_ARTIFACT_FILE}"),
         Kind::LabArtifactScript => format!("{LAB_ARTIFACT_DIR}/{LAB_ARTIFACT_SCRIPT}"),

@@ -51,11 +51,31 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                             "expected a host name".to_owned(),
                             "write the host only, e.g. myteam.azurecr.io".to_owned(),
                         );
+                        return false;
                     }
-                    ok
+                    let acr = host.value.strip_suffix(ACR_SUFFIX).filter(|name| !is_acr_name(name));
+                    if let Some(name) = acr {
+                        reader.invalid(
+                            Invalid::Malformed,
+                            host.span,
+                            format!("`{name}` is not an Azure Container Registry name"),
+                            "5 to 50 letters and digits".to_owned(),
+                            "an ACR name has 5 to 50 letters and digits, no hyphens or dots (e.g. myteamacr.azurecr.io); the Bicep creates the registry under this name".to_owned(),
+                        );
+                    }
+                    acr.is_none()
                 });
             }
         }
     }
     project
+}
+
+/// The host suffix of Azure Container Registry.
+const ACR_SUFFIX: &str = ".azurecr.io";
+
+/// Azure's rule for registry names: 5 to 50 alphanumeric characters
+/// (<https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry>).
+fn is_acr_name(name: &str) -> bool {
+    (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
 }

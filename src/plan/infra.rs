@@ -146,6 +146,11 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepMain, main));
+        artifacts.push(Artifact::new(
+            model,
+            Kind::BicepShared,
+            vec![project.clone(), registry.clone(), location.clone()],
+        ));
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = model.services.iter().flat_map(secret_origins).collect();
         let azure_tiers: Vec<Origin> =

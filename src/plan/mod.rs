@@ -38,6 +38,9 @@ pub enum Kind {
     Compose,
     /// `main.bicep`: the Azure resources of one cloud tier.
     BicepMain,
+    /// `shared.bicep`: what every tier shares (the container registry),
+    /// deployed once before any tier.
+    BicepShared,
     /// A Bicep module.
     BicepModule {
         /// Which module.

@@ -23,6 +23,7 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::BicepModule { .. }
         | Kind::BicepParams { .. }
         | Kind::BicepLab
+        | Kind::BicepShared
         | Kind::BicepLabParams => Some(Comment::Slash),
         Kind::HelmChart { file } if file.ends_with(".json") => None,
         Kind::LabArtifact | Kind::LabArtifactScript => None,

@@ -16,7 +16,7 @@ use super::bicep::{
     array, containers, identifier, identity_origins, literal, location_origin, object_key, registry_origin,
     secret_origins, storage_origins, tier_origins,
 };
-use super::templates::{TEMPLATE_BICEP_MAIN, TEMPLATE_BICEP_TIER_PARAMS, render};
+use super::templates::{TEMPLATE_BICEP_MAIN, TEMPLATE_BICEP_SHARED, TEMPLATE_BICEP_TIER_PARAMS, render};
 use super::trace::{Traced, Tracer};
 use crate::model::aks_versions as aks;
 use crate::model::azure::default_maintenance;
@@ -166,6 +166,53 @@ pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderErr
         marks,
     };
     Ok(tracer.resolve(&render(TEMPLATE_BICEP_MAIN, &view, path)?))
+}
+
+/// What `shared.bicep.j2` renders: the resources every tier shares.
+#[derive(Debug, Serialize)]
+struct SharedView {
+    project_name: String,
+    project: String,
+    location_name: String,
+    location: String,
+    shared_group: String,
+    registry: String,
+    marks: SharedMarks,
+}
+
+/// Provenance markers of `shared.bicep.j2`.
+#[derive(Debug, Serialize)]
+struct SharedMarks {
+    header: String,
+    location: String,
+    registry: String,
+}
+
+/// Render `shared.bicep`: the shared resource group and the container
+/// registry, deployed once before any tier (each tier's `main.bicep` refers
+/// to them as existing resources and changes nothing about them).
+///
+/// # Errors
+/// A template error (a bug).
+pub(super) fn render_shared(model: &Model, path: &str) -> Result<Traced, RenderError> {
+    let mut tracer = Tracer::default();
+    let project = &model.project.name.value;
+    let location = model.azure.as_ref().map(|a| a.location.value.clone()).unwrap_or_default();
+    let marks = SharedMarks {
+        header: tracer.mark(vec![Origin::new("project", model.project.name.span)]),
+        location: tracer.mark(location_origin(model)),
+        registry: tracer.mark(registry_origin(model)),
+    };
+    let view = SharedView {
+        project_name: project.clone(),
+        project: literal(project),
+        location: literal(&location),
+        location_name: location,
+        shared_group: literal(&names::shared_resource_group(project)),
+        registry: literal(&names::registry(project, model.project.registry.as_ref().map(|r| r.value.as_str()))),
+        marks,
+    };
+    Ok(tracer.resolve(&render(TEMPLATE_BICEP_SHARED, &view, path)?))
 }
 
 /// What `tier.bicepparam.j2` renders: every name literal of one tier.

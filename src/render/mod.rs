@@ -94,6 +94,7 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
         Kind::DevcontainerJson => devcontainer::render_devcontainer(model, path)?,
         Kind::Compose => compose::render_compose(model, path)?,
         Kind::BicepMain => bicep_main::render_main(model, path)?,
+        Kind::BicepShared => bicep_main::render_shared(model, path)?,
         Kind::BicepParams { tier } => bicep_main::render_tier_params(model, model.tier_at(*tier), path)?,
         Kind::BicepModule { module: BicepModule::Lab } => {
             bicep_lab::render_lab(model, bicep_lab::LabFile::Module, path)?

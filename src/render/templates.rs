@@ -17,6 +17,8 @@ use crate::plan::BicepModule;
 pub(crate) const TEMPLATE_DOCKERFILE: &str = "devcontainer/Dockerfile";
 /// `templates/bicep/main.bicep.j2`.
 pub(crate) const TEMPLATE_BICEP_MAIN: &str = "bicep/main.bicep";
+/// `templates/bicep/shared.bicep.j2`.
+pub(crate) const TEMPLATE_BICEP_SHARED: &str = "bicep/shared.bicep";
 /// `templates/bicep/tier.bicepparam.j2`.
 pub(crate) const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
 /// `templates/bicep/lab.bicep.j2`.
@@ -45,6 +47,7 @@ pub(crate) fn module_template(module: BicepModule) -> &'static str {
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_DOCKERFILE, include_str!("../../templates/devcontainer/Dockerfile.j2")),
     (TEMPLATE_BICEP_MAIN, include_str!("../../templates/bicep/main.bicep.j2")),
+    (TEMPLATE_BICEP_SHARED, include_str!("../../templates/bicep/shared.bicep.j2")),
     (TEMPLATE_BICEP_TIER_PARAMS, include_str!("../../templates/bicep/tier.bicepparam.j2")),
     (TEMPLATE_BICEP_LAB, include_str!("../../templates/bicep/lab.bicep.j2")),
     (TEMPLATE_BICEP_LAB_PARAMS, include_str!("../../templates/bicep/lab.bicepparam.j2")),

@@ -5,6 +5,7 @@
 //! [`RawNode`]s. It gives no meaning to names; the `model` stage does that.
 //! Every syntax error is reported, each at its own span.
 
+mod bare;
 mod chunks;
 mod error;
 pub mod format;
@@ -42,6 +43,12 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
     let parse = || match KdlDocument::parse_v2(text) {
         Ok(document) => Ok(document.nodes().iter().map(raw_node).collect()),
         Err(error) => {
+            // A bare word KDL cannot read derails the parser into a cascade of
+            // errors elsewhere: name the words themselves when there are any.
+            let words = bare::unreadable_words(source.text());
+            if !words.is_empty() {
+                return Err(words);
+            }
             let mut errors: Vec<SpecError> = error.diagnostics.into_iter().map(|d| syntax_error(source, d)).collect();
             errors.sort_by_key(|e| e.span().offset());
             Err(errors)
@@ -57,7 +64,7 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
 
 /// Below this size a spec parses in one run: starting threads would cost
 /// more than they save.
-const PARALLEL_BYTES: usize = 8 << 10;
+const PARALLEL_BYTES: usize = 2 << 10;
 
 /// The nodes of `text` parsed in runs starting at `starts` (see
 /// [`chunks`]), one thread each, in order; `None` if any run does not parse

@@ -183,7 +183,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 const WITHOUT_SETTINGS: &str = r#"inception 1
 project shop {
     repo "https://github.com/shop/shop.git"
-    registry "shop.azurecr.io"
+    registry "shopacr.azurecr.io"
 }
 toolchain {
     base "mcr.microsoft.com/devcontainers/base:1.0.9-bookworm"
@@ -243,4 +243,19 @@ fn globally_named_resources_keep_their_names_and_differ_between_organisations() 
     // A soft-deleted vault is recovered, not collided with.
     let vault = &ours["infra/modules/key-vault.bicep"];
     assert!(vault.contains("createMode: createMode") && vault.contains("'recover'"), "{vault}");
+}
+
+#[test]
+fn a_registry_host_that_is_no_acr_name_is_refused_with_the_rule() {
+    let spec = std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("reference spec");
+    assert!(spec.contains("registry \"cloudwall.azurecr.io\""), "the reference spec names its ACR");
+    for bad in ["acme", "my-team", "a.b"] {
+        let text = spec.replace("registry \"cloudwall.azurecr.io\"", &format!("registry \"{bad}.azurecr.io\""));
+        let error = pipeline::load(&SourceFile::new("inception.kdl", text)).expect_err("refused");
+        let report = format!("{:?}", miette::Report::new(*error));
+        assert!(report.contains(&format!("`{bad}` is not an Azure Container Registry name")), "{report}");
+        assert!(report.contains("5 to 50 letters and digits"), "{report}");
+    }
+    let upper = spec.replace("registry \"cloudwall.azurecr.io\"", "registry \"CloudWall2.azurecr.io\"");
+    assert!(pipeline::load(&SourceFile::new("inception.kdl", upper)).is_ok(), "ACR names are case-insensitive");
 }

@@ -85,7 +85,7 @@ fn find<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 
 fn spec(random: &mut Random) -> (String, Expected) {
     let mut text = String::from(
-        "inception 1\nproject prop {\n    registry \"prop.azurecr.io\"\n    repo \"https://github.com/o/prop.git\"\n}\n",
+        "inception 1\nproject prop {\n    registry \"propacr.azurecr.io\"\n    repo \"https://github.com/o/prop.git\"\n}\n",
     );
     text.push_str(
         "toolchain {\n    base \"debian:12\"\n    tool minikube \"1.33.1\"\n    docker-in-docker \"26.1.4\"\n",

@@ -134,3 +134,40 @@ fn revisions_and_overrides_named_like_their_tier_keep_their_cause() {
     assert!(matches!(cause_of("env.DB_NAME"), Some(Cause::Override { reason, .. }) if reason == "its own database"));
     assert_eq!(comparison.unattributed().count(), 0);
 }
+
+#[test]
+fn an_image_service_with_an_override_in_one_tier_is_explained() {
+    // The staging values file has no difference (`{}`), prod's has the
+    // override: that is the override, not an unexplained `{} → —`.
+    let text = r#"inception 1
+project shop {
+    repo "https://example.com/shop.git"
+    registry "shopacr.azurecr.io"
+}
+toolchain {
+    base "debian:12.5" digest="sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4"
+    python "3.12.4"
+}
+tier staging {
+    cluster aks
+    revision "v1.0.0"
+}
+tier prod {
+    cluster aks
+    revision "v1.0.0"
+}
+service web {
+    image "registry.example.com/web:1.0.0"
+    port 8080
+    tier prod reason="load" {
+        replicas 3
+    }
+}
+"#;
+    let compiled =
+        pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl").expect("compiles");
+    let comparison = tiers(&compiled, "staging", "prod");
+    let unattributed: Vec<_> = comparison.unattributed().collect();
+    assert!(unattributed.is_empty(), "{unattributed:#?}");
+    assert!(causes(&comparison).iter().any(|c| matches!(c, Cause::Override { .. })), "{:?}", causes(&comparison));
+}
