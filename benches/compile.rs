@@ -26,7 +26,8 @@
 //! byte with a cold compile of the edited spec.
 //!
 //! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
-//! 10,100,1000,5000), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
+//! 10,100,1000,3000; a size whose spec is over the spec size limit,
+//! `spec::limits::MAX_SPEC_BYTES`, about N=3,600, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
 //! else the temporary folder).
 
 use std::collections::BTreeSet;
@@ -196,7 +197,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn sizes() -> Vec<usize> {
     std::env::var("INCEPTION_BENCH_SIZES").map_or_else(
-        |_| vec![10, 100, 1000, 5000],
+        |_| vec![10, 100, 1000, 3000],
         |s| s.split(',').map(|n| n.trim().parse().expect("INCEPTION_BENCH_SIZES: comma-separated numbers")).collect(),
     )
 }
@@ -210,6 +211,14 @@ fn bench_generated(scratch: &mut Scratch) {
     for n in sizes() {
         let runs = if n >= 1000 { 3 } else { 7 };
         let text = spec(n, None);
+        if text.len() > inception::spec::limits::MAX_SPEC_BYTES {
+            println!(
+                "{n:>6} skipped: its spec is {:.2} MB, over the spec size limit of {:.2} MB",
+                text.len() as f64 / 1e6,
+                inception::spec::limits::MAX_SPEC_BYTES as f64 / 1e6
+            );
+            continue;
+        }
         let edited = spec(n, Some(n / 2));
         reset_peak();
         let outputs = compile(&text);
