@@ -76,8 +76,19 @@ impl Lock {
 
     /// The lock as the JSON text compile writes.
     pub fn to_text(&self) -> String {
-        let json = serde_json::to_string_pretty(self).unwrap_or_default();
-        format!("{json}\n")
+        // Sized up front: the lock of a big tree is megabytes, and growing
+        // by doubling would hold twice that at the compile's peak.
+        let estimate: usize = self
+            .artifacts
+            .iter()
+            .map(|a| 160 + a.path.len() + a.sources.iter().map(|s| 70 + s.node.len()).sum::<usize>())
+            .sum();
+        let mut json = Vec::with_capacity(estimate + 256);
+        if serde_json::to_writer_pretty(&mut json, self).is_err() {
+            return "\n".to_owned();
+        }
+        json.push(b'\n');
+        String::from_utf8(json).unwrap_or_default()
     }
 
     /// Parse a lock file; `None` if it is not one.

@@ -81,7 +81,10 @@ fn render_one(model: &Model, graph: &Graph, mut artifact: Artifact, spec_name: &
     let text = normalise(&traced.text);
     let mut lines = traced.lines;
     lines.resize(text.lines().count(), trace::no_origins());
+    // Kept until the end of the compile, for every artifact: no slack.
+    lines.shrink_to_fit();
     artifact.sources = with_line_origins(artifact.sources, &lines);
+    artifact.sources.shrink_to_fit();
     Ok(Rendered { artifact, text, lines })
 }
 
