@@ -26,8 +26,8 @@
 //! byte with a cold compile of the edited spec.
 //!
 //! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
-//! 10,100,1000,3000; a size whose spec is over the spec size limit,
-//! `spec::limits::MAX_SPEC_BYTES`, about N=3,600, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
+//! 10,100,1000,2500; a size whose spec is over the spec size limit,
+//! `spec::limits::MAX_SPEC_BYTES`, about N=2,800, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
 //! else the temporary folder).
 
 use std::collections::BTreeSet;
@@ -41,8 +41,8 @@ use inception::pipeline::Outputs;
 use inception::source::SourceFile;
 
 const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\
-tier dev {\n    cluster aks\n    revision \"4f2a9c1\"\n}\ntier staging {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\n\
-tier beta {\n    cluster aks\n    revision \"v1.0.0-rc.1\"\n}\ntier prod {\n    cluster aks\n    revision \"v1.0.0\"\n}\n";
+tier dev {\n    cluster aks\n    revision \"22e5a9d31ed21a25cc6f020e7b1b651a6b193450\"\n}\ntier staging {\n    cluster aks\n    revision \"9713c433ebd64a477ed3d0743ac31fe734965740\"\n}\n\
+tier beta {\n    cluster aks\n    revision \"9713c433ebd64a477ed3d0743ac31fe734965740\"\n}\ntier prod {\n    cluster aks\n    revision \"f3bd875e697edee49d15ba046e95b21634aa9f18\"\n}\n";
 
 /// A spec of `services` services; service `edited` has `replicas 3` instead of 2.
 fn spec(services: usize, edited: Option<usize>) -> String {
@@ -58,7 +58,7 @@ fn spec(services: usize, edited: Option<usize>) -> String {
         let needs = if needs.is_empty() { String::new() } else { format!("    needs {}\n", needs.join(" ")) };
         let replicas = if edited == Some(i) { 3 } else { 2 };
         text.push_str(&format!(
-            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}\"\n    port {port}\n    health \"/healthz\"\n{needs}    \
+            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}@sha256:{i:064x}\"\n    port {port}\n    health \"/healthz\"\n{needs}    \
              env LOG_LEVEL=info REGION=eastus SHARD={i}\n    resources cpu=\"250m\" memory=\"256Mi\"\n    replicas {replicas}\n    \
              tier staging reason=\"load test\" {{\n        replicas 4\n    }}\n}}\n",
             port = 8000 + i % 1000
@@ -212,7 +212,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn sizes() -> Vec<usize> {
     std::env::var("INCEPTION_BENCH_SIZES").map_or_else(
-        |_| vec![10, 100, 1000, 3000],
+        |_| vec![10, 100, 1000, 2500],
         |s| s.split(',').map(|n| n.trim().parse().expect("INCEPTION_BENCH_SIZES: comma-separated numbers")).collect(),
     )
 }

@@ -119,3 +119,45 @@ mod tests {
         assert!(expand(bicep.url, "0.28.1", bicep.amd64).ends_with("/v0.28.1/bicep-linux-x64"));
     }
 }
+
+/// uv, which installs the dev container's Python and isolates its Python
+/// tools: one pinned release, as the wheels PyPI serves for each platform.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Uv {
+    /// The release.
+    pub version: &'static str,
+    /// One wheel per Docker `TARGETARCH`.
+    pub wheels: [UvWheel; 2],
+}
+
+/// One platform's uv wheel.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct UvWheel {
+    /// Docker's `TARGETARCH`.
+    pub arch: &'static str,
+    /// Its path under `https://files.pythonhosted.org/packages/`.
+    pub path: &'static str,
+    /// Its sha256.
+    pub sha256: &'static str,
+}
+
+/// uv 0.13.9. Read from PyPI's JSON API (`pypi.org/pypi/uv/0.13.9/json`: each
+/// file's URL path and `digests.sha256`), and the sha256 of both wheels
+/// recomputed from `pip download uv==0.13.9 --only-binary=:all: --platform …`.
+/// Both wheels' uv list cpython 3.9.13 and 3.12.4 downloads for x86_64 and
+/// aarch64 (`uv python list --all-versions --only-downloads --all-arches`).
+pub(crate) const UV: Uv = Uv {
+    version: "0.13.9",
+    wheels: [
+        UvWheel {
+            arch: "amd64",
+            path: "3d/aa/26d64642d808de4a652579ef950d7cd2d37f080a8babf9c67c6b75fc4c3f/uv-0.13.9-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            sha256: "d7f459fe4fd247d830351c75686d3996ace3c6f3f728eb0e85a30b7ada0cef19",
+        },
+        UvWheel {
+            arch: "arm64",
+            path: "fe/2f/51a5de367c602592c018a42a23d57fba5f2689fe6c3bf025dcf043b39c61/uv-0.13.9-py3-none-manylinux_2_28_aarch64.whl",
+            sha256: "ecb6028d79dc96fbeafffe5c8af62a7099487ebc05a701e76714eebcffd06375",
+        },
+    ],
+};

@@ -104,6 +104,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: GraphFormat,
     },
+    /// Move cloud tier TO to exactly what tier FROM runs (its commit and image
+    /// digests): rewrite TO's lines in the spec and compile. Never needs kubectl.
+    Promote {
+        /// The tier whose release is copied.
+        from: String,
+        /// The tier that gets it.
+        to: String,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Record what the pipeline built as a cloud tier's release: the commit and
+    /// each built service's image digest; rewrite the tier's lines and compile.
+    Release {
+        /// The cloud tier (the pipeline uses the first one).
+        tier: String,
+        /// The full commit id the images were built from.
+        #[arg(long, value_name = "COMMIT")]
+        revision: String,
+        /// SERVICE=sha256:DIGEST, once per `build` service.
+        #[arg(long = "image", value_name = "SERVICE=DIGEST", required = true)]
+        images: Vec<String>,
+        #[command(flatten)]
+        out: OutArgs,
+    },
     /// Compare tiers and attribute every difference; exit 1 if one has no cause.
     Symmetry {
         /// Two tiers to compare; without them, each tier against the next.

@@ -25,6 +25,20 @@ pub(crate) const COMPOSE: &str = ".devcontainer/docker-compose.yml";
 /// VS Code's attach configurations.
 pub(crate) const LAUNCH_JSON: &str = ".vscode/launch.json";
 
+/// The GitHub Actions workflows' folder (at the repository root).
+const WORKFLOWS_DIR: &str = ".github/workflows";
+
+/// The Azure DevOps pipeline (at the repository root).
+pub(crate) const AZURE_PIPELINE: &str = "azure-pipelines.yml";
+
+/// The Azure DevOps pipeline's step templates' folder.
+const AZURE_TEMPLATES_DIR: &str = ".azure-pipelines";
+
+/// `.azure-pipelines/STEM.yml`: a step template, as the pipeline names it.
+pub(crate) fn azure_template(stem: &str) -> String {
+    format!("{AZURE_TEMPLATES_DIR}/{stem}.yml")
+}
+
 /// The generic Helm chart's folder.
 pub(crate) const CHART_DIR: &str = "deploy/charts/service";
 
@@ -174,6 +188,9 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::ArgoRepository { url } => argocd_repository(&repository_name(url)),
         Kind::ArgoCdConfig => ARGOCD_CM.to_owned(),
         Kind::LaunchJson => LAUNCH_JSON.to_owned(),
+        Kind::GithubWorkflow { workflow } => format!("{WORKFLOWS_DIR}/{}.yml", workflow.stem()),
+        Kind::AzurePipeline => AZURE_PIPELINE.to_owned(),
+        Kind::AzurePipelineTemplate { template } => azure_template(template.stem()),
     }
 }
 

@@ -36,6 +36,10 @@ fn main() -> ExitCode {
         Command::Diff { base, format } => commands::diff::run(spec, &base, format).map(|()| true),
         Command::Explain { target, out, format } => commands::explain::run(&target, spec, &out, format).map(|()| true),
         Command::Graph { format } => commands::graph::run(spec, format).map(|()| true),
+        Command::Promote { from, to, out } => commands::promote::promote(spec, &out, &from, &to).map(|()| true),
+        Command::Release { tier, revision, images, out } => {
+            commands::promote::release(spec, &out, &tier, &revision, &images).map(|()| true)
+        }
         Command::Symmetry { tiers, format } => commands::symmetry::run(&tiers, spec, format),
         Command::Lint { strict, format } => commands::lint::run(spec, strict, format),
         Command::Fmt { check } => commands::fmt::run(spec, check),

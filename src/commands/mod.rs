@@ -11,6 +11,7 @@ pub mod graph;
 pub(crate) mod graph_export;
 pub mod lint;
 pub(crate) mod load;
+pub mod promote;
 pub mod schema;
 pub mod symmetry;
 

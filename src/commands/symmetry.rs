@@ -79,6 +79,7 @@ fn describe(cause: Option<&Cause>) -> String {
         None => "UNEXPLAINED: no revision, concession or override accounts for these".to_owned(),
         Some(Cause::TierIdentity) => "tier identity: names derived from the tier's name".to_owned(),
         Some(Cause::Revision { from, to }) => format!("revision: {from} → {to}"),
+        Some(Cause::Image { service, from, to }) => format!("image {service}: {from} → {to}"),
         Some(Cause::Cluster { from, to }) => {
             format!("cluster: {} → {} (images built in Minikube, pulled on AKS)", from.as_str(), to.as_str())
         }

@@ -160,6 +160,23 @@ pub enum ModelError {
         help: String,
     },
 
+    /// A cloud tier that would run something a registry or a branch can move
+    /// under it: a revision that is not a commit, or a `build` service without
+    /// an image digest.
+    #[error("{message}")]
+    #[diagnostic(code(inception::model::mutable_release), help("{help}"))]
+    MutableRelease {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label.
+        label: String,
+        /// How to fix it.
+        help: String,
+    },
+
     /// A number or a length outside its bounds.
     #[error("{message}")]
     #[diagnostic(code(inception::model::out_of_range), help("{help}"))]

@@ -18,11 +18,13 @@ mod error;
 pub mod grammar;
 mod observability;
 pub(crate) mod pin;
+mod pipeline;
 mod project;
 mod reader;
 mod references;
 mod refs;
 pub(crate) mod regions;
+pub mod release;
 mod service;
 pub(crate) mod strict;
 pub(crate) mod suggest;
@@ -52,7 +54,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     let mut toolchain = None;
     for node in reader.known(nodes, Context::Top, "the top level") {
         let name = node.name.value.as_str();
-        if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception") {
+        if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception" | "pipeline") {
             once.insert(&mut reader, "top-level node", &node.name, "a spec has one of each; merge them");
         }
         match name {
@@ -79,6 +81,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
             }
             "observability" => model.observability = Some(observability::resolve(&mut reader, node)),
             "azure" => model.azure = azure::resolve(&mut reader, node),
+            "pipeline" => model.pipeline = pipeline::resolve(&mut reader, node),
             _ => {}
         }
     }
@@ -92,6 +95,8 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
         Toolchain::default()
     });
     references::check(&mut reader, &model);
+    release::check(&mut reader, &model);
+    pipeline::check_references(&mut reader, &model);
     azure::check(&mut reader, &model);
     check_folded(&mut reader, "tier", model.tiers.iter().map(|t| &t.name));
     check_folded(&mut reader, "service", model.services.iter().map(|s| &s.name));

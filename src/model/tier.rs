@@ -4,7 +4,7 @@ use super::error::Invalid;
 use super::error::ModelError;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
-use super::types::{Cluster, Concession, Tier};
+use super::types::{Cluster, Concession, Tier, TierImage};
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Spanned};
 
@@ -18,6 +18,8 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
     let mut revision = None;
     let mut revision_written = false;
     let mut concessions: Vec<Spanned<Concession>> = Vec::new();
+    let mut images: Vec<TierImage> = Vec::new();
+    let mut imaged = Seen::default();
     let mut once = Seen::default();
     let mut granted = Seen::default();
     for child in reader.children(node, Context::Tier, "`tier`") {
@@ -50,6 +52,13 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
                     if granted.insert(reader, "concession", &spelled, "grant each concession once") {
                         concessions.push(concession);
                     }
+                }
+            }
+            "image" => {
+                if let Some(image) = resolve_image(reader, child)
+                    && imaged.insert(reader, "tier image", &image.service, "a tier runs one image per service")
+                {
+                    images.push(image);
                 }
             }
             _ => {}
@@ -87,7 +96,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Tier> {
         });
         Spanned::default()
     });
-    Some(Tier { name, cluster, revision, concessions, span: node.span })
+    Some(Tier { name, cluster, revision, concessions, images, span: node.span })
 }
 
 fn resolve_cluster(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Cluster>> {
@@ -123,4 +132,25 @@ fn resolve_concession(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Con
         did_you_mean(&kind.value, &names, "concession"),
     );
     None
+}
+
+/// `image SERVICE "sha256:…"`: the digest is checked here, the service and
+/// the tier's cluster once every declaration is known (`release`).
+fn resolve_image(reader: &mut Reader, node: &RawNode) -> Option<TierImage> {
+    reader.props(node, &[]);
+    reader.max_args(node, 2, "a service and a digest");
+    reader.no_children(node);
+    let service = reader.string_arg(node, 0, "a service name")?;
+    let digest = reader.string_arg(node, 1, "an image digest")?;
+    if !super::pin::is_sha256_digest(&digest.value) {
+        reader.invalid(
+            Invalid::Digest,
+            digest.span,
+            format!("`{}` is not an image digest", digest.value),
+            "expected sha256: and 64 lower-case hex digits".to_owned(),
+            "write the digest the registry returned for the pushed image (the pipeline records it)".to_owned(),
+        );
+        return None;
+    }
+    Some(TierImage { service, digest, span: node.span })
 }

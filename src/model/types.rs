@@ -27,6 +27,8 @@ pub struct Model {
     pub observability: Option<Observability>,
     /// Azure settings, if declared.
     pub azure: Option<Azure>,
+    /// The CI pipelines, if declared.
+    pub pipeline: Option<Pipeline>,
 }
 
 impl Model {
@@ -268,16 +270,38 @@ pub struct Tier {
     pub name: Spanned<String>,
     /// `cluster minikube|aks`.
     pub cluster: Spanned<Cluster>,
-    /// `revision REV`: the git revision this tier runs.
+    /// `revision REV`: the git revision this tier runs. On a cloud tier, a
+    /// full commit id: the chart and values Argo CD reads, immutable.
     pub revision: Spanned<String>,
     /// `concession KIND`, in declaration order.
     pub concessions: Vec<Spanned<Concession>>,
+    /// `image SERVICE "sha256:…"`: the digest each `build` service runs on a
+    /// cloud tier, in declaration order.
+    pub images: Vec<TierImage>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `image SERVICE "sha256:…"` inside a cloud tier: the image a `build`
+/// service runs there, by digest (built once, promoted unchanged).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TierImage {
+    /// The `build` service.
+    pub service: Spanned<String>,
+    /// `sha256:` and 64 hex digits.
+    pub digest: Spanned<String>,
     /// The node.
     #[serde(skip)]
     pub span: Span,
 }
 
 impl Tier {
+    /// The digest recorded for a `build` service.
+    pub fn image(&self, service: &str) -> Option<&TierImage> {
+        self.images.iter().find(|i| i.service.value == service)
+    }
+
     /// Whether this tier grants a concession.
     pub fn has(&self, concession: Concession) -> bool {
         self.concessions.iter().any(|c| c.value == concession)
@@ -578,4 +602,21 @@ impl Azure {
     pub fn tier(&self, name: &str) -> Option<&AzureTier> {
         self.tiers.iter().find(|t| t.name.value == name)
     }
+}
+
+/// `pipeline { … }`: generate the GitHub Actions workflows and the Azure
+/// DevOps pipeline that build, push and release the images.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Pipeline {
+    /// `inception URL commit=`: the git repository the pipelines install
+    /// inception from.
+    pub inception_repo: Spanned<String>,
+    /// Its full commit id.
+    pub inception_commit: Spanned<String>,
+    /// `service-connection NAME`: the Azure DevOps service connection (workload
+    /// identity federation) that pushes to the registry.
+    pub service_connection: Spanned<String>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
 }

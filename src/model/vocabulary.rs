@@ -53,13 +53,15 @@ pub enum Context {
     Observability,
     /// Inside `azure`.
     Azure,
+    /// Inside `pipeline`.
+    Pipeline,
     /// Inside `azure { tier NAME { … } }`.
     AzureTier,
 }
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
@@ -69,13 +71,16 @@ impl Context {
         Context::Resources,
         Context::Observability,
         Context::Azure,
+        Context::Pipeline,
         Context::AzureTier,
     ];
 
     /// The node names allowed here.
     pub fn nodes(self) -> &'static [&'static str] {
         match self {
-            Context::Top => &["inception", "project", "toolchain", "tier", "service", "observability", "azure"],
+            Context::Top => {
+                &["inception", "project", "toolchain", "tier", "service", "observability", "azure", "pipeline"]
+            }
             Context::Project => &["description", "repo", "registry"],
             Context::Toolchain => &[
                 "base",
@@ -90,7 +95,7 @@ impl Context {
                 "mount",
                 "forward-port",
             ],
-            Context::Tier => &["cluster", "revision", "concession"],
+            Context::Tier => &["cluster", "revision", "concession", "image"],
             Context::Service => &[
                 "build",
                 "image",
@@ -109,6 +114,7 @@ impl Context {
             Context::Override => &["replicas", "resources", "env"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
+            Context::Pipeline => &["inception", "service-connection"],
             Context::Azure => &["location", "kubernetes", "lab-regions", "lab-vm", "lab-users", "tier"],
             Context::AzureTier => {
                 &["cluster-admins", "secret-operators", "operator-ip-ranges", "api-server-ip-ranges", "maintenance"]
@@ -128,6 +134,7 @@ impl Context {
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",
             Context::Azure => "`azure`",
+            Context::Pipeline => "`pipeline`",
             Context::AzureTier => "an azure `tier`",
         }
     }

@@ -73,14 +73,13 @@ pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Orig
     sources
 }
 
-/// The nodes a service's `values-TIER.yaml` derives from: the revision, the
-/// cluster when it builds locally, the override and the concessions that apply.
+/// The nodes a service's `values-TIER.yaml` derives from: the revision and
+/// the cluster when it builds locally (a cloud tier's digest is in its
+/// Application), the override and the concessions that apply.
 pub(crate) fn tier_value_sources(tier: &Tier, service: &Service) -> Vec<Origin> {
     let mut sources = vec![origin::service(service), origin::tier(tier)];
-    if matches!(service.source, Source::Build(_)) {
-        sources.push(origin::revision(tier));
-    }
     if workload::builds_locally(tier, service) {
+        sources.push(origin::revision(tier));
         sources.push(origin::cluster(tier));
     }
     if let Some(over) = service.override_for(&tier.name.value) {
@@ -151,6 +150,7 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
             sources.push(origin::service(service));
             sources.push(origin::source(service));
             sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
+            sources.extend(tier.image(&service.name.value).map(|image| origin::image(tier, image)));
             artifacts.push(Artifact::new(model, Kind::ArgoApplication { tier: at, service: service_at }, sources));
         }
         for (component, from) in observability_components(model) {

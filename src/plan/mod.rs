@@ -7,6 +7,7 @@
 //! renderer adds the origins of each line, and the lock records the union.
 
 mod component;
+pub(crate) mod delivery;
 mod devcontainer;
 mod infra;
 mod scope;
@@ -109,6 +110,18 @@ pub enum Kind {
     ArgoCdConfig,
     /// debugpy attach configurations (concession `debug`).
     LaunchJson,
+    /// `.github/workflows/NAME.yml`: a GitHub Actions workflow (`pipeline`).
+    GithubWorkflow {
+        /// Which one.
+        workflow: delivery::Workflow,
+    },
+    /// `azure-pipelines.yml`: the Azure DevOps pipeline (`pipeline`).
+    AzurePipeline,
+    /// `.azure-pipelines/NAME.yml`: one of its step templates.
+    AzurePipelineTemplate {
+        /// Which one.
+        template: delivery::PipelineTemplate,
+    },
 }
 
 impl Kind {
@@ -184,6 +197,7 @@ pub(crate) fn plan(model: &Model) -> Plan {
     devcontainer::plan(model, &mut artifacts);
     infra::plan(model, &mut artifacts);
     kubernetes::plan(model, &mut artifacts);
+    delivery::plan(model, &mut artifacts);
     for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset);
         artifact.sources.dedup();

@@ -5,10 +5,15 @@
 //!
 //! Conventions (documented here because generated files rely on them):
 //!
-//! - A `build` service's image is `REGISTRY/PROJECT-SERVICE:TAG`, where TAG is
-//!   the tier's `revision` made a valid Docker tag by [`image_tag`]. On a
-//!   `cluster minikube` tier the image is built inside Minikube
+//! - A `build` service's image is `REGISTRY/PROJECT-SERVICE`. On a cloud tier
+//!   it is pulled by the digest the tier records (`image SERVICE "sha256:…"`),
+//!   set by the tier's Argo CD Application (`helm.parameters`), never by a tag.
+//!   On a `cluster minikube` tier it is tagged with the tier's `revision` made
+//!   a valid Docker tag by [`image_tag`], built inside Minikube
 //!   (`minikube image build -t REPOSITORY:TAG DIR`) and never pulled.
+//! - A cloud tier's root Application follows [`DEPLOY_BRANCH`], where the
+//!   promotion pull requests land; the Applications it syncs pin the chart
+//!   and values to the tier's `revision` (a commit) and the images by digest.
 //! - Every workload runs in the namespace named after its tier, with the
 //!   Helm release (and so the Kubernetes Service) named after the service;
 //!   a dependency's host is that Service's short DNS name ([`dependency_host`]).
@@ -22,6 +27,10 @@
 
 use crate::model::{Chart, Cluster, Concession, Model, Override, Service, Source, Tier};
 use crate::plan::Origin;
+
+/// The branch the generated files are merged into, which every cloud tier's
+/// root Application follows: a promotion is a pull request to it.
+pub(crate) const DEPLOY_BRANCH: &str = "main";
 
 /// Where a built image keeps the service's code (its `WORKDIR`).
 pub(crate) const APP_DIR: &str = "/app";
@@ -286,6 +295,11 @@ pub(crate) mod origin {
     /// `tier NAME/revision`.
     pub(crate) fn revision(tier: &Tier) -> Origin {
         Origin::new(format!("tier {}/revision", tier.name.value), tier.revision.span)
+    }
+
+    /// `tier NAME/image SERVICE`: the digest a cloud tier runs.
+    pub(crate) fn image(tier: &Tier, image: &crate::model::TierImage) -> Origin {
+        Origin::new(format!("tier {}/image {}", tier.name.value, image.service.value), image.span)
     }
 
     /// `tier NAME/cluster`.

@@ -92,6 +92,18 @@ pub(super) struct Helm<V: Serialize> {
     /// Set when a values file is optional (the operator's `azure-TIER.yaml`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_missing_value_files: Option<bool>,
+    /// `--set NAME=VALUE`: the image digest of a cloud tier. It lives in the
+    /// Application (read from the deploy branch), not in the values files
+    /// (read at the tier's revision, which predates the image).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+}
+
+/// `spec.source.helm.parameters[]`.
+#[derive(Debug, Serialize)]
+pub(super) struct Parameter {
+    pub name: String,
+    pub value: String,
 }
 
 /// `spec.source.directory`.
@@ -199,6 +211,7 @@ pub(super) fn generic_chart_source<V: Serialize>(
             release_name: release.to_owned(),
             value_files,
             values_object: values,
+            parameters: Vec::new(),
             ignore_missing_value_files: None,
         }),
         directory: None,
@@ -249,6 +262,7 @@ pub(super) fn render_application(
                     release_name: name.clone(),
                     value_files: Vec::new(),
                     values_object: None,
+                    parameters: Vec::new(),
                     ignore_missing_value_files: None,
                 }),
                 directory: None,
@@ -273,8 +287,15 @@ pub(super) fn render_application(
                 paths.add("spec.source.helm.ignoreMissingValueFiles", origin::cluster(tier));
             }
             let mut source = generic_chart_source::<()>(model, tier, name, files, None);
-            if let Some(helm) = source.helm.as_mut().filter(|_| azure) {
-                helm.ignore_missing_value_files = Some(true);
+            if let Some(helm) = source.helm.as_mut() {
+                if azure {
+                    helm.ignore_missing_value_files = Some(true);
+                }
+                if let Some(image) = tier.image(name) {
+                    paths.add("spec.source.helm.parameters", origin::image(tier, image));
+                    helm.parameters
+                        .push(Parameter { name: "image.digest".to_owned(), value: image.digest.value.clone() });
+                }
             }
             source
         }

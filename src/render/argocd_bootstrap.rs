@@ -16,7 +16,7 @@ use super::argocd::{
 };
 use super::trace::{Paths, Traced};
 use crate::layout::{self, repository_name};
-use crate::model::{Model, Source, Tier};
+use crate::model::{Cluster, Model, Source, Tier};
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::{self, origin};
 
@@ -118,7 +118,9 @@ pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<T
 }
 
 /// `deploy/argocd/TIER/root.yaml`: the app of apps, syncing this folder
-/// (but itself) from the project's repository at the tier's revision.
+/// (but itself) from the project's repository: a Minikube tier at its
+/// revision, a cloud tier at the deploy branch (promotion never needs
+/// `kubectl`: it changes this folder through a pull request).
 ///
 /// # Errors
 /// A serializer error (a bug).
@@ -126,12 +128,20 @@ pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Trac
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
-    paths.add("spec.source.targetRevision", origin::revision(tier));
+    // A cloud tier's Applications are read from the deploy branch, where a
+    // promotion lands: they pin the revision and digests themselves.
+    let target_revision = if tier.cluster.value == Cluster::Minikube {
+        paths.add("spec.source.targetRevision", origin::revision(tier));
+        tier.revision.value.clone()
+    } else {
+        paths.add("spec.source.targetRevision", origin::cluster(tier));
+        workload::DEPLOY_BRANCH.to_owned()
+    };
     let source = AppSource::<()> {
         repo_url: repo(model),
         chart: None,
         path: Some(layout::argocd_tier_dir(&tier.name.value)),
-        target_revision: tier.revision.value.clone(),
+        target_revision,
         helm: None,
         directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP) }),
     };

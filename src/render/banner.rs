@@ -37,7 +37,10 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::ArgoProject { .. }
         | Kind::ArgoRoot { .. }
         | Kind::ArgoRepository { .. }
-        | Kind::ArgoCdConfig => Some(Comment::Hash),
+        | Kind::ArgoCdConfig
+        | Kind::GithubWorkflow { .. }
+        | Kind::AzurePipeline
+        | Kind::AzurePipelineTemplate { .. } => Some(Comment::Hash),
     }
 }
 

@@ -30,6 +30,9 @@ struct Service {
 struct Build {
     context: String,
     dockerfile: String,
+    /// The image the pipeline prebuilds from this Dockerfile (`pipeline`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cache_from: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -38,6 +41,15 @@ struct Volume {
     kind: String,
     source: String,
     target: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<BindOptions>,
+}
+
+/// A host folder the spec mounts is created when missing (the Azure login
+/// before the first `az login`), instead of failing the container's start.
+#[derive(Debug, Serialize)]
+struct BindOptions {
+    create_host_path: bool,
 }
 
 /// A devcontainer.json host path in compose's interpolation syntax:
@@ -77,12 +89,18 @@ fn literal(text: &str) -> String {
 /// # Errors
 /// A serializer error (a bug).
 pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, RenderError> {
-    let bind = |source: String, target: String| Volume { kind: "bind".to_owned(), source, target };
-    let mut volumes = vec![bind("..".to_owned(), workspace_folder(model))];
-    volumes
-        .extend(model.toolchain.mounts.iter().map(|m| bind(compose_path(&m.source.value), literal(&m.target.value))));
+    let bind = |source: String, target: String, bind| Volume { kind: "bind".to_owned(), source, target, bind };
+    let mut volumes = vec![bind("..".to_owned(), workspace_folder(model), None)];
+    volumes.extend(model.toolchain.mounts.iter().map(|m| {
+        let create = Some(BindOptions { create_host_path: true });
+        bind(compose_path(&m.source.value), literal(&m.target.value), create)
+    }));
     let service = Service {
-        build: Build { context: "..".to_owned(), dockerfile: crate::layout::DOCKERFILE.to_owned() },
+        build: Build {
+            context: "..".to_owned(),
+            dockerfile: crate::layout::DOCKERFILE.to_owned(),
+            cache_from: super::devcontainer::prebuilt(model).into_iter().collect(),
+        },
         platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,

@@ -53,10 +53,14 @@ struct DevcontainerJson {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Build {
     dockerfile: String,
     context: String,
     options: Vec<String>,
+    /// The image the pipeline prebuilds from this Dockerfile (`pipeline`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cache_from: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -76,10 +80,24 @@ pub(crate) fn workspace_folder(model: &Model) -> String {
     format!("/workspaces/{}", model.project.name.value)
 }
 
-/// The command that starts Minikube when the container starts, if any tier
-/// runs on Minikube. The Kubernetes version follows the pinned kubectl. Under
-/// `concession hot-reload` the workspace is mounted into the Minikube node at
-/// the same path, so pods can mount a service's build folder (hostPath).
+/// The dev container image the pipeline pushes from `main` (with inline
+/// cache), when the spec declares a `pipeline`: builds reuse its layers, and
+/// the Dockerfile stays the source.
+pub(crate) fn prebuilt(model: &Model) -> Option<String> {
+    model.pipeline.as_ref()?;
+    Some(format!("{}:{}", crate::plan::delivery::devcontainer_repository(model), crate::plan::workload::DEPLOY_BRANCH))
+}
+
+/// Why `updateRemoteUserUID` is on, written beside it.
+const UID_REASON: &str = "On: on a Linux host whose uid is not the image's, the dev container CLI gives the \
+    container user the host's uid and gid at start, so the bind-mounted workspace stays writable from both \
+    sides; the image itself keeps the spec's uid, identical everywhere (no effect on macOS and Windows).";
+
+/// `minikube start` for the Minikube tiers: the Kubernetes version of the
+/// toolchain's kubectl, and the workspace mounted into the node under
+/// `hot-reload` (pods mount a service's build folder from there). Idempotent:
+/// on a running cluster it re-creates the mount, which does not survive a
+/// container restart.
 pub(crate) fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
@@ -93,7 +111,25 @@ pub(crate) fn minikube_start(model: &Model) -> Option<String> {
         .unwrap_or_default();
     let folder = workspace_folder(model);
     let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
-    Some(format!("minikube status >/dev/null 2>&1 || minikube start --driver=docker{kubernetes}{mount}"))
+    Some(format!("minikube start --driver=docker{kubernetes}{mount}"))
+}
+
+/// How long `postStartCommand` waits for the docker-in-docker daemon.
+pub(crate) const DOCKERD_WAIT_SECONDS: u32 = 60;
+
+/// `postStartCommand` (run by `/bin/sh`): wait for the docker-in-docker
+/// daemon, which the feature starts in the background; start Minikube (or
+/// re-create its mount); and when that fails because a rebuilt container
+/// lost Minikube's profile while its node container survived in the
+/// daemon's volume, remove the leftover node and start again.
+pub(crate) fn post_start(model: &Model) -> Option<String> {
+    let start = minikube_start(model)?;
+    Some(format!(
+        "i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); if [ $i -ge {DOCKERD_WAIT_SECONDS} ]; then \
+         echo 'dockerd did not start in {DOCKERD_WAIT_SECONDS}s' >&2; exit 1; fi; sleep 1; done; \
+         {start} || {{ echo 'removing a Minikube left by a previous container' >&2; minikube delete >/dev/null 2>&1; \
+         docker rm -f minikube >/dev/null 2>&1; docker volume rm minikube >/dev/null 2>&1; {start}; }}"
+    ))
 }
 
 /// Whether a Minikube tier grants `concession hot-reload`.
@@ -120,6 +156,7 @@ pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, R
             dockerfile: "Dockerfile".to_owned(),
             context: "..".to_owned(),
             options: vec![platform.clone()],
+            cache_from: prebuilt(model).into_iter().collect(),
         }),
         docker_compose_file: compose.then(|| "docker-compose.yml".to_owned()),
         service: compose.then(|| COMPOSE_SERVICE.to_owned()),
@@ -144,12 +181,30 @@ pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, R
         },
         forward_ports: toolchain.forward_ports.iter().map(|p| p.value).collect(),
         remote_user: toolchain.user.value.clone(),
-        update_remote_user_uid: false,
-        post_start_command: minikube_start(model),
+        update_remote_user_uid: true,
+        post_start_command: post_start(model),
     };
     let json = serde_json::to_string_pretty(&document)
         .map_err(|e| RenderError::Serialize { path: path.to_owned(), message: e.to_string() })?;
-    Ok(trace_structured(&format!("{json}\n"), &paths(model)))
+    let traced = trace_structured(&format!("{json}\n"), &paths(model));
+    Ok(comment_before(traced, "  \"updateRemoteUserUID\"", UID_REASON))
+}
+
+/// A `//` comment line before the first line starting with `prefix` (JSONC).
+fn comment_before(traced: Traced, prefix: &str, text: &str) -> Traced {
+    let Traced { text: body, mut lines } = traced;
+    let mut out = Vec::new();
+    let mut inserted = false;
+    for (i, line) in body.lines().enumerate() {
+        if !inserted && line.starts_with(prefix) {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push(format!("{indent}// {text}"));
+            lines.insert(i, super::trace::no_origins());
+            inserted = true;
+        }
+        out.push(line.to_owned());
+    }
+    Traced { text: out.join("\n") + "\n", lines }
 }
 
 /// Which spec node each key of devcontainer.json comes from.

@@ -22,7 +22,7 @@ pub(super) struct DockerfileView {
     pub base: String,
     /// Whether the base image is pinned by digest.
     pub base_pinned: bool,
-    /// Debian packages, sorted, spec packages and Python's build dependencies.
+    /// Debian packages, sorted: the spec's, and what the Python step needs.
     pub apt: Vec<String>,
     /// Whether any apt package lacks a `=VERSION` pin.
     pub apt_unpinned: bool,
@@ -32,6 +32,8 @@ pub(super) struct DockerfileView {
     pub pip: Vec<String>,
     /// One entry per tool.
     pub tools: Vec<ToolView>,
+    /// The uv release that installs Python and the Python tools.
+    pub uv: &'static crate::catalog::Uv,
     /// The non-root user.
     pub user: String,
     /// Its numeric id.
@@ -77,23 +79,9 @@ pub(super) struct ToolView {
 }
 
 /// Packages the Python source build needs.
-const PYTHON_BUILD_DEPS: &[&str] = &[
-    "ca-certificates",
-    "curl",
-    "libbz2-dev",
-    "libffi-dev",
-    "liblzma-dev",
-    "libncursesw5-dev",
-    "libreadline-dev",
-    "libsqlite3-dev",
-    "libssl-dev",
-    "make",
-    "gcc",
-    "tk-dev",
-    "uuid-dev",
-    "xz-utils",
-    "zlib1g-dev",
-];
+/// What the Python step installs besides the spec's packages: `unzip` opens
+/// uv's wheel.
+const PYTHON_DEPS: &[&str] = &["ca-certificates", "curl", "unzip"];
 
 /// Build the view of a model, marking each section's origin in `tracer`.
 pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
@@ -117,8 +105,8 @@ pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
     let mut apt: Vec<String> = toolchain.apt.iter().map(|p| p.value.clone()).collect();
     let named = |apt: &[String], package: &str| apt.iter().any(|p| p.split('=').next() == Some(package));
     let mut extra: Vec<&str> = vec!["ca-certificates", "curl"];
-    if toolchain.python.is_some() {
-        extra.extend(PYTHON_BUILD_DEPS);
+    if toolchain.python.is_some() || !toolchain.pip.is_empty() {
+        extra.extend(PYTHON_DEPS);
     }
     for package in extra {
         if !named(&apt, package) {
@@ -135,6 +123,7 @@ pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
         python: toolchain.python.as_ref().map(|p| p.value.clone()),
         pip: toolchain.pip.iter().map(|p| format!("{}=={}", p.name.value, p.version.value)).collect(),
         tools: toolchain.tools.iter().map(|t| tool_view(t, tracer)).collect(),
+        uv: &catalog::UV,
         user: toolchain.user.value.clone(),
         uid: toolchain.uid,
         marks,

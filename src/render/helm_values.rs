@@ -306,18 +306,16 @@ pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values
     let mut values = Values::default();
     let mut paths = Paths::default();
     let mut notes = Vec::new();
-    if matches!(service.source, Source::Build(_)) {
+    // A cloud tier pulls by digest, set by its Application (argocd.rs).
+    if workload::builds_locally(tier, service) {
         let tag = workload::image_tag(&tier.revision.value);
         if tag != tier.revision.value {
             notes.push(Note::new("image.tag", &format!("revision {}", tier.revision.value)));
         }
-        let mut image = Image { tag: Some(tag), ..Image::default() };
+        let image = Image { tag: Some(tag), pull_policy: Some(PullPolicy::Never), ..Image::default() };
         paths.add("image.tag", origin::revision(tier));
-        if workload::builds_locally(tier, service) {
-            image.pull_policy = Some(PullPolicy::Never);
-            paths.add("image.pullPolicy", origin::cluster(tier));
-            notes.push(Note::new("image.pullPolicy", "cluster minikube: the image is built inside Minikube"));
-        }
+        paths.add("image.pullPolicy", origin::cluster(tier));
+        notes.push(Note::new("image.pullPolicy", "cluster minikube: the image is built inside Minikube"));
         values.image = Some(image);
     }
     if let Some(over) = service.override_for(&tier.name.value) {

@@ -11,14 +11,17 @@
 mod argocd;
 mod argocd_bootstrap;
 pub(crate) mod azure_names;
+mod azure_pipelines;
 mod banner;
 mod bicep;
 mod bicep_lab;
 mod bicep_main;
+pub(crate) mod ci_pins;
 mod compose;
 mod devcontainer;
 mod dockerfile;
 mod error;
+mod github_actions;
 mod helm_chart;
 pub(crate) mod helm_values;
 pub(crate) mod key_path;
@@ -123,6 +126,9 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
         Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, path)?,
         Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, path)?,
         Kind::LaunchJson => launch::render_launch(model, path)?,
+        Kind::GithubWorkflow { workflow } => github_actions::render_workflow(model, *workflow, path)?,
+        Kind::AzurePipeline => azure_pipelines::render_pipeline(model, path)?,
+        Kind::AzurePipelineTemplate { template } => azure_pipelines::render_template(model, *template, path)?,
     })
 }
 

@@ -248,6 +248,7 @@ pub(crate) fn render_observability(
         helm: Some(Helm {
             release_name: name.to_owned(),
             value_files: Vec::new(),
+            parameters: Vec::new(),
             values_object: values,
             ignore_missing_value_files: None,
         }),

@@ -52,6 +52,15 @@ pub enum Cause {
         /// `cluster` of the second tier.
         to: Cluster,
     },
+    /// The image digest a built service runs (a cloud tier's `image`).
+    Image {
+        /// The service.
+        service: String,
+        /// The digest in the first tier (empty if it records none).
+        from: String,
+        /// The digest in the second tier.
+        to: String,
+    },
     /// The code version each tier runs.
     Revision {
         /// `revision` of the first tier.
@@ -206,6 +215,17 @@ impl Attribution<'_> {
             if inside(tier.revision.span) {
                 let revision = |t: &str| self.model.tier(t).map(|t| t.revision.value.clone()).unwrap_or_default();
                 return Some(Cause::Revision { from: revision(self.a), to: revision(self.b) });
+            }
+            if let Some(image) = tier.images.iter().find(|i| inside(i.span)) {
+                let service = image.service.value.as_str();
+                let digest = |t: &str| {
+                    self.model
+                        .tier(t)
+                        .and_then(|t| t.image(service))
+                        .map(|i| i.digest.value.clone())
+                        .unwrap_or_default()
+                };
+                return Some(Cause::Image { service: service.to_owned(), from: digest(self.a), to: digest(self.b) });
             }
             if let Some(c) = tier.concessions.iter().find(|c| inside(c.span)) {
                 return Some(Cause::Concession { tier: name.to_owned(), concession: c.value });

@@ -207,7 +207,7 @@ fn explain_finds_the_spec_from_an_absolute_or_relative_path_in_any_folder() {
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
     let line = replicas_line(dir.path());
     let absolute = format!("{}:{line}", dir.path().join("deploy/values/pricing/values-prod.yaml").display());
-    let expected = ("service pricing/tier prod".to_owned(), 84);
+    let expected = ("service pricing/tier prod".to_owned(), 108);
     // From an unrelated folder, the spec is found by walking up from the file.
     assert_eq!(explained_node(&inception(&root(), &["explain", &absolute, "--format", "json"])), expected);
     // Relative to the current folder, from inside the tree.
@@ -247,7 +247,7 @@ fn every_command_takes_the_spec_and_the_tree_the_same_way() {
     let target = format!("{}:{line}", out.join("deploy/values/pricing/values-prod.yaml").display());
     let explained =
         inception(dir.path(), &["explain", &target, "--spec", &spec, "--out", &out_arg, "--format", "json"]);
-    assert_eq!(explained_node(&explained), ("service pricing/tier prod".to_owned(), 84));
+    assert_eq!(explained_node(&explained), ("service pricing/tier prod".to_owned(), 108));
 }
 
 #[test]

@@ -44,12 +44,12 @@ fn text(services: &[Service], revision: &str) -> String {
          tier local {\n    cluster minikube\n    revision HEAD\n}\n",
     );
     text.push_str(&format!(
-        "tier staging {{\n    cluster aks\n    revision \"{revision}\"\n}}\ntier prod {{\n    cluster aks\n    revision \"v1.0.0\"\n}}\n"
+        "tier staging {{\n    cluster aks\n    revision \"{revision}\"\n}}\ntier prod {{\n    cluster aks\n    revision \"f3bd875e697edee49d15ba046e95b21634aa9f18\"\n}}\n"
     ));
     text.push_str("azure {\n    location eastus\n}\n");
     for (i, s) in services.iter().enumerate().filter(|(_, s)| !s.removed) {
         text.push_str(&format!(
-            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}\"\n    port {}\n",
+            "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}@sha256:{i:064x}\"\n    port {}\n",
             s.port
         ));
         let needs: Vec<String> = s.needs.iter().filter(|n| !services[**n].removed).map(|n| format!("s{n}")).collect();
@@ -105,7 +105,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
             removed: false,
         })
         .collect();
-    let mut revision = "v1.0.0-rc.1".to_owned();
+    let mut revision = "9713c433ebd64a477ed3d0743ac31fe734965740".to_owned();
     let dir = TempDir::new("edits");
     let incremental = dir.path().join("incremental");
     compile_into(&incremental, &text(&services, &revision));
@@ -119,7 +119,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
             3 => services[i].staging = services[i].staging.map_or(Some(2 + random.below(5)), |_| None),
             4 if i > 0 => services[i].needs = vec![random.below(i)],
             5 => services[i].removed = !services[i].removed,
-            _ => revision = format!("v1.{}.0", random.below(50)),
+            _ => revision = format!("{:040x}", 0x9713_c433_u64 * (1 + random.below(1000)) as u64),
         }
         let edited = text(&services, &revision);
         assert!(edited.len() > 3 << 10, "big enough to parse in runs");

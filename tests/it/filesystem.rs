@@ -60,7 +60,8 @@ fn a_stale_file_edited_since_it_was_written_is_kept() {
     let values = dir.path().join("deploy/values/api/values-prod.yaml");
     std::fs::write(&values, "# my notes\n").expect("edit");
     // The spec no longer produces the prod files.
-    edit(&dir.path().join("inception.kdl"), "tier prod {\n    cluster aks\n    revision \"v2.4.0\"\n}\n", "");
+    let spec = std::fs::read_to_string(dir.path().join("inception.kdl")).expect("spec");
+    edit(&dir.path().join("inception.kdl"), &crate::support::tier_block(&spec, "prod"), "");
     edit(
         &dir.path().join("inception.kdl"),
         "    tier prod reason=\"Asian and US trading hours overlap\" {\n        replicas 6\n        resources cpu=\"2\" memory=\"4Gi\"\n    }\n",
@@ -209,13 +210,14 @@ fn kill_9_at_random_points_then_one_compile_gives_a_tree_check_accepts() {
     // every compile has renames and removals to be killed in the middle of,
     // and files a killed compile wrote differ from what the next one writes.
     let without_beta = original
-        .replace("revision main", "revision develop")
-        .replace("tier beta {\n    cluster aks\n    revision \"v2.4.0-beta.3\"\n}\n", "")
+        .replace(&crate::support::tier_block(&original, "beta"), "")
         .replace(
             "    tier beta {\n        cluster-admins \"c8e3f7a2-5b1d-4e9c-a6f0-3b7d2e9c1a58\"\n        secret-operators \"e2b9d4c7-6a3f-4d15-b8e1-9f4c2a7d3b62\"\n        operator-ip-ranges \"203.0.113.0/24\"\n    }\n",
             "",
         );
-    let next_beta = original.replace("v2.4.0-beta.3", "v2.4.0-beta.4").replace("replicas 2", "replicas 3");
+    let beta = crate::support::tier_block(&original, "beta");
+    let beta_commit = beta.split('"').nth(1).expect("beta's commit").to_owned();
+    let next_beta = original.replace(&beta_commit, &"9".repeat(40)).replace("replicas 2", "replicas 3");
     let specs = [&original, &without_beta, &next_beta];
     let seed = std::env::var("INCEPTION_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
     let mut random = Lcg(seed);

@@ -101,8 +101,8 @@ fn a_spec_file_name_with_a_newline_cannot_break_a_banner() {
 fn control_characters_in_a_reason_or_a_revision_are_refused() {
     refused("reason=\"Asian and US trading hours overlap\"", "reason=\"busy\\u{7}hours\"", "control character");
     refused("reason=\"Asian and US trading hours overlap\"", "reason=\"busy\\nhours\"", "one-line reason");
-    refused("revision \"release/2.4\"", "revision \"release/2.4\\u{1b}[2J\"", "control character");
-    refused("revision \"release/2.4\"", "revision \"release/2.4\\u{2028}\"", "control character");
+    refused("revision HEAD", "revision \"HEAD\\u{1b}[2J\"", "control character");
+    refused("revision HEAD", "revision \"HEAD\\u{2028}\"", "control character");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn compose_does_not_interpolate_dollars_in_mount_paths() {
         compile(&reference_with("\"/home/vscode/.azure\"", "\"/home/vscode/$x\"").replace("/.azure\" ", "/$y\" "));
     let compose = &compiled.outputs()[".devcontainer/docker-compose.yml"];
     assert!(compose.contains("/home/vscode/$$x"), "{compose}");
-    assert!(compose.contains("${HOME}/.azure") || compose.contains("${HOME}/$$y"), "{compose}");
+    assert!(compose.contains("${HOME}${USERPROFILE}/$$y"), "{compose}");
 }
 
 #[test]

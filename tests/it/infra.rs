@@ -52,7 +52,10 @@ toolchain {
 }
 tier pre-production {
     cluster aks
-    revision main
+    revision "0123456789abcdef0123456789abcdef01234567"
+    image market-data "sha256:f58ff5e1e3acb63bc454ea3bef0336117d231f55e34ca93cf5be6960fb1e34f8"
+    image report-writer "sha256:bbe997787c89431f1cca7168b5afdb0150ab33e2192e31b18260172fc9020b63"
+    image web "sha256:4b5e57f6eb2f42b9039b3d1e13929295f231749c510cbe341cd68036d9af97e2"
 }
 service market-data {
     build "services/market-data"
@@ -84,10 +87,10 @@ toolchain {
 }
 tier prod {
     cluster aks
-    revision main
+    revision "0123456789abcdef0123456789abcdef01234567"
 }
 service web {
-    image "nginx:1.27.0"
+    image "nginx:1.27.0@sha256:5be1ecc7935f1dd85635d4feedaf660594030253cc97c9e9ca3819ffeac36b65"
     port 80
 }
 azure {

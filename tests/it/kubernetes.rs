@@ -68,19 +68,31 @@ fn prod_pricing_holds_the_override_with_its_reason_beside_it() {
             "{needle}"
         );
     }
-    let revision_line = spec_line(&compiled, "revision \"v2.4.0\"");
-    assert_eq!(origins_of(&compiled, path, "tag: v2.4.0"), [("tier prod/revision".to_owned(), revision_line)]);
+    assert!(!file(&compiled, path).contains("image"), "a cloud tier's image is in its Application");
+    let app = "deploy/argocd/prod/pricing.yaml";
+    let prod = compiled.loaded.model.tier("prod").unwrap();
+    let digest = &prod.image("pricing").unwrap().digest.value;
+    let image_line = spec_line(&compiled, &format!("image pricing \"{digest}\""));
+    assert_eq!(
+        origins_of(&compiled, app, &format!("value: {digest}")),
+        [("tier prod/image pricing".to_owned(), image_line)]
+    );
+    let revision_line = spec_line(&compiled, &format!("revision \"{}\"", prod.revision.value));
+    assert_eq!(
+        origins_of(&compiled, app, &format!("targetRevision: {}", prod.revision.value)),
+        [("tier prod/revision".to_owned(), revision_line)]
+    );
 }
 
 #[test]
-fn staging_pricing_holds_only_the_image_tag() {
+fn cloud_pricing_values_without_an_override_are_empty_and_local_builds_its_tag() {
     let compiled = serenity();
-    let staging = file(&compiled, "deploy/values/pricing/values-staging.yaml");
-    assert_eq!(data_lines(staging), ["image:", "  tag: release-2.4  # revision release/2.4"]);
-    for tier in ["dev", "beta"] {
+    for tier in ["dev", "staging", "beta"] {
         let text = file(&compiled, &format!("deploy/values/pricing/values-{tier}.yaml"));
-        assert_eq!(data_lines(text).len(), 2, "{tier}: only the image tag\n{text}");
+        assert_eq!(data_lines(text), ["{}"], "{tier}: the image is pinned by the Application\n{text}");
     }
+    let local = file(&compiled, "deploy/values/pricing/values-local.yaml");
+    assert!(local.contains("image:\n  tag: HEAD\n  pullPolicy: Never"), "{local}");
 }
 
 #[test]

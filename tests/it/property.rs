@@ -99,8 +99,12 @@ fn spec(random: &mut Random) -> (String, Expected) {
     let tier_count = 1 + random.below(3);
     for (index, name) in tier_names.iter().take(tier_count).enumerate() {
         let cluster = if index == 0 { "minikube" } else { "aks" };
-        let revision =
-            random.pick(&["HEAD", "main", "release/2.4", "v1.0.0-rc.1", "3f2a9c1", "yes", "on", "1.10", "feature/é"]);
+        // A cloud tier runs a commit (#12); a local one any revision.
+        let revision = if index == 0 {
+            random.pick(&["HEAD", "main", "release/2.4", "v1.0.0-rc.1", "3f2a9c1", "yes", "on", "1.10", "feature/é"])
+        } else {
+            random.pick(&["0123456789abcdef0123456789abcdef01234567", "ffffffffffffffffffffffffffffffffffffffff"])
+        };
         text.push_str(&format!("tier {name} {{\n    cluster {cluster}\n    revision {}\n}}\n", kdl(revision)));
         expected.tiers.push(((*name).to_owned(), revision.to_owned()));
     }
@@ -108,7 +112,10 @@ fn spec(random: &mut Random) -> (String, Expected) {
         let name = format!("svc{s}");
         let run: Vec<String> = (0..1 + random.below(4)).map(|_| random.value(true)).collect();
         let env: Vec<(String, String)> = (0..random.below(4)).map(|i| (format!("E{i}"), random.value(true))).collect();
-        text.push_str(&format!("service {name} {{\n    image \"postgres:16.3\"\n    port 8080\n"));
+        text.push_str(&format!(
+            "service {name} {{\n    image \"postgres:16.3@sha256:{}\"\n    port 8080\n",
+            "a".repeat(64)
+        ));
         text.push_str(&format!("    run {}\n", run.iter().map(|a| kdl(a)).collect::<Vec<_>>().join(" ")));
         if !env.is_empty() {
             let pairs: Vec<String> = env.iter().map(|(k, v)| format!("{k}={}", kdl(v))).collect();

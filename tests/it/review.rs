@@ -168,7 +168,11 @@ fn committed_reference_spec(label: &str) -> TempDir {
 fn diff_against_a_revision_groups_changes_and_writes_nothing() {
     let dir = committed_reference_spec("diff");
     let spec = dir.path().join("inception.kdl");
-    edit(&spec, "forward-port 8080 3000", "forward-port 8080 3000 9090");
+    edit(
+        &spec,
+        "    setting \"editor.formatOnSave\" #true\n",
+        "    setting \"editor.formatOnSave\" #true\n    forward-port 9090\n",
+    );
     let out = inception(dir.path(), &["diff"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -205,7 +209,7 @@ fn a_prod_override_change_is_one_file_in_one_tier_and_explain_names_the_override
     let value: serde_json::Value = serde_json::from_slice(&explained.stdout).unwrap();
     assert_eq!(value["exact"], true);
     assert_eq!(value["sources"][0]["node"], "service pricing/tier prod");
-    assert_eq!(value["sources"][0]["line"], 84);
+    assert_eq!(value["sources"][0]["line"], 108);
     assert_eq!(value["sources"][0]["text"], "tier prod reason=\"Asian and US trading hours overlap\" {");
 }
 

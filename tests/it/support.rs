@@ -101,3 +101,10 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} does not contain {from:?}", path.display());
     std::fs::write(path, text.replace(from, to)).expect("write file");
 }
+
+/// The text of `tier NAME { … }` in a spec, through its closing line.
+pub fn tier_block(spec: &str, name: &str) -> String {
+    let start = spec.find(&format!("\ntier {name} {{\n")).map(|i| i + 1).unwrap_or_else(|| panic!("no tier {name}"));
+    let end = spec[start..].find("\n}\n").map(|i| start + i + 3).expect("the tier's closing brace");
+    spec[start..end].to_owned()
+}

@@ -26,21 +26,27 @@ fn causes(comparison: &Comparison) -> BTreeSet<Cause> {
 }
 
 #[test]
-fn staging_to_prod_is_identity_revision_and_the_pricing_override_only() {
+fn staging_to_prod_is_identity_release_and_the_pricing_override_only() {
     let compiled = serenity();
     let comparison = tiers(&compiled, "staging", "prod");
     assert_eq!(comparison.unattributed().count(), 0);
-    let expected: BTreeSet<Cause> = [
+    let model = &compiled.loaded.model;
+    let (staging, prod) = (model.tier("staging").unwrap(), model.tier("prod").unwrap());
+    let mut expected: BTreeSet<Cause> = [
         Cause::TierIdentity,
-        Cause::Revision { from: "release/2.4".into(), to: "v2.4.0".into() },
+        Cause::Revision { from: staging.revision.value.clone(), to: prod.revision.value.clone() },
         Cause::Override {
             service: "pricing".into(),
             tier: "prod".into(),
             reason: "Asian and US trading hours overlap".into(),
-            line: 84,
+            line: 108,
         },
     ]
     .into();
+    for service in ["api", "marketdata", "pricing", "risk"] {
+        let digest = |t: &inception::model::Tier| t.image(service).unwrap().digest.value.clone();
+        expected.insert(Cause::Image { service: service.into(), from: digest(staging), to: digest(prod) });
+    }
     assert_eq!(causes(&comparison), expected);
     let replicas = comparison
         .differences
@@ -96,10 +102,15 @@ fn the_command_lists_causes_and_exits_0_when_all_are_explained() {
     assert!(stdout.starts_with("staging → prod: "), "{stdout}");
     assert!(stdout.contains("every one explained"), "{stdout}");
     assert!(
-        stdout.contains("override of pricing in prod (line 84): \"Asian and US trading hours overlap\""),
+        stdout.contains("override of pricing in prod (line 108): \"Asian and US trading hours overlap\""),
         "{stdout}"
     );
-    assert!(stdout.contains("revision: release/2.4 → v2.4.0"), "{stdout}");
+    assert!(
+        stdout
+            .contains("revision: 9713c433ebd64a477ed3d0743ac31fe734965740 → f3bd875e697edee49d15ba046e95b21634aa9f18"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("image pricing: sha256:586e8a56"), "{stdout}");
     let all = inception(&serenity, &["symmetry", "--format", "json"]);
     assert_eq!(all.status.code(), Some(0));
     let value: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
@@ -111,11 +122,20 @@ fn the_command_lists_causes_and_exits_0_when_all_are_explained() {
 }
 
 #[test]
-fn revisions_and_overrides_named_like_their_tier_keep_their_cause() {
-    let spec = std::fs::read_to_string(root().join("environments/minimal/inception.kdl")).unwrap().replace(
+fn releases_and_overrides_named_like_their_tier_keep_their_cause() {
+    let (staging, prod) = ("a".repeat(40), "b".repeat(40));
+    let digest = |c: &str| format!("sha256:{}", c.repeat(64));
+    let spec = std::fs::read_to_string(root().join("environments/minimal/inception.kdl"))
+        .unwrap()
+        .replace("project hello {\n", "project hello {\n    repo \"https://github.com/example/hello.git\"\n")
+        .replace(
         "tier local {\n    cluster minikube\n    revision HEAD\n}",
-        "tier local {\n    cluster minikube\n    revision HEAD\n}\ntier staging {\n    cluster aks\n    revision staging\n}\n\
-         tier prod {\n    cluster aks\n    revision prod\n}",
+        &format!(
+            "tier local {{\n    cluster minikube\n    revision HEAD\n}}\ntier staging {{\n    cluster aks\n    revision \"{staging}\"\n    \
+             image web \"{}\"\n}}\ntier prod {{\n    cluster aks\n    revision \"{prod}\"\n    image web \"{}\"\n}}",
+            digest("1"),
+            digest("2")
+        ),
     );
     let spec = spec.replacen(
         "    health \"/\"\n",
@@ -130,7 +150,11 @@ fn revisions_and_overrides_named_like_their_tier_keep_their_cause() {
         let difference = comparison.differences.iter().find(|d| d.path == path).unwrap_or_else(|| panic!("{path}"));
         difference.causes.first().cloned()
     };
-    assert_eq!(cause_of("image.tag"), Some(Cause::Revision { from: "staging".into(), to: "prod".into() }));
+    assert_eq!(cause_of("spec.source.targetRevision"), Some(Cause::Revision { from: staging, to: prod }));
+    assert_eq!(
+        cause_of("spec.source.helm.parameters.value"),
+        Some(Cause::Image { service: "web".into(), from: digest("1"), to: digest("2") })
+    );
     assert!(matches!(cause_of("env.DB_NAME"), Some(Cause::Override { reason, .. }) if reason == "its own database"));
     assert_eq!(comparison.unattributed().count(), 0);
 }
@@ -150,14 +174,14 @@ toolchain {
 }
 tier staging {
     cluster aks
-    revision "v1.0.0"
+    revision "0123456789abcdef0123456789abcdef01234567"
 }
 tier prod {
     cluster aks
-    revision "v1.0.0"
+    revision "0123456789abcdef0123456789abcdef01234567"
 }
 service web {
-    image "registry.example.com/web:1.0.0"
+    image "registry.example.com/web:1.0.0@sha256:0d5ad26f1e3a4ab0b1e4b2a7e9a3c3f1a7e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4"
     port 8080
     tier prod reason="load" {
         replicas 3
