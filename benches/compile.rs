@@ -41,8 +41,8 @@ use inception::pipeline::Outputs;
 use inception::source::SourceFile;
 
 const TIERS: &str = "tier local {\n    cluster minikube\n    revision HEAD\n    concession hot-reload\n    concession debug\n}\n\
-tier dev {\n    cluster aks\n    revision \"22e5a9d31ed21a25cc6f020e7b1b651a6b193450\"\n}\ntier staging {\n    cluster aks\n    revision \"9713c433ebd64a477ed3d0743ac31fe734965740\"\n}\n\
-tier beta {\n    cluster aks\n    revision \"9713c433ebd64a477ed3d0743ac31fe734965740\"\n}\ntier prod {\n    cluster aks\n    revision \"f3bd875e697edee49d15ba046e95b21634aa9f18\"\n}\n";
+tier dev {\n    cluster aks\n    revision \"4f2a9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a16\"\n}\ntier staging {\n    cluster aks\n    revision \"9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a\"\n}\n\
+tier beta {\n    cluster aks\n    revision \"9c1e0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a\"\n}\ntier prod {\n    cluster aks\n    revision \"0b7d3a5c8e6f1b2d4a9c7e3f5b8d0a164f2a9c1e\"\n}\n";
 
 /// A spec of `services` services; service `edited` has `replicas 3` instead of 2.
 fn spec(services: usize, edited: Option<usize>) -> String {

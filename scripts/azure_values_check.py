@@ -38,9 +38,9 @@ def main(rendered, out):
             fail(f"SecretProviderClass parameters.{key} is missing or not a string")
     objects = yaml.safe_load(parameters["objects"])["array"]
     names = [yaml.safe_load(o)["objectName"] for o in objects]
-    synced = [s["secretName"] for s in spc["spec"].get("secretObjects", [])]
+    synced = [d["objectName"] for s in spc["spec"].get("secretObjects", []) for d in s.get("data", [])]
     if sorted(names) != sorted(synced):
-        fail(f"Key Vault objects {names} and synced Secrets {synced} differ")
+        fail(f"Key Vault objects {names} and the objects synced into Secrets {synced} differ")
     mounted = [v for v in pod["spec"]["volumes"] if v.get("csi", {}).get("driver") == "secrets-store.csi.k8s.io"]
     if not mounted or mounted[0]["csi"]["volumeAttributes"]["secretProviderClass"] != spc["metadata"]["name"]:
         fail("no pod volume mounts the SecretProviderClass (the driver syncs Secrets only while mounted)")

@@ -84,6 +84,10 @@ pub enum LintFinding {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Strict(#[from] crate::model::strict::StrictFinding),
+    /// A local tier larger than the developer VM.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Sizing(#[from] crate::model::sizing_lint::SizingFinding),
 }
 
 impl LintFindings {

@@ -48,8 +48,50 @@ const VALUES_DIR: &str = "deploy/values";
 /// The Argo CD folder: one folder per tier, plus the cluster configuration.
 const ARGOCD_DIR: &str = "deploy/argocd";
 
-/// The Argo CD configuration the Application health check lives in.
-pub(crate) const ARGOCD_CM: &str = "deploy/argocd/argocd-cm.yaml";
+/// Argo CD's own chart values, read by the bootstrap's `helm install`.
+pub(crate) const ARGOCD_VALUES: &str = "deploy/bootstrap/argocd-values.yaml";
+
+/// The bootstrap folder: per tier a script, and the local git server's values.
+const BOOTSTRAP_DIR: &str = "deploy/bootstrap";
+
+/// The local git server's values.
+pub(crate) const LOCAL_GIT_SERVER: &str = "deploy/bootstrap/local-git-server.yaml";
+
+/// The provider catalog resolved for the spec.
+pub(crate) const WIRING: &str = "deploy/wiring.json";
+
+/// The folder of the resources inception renders for backing services.
+const BACKING_DIR: &str = "deploy/backing";
+
+/// The stem of a tier's Argo CD Application (Argo CD managing itself).
+pub(crate) const ARGOCD_APP: &str = "argocd";
+
+/// The stem of a tier's bootstrap AppProject.
+pub(crate) const PROJECT_BOOTSTRAP_APP: &str = "project-bootstrap";
+
+/// The stem of a cloud tier's credentials Application (and its release).
+pub(crate) const CREDENTIALS_APP: &str = "credentials";
+
+/// The release of the local git server, in Argo CD's namespace.
+pub(crate) const LOCAL_GIT_RELEASE: &str = "inception-git";
+
+/// The prefix of the operators' Applications' stems.
+pub(crate) const OPERATOR_PREFIX: &str = "operator-";
+
+/// `deploy/bootstrap/TIER.sh`.
+pub(crate) fn bootstrap_script(tier: &str) -> String {
+    format!("{BOOTSTRAP_DIR}/{tier}.sh")
+}
+
+/// `deploy/backing/SERVICE`: the folder of a backing service's resources (a directory Application's path).
+pub(crate) fn backing_dir(service: &str) -> String {
+    format!("{BACKING_DIR}/{service}")
+}
+
+/// `deploy/backing/SERVICE/TIER.yaml`.
+pub(crate) fn backing_manifests(service: &str, tier: &str) -> String {
+    format!("{}/{tier}.yaml", backing_dir(service))
+}
 
 /// The folder of `deploy/argocd/` that holds the Helm repositories, beside
 /// the tiers' folders (so no tier may take its name).
@@ -138,6 +180,11 @@ pub(crate) fn argocd_repository(name: &str) -> String {
     format!("{ARGOCD_DIR}/{REPOSITORIES}/{name}.yaml")
 }
 
+/// `deploy/argocd/repositories`: the Helm repositories' folder.
+pub(crate) fn argocd_repositories_dir() -> String {
+    format!("{ARGOCD_DIR}/{REPOSITORIES}")
+}
+
 /// A path as the generic chart's folder sees it (Helm reads `valueFiles`
 /// relative to the chart): `deploy/values/x` → `../../values/x`.
 pub(crate) fn from_chart(path: &str) -> String {
@@ -186,7 +233,15 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::ArgoProject { tier: t } => argocd_app(tier(*t), PROJECT_APP),
         Kind::ArgoRoot { tier: t } => argocd_app(tier(*t), ROOT_APP),
         Kind::ArgoRepository { url } => argocd_repository(&repository_name(url)),
-        Kind::ArgoCdConfig => ARGOCD_CM.to_owned(),
+        Kind::ArgoCdValues => ARGOCD_VALUES.to_owned(),
+        Kind::ArgoCdInstall { tier: t } => argocd_app(tier(*t), ARGOCD_APP),
+        Kind::ArgoOperator { tier: t, operator } => argocd_app(tier(*t), &format!("{OPERATOR_PREFIX}{operator}")),
+        Kind::ArgoCredentials { tier: t } => argocd_app(tier(*t), CREDENTIALS_APP),
+        Kind::ArgoBootstrapProject { tier: t } => argocd_app(tier(*t), PROJECT_BOOTSTRAP_APP),
+        Kind::BackingManifests { tier: t, service: s } => backing_manifests(service(*s), tier(*t)),
+        Kind::Bootstrap { tier: t } => bootstrap_script(tier(*t)),
+        Kind::LocalGitServer => LOCAL_GIT_SERVER.to_owned(),
+        Kind::Wiring => WIRING.to_owned(),
         Kind::LaunchJson => LAUNCH_JSON.to_owned(),
         Kind::GithubWorkflow { workflow } => format!("{WORKFLOWS_DIR}/{}.yml", workflow.stem()),
         Kind::AzurePipeline => AZURE_PIPELINE.to_owned(),

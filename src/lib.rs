@@ -35,6 +35,7 @@ pub(crate) mod output;
 pub(crate) mod parallel;
 pub mod pipeline;
 pub(crate) mod plan;
+pub(crate) mod providers;
 pub(crate) mod release;
 pub(crate) mod render;
 pub(crate) mod report;

@@ -1,5 +1,6 @@
 //! `inception lint [--strict] [--spec PATH]`: every spec check, nothing
-//! written: the Azure findings always (`model::azure_lint`), the pins with
+//! written: the Azure findings and a local tier too large for the developer
+//! VM always (`model::azure_lint`, `plan::sizing_lint`), the pins with
 //! `--strict`.
 
 use serde_json::json;
@@ -20,6 +21,7 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     let loaded = pipeline::load(&source)?;
     let mut findings: Vec<LintFinding> =
         azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
+    findings.extend(crate::model::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
     }

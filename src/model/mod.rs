@@ -26,6 +26,7 @@ mod refs;
 pub(crate) mod regions;
 pub mod release;
 mod service;
+pub(crate) mod sizing_lint;
 pub(crate) mod strict;
 pub(crate) mod suggest;
 mod tier;
@@ -177,10 +178,40 @@ fn check_repositories(reader: &mut Reader, model: &Model) {
             }
             Some(_) => {}
             None => {
-                seen.insert(key, &chart.reference);
+                seen.insert(key.clone(), &chart.reference);
             }
         }
+        // The catalog's OCI registries the spec's backing services use share the folder.
+        let catalog = catalog_registries(model);
+        if let Some(taken) =
+            catalog.iter().find(|r| crate::layout::repository_name(r) == key && r.as_str() != repository)
+        {
+            reader.invalid(
+                error::Invalid::Reserved,
+                chart.reference.span,
+                format!("chart registry `{repository}` would share a file with the provider catalog's `{taken}`"),
+                "same repository file".to_owned(),
+                format!("both would be written to one file `deploy/argocd/repositories/NAME.yaml`: spell it `{taken}`"),
+            );
+        }
     }
+}
+
+/// The OCI registries the provider catalog pulls from for this spec's backing services.
+fn catalog_registries(model: &Model) -> Vec<String> {
+    let mut registries = Vec::new();
+    for kind in model.services.iter().filter_map(Service::backing) {
+        let provider = crate::providers::provider(kind);
+        if let crate::providers::Delivery::Chart { chart } = provider.delivery
+            && chart.oci
+        {
+            registries.push(chart.repo.to_owned());
+        }
+        if let Some(operator) = provider.operator.filter(|o| o.chart.oci) {
+            registries.push(operator.chart.repo.to_owned());
+        }
+    }
+    registries
 }
 
 fn missing_top(reader: &mut Reader, span: Span, what: &str, help: &str) {

@@ -1,5 +1,8 @@
-//! `observability { … }` → [`Observability`]: pinned chart versions of the
-//! monitoring and logging stack.
+//! `observability { … }` → [`Observability`]: the monitoring and logging
+//! stack, pinned: `prometheus version=` is the kube-prometheus-stack chart's,
+//! `grafana version=` the grafana chart's, `logging efk version=` the Elastic
+//! Stack's (the ECK operator, eck-stack and Fluent Bit charts are pinned by
+//! the catalog, `crate::providers::OBSERVABILITY`).
 
 use super::error::Invalid;
 use super::reader::{Reader, Seen};
@@ -34,9 +37,14 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Observability {
         } else {
             reader.max_args(child, 0, "only version=");
         }
+        let (what, example) = match name {
+            "prometheus" => ("kube-prometheus-stack chart".to_owned(), "88.5.3"),
+            "grafana" => ("grafana chart".to_owned(), "12.11.1"),
+            _ => ("Elastic Stack".to_owned(), "9.5.0"),
+        };
         let version = reader
-            .required_string_prop(child, "version", "a chart version", "\"1.2.3\"")
-            .filter(|v| reader.pinned(&format!("{name} chart"), v, true, "25.21.0"));
+            .required_string_prop(child, "version", "a version", &format!("\"{example}\""))
+            .filter(|v| reader.pinned(&what, v, true, example));
         let slot: &mut Option<Spanned<String>> = match name {
             "prometheus" => &mut observability.prometheus,
             "grafana" => &mut observability.grafana,

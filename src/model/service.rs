@@ -9,7 +9,10 @@ use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
-use super::types::{Chart, Health, Override, Pair, Probe, Quantities, Resources, Service, Source};
+use super::types::{
+    BackingKind, Chart, ChartValue, Health, Metrics, Override, Pair, Probe, Quantities, Resources, Service, Source,
+    ValueSetting,
+};
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
@@ -34,12 +37,14 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         run: Vec::new(),
         port: None,
         health: None,
+        metrics: None,
         needs: Vec::new(),
         env: Vec::new(),
         secrets: Vec::new(),
         storage: Vec::new(),
         resources: None,
         replicas: Spanned::new(1, name.span),
+        values: Vec::new(),
         overrides: Vec::new(),
         span: node.span,
     };
@@ -48,17 +53,25 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     let mut needs = Seen::default();
     let mut storage = Seen::default();
     let mut tiers = Seen::default();
+    let mut value_paths = Seen::default();
+    let mut value_nodes: Vec<&RawNode> = Vec::new();
     let mut workload_settings: Vec<&RawNode> = Vec::new();
     for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
         let kind = child.name.value.as_str();
-        if matches!(kind, "run" | "health" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier") {
+        if matches!(
+            kind,
+            "run" | "health" | "metrics" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier"
+        ) {
             workload_settings.push(child);
         }
-        if matches!(kind, "run" | "port" | "health" | "resources" | "replicas") {
+        if kind == "value" {
+            value_nodes.push(child);
+        }
+        if matches!(kind, "run" | "port" | "health" | "metrics" | "resources" | "replicas") {
             once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
         }
         match kind {
-            "build" | "image" | "chart" => {
+            "build" | "image" | "chart" | "kind" => {
                 let Some(resolved) = resolve_source(reader, child) else {
                     continue;
                 };
@@ -68,7 +81,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                         name: name.value.clone(),
                         span: child.name.span.into(),
                         first: first.name.span.into(),
-                        help: "a service is built (`build`), pulled (`image`) or installed from a chart (`chart`): keep one".to_owned(),
+                        help: "a service is built (`build`), pulled (`image`), installed from a chart (`chart`) or a backing service (`kind`): keep one".to_owned(),
                     });
                 } else {
                     source = Some((resolved, child));
@@ -77,6 +90,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             "run" => service.run = resolve_run(reader, child),
             "port" => service.port = resolve_port(reader, child),
             "health" => service.health = resolve_health(reader, child),
+            "metrics" => service.metrics = resolve_metrics(reader, child),
             "needs" => {
                 reader.props(child, &[]);
                 reader.no_children(child);
@@ -107,6 +121,13 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 }
             }
             "resources" => service.resources = resolve_resources(reader, child),
+            "value" => {
+                if let Some(setting) = resolve_value(reader, child)
+                    && value_paths.insert(reader, "value", &setting.path, "set each path once")
+                {
+                    service.values.push(setting);
+                }
+            }
             "replicas" => service.replicas = resolve_replicas(reader, child).unwrap_or(service.replicas),
             "tier" => {
                 if let Some(over) = resolve_override(reader, child, &name.value)
@@ -119,7 +140,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         }
     }
     if let Some((Source::Chart(chart), _)) = &source {
-        for setting in workload_settings {
+        for setting in &workload_settings {
             reader.invalid(Invalid::Misplaced,
                 setting.name.span,
                 format!("`{}` has no effect on a `chart` service", setting.name.value),
@@ -131,13 +152,59 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             );
         }
     }
+    if let Some((Source::Backing(kind), _)) = &source {
+        let over_values = service.overrides.iter().flat_map(|o| o.values.iter());
+        for setting in service.values.iter().chain(over_values) {
+            check_value_path(reader, kind.value, setting);
+        }
+        for setting in workload_settings.iter().filter(|n| n.name.value != "tier") {
+            reader.invalid(
+                Invalid::Misplaced,
+                setting.name.span,
+                format!("`{}` has no effect on a backing service", setting.name.value),
+                format!("`{}` is a `kind {}` from the provider catalog", name.value, kind.value.as_str()),
+                "remove it: the catalog sets what the provider runs; change its chart values with `value \"PATH\" VALUE`".to_owned(),
+            );
+        }
+        if let Some(port) = &service.port {
+            reader.invalid(
+                Invalid::Misplaced,
+                port.span,
+                "a backing service's port comes from its provider".to_owned(),
+                format!("`kind {}` serves on the port the catalog names", kind.value.as_str()),
+                "remove `port`; consumers get NAME_PORT from the catalog".to_owned(),
+            );
+        }
+        for over in &service.overrides {
+            if over.replicas.is_some() || over.resources.is_some() || !over.env.is_empty() {
+                reader.invalid(
+                    Invalid::Misplaced,
+                    over.span,
+                    format!("the override of tier `{}` sets workload settings on a backing service", over.tier.value),
+                    "only `value` applies here".to_owned(),
+                    "write the provider's chart values with `value \"PATH\" VALUE` inside the override".to_owned(),
+                );
+            }
+        }
+    } else {
+        let overridden = service.overrides.iter().flat_map(|o| o.values.iter().map(|v| v.span));
+        for span in value_nodes.iter().map(|n| n.name.span).chain(overridden) {
+            reader.invalid(
+                Invalid::Misplaced,
+                span,
+                "`value` sets a backing service's provider values".to_owned(),
+                format!("`{}` is not a `kind` service", name.value),
+                "remove it; for the generic chart use replicas, resources or env".to_owned(),
+            );
+        }
+    }
     match source {
         Some((resolved, _)) => service.source = resolved,
         None => reader.error(ModelError::Missing {
             message: format!("service `{}` has no workload", name.value),
             span: name.span.into(),
             label: "nothing to run".to_owned(),
-            help: "add `build DIR`, `image REF` or `chart REF version=…`".to_owned(),
+            help: "add `build DIR`, `image REF`, `chart REF version=…` or `kind KIND`".to_owned(),
         }),
     }
     if service.port.is_none() && service.uses_generic_chart() {
@@ -153,6 +220,24 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
 
 fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
     match node.name.value.as_str() {
+        "kind" => {
+            let kind = reader.leaf_string(node, "a backing service kind")?;
+            match BackingKind::ALL.iter().find(|(spelling, _)| *spelling == kind.value) {
+                Some((_, resolved)) => Some(Source::Backing(Spanned::new(*resolved, kind.span))),
+                None => {
+                    let known: Vec<&str> = BackingKind::ALL.iter().map(|(s, _)| *s).collect();
+                    reader.invalid(
+                        Invalid::Unknown,
+                        kind.span,
+                        format!("`{}` is not a backing service kind", kind.value),
+                        "unknown kind".to_owned(),
+                        format!("write one of: {}", known.join(", ")),
+                    );
+                    // Reported: stand in for the kind so that nothing cascades from it.
+                    Some(Source::Backing(Spanned::new(BackingKind::default(), kind.span)))
+                }
+            }
+        }
         "build" => {
             let dir = reader.leaf_string(node, "a folder")?;
             if !grammar::is_relative_folder(&dir.value) {
@@ -484,15 +569,24 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
             return None;
         }
     };
-    let mut over = Override { tier, reason, replicas: None, resources: None, env: Vec::new(), span: node.span };
+    let mut over = Override {
+        tier,
+        reason,
+        replicas: None,
+        resources: None,
+        env: Vec::new(),
+        values: Vec::new(),
+        span: node.span,
+    };
     let mut once = Seen::default();
     let mut keys = Seen::default();
+    let mut paths = Seen::default();
     if node.children().is_empty() {
         reader.error(ModelError::Missing {
             message: format!("override of tier `{}` changes nothing", over.tier.value),
             span: node.name.span.into(),
             label: "empty override".to_owned(),
-            help: "add replicas, resources or env inside { }, or remove the override".to_owned(),
+            help: "add replicas, resources, env or value inside { }, or remove the override".to_owned(),
         });
     }
     for child in reader.children(node, Context::Override, "a tier override") {
@@ -505,8 +599,113 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
                 once.insert(reader, "override node", &child.name, "write it once");
                 over.resources = resolve_resources(reader, child);
             }
+            "value" => {
+                if let Some(setting) = resolve_value(reader, child)
+                    && paths.insert(reader, "value", &setting.path, "set each path once per tier")
+                {
+                    over.values.push(setting);
+                }
+            }
             _ => over.env.extend(resolve_pairs(reader, child, &mut keys, false)),
         }
     }
     Some(over)
+}
+
+/// The longest `value` path accepted, in characters.
+const MAX_VALUE_PATH: usize = 200;
+
+/// `value "a.b.c" VALUE`: a dotted path of `[A-Za-z0-9_-]` segments and a
+/// string, integer or boolean. Lands in YAML through the serializer, so any
+/// string value is safe there; the path is checked because it becomes keys.
+fn resolve_value(reader: &mut Reader, node: &RawNode) -> Option<ValueSetting> {
+    reader.props(node, &[]);
+    reader.max_args(node, 2, "a path and a value");
+    reader.no_children(node);
+    let path = reader.string_arg(node, 0, "a dotted values path")?;
+    let segments_ok = path.value.len() <= MAX_VALUE_PATH
+        && path.value.split('.').all(|segment| {
+            !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        });
+    if !segments_ok {
+        reader.invalid(
+            Invalid::Malformed,
+            path.span,
+            format!("`{}` is not a values path", path.value),
+            "segments of letters, digits, `_` and `-`, joined by `.`".to_owned(),
+            "write the chart's key as in its values.yaml, e.g. \"cluster.instances\"".to_owned(),
+        );
+        return None;
+    }
+    let Some(raw) = node.args.get(1) else {
+        reader.missing_arg(node, "a value after the path");
+        return None;
+    };
+    let value = match &raw.value {
+        Scalar::String(s) => ChartValue::String(s.clone()),
+        Scalar::Integer(i) => ChartValue::Integer(i64::try_from(*i).ok()?),
+        Scalar::Bool(b) => ChartValue::Bool(*b),
+        Scalar::Float(_) | Scalar::Null => {
+            reader.invalid(
+                Invalid::Malformed,
+                raw.span,
+                format!("`{}` is not a string, integer or boolean", raw.repr),
+                "unsupported value".to_owned(),
+                "write a quoted string for anything else, e.g. \"0.5\"".to_owned(),
+            );
+            return None;
+        }
+    };
+    Some(ValueSetting { path, value, span: node.span })
+}
+
+/// A `value` must not change what the catalog wires (names, the credentials
+/// Secret), and a Kafka service takes only the keys of inception's manifests.
+fn check_value_path(reader: &mut Reader, kind: BackingKind, setting: &ValueSetting) {
+    let path = setting.path.value.as_str();
+    let wired = crate::providers::wired_paths(kind)
+        .iter()
+        .find(|w| path == **w || path.starts_with(&format!("{w}.")) || w.starts_with(&format!("{path}.")));
+    if let Some(wired) = wired {
+        reader.invalid(
+            Invalid::Reserved,
+            setting.path.span,
+            format!("`{path}` is set by the provider catalog"),
+            format!("`{wired}` carries the wiring of `kind {}`", kind.as_str()),
+            "remove it: consumers are given the names and the Secret the catalog sets".to_owned(),
+        );
+    }
+    if kind == BackingKind::Kafka && !crate::providers::KAFKA_PATHS.contains(&path) {
+        reader.invalid(
+            Invalid::Unknown,
+            setting.path.span,
+            format!("`{path}` is not a setting of `kind kafka`"),
+            "unknown Kafka setting".to_owned(),
+            format!("write one of: {}", crate::providers::KAFKA_PATHS.join(", ")),
+        );
+    }
+}
+
+/// `metrics "/PATH" port=N`.
+fn resolve_metrics(reader: &mut Reader, node: &RawNode) -> Option<Metrics> {
+    reader.props(node, &["port"]);
+    reader.max_args(node, 1, "one path");
+    reader.no_children(node);
+    let path = reader.string_arg(node, 0, "the metrics path")?;
+    if !path.value.starts_with('/') || path.value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        reader.invalid(
+            Invalid::Malformed,
+            path.span,
+            format!("`{}` is not a metrics path", path.value),
+            "expected /PATH without spaces".to_owned(),
+            "write the path from the root, e.g. \"/metrics\"".to_owned(),
+        );
+        return None;
+    }
+    let node_name = node.name.value.clone();
+    let port = node
+        .prop("port")
+        .and_then(|p| reader.int_value(&node_name, &p.value, "a port", 1..=65535))
+        .and_then(|p| u16::try_from(p.value).ok());
+    Some(Metrics { path, port, span: node.span })
 }

@@ -318,6 +318,68 @@ pub enum Source {
     Image(Spanned<String>),
     /// `chart REF version= repo=`: a third-party Helm chart.
     Chart(Chart),
+    /// `kind KIND`: a backing service (database, cache, broker) from the
+    /// provider catalog (`crate::providers`).
+    Backing(Spanned<BackingKind>),
+}
+
+/// What a backing service is: a closed set, one provider each in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackingKind {
+    /// PostgreSQL (CloudNativePG).
+    #[default]
+    Postgresql,
+    /// PostgreSQL with the TimescaleDB extension (CloudNativePG, timescaledb-ha image).
+    Timescaledb,
+    /// Redis (CloudPirates chart, official image).
+    Redis,
+    /// Apache Kafka (Strimzi).
+    Kafka,
+}
+
+impl BackingKind {
+    /// Every kind, with its spelling.
+    pub const ALL: [(&'static str, BackingKind); 4] = [
+        ("postgresql", BackingKind::Postgresql),
+        ("timescaledb", BackingKind::Timescaledb),
+        ("redis", BackingKind::Redis),
+        ("kafka", BackingKind::Kafka),
+    ];
+
+    /// The spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackingKind::Postgresql => "postgresql",
+            BackingKind::Timescaledb => "timescaledb",
+            BackingKind::Redis => "redis",
+            BackingKind::Kafka => "kafka",
+        }
+    }
+}
+
+/// A scalar chart value set by `value "PATH" VALUE`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ChartValue {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// `value "a.b.c" VALUE`: one key of a backing service's provider values.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ValueSetting {
+    /// The dotted path, each segment `[A-Za-z0-9_-]+`.
+    pub path: Spanned<String>,
+    /// The value.
+    pub value: ChartValue,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// `chart REF version= repo=`.
@@ -400,6 +462,21 @@ pub struct Override {
     pub resources: Option<Resources>,
     /// `env KEY=VALUE…`.
     pub env: Vec<Pair>,
+    /// `value "PATH" VALUE`: provider values of a backing service in this tier.
+    pub values: Vec<ValueSetting>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `metrics PATH port=N`: the HTTP path Prometheus scrapes, on the service
+/// port unless `port=` names another.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Metrics {
+    /// The path, from the root.
+    pub path: Spanned<String>,
+    /// Another port than the service's.
+    pub port: Option<u16>,
     /// The node.
     #[serde(skip)]
     pub span: Span,
@@ -418,6 +495,8 @@ pub struct Service {
     pub port: Option<Spanned<u16>>,
     /// `health …`.
     pub health: Option<Health>,
+    /// `metrics PATH port=`: Prometheus scrapes it (a ServiceMonitor).
+    pub metrics: Option<Metrics>,
     /// `needs NAME…`: declared services, in order.
     pub needs: Vec<Spanned<String>>,
     /// `env KEY=VALUE…`, in order.
@@ -430,6 +509,8 @@ pub struct Service {
     pub resources: Option<Resources>,
     /// `replicas N`, default 1.
     pub replicas: Spanned<u32>,
+    /// `value "PATH" VALUE`: provider values of a backing service, every tier.
+    pub values: Vec<ValueSetting>,
     /// Per-tier overrides, each with a reason.
     pub overrides: Vec<Override>,
     /// The node.
@@ -445,7 +526,15 @@ impl Service {
 
     /// Whether the generic chart deploys this service (`build` or `image`).
     pub fn uses_generic_chart(&self) -> bool {
-        !matches!(self.source, Source::Chart(_))
+        matches!(self.source, Source::Build(_) | Source::Image(_))
+    }
+
+    /// The kind of a backing service (`kind KIND`), if it is one.
+    pub fn backing(&self) -> Option<BackingKind> {
+        match &self.source {
+            Source::Backing(kind) => Some(kind.value),
+            _ => None,
+        }
     }
 
     /// The plain environment as an ordered map.
@@ -461,7 +550,7 @@ pub struct Observability {
     pub prometheus: Option<Spanned<String>>,
     /// `grafana version=`.
     pub grafana: Option<Spanned<String>>,
-    /// `logging efk version=`.
+    /// `logging efk version=`: the Elastic Stack version (Elasticsearch and Kibana).
     pub logging: Option<Spanned<String>>,
     /// The node.
     #[serde(skip)]
@@ -469,8 +558,9 @@ pub struct Observability {
 }
 
 impl Observability {
-    /// The deployed components, each with the node that pins it: Prometheus,
-    /// Grafana, and for `logging efk` Elasticsearch, Fluent Bit and Kibana.
+    /// The deployed components, each with the node that pins it: Prometheus
+    /// (kube-prometheus-stack), Grafana, and for `logging efk` the ECK
+    /// operator, the Elastic stack (Elasticsearch and Kibana) and Fluent Bit.
     pub fn components(&self) -> Vec<(&'static str, &'static str, Span)> {
         let mut components = Vec::new();
         if let Some(prometheus) = &self.prometheus {
@@ -480,7 +570,7 @@ impl Observability {
             components.push(("grafana", "observability/grafana", grafana.span));
         }
         if let Some(logging) = &self.logging {
-            for component in ["elasticsearch", "fluent-bit", "kibana"] {
+            for component in ["eck-operator", "elastic-stack", "fluent-bit"] {
                 components.push((component, "observability/logging efk", logging.span));
             }
         }

@@ -6,11 +6,20 @@
 use crate::layout;
 
 /// Service names taken by files every tier's Argo CD folder holds besides
-/// one per service (the emulator, the AppProject, the app of apps).
-pub const RESERVED_SERVICES: &[&str] = &[layout::AZURITE_APP, layout::PROJECT_APP, layout::ROOT_APP];
+/// one per service (the emulator, the AppProjects, the app of apps, Argo CD
+/// itself, the credentials release), and the local git server's release.
+pub const RESERVED_SERVICES: &[&str] = &[
+    layout::ARGOCD_APP,
+    layout::AZURITE_APP,
+    layout::CREDENTIALS_APP,
+    layout::LOCAL_GIT_RELEASE,
+    layout::PROJECT_APP,
+    layout::PROJECT_BOOTSTRAP_APP,
+    layout::ROOT_APP,
+];
 
-/// The prefix of the observability Applications' files in a tier's Argo CD folder.
-pub const RESERVED_SERVICE_PREFIX: &str = layout::OBSERVABILITY_PREFIX;
+/// The prefixes of the observability and operator Applications' stems.
+pub const RESERVED_SERVICE_PREFIXES: &[&str] = &[layout::OBSERVABILITY_PREFIX, layout::OPERATOR_PREFIX];
 
 /// Tier names taken by folders beside the tiers' in the Argo CD folder.
 pub const RESERVED_TIERS: &[&str] = &[layout::REPOSITORIES];
@@ -19,11 +28,11 @@ pub const RESERVED_TIERS: &[&str] = &[layout::REPOSITORIES];
 pub fn reserved_service(name: &str) -> Option<String> {
     if RESERVED_SERVICES.contains(&name) {
         Some(format!("`{}` is written for every tier already", layout::argocd_app("TIER", name)))
-    } else if name.starts_with(RESERVED_SERVICE_PREFIX) {
-        let pattern = layout::argocd_app("TIER", &format!("{RESERVED_SERVICE_PREFIX}*"));
-        Some(format!("`{pattern}` are the observability stack's files"))
     } else {
-        None
+        RESERVED_SERVICE_PREFIXES.iter().find(|p| name.starts_with(**p)).map(|prefix| {
+            let pattern = layout::argocd_app("TIER", &format!("{prefix}*"));
+            format!("`{pattern}` are the observability stack's and operators' files")
+        })
     }
 }
 
@@ -100,18 +109,21 @@ impl Context {
                 "build",
                 "image",
                 "chart",
+                "kind",
                 "run",
                 "port",
                 "health",
+                "metrics",
                 "needs",
                 "env",
                 "secret",
                 "storage",
                 "resources",
                 "replicas",
+                "value",
                 "tier",
             ],
-            Context::Override => &["replicas", "resources", "env"],
+            Context::Override => &["replicas", "resources", "env", "value"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
             Context::Pipeline => &["inception", "service-connection"],

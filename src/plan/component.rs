@@ -1,34 +1,39 @@
 //! The observability stack's components: one upstream chart, and one Argo CD
-//! Application per tier, each.
+//! Application per tier, each (`crate::providers::OBSERVABILITY`).
 
 /// A component of the observability stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Component {
-    /// `prometheus`.
+    /// `prometheus`: kube-prometheus-stack.
     Prometheus,
     /// `grafana`.
     Grafana,
-    /// `logging efk`: the store.
-    Elasticsearch,
+    /// `logging efk`: the ECK operator.
+    EckOperator,
+    /// `logging efk`: Elasticsearch and Kibana (eck-stack).
+    ElasticStack,
     /// `logging efk`: the log shipper.
     FluentBit,
-    /// `logging efk`: the UI.
-    Kibana,
 }
 
 impl Component {
     /// Every component.
-    pub const ALL: [Component; 5] =
-        [Component::Prometheus, Component::Grafana, Component::Elasticsearch, Component::FluentBit, Component::Kibana];
+    pub const ALL: [Component; 5] = [
+        Component::Prometheus,
+        Component::Grafana,
+        Component::EckOperator,
+        Component::ElasticStack,
+        Component::FluentBit,
+    ];
 
     /// Its name: the release, the Application's and its file's.
     pub fn as_str(self) -> &'static str {
         match self {
             Component::Prometheus => "prometheus",
             Component::Grafana => "grafana",
-            Component::Elasticsearch => "elasticsearch",
+            Component::EckOperator => "eck-operator",
+            Component::ElasticStack => "elastic-stack",
             Component::FluentBit => "fluent-bit",
-            Component::Kibana => "kibana",
         }
     }
 

@@ -11,14 +11,18 @@
 
 use super::workload::{self, origin};
 use super::{Artifact, Component, Kind, Origin};
-use crate::model::{Concession, Model, Service, ServiceRef, Source, Tier};
+use crate::model::{BackingKind, Cluster, Concession, Model, Service, ServiceRef, Source, Tier};
+use crate::providers;
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub(crate) const CHART_TEMPLATES: [&str; 5] = [
+pub(crate) const CHART_TEMPLATES: [&str; 8] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
+    "templates/networkpolicy.yaml",
+    "templates/pdb.yaml",
     "templates/secretproviderclass.yaml",
     "templates/service.yaml",
+    "templates/servicemonitor.yaml",
     "templates/serviceaccount.yaml",
 ];
 
@@ -52,6 +56,9 @@ pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Orig
     }
     if let Some(health) = &service.health {
         sources.push(origin::child(service, "health", health.span));
+    }
+    if let Some(metrics) = &service.metrics {
+        sources.push(origin::child(service, "metrics", metrics.span));
     }
     for need in &service.needs {
         sources.push(origin::child(service, &format!("needs {}", need.value), need.span));
@@ -116,24 +123,112 @@ pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     plan_launch(model, artifacts);
 }
 
+/// The backing services of a model.
+pub(crate) fn backing_services(model: &Model) -> Vec<(&Service, BackingKind)> {
+    model.services.iter().filter_map(|s| s.backing().map(|k| (s, k))).collect()
+}
+
+/// A Secret of credentials made before anything syncs (by the local
+/// bootstrap, or synced from Key Vault by the `credentials` release): one per
+/// backing service, and Grafana's admin when Grafana is declared.
+#[derive(Debug, Clone)]
+pub(crate) struct PlatformCredential {
+    /// The Secret's name (`NAME-credentials`, `grafana-admin`).
+    pub(crate) secret: String,
+    /// Whose credentials (the service name, or `grafana`): also the Key Vault
+    /// objects' prefix (`OWNER-username`, `OWNER-password`).
+    pub(crate) owner: String,
+    /// The Secret's type.
+    pub(crate) kind: &'static str,
+    /// The user name stored in it.
+    pub(crate) username: String,
+    /// The node that asks for it.
+    pub(crate) origin: Origin,
+}
+
+/// Every platform credential of a model.
+pub(crate) fn platform_credentials(model: &Model) -> Vec<PlatformCredential> {
+    let mut credentials: Vec<PlatformCredential> = backing_services(model)
+        .into_iter()
+        .map(|(service, kind)| PlatformCredential {
+            secret: providers::credentials_secret(&service.name.value),
+            owner: service.name.value.clone(),
+            kind: providers::provider(kind).secret_type,
+            username: providers::user(&service.name.value, kind),
+            origin: origin::source(service),
+        })
+        .collect();
+    if let Some(grafana) = model.observability.as_ref().and_then(|o| o.grafana.as_ref()) {
+        credentials.push(PlatformCredential {
+            secret: providers::GRAFANA_ADMIN.to_owned(),
+            owner: "grafana".to_owned(),
+            kind: "Opaque",
+            username: "admin".to_owned(),
+            origin: Origin::new("observability/grafana", grafana.span),
+        });
+    }
+    credentials
+}
+
+/// The operators the model's backing services need, each with the services needing it.
+pub(crate) fn operators(model: &Model) -> Vec<(&'static providers::Operator, Vec<Origin>)> {
+    let backing = backing_services(model);
+    providers::operators(backing.iter().map(|(_, k)| *k))
+        .into_iter()
+        .map(|operator| {
+            let sources = backing
+                .iter()
+                .filter(|(_, k)| providers::provider(*k).operator.is_some_and(|o| o.id == operator.id))
+                .map(|(s, _)| origin::source(s))
+                .collect();
+            (operator, sources)
+        })
+        .collect()
+}
+
+/// Every OCI Helm repository Argo CD pulls from, with the nodes that need it.
+pub(crate) fn oci_repositories(model: &Model) -> Vec<(String, Vec<Origin>)> {
+    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
+    let mut add = |url: String, from: Origin| match oci.iter_mut().find(|(u, _)| *u == url) {
+        Some((_, sources)) => sources.push(from),
+        None => oci.push((url, vec![from])),
+    };
+    for service in &model.services {
+        match &service.source {
+            Source::Chart(chart) if workload::is_oci(chart) => {
+                add(workload::chart_source(chart).0, origin::source(service))
+            }
+            Source::Backing(kind) => {
+                let provider = providers::provider(kind.value);
+                if let providers::Delivery::Chart { chart } = provider.delivery
+                    && chart.oci
+                {
+                    add(chart.repo.to_owned(), origin::source(service));
+                }
+                if let Some(operator) = provider.operator.filter(|o| o.chart.oci) {
+                    add(operator.chart.repo.to_owned(), origin::source(service));
+                }
+            }
+            _ => {}
+        }
+    }
+    oci
+}
+
 fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
     let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
     let mut config = repo.clone();
     config.extend(model.tiers.iter().map(origin::tier));
-    artifacts.push(Artifact::new(model, Kind::ArgoCdConfig, config));
-    let mut oci: Vec<(String, Vec<Origin>)> = Vec::new();
-    for service in &model.services {
-        if let Source::Chart(chart) = &service.source
-            && workload::is_oci(chart)
-        {
-            let (url, _) = workload::chart_source(chart);
-            match oci.iter_mut().find(|(u, _)| *u == url) {
-                Some((_, sources)) => sources.push(origin::source(service)),
-                None => oci.push((url, vec![origin::source(service)])),
-            }
-        }
+    artifacts.push(Artifact::new(model, Kind::ArgoCdValues, config.clone()));
+    let mut wiring = config;
+    wiring.extend(backing_services(model).into_iter().map(|(s, _)| origin::source(s)));
+    artifacts.push(Artifact::new(model, Kind::Wiring, wiring));
+    let local: Vec<Origin> =
+        model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube).map(origin::cluster).collect();
+    if !local.is_empty() {
+        artifacts.push(Artifact::new(model, Kind::LocalGitServer, local));
     }
-    for (url, sources) in oci {
+    for (url, sources) in oci_repositories(model) {
         artifacts.push(Artifact::new(model, Kind::ArgoRepository { url }, sources));
     }
     for (at, tier) in model.tier_refs() {
@@ -145,6 +240,38 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         project.extend(observability_components(model).into_iter().map(|(_, o)| o));
         artifacts.push(Artifact::new(model, Kind::ArgoProject { tier: at }, project));
         artifacts.push(Artifact::new(model, Kind::ArgoRoot { tier: at }, base.clone()));
+        artifacts.push(Artifact::new(model, Kind::ArgoBootstrapProject { tier: at }, base.clone()));
+        artifacts.push(Artifact::new(model, Kind::ArgoCdInstall { tier: at }, vec![origin::tier(tier)]));
+        let mut bootstrap = base.clone();
+        bootstrap.push(origin::cluster(tier));
+        bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
+        artifacts.push(Artifact::new(model, Kind::Bootstrap { tier: at }, bootstrap));
+        for (operator, sources) in operators(model) {
+            let mut sources = sources;
+            sources.push(origin::tier(tier));
+            artifacts.push(Artifact::new(model, Kind::ArgoOperator { tier: at, operator: operator.id }, sources));
+        }
+        let credentials = platform_credentials(model);
+        if tier.cluster.value == Cluster::Aks && !credentials.is_empty() {
+            let mut sources = base.clone();
+            sources.push(origin::cluster(tier));
+            sources.extend(credentials.into_iter().map(|c| c.origin));
+            artifacts.push(Artifact::new(model, Kind::ArgoCredentials { tier: at }, sources));
+        }
+        for (service_at, service) in model.service_refs() {
+            let Some(kind) = service.backing() else { continue };
+            if matches!(providers::provider(kind).delivery, providers::Delivery::Manifests) {
+                let mut sources = vec![origin::tier(tier), origin::source(service)];
+                sources.extend(
+                    service.values.iter().map(|v| origin::child(service, &format!("value {}", v.path.value), v.span)),
+                );
+                if let Some(over) = service.override_for(&tier.name.value) {
+                    sources.push(origin::over(service, over));
+                }
+                let kind = Kind::BackingManifests { tier: at, service: service_at };
+                artifacts.push(Artifact::new(model, kind, sources));
+            }
+        }
         for (service_at, service) in model.service_refs() {
             let mut sources = base.clone();
             sources.push(origin::service(service));

@@ -15,6 +15,7 @@ mod scope;
 pub(crate) use component::Component;
 pub(crate) use scope::{Scope, scope};
 pub(crate) mod kubernetes;
+pub(crate) mod sizing;
 pub(crate) mod workload;
 
 pub(crate) use devcontainer::uses_compose;
@@ -106,8 +107,47 @@ pub enum Kind {
         /// The repository, as Argo CD spells it (`registry-1.docker.io/bitnamicharts`).
         url: String,
     },
-    /// The Application health check, so sync waves wait.
-    ArgoCdConfig,
+    /// Argo CD's own chart values (the Application health check, so sync
+    /// waves wait), for the bootstrap's `helm install`.
+    ArgoCdValues,
+    /// Argo CD managing itself from the pinned argo-helm chart, in one tier.
+    ArgoCdInstall {
+        /// The tier.
+        tier: TierRef,
+    },
+    /// An operator a backing service kind needs, in one tier.
+    ArgoOperator {
+        /// The tier.
+        tier: TierRef,
+        /// The catalog id (`cloudnative-pg`, `strimzi`).
+        operator: &'static str,
+    },
+    /// Cloud tiers: the platform credentials' Secrets synced from Key Vault.
+    ArgoCredentials {
+        /// The tier.
+        tier: TierRef,
+    },
+    /// The AppProject of the root and of Argo CD itself, in one tier.
+    ArgoBootstrapProject {
+        /// The tier.
+        tier: TierRef,
+    },
+    /// Custom resources of a backing service inception renders itself (Kafka).
+    BackingManifests {
+        /// The tier.
+        tier: TierRef,
+        /// The service.
+        service: ServiceRef,
+    },
+    /// A tier's bootstrap script: installs Argo CD and the tier's root.
+    Bootstrap {
+        /// The tier.
+        tier: TierRef,
+    },
+    /// Minikube tiers: the in-cluster git server's values.
+    LocalGitServer,
+    /// Per tier, what every backing service provides (catalog facts), read by the wiring check.
+    Wiring,
     /// debugpy attach configurations (concession `debug`).
     LaunchJson,
     /// `.github/workflows/NAME.yml`: a GitHub Actions workflow (`pipeline`).
@@ -133,7 +173,13 @@ impl Kind {
             | Kind::ArgoObservability { tier, .. }
             | Kind::ArgoAzurite { tier }
             | Kind::ArgoProject { tier }
-            | Kind::ArgoRoot { tier } => Some(*tier),
+            | Kind::ArgoRoot { tier }
+            | Kind::ArgoCdInstall { tier }
+            | Kind::ArgoOperator { tier, .. }
+            | Kind::ArgoCredentials { tier }
+            | Kind::ArgoBootstrapProject { tier }
+            | Kind::BackingManifests { tier, .. }
+            | Kind::Bootstrap { tier } => Some(*tier),
             Kind::HelmValues { tier, .. } => *tier,
             _ => None,
         }
@@ -142,7 +188,9 @@ impl Kind {
     /// The service the artifact belongs to, for a service's file.
     pub fn service(&self) -> Option<ServiceRef> {
         match self {
-            Kind::HelmValues { service, .. } | Kind::ArgoApplication { service, .. } => Some(*service),
+            Kind::HelmValues { service, .. }
+            | Kind::ArgoApplication { service, .. }
+            | Kind::BackingManifests { service, .. } => Some(*service),
             _ => None,
         }
     }

@@ -35,6 +35,13 @@ pub(crate) const DEPLOY_BRANCH: &str = "main";
 /// Where a built image keeps the service's code (its `WORKDIR`).
 pub(crate) const APP_DIR: &str = "/app";
 
+/// The Service (in Argo CD's namespace) serving the local snapshot repository.
+pub(crate) const LOCAL_GIT_SERVICE: &str = "inception-git";
+/// What a Minikube tier's Applications read: `git daemon` inside the
+/// cluster, serving a commit of the workspace taken every few seconds
+/// (`deploy/bootstrap/local-git-server.yaml`).
+pub(crate) const LOCAL_GIT_URL: &str = "git://inception-git.argocd.svc.cluster.local/workspace.git";
+
 /// The port debugpy listens on inside a pod.
 pub(crate) const DEBUG_PORT: u16 = 5678;
 
@@ -154,11 +161,23 @@ pub(crate) fn debug_command(run: &[String]) -> Vec<String> {
 }
 
 /// A command restarted by `watchfiles` whenever a Python file under
-/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex).
+/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex). Run as
+/// `python -m watchfiles`: the module comes from [`DEV_TOOLS_DIR`], not
+/// from the image.
 pub(crate) fn reload_command(command: &[String]) -> Vec<String> {
     let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
-    ["watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
+    ["python", "-m", "watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
 }
+
+/// Where the concession tools are installed in a pod (an emptyDir on `PYTHONPATH`).
+pub(crate) const DEV_TOOLS_DIR: &str = "/opt/inception-tools";
+
+/// The concession tools, pinned (PyPI releases; both support Python 3.8 and
+/// later): installed into [`DEV_TOOLS_DIR`] by an init container running the
+/// service's own image (`python -m pip install --target`), so hot reload and
+/// debug work whatever the image contains, as long as it has Python and pip.
+pub(crate) const DEV_TOOLS: [(Concession, &str, &str); 2] =
+    [(Concession::HotReload, "watchfiles", "0.21.0"), (Concession::Debug, "debugpy", "1.8.0")];
 
 /// One argument quoted for a POSIX shell (and shlex) when it needs it.
 pub(crate) fn shell_quote(arg: &str) -> String {
@@ -224,6 +243,16 @@ pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Con
     }
 }
 
+/// A generic service's replicas in a tier: the override's, else the
+/// service's; one under `concession debug` (a debugger attaches to one pod,
+/// and a second replica would take half the requests).
+pub(crate) fn replicas_in(service: &Service, tier: &Tier) -> u32 {
+    if concession_applies(tier, service, Concession::Debug) {
+        return 1;
+    }
+    service.override_for(&tier.name.value).and_then(|o| o.replicas.as_ref()).map_or(service.replicas.value, |r| r.value)
+}
+
 /// Whether a tier deploys Azurite: it grants `storage-emulator` and some service uses storage.
 pub(crate) fn deploys_azurite(model: &Model, tier: &Tier) -> bool {
     model.services.iter().any(|s| s.uses_generic_chart() && concession_applies(tier, s, Concession::StorageEmulator))
@@ -251,6 +280,7 @@ pub(crate) mod origin {
             Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
             Source::Image(image) => Origin::new(format!("service {name}/image"), image.span),
             Source::Chart(chart) => Origin::new(format!("service {name}/chart"), chart.reference.span),
+            Source::Backing(kind) => Origin::new(format!("service {name}/kind"), kind.span),
         }
     }
 
@@ -374,7 +404,7 @@ mod tests {
     #[test]
     fn the_reload_target_is_one_shell_quoted_string() {
         let command = reload_command(&run(&["python", "-c", "print('hi there')"]));
-        assert_eq!(command[3], "python -c 'print('\"'\"'hi there'\"'\"')'");
+        assert_eq!(command[5], "python -c 'print('\"'\"'hi there'\"'\"')'");
         assert_eq!(command.last().map(String::as_str), Some(APP_DIR));
     }
 

@@ -57,7 +57,7 @@ pub(super) struct Application<V: Serialize> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ApplicationSpec<V: Serialize> {
-    project: String,
+    pub(super) project: String,
     source: AppSource<V>,
     pub(super) destination: Destination,
     pub(super) sync_policy: SyncPolicy,
@@ -110,7 +110,10 @@ pub(super) struct Parameter {
 #[derive(Debug, Serialize)]
 pub(super) struct Directory {
     pub(super) recurse: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub(super) exclude: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) include: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -122,7 +125,7 @@ pub(super) struct Destination {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct SyncPolicy {
-    automated: Automated,
+    pub(super) automated: Automated,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) sync_options: Vec<String>,
     retry: Retry,
@@ -130,8 +133,8 @@ pub(super) struct SyncPolicy {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Automated {
-    prune: bool,
+pub(super) struct Automated {
+    pub(super) prune: bool,
     self_heal: bool,
 }
 
@@ -189,8 +192,14 @@ pub(super) fn application<V: Serialize>(
     }
 }
 
-/// The project's repository URL (planned only when set).
-pub(super) fn repo(model: &Model) -> String {
+/// The repository a tier's Applications read: the project's `repo` in a
+/// cloud tier; in a Minikube tier the in-cluster snapshot of the developer's
+/// workspace ([`crate::plan::workload::LOCAL_GIT_URL`]), so that a compiled
+/// change runs without a push or a merge.
+pub(super) fn repo(model: &Model, tier: &Tier) -> String {
+    if tier.cluster.value == Cluster::Minikube {
+        return workload::LOCAL_GIT_URL.to_owned();
+    }
     model.project.repo.as_ref().map(|r| r.value.clone()).unwrap_or_default()
 }
 
@@ -203,7 +212,7 @@ pub(super) fn generic_chart_source<V: Serialize>(
     values: Option<V>,
 ) -> AppSource<V> {
     AppSource {
-        repo_url: repo(model),
+        repo_url: repo(model, tier),
         chart: None,
         path: Some(layout::CHART_DIR.to_owned()),
         target_revision: tier.revision.value.clone(),
@@ -229,6 +238,8 @@ pub(super) fn finish<T: Serialize>(document: &T, paths: &Paths, path: &str) -> R
 pub(super) fn tier_paths(tier: &Tier, paths: &mut Paths) {
     paths.add("spec.project", origin::tier(tier));
     paths.add("spec.destination", origin::tier(tier));
+    // A Minikube tier reads the in-cluster snapshot repository (see `repo`).
+    paths.add("spec.source.repoURL", origin::cluster(tier));
 }
 
 /// `deploy/argocd/TIER/SERVICE.yaml`.
@@ -243,6 +254,10 @@ pub(super) fn render_application(
     path: &str,
 ) -> Result<Traced, RenderError> {
     let name = &service.name.value;
+    let wave = i64::from(graph.wave(name));
+    if let Some(kind) = service.backing() {
+        return super::backing::render_backing_application(model, tier, service, kind, wave, path);
+    }
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
     paths.add("metadata.name", origin::service(service));
@@ -300,7 +315,6 @@ pub(super) fn render_application(
             source
         }
     };
-    let wave = i64::from(graph.wave(name));
     finish(&application(model, tier, name, wave, source), &paths, path)
 }
 
@@ -352,9 +366,8 @@ pub(super) fn render_azurite(model: &Model, tier: &Tier, path: &str) -> Result<T
     finish(&application(model, tier, workload::AZURITE_NAME, EMULATOR_WAVE, source), &paths, path)
 }
 
-/// The sync wave of the observability Applications: after every service, so
-/// that a slow logging stack never holds the services back.
-pub(super) fn observability_wave(model: &Model, graph: &Graph) -> i64 {
-    let deepest = model.services.iter().map(|s: &Service| graph.wave(&s.name.value)).max();
-    deepest.map_or(0, |w| i64::from(w) + 1)
-}
+/// The sync wave of the observability Applications: before every backing
+/// service and every application (after the operators and the credentials),
+/// so that monitoring and logging come up even while a service is unhealthy,
+/// which is when they are needed.
+pub(super) const OBSERVABILITY_WAVE: i64 = -2;

@@ -1,10 +1,7 @@
-//! What bootstraps Argo CD for the tiers: per tier the AppProject and the
-//! app of apps (`root.yaml`); for the cluster the OCI Helm repositories and
-//! the `argocd-cm` health check that makes an app of apps wait for its
-//! children. Bootstrap a tier with `kubectl apply -n argocd -f
-//! deploy/argocd/argocd-cm.yaml -f deploy/argocd/repositories/ -f
-//! deploy/argocd/TIER/project.yaml -f deploy/argocd/TIER/root.yaml`; the root
-//! then syncs the rest of the tier's folder.
+//! What bootstraps Argo CD for the tiers: per tier the AppProjects and the
+//! app of apps (`root.yaml`); for the cluster the OCI Helm repositories.
+//! `deploy/bootstrap/TIER.sh` applies them after installing Argo CD; the
+//! root then syncs the rest of the tier's folder.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -14,25 +11,13 @@ use super::argocd::{
     ARGOCD_NAMESPACE, AppSource, Destination, Directory, IN_CLUSTER, Metadata, application, finish, project_name, repo,
     tier_paths,
 };
+use super::argocd_install::{ARGO_CD_CHART, bootstrap_project_name};
 use super::trace::{Paths, Traced};
 use crate::layout::{self, repository_name};
 use crate::model::{Cluster, Model, Source, Tier};
 use crate::plan::kubernetes::observability_components;
 use crate::plan::workload::{self, origin};
-
-/// The Application health check: an Application is as healthy as Argo CD
-/// says it is, and Progressing until it says anything.
-const APPLICATION_HEALTH_LUA: &str = r#"hs = {}
-hs.status = "Progressing"
-hs.message = ""
-if obj.status ~= nil and obj.status.health ~= nil then
-  hs.status = obj.status.health.status
-  if obj.status.health.message ~= nil then
-    hs.message = obj.status.health.message
-  end
-end
-return hs
-"#;
+use crate::providers;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,62 +43,130 @@ struct GroupKind {
     kind: String,
 }
 
-/// `deploy/argocd/TIER/project.yaml`: what the tier's Applications may pull
-/// and where they may deploy. Cluster-scoped kinds: the tier's Namespace and
-/// the RBAC of the observability charts.
+/// `deploy/argocd/TIER/project.yaml`: what the tier's workload Applications
+/// may pull and where they may deploy: only the tier's namespace, and only
+/// the cluster-scoped kinds what they deploy creates (the Namespace; the
+/// operators' CRDs, webhooks and RBAC; the observability charts' RBAC).
+/// Argo CD's namespace belongs to the bootstrap project.
 ///
 /// # Errors
-/// A serializer error (a bug).
+/// A serializer error, or an unknown tier (bugs).
 pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     paths.add("metadata.name", origin::tier(tier));
     paths.add("spec.destinations", origin::tier(tier));
     paths.add("spec.description", origin::tier(tier));
     paths.add("spec.description", origin::cluster(tier));
-    let mut repos = vec![repo(model)];
+    let mut repos = vec![repo(model, tier)];
     paths.add("spec.sourceRepos", origin::repo(model).unwrap_or_else(|| origin::project(model)));
+    paths.add("spec.sourceRepos", origin::cluster(tier));
     for service in &model.services {
-        if let Source::Chart(chart) = &service.source {
-            repos.push(workload::chart_source(chart).0);
-            paths.add("spec.sourceRepos", origin::source(service));
+        match &service.source {
+            Source::Chart(chart) => {
+                repos.push(workload::chart_source(chart).0);
+                paths.add("spec.sourceRepos", origin::source(service));
+            }
+            Source::Backing(kind) => {
+                if let providers::Delivery::Chart { chart } = providers::provider(kind.value).delivery {
+                    repos.push(chart.repo.to_owned());
+                }
+                paths.add("spec.sourceRepos", origin::source(service));
+            }
+            _ => {}
         }
     }
-    for (component, from) in observability_components(model) {
-        repos.push(super::observability::chart(component).repo.to_owned());
-        paths.add("spec.sourceRepos", from);
+    let operators = crate::plan::kubernetes::operators(model);
+    for (operator, sources) in &operators {
+        repos.push(operator.chart.repo.to_owned());
+        for from in sources {
+            paths.add("spec.clusterResourceWhitelist", from.clone());
+        }
+    }
+    let observability = observability_components(model);
+    for (component, from) in &observability {
+        if let Some(chart) = providers::observability_chart(*component) {
+            repos.push(chart.repo.to_owned());
+        }
+        paths.add("spec.sourceRepos", from.clone());
+        paths.add("spec.clusterResourceWhitelist", from.clone());
     }
     let mut seen = std::collections::BTreeSet::new();
     repos.retain(|r| seen.insert(r.clone()));
     let group = |group: &str, kind: &str| GroupKind { group: group.to_owned(), kind: kind.to_owned() };
-    let project = AppProject {
+    let mut cluster = vec![group("", "Namespace")];
+    if !operators.is_empty() || !observability.is_empty() {
+        cluster.push(group("rbac.authorization.k8s.io", "ClusterRole"));
+        cluster.push(group("rbac.authorization.k8s.io", "ClusterRoleBinding"));
+    }
+    let crds = observability.iter().any(|(c, _)| providers::observability_chart(*c).is_some_and(|chart| chart.crds));
+    if !operators.is_empty() || crds {
+        cluster.push(group("apiextensions.k8s.io", "CustomResourceDefinition"));
+        cluster.push(group("admissionregistration.k8s.io", "MutatingWebhookConfiguration"));
+        cluster.push(group("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"));
+    }
+    let project = app_project(
+        model,
+        project_name(model, tier),
+        format!("{}, tier {} ({})", model.project.name.value, tier.name.value, tier.cluster.value.as_str()),
+        repos,
+        tier.name.value.clone(),
+        cluster,
+    );
+    finish(&project, &paths, path)
+}
+
+fn app_project(
+    model: &Model,
+    name: String,
+    description: String,
+    source_repos: Vec<String>,
+    namespace: String,
+    cluster_resource_whitelist: Vec<GroupKind>,
+) -> AppProject {
+    AppProject {
         api_version: "argoproj.io/v1alpha1",
         kind: "AppProject",
         metadata: Metadata {
-            name: project_name(model, tier),
+            name,
             namespace: ARGOCD_NAMESPACE.to_owned(),
             labels: IndexMap::from([("app.kubernetes.io/part-of".to_owned(), model.project.name.value.clone())]),
             annotations: IndexMap::new(),
             finalizers: Vec::new(),
         },
         spec: ProjectSpec {
-            description: format!(
-                "{}, tier {} ({})",
-                model.project.name.value,
-                tier.name.value,
-                tier.cluster.value.as_str()
-            ),
-            source_repos: repos,
-            destinations: vec![
-                Destination { server: IN_CLUSTER.to_owned(), namespace: tier.name.value.clone() },
-                Destination { server: IN_CLUSTER.to_owned(), namespace: ARGOCD_NAMESPACE.to_owned() },
-            ],
-            cluster_resource_whitelist: vec![
-                group("", "Namespace"),
-                group("rbac.authorization.k8s.io", "ClusterRole"),
-                group("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-            ],
+            description,
+            source_repos,
+            destinations: vec![Destination { server: IN_CLUSTER.to_owned(), namespace }],
+            cluster_resource_whitelist,
         },
-    };
+    }
+}
+
+/// `deploy/argocd/TIER/project-bootstrap.yaml`: the project of the tier's
+/// root and of Argo CD itself: Argo CD's namespace only, from the tier's
+/// repository and the argo-helm chart; cluster-scoped, only Argo CD's CRDs
+/// and RBAC.
+///
+/// # Errors
+/// A serializer error, or an unknown tier (bugs).
+pub(super) fn render_bootstrap_project(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+    let mut paths = Paths::default();
+    paths.add("metadata.name", origin::tier(tier));
+    paths.add("spec.sourceRepos", origin::repo(model).unwrap_or_else(|| origin::project(model)));
+    paths.add("spec.sourceRepos", origin::cluster(tier));
+    let group = |group: &str, kind: &str| GroupKind { group: group.to_owned(), kind: kind.to_owned() };
+    let project = app_project(
+        model,
+        bootstrap_project_name(model, tier),
+        format!("{}, tier {}: the app of apps and Argo CD itself", model.project.name.value, tier.name.value),
+        vec![repo(model, tier), ARGO_CD_CHART.repo.to_owned()],
+        ARGOCD_NAMESPACE.to_owned(),
+        vec![
+            group("apiextensions.k8s.io", "CustomResourceDefinition"),
+            group("rbac.authorization.k8s.io", "ClusterRole"),
+            group("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ],
+    );
     finish(&project, &paths, path)
 }
 
@@ -123,7 +176,7 @@ pub(super) fn render_project(model: &Model, tier: &Tier, path: &str) -> Result<T
 /// `kubectl`: it changes this folder through a pull request).
 ///
 /// # Errors
-/// A serializer error (a bug).
+/// A serializer error, or an unknown tier (bugs).
 pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
@@ -138,14 +191,15 @@ pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Trac
         workload::DEPLOY_BRANCH.to_owned()
     };
     let source = AppSource::<()> {
-        repo_url: repo(model),
+        repo_url: repo(model, tier),
         chart: None,
         path: Some(layout::argocd_tier_dir(&tier.name.value)),
         target_revision,
         helm: None,
-        directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP) }),
+        directory: Some(Directory { recurse: false, exclude: layout::app_file(layout::ROOT_APP), include: None }),
     };
     let mut root = application(model, tier, layout::ROOT_APP, 0, source);
+    root.spec.project = bootstrap_project_name(model, tier);
     root.metadata.annotations.clear();
     root.spec.destination.namespace = ARGOCD_NAMESPACE.to_owned();
     root.spec.sync_policy.sync_options.clear();
@@ -193,46 +247,4 @@ pub(super) fn render_repository(model: &Model, url: &str, path: &str) -> Result<
             .collect(),
     };
     finish(&secret, &paths, path)
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfigMap {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: Metadata,
-    data: IndexMap<String, String>,
-}
-
-/// `deploy/argocd/argocd-cm.yaml`: restores the `argoproj.io/Application`
-/// health check removed in Argo CD 1.8, so that an app of apps waits for
-/// each sync wave's Applications to be healthy. Apply it over the installed
-/// `argocd-cm` (`kubectl apply` merges the key in).
-///
-/// # Errors
-/// A serializer error (a bug).
-pub(super) fn render_argocd_cm(model: &Model, path: &str) -> Result<Traced, RenderError> {
-    let mut paths = Paths::default();
-    for tier in &model.tiers {
-        paths.add("data", origin::tier(tier));
-    }
-    let config = ConfigMap {
-        api_version: "v1",
-        kind: "ConfigMap",
-        metadata: Metadata {
-            name: "argocd-cm".to_owned(),
-            namespace: ARGOCD_NAMESPACE.to_owned(),
-            labels: IndexMap::from([
-                ("app.kubernetes.io/name".to_owned(), "argocd-cm".to_owned()),
-                ("app.kubernetes.io/part-of".to_owned(), "argocd".to_owned()),
-            ]),
-            annotations: IndexMap::new(),
-            finalizers: Vec::new(),
-        },
-        data: IndexMap::from([(
-            "resource.customizations.health.argoproj.io_Application".to_owned(),
-            APPLICATION_HEALTH_LUA.to_owned(),
-        )]),
-    };
-    finish(&config, &paths, path)
 }

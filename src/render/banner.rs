@@ -26,7 +26,7 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::BicepShared
         | Kind::BicepLabParams => Some(Comment::Slash),
         Kind::HelmChart { file } if file.ends_with(".json") => None,
-        Kind::LabArtifact | Kind::LabArtifactScript => None,
+        Kind::LabArtifact | Kind::LabArtifactScript | Kind::Bootstrap { .. } | Kind::Wiring => None,
         Kind::Dockerfile
         | Kind::Compose
         | Kind::HelmChart { .. }
@@ -37,7 +37,13 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::ArgoProject { .. }
         | Kind::ArgoRoot { .. }
         | Kind::ArgoRepository { .. }
-        | Kind::ArgoCdConfig
+        | Kind::ArgoCdValues
+        | Kind::ArgoCdInstall { .. }
+        | Kind::ArgoOperator { .. }
+        | Kind::ArgoCredentials { .. }
+        | Kind::ArgoBootstrapProject { .. }
+        | Kind::BackingManifests { .. }
+        | Kind::LocalGitServer
         | Kind::GithubWorkflow { .. }
         | Kind::AzurePipeline
         | Kind::AzurePipelineTemplate { .. } => Some(Comment::Hash),

@@ -115,6 +115,26 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
     }
 }
 
+/// The identity of the `credentials` release (`deploy/argocd/TIER/credentials.yaml`),
+/// which syncs the backing services' and Grafana's credentials from Key Vault.
+fn credentials_identity(
+    credentials: &[crate::plan::kubernetes::PlatformCredential],
+    tracer: &mut Tracer,
+) -> IdentityView {
+    let name = crate::render::backing::CREDENTIALS_RELEASE;
+    IdentityView {
+        symbol: format!("{}Identity", identifier(name)),
+        key: object_key(name),
+        service_name: name.to_owned(),
+        deployment: literal(&names::identity_deployment(name)),
+        name: literal(&names::identity(name)),
+        credential: literal(&names::federated_credential(name)),
+        reads_secrets: "true",
+        containers: Vec::new(),
+        mark: tracer.mark(credentials.iter().map(|c| c.origin.clone()).collect()),
+    }
+}
+
 /// Render `infra/main.bicep`.
 ///
 /// # Errors
@@ -141,10 +161,18 @@ pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderErr
         secrets: tracer.mark(secret_origins(model)),
         identities: tracer.mark(identity_origins(model)),
     };
-    let identities =
+    let mut identities: Vec<IdentityView> =
         model.services.iter().filter(|s| needs_identity(s)).map(|s| identity_view(s, &mut tracer)).collect();
+    let credentials = crate::plan::kubernetes::platform_credentials(model);
+    if !credentials.is_empty() {
+        identities.push(credentials_identity(&credentials, &mut tracer));
+    }
     let mut secret_names: Vec<String> = Vec::new();
-    for secret in model.services.iter().flat_map(|s| &s.secrets).map(|p| literal(&p.value.value)) {
+    let vault_objects = credentials
+        .iter()
+        .flat_map(|c| crate::providers::vault_objects(&c.owner).map(|(object, _)| object))
+        .map(|object| literal(&object));
+    for secret in model.services.iter().flat_map(|s| &s.secrets).map(|p| literal(&p.value.value)).chain(vault_objects) {
         if !secret_names.contains(&secret) {
             secret_names.push(secret);
         }

@@ -9,21 +9,27 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::helm_values::{Azure, Debug, HotReload, Image, Probe, ProbeKind, PullPolicy, Resources, Storage, Values};
+use super::helm_values::{
+    Azure, Debug, DevTools, HotReload, Image, MetricsValues, NetworkPolicy, Probe, ProbeKind, PullPolicy, Resources,
+    Shutdown, Spread, Storage, Values,
+};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::layout;
-use crate::plan::workload::APP_DIR;
+use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
+    ("templates/networkpolicy.yaml", include_str!("../../templates/helm/service/templates/networkpolicy.yaml")),
+    ("templates/pdb.yaml", include_str!("../../templates/helm/service/templates/pdb.yaml")),
     (
         "templates/secretproviderclass.yaml",
         include_str!("../../templates/helm/service/templates/secretproviderclass.yaml"),
     ),
     ("templates/service.yaml", include_str!("../../templates/helm/service/templates/service.yaml")),
+    ("templates/servicemonitor.yaml", include_str!("../../templates/helm/service/templates/servicemonitor.yaml")),
     ("templates/serviceaccount.yaml", include_str!("../../templates/helm/service/templates/serviceaccount.yaml")),
 ];
 
@@ -97,10 +103,14 @@ pub(super) fn defaults() -> Values {
             path: Some("/".to_owned()),
             port: Some(0),
             initial_delay_seconds: Some(0),
+            startup_failure_threshold: Some(60),
         }),
         resources: Some(Resources::default()),
         env: Some(IndexMap::new()),
         secret_env: Some(IndexMap::new()),
+        credential_env: Some(IndexMap::new()),
+        composed_env: Some(IndexMap::new()),
+        credentials: Some(Vec::new()),
         storage: Some(Storage {
             account: empty(),
             blob_endpoint: empty(),
@@ -109,7 +119,15 @@ pub(super) fn defaults() -> Values {
         }),
         hot_reload: Some(HotReload { host_path: empty(), mount_path: Some(APP_DIR.to_owned()) }),
         debug: Some(Debug { port: Some(0) }),
+        dev_tools: Some(DevTools { packages: Some(Vec::new()), path: Some(DEV_TOOLS_DIR.to_owned()) }),
         azure: Some(Azure { client_id: empty(), tenant_id: empty(), key_vault_name: empty() }),
+        metrics: Some(MetricsValues { path: Some(String::new()), port: Some(0) }),
+        shutdown: Some(Shutdown { pre_stop_seconds: Some(5), grace_period_seconds: Some(30) }),
+        spread: Some(Spread { zones: Some(false) }),
+        network_policy: Some(NetworkPolicy { from: Some(Vec::new()) }),
+        pod_annotations: Some(IndexMap::new()),
+        node_selector: Some(IndexMap::new()),
+        tolerations: Some(Vec::new()),
     }
 }
 
@@ -123,16 +141,38 @@ fn default_notes() -> Vec<Note> {
         ("image.digest", "sha256:…; wins over the tag"),
         ("command", "empty: the image's entrypoint"),
         ("port", "the container and Service port; 0: no Service"),
-        ("probe.type", "none, http (GET path), grpc or tcp; readiness and liveness"),
+        ("probe.type", "none, http (GET path), grpc or tcp: the startup, readiness and liveness probes' handler"),
+        ("probe.startupFailureThreshold", "startup: up to initialDelaySeconds + 5 s x this before liveness counts"),
         ("probe.port", "0: the service port"),
         ("resources", "requests and limits"),
         ("env", "NAME: value"),
-        ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef"),
+        ("secretEnv", "NAME: {name: SECRET, key: KEY}, read with secretKeyRef; synced from Key Vault in cloud tiers"),
+        (
+            "credentialEnv",
+            "NAME: {name: SECRET, key: KEY}: a backing service's credentials Secret (not synced by this release)",
+        ),
+        ("composedEnv", "NAME: value, after every other variable: may use $(VAR) of the variables above"),
+        (
+            "credentials",
+            "[{secretName, type, objects: [{objectName, key}]}]: Secrets synced from Key Vault (cloud tiers)",
+        ),
         ("storage.account", storage.as_str()),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
         ("debug.port", "debugpy's port; the liveness probe is off while set"),
+        (
+            "devTools.packages",
+            "NAME==VERSION: pip-installed by an init container (the service's image) into devTools.path, on PYTHONPATH",
+        ),
         ("azure", azure.as_str()),
+        ("metrics.path", "scraped by Prometheus through a ServiceMonitor (where the cluster has the CRD); empty: none"),
+        ("metrics.port", "0: the service port"),
+        ("shutdown.preStopSeconds", "a pause before SIGTERM, while endpoints drop the pod; 0: none"),
+        ("spread.zones", "spread replicas across zones, then nodes (set in cloud tiers with more than one replica)"),
+        ("networkPolicy.from", "the services allowed to reach the port (with Prometheus); empty: no policy"),
+        ("podAnnotations", "escape hatch: annotations of the pods"),
+        ("nodeSelector", "escape hatch: the nodes the pods may run on"),
+        ("tolerations", "escape hatch: taints the pods tolerate"),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))
@@ -143,7 +183,7 @@ fn default_notes() -> Vec<Note> {
 const UUID: &str = r"^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /// A JSON Schema (draft-07) node.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Schema {
     #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
@@ -174,7 +214,7 @@ struct Schema {
     additional_properties: Option<Additional>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 enum Additional {
     Allowed(bool),
@@ -183,6 +223,9 @@ enum Additional {
 
 const QUANTITY: &str = r"^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
 const ENV_NAME: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+const DNS_NAME: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+const VAULT_NAME: &str = r"^[0-9a-zA-Z-]{1,127}$";
+const SECRET_KEY_NAME: &str = r"^[-._a-zA-Z0-9]+$";
 
 fn typed(kind: &'static str) -> Schema {
     Schema { kind: Some(kind), ..Schema::default() }
@@ -256,11 +299,31 @@ fn schema() -> Schema {
                 ("path", pattern("^/")),
                 ("port", port()),
                 ("initialDelaySeconds", integer(0, None)),
+                ("startupFailureThreshold", integer(1, Some(1000))),
             ]),
         ),
         ("resources", object(vec![("requests", quantities()), ("limits", quantities())])),
         ("env", env_map(string())),
-        ("secretEnv", env_map(secret)),
+        ("secretEnv", env_map(secret.clone())),
+        ("credentialEnv", env_map(secret)),
+        ("composedEnv", env_map(string())),
+        (
+            "credentials",
+            list(Schema {
+                required: vec!["secretName", "type", "objects"],
+                ..object(vec![
+                    ("secretName", pattern(DNS_NAME)),
+                    ("type", one_of(&["Opaque", "kubernetes.io/basic-auth"])),
+                    (
+                        "objects",
+                        list(Schema {
+                            required: vec!["objectName", "key"],
+                            ..object(vec![("objectName", pattern(VAULT_NAME)), ("key", pattern(SECRET_KEY_NAME))])
+                        }),
+                    ),
+                ])
+            }),
+        ),
         (
             "storage",
             object(vec![
@@ -273,6 +336,13 @@ fn schema() -> Schema {
         ("hotReload", object(vec![("hostPath", string()), ("mountPath", pattern("^/"))])),
         ("debug", object(vec![("port", port())])),
         (
+            "devTools",
+            object(vec![
+                ("packages", list(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+$"))),
+                ("path", pattern("^/")),
+            ]),
+        ),
+        (
             "azure",
             object(vec![
                 ("clientId", pattern(UUID)),
@@ -281,6 +351,30 @@ fn schema() -> Schema {
             ]),
         ),
     ];
+    let mut properties = properties;
+    let label_map =
+        || Schema { additional_properties: Some(Additional::Schema(Box::new(string()))), ..typed("object") };
+    properties.extend([
+        (
+            "shutdown",
+            object(vec![("preStopSeconds", integer(0, Some(300))), ("gracePeriodSeconds", integer(0, Some(3600)))]),
+        ),
+        ("spread", object(vec![("zones", typed("boolean"))])),
+        ("metrics", object(vec![("path", pattern(r"^$|^/\S*$")), ("port", integer(0, Some(65535)))])),
+        ("networkPolicy", object(vec![("from", list(pattern(DNS_NAME)))])),
+        ("podAnnotations", label_map()),
+        ("nodeSelector", label_map()),
+        (
+            "tolerations",
+            list(object(vec![
+                ("key", string()),
+                ("operator", one_of(&["Exists", "Equal"])),
+                ("value", string()),
+                ("effect", one_of(&["", "NoSchedule", "PreferNoSchedule", "NoExecute"])),
+                ("tolerationSeconds", integer(0, None)),
+            ])),
+        ),
+    ]);
     Schema {
         meta: Some("http://json-schema.org/draft-07/schema#"),
         title: Some("Values of the inception generic service chart"),
@@ -309,7 +403,12 @@ mod tests {
         assert_eq!(schema["additionalProperties"], false);
         for (key, value) in defaults.as_object().expect("an object") {
             assert!(schema["properties"][key].is_object(), "no schema for `{key}`");
-            if let Some(fields) = value.as_object().filter(|_| !matches!(key.as_str(), "env" | "secretEnv")) {
+            if let Some(fields) = value.as_object().filter(|_| {
+                !matches!(
+                    key.as_str(),
+                    "env" | "secretEnv" | "credentialEnv" | "composedEnv" | "podAnnotations" | "nodeSelector"
+                )
+            }) {
                 for field in fields.keys() {
                     assert!(
                         schema["properties"][key]["properties"][field].is_object(),

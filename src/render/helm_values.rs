@@ -24,6 +24,7 @@ use crate::model::{
     Cluster, Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier,
 };
 use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
+use crate::providers;
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
 pub(crate) const SECRET_KEY: &str = "value";
@@ -49,13 +50,82 @@ pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_env: Option<IndexMap<String, SecretRef>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_env: Option<IndexMap<String, SecretRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub composed_env: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Vec<CredentialSecret>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hot_reload: Option<HotReload>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<Debug>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev_tools: Option<DevTools>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure: Option<Azure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsValues>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shutdown: Option<Shutdown>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<NetworkPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_annotations: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<IndexMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+}
+
+/// `metrics`: what Prometheus scrapes (a ServiceMonitor where the cluster has the CRD).
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct MetricsValues {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+/// `shutdown`: the preStop pause and the grace period.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Shutdown {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_stop_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_period_seconds: Option<u32>,
+}
+
+/// `spread`: replicas spread across zones (cloud tiers).
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Spread {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zones: Option<bool>,
+}
+
+/// `networkPolicy`: the services allowed to reach this one.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct NetworkPolicy {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Vec<String>>,
+}
+
+/// One toleration (an escape hatch set per tier by hand: never by inception).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Toleration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
 }
 
 /// `image`.
@@ -126,7 +196,7 @@ impl ProbeKind {
     }
 }
 
-/// `probe`: readiness and liveness alike.
+/// `probe`: the handler of the startup, readiness and liveness probes.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Probe {
@@ -138,6 +208,8 @@ pub(crate) struct Probe {
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_failure_threshold: Option<u32>,
 }
 
 /// `resources`.
@@ -162,6 +234,25 @@ pub(crate) struct Quantities {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SecretRef {
     pub name: String,
+    pub key: String,
+}
+
+/// `credentials`: a backing service's credentials Secret synced from Key
+/// Vault objects (cloud tiers, the `credentials` release).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CredentialSecret {
+    pub secret_name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub objects: Vec<VaultObject>,
+}
+
+/// One Key Vault secret and the Secret key it becomes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct VaultObject {
+    pub object_name: String,
     pub key: String,
 }
 
@@ -200,6 +291,15 @@ pub(crate) struct Azure {
     pub tenant_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_vault_name: Option<String>,
+}
+
+/// `devTools`: Python packages an init container installs for the concessions.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct DevTools {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// `debug`: the debugpy port.
@@ -251,18 +351,57 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             HealthProbe::Grpc => (ProbeKind::Grpc, None),
             HealthProbe::Tcp => (ProbeKind::Tcp, None),
         };
-        values.probe = Some(Probe { kind: Some(kind), path, port: health.port, initial_delay_seconds: health.delay });
+        values.probe = Some(Probe {
+            kind: Some(kind),
+            path,
+            port: health.port,
+            initial_delay_seconds: health.delay,
+            startup_failure_threshold: None,
+        });
         paths.add("probe", origin::child(service, "health", health.span));
+    }
+    if let Some(metrics) = &service.metrics {
+        values.metrics = Some(MetricsValues { path: Some(metrics.path.value.clone()), port: metrics.port });
+        paths.add("metrics", origin::child(service, "metrics", metrics.span));
     }
     if let Some(r) = &service.resources {
         values.resources = Some(resources(r));
         paths.add("resources", origin::child(service, "resources", r.span));
     }
     let mut env = IndexMap::new();
+    let mut credential_env = IndexMap::new();
+    let mut composed_env = IndexMap::new();
     for need in &service.needs {
         let Some(dependency) = model.service(&need.value) else { continue };
         let prefix = workload::env_prefix(&need.value);
         let from = origin::child(service, &format!("needs {}", need.value), need.span);
+        if let Some(kind) = dependency.backing() {
+            let provider = providers::provider(kind);
+            let name = &dependency.name.value;
+            let from_kind = origin::source(dependency);
+            let mut add = |key: String, value: String| {
+                paths.add(KeyPath::from("env").key(key.clone()), from.clone());
+                paths.add(KeyPath::from("env").key(key.clone()), from_kind.clone());
+                env.insert(key, value);
+            };
+            add(format!("{prefix}_HOST"), providers::host(name, kind));
+            add(format!("{prefix}_PORT"), provider.port.to_string());
+            add(format!("{prefix}_USER"), providers::user(name, kind));
+            for (key, value) in provider.extra_env {
+                add(format!("{prefix}_{key}"), (*value).to_owned());
+            }
+            credential_env.insert(
+                format!("{prefix}_PASSWORD"),
+                SecretRef { name: providers::credentials_secret(name), key: providers::PASSWORD_KEY.to_owned() },
+            );
+            paths.add(KeyPath::from("credentialEnv").key(format!("{prefix}_PASSWORD")), from.clone());
+            if let Some(url) = providers::url(name, kind, &prefix) {
+                composed_env.insert(format!("{prefix}_URL"), url);
+                paths.add(KeyPath::from("composedEnv").key(format!("{prefix}_URL")), from.clone());
+                paths.add(KeyPath::from("composedEnv").key(format!("{prefix}_URL")), from_kind);
+            }
+            continue;
+        }
         env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
         paths.add(KeyPath::from("env").key(format!("{prefix}_HOST")), from.clone());
         if let Some(port) = &dependency.port {
@@ -278,7 +417,24 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
         );
     }
+    let mut needed_by: Vec<String> = model
+        .services
+        .iter()
+        .filter(|s| s.uses_generic_chart() && s.needs.iter().any(|n| n.value == service.name.value))
+        .map(|s| s.name.value.clone())
+        .collect();
+    needed_by.sort();
+    if !needed_by.is_empty() {
+        for needer in model.services.iter().filter(|s| needed_by.contains(&s.name.value)) {
+            for need in needer.needs.iter().filter(|n| n.value == service.name.value) {
+                paths.add("networkPolicy", origin::child(needer, &format!("needs {}", need.value), need.span));
+            }
+        }
+        values.network_policy = Some(NetworkPolicy { from: Some(needed_by) });
+    }
     values.env = (!env.is_empty()).then_some(env);
+    values.credential_env = (!credential_env.is_empty()).then_some(credential_env);
+    values.composed_env = (!composed_env.is_empty()).then_some(composed_env);
     let mut secrets = IndexMap::new();
     for pair in &service.secrets {
         secrets
@@ -340,6 +496,16 @@ pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values
             }
         }
     }
+    if tier.cluster.value == Cluster::Aks && workload::replicas_in(service, tier) > 1 {
+        values.spread = Some(Spread { zones: Some(true) });
+        paths.add("spread", origin::cluster(tier));
+        // More than one replica: the service's count, or this tier's override of it.
+        match service.override_for(&tier.name.value).filter(|o| o.replicas.is_some()) {
+            Some(over) => paths.add("spread", origin::over(service, over)),
+            None => paths.add("spread", origin::replicas(service)),
+        }
+        notes.push(Note::new("spread", "cluster aks, more than one replica: spread across the cluster's zones"));
+    }
     if !service.storage.is_empty() && tier.cluster.value == Cluster::Aks {
         let suffix = super::azure_names::unique_suffix(model);
         let account = super::azure_names::storage_account(&model.project.name.value, &tier.name.value, &suffix);
@@ -369,6 +535,11 @@ fn concessions(
         values.debug = Some(Debug { port: Some(DEBUG_PORT) });
         paths.add("debug", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
         notes.push(Note::new("debug", "concession debug: debugpy listens on this port, no liveness probe"));
+        if service.replicas.value != 1 || values.replicas.is_some_and(|r| r != 1) {
+            values.replicas = Some(1);
+            paths.add("replicas", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
+            notes.push(Note::new("replicas", "concession debug: one pod, so the debugger sees every request"));
+        }
         changed.push(Concession::Debug);
     }
     if applies(Concession::HotReload)
@@ -380,6 +551,18 @@ fn concessions(
         paths.add("hotReload", origin::concession(tier, Concession::HotReload).unwrap_or_else(|| origin::tier(tier)));
         notes.push(Note::new("hotReload", "concession hot-reload: the build folder, from the Minikube mount"));
         changed.insert(0, Concession::HotReload);
+    }
+    let packages: Vec<String> = workload::DEV_TOOLS
+        .iter()
+        .filter(|(kind, _, _)| changed.contains(kind))
+        .map(|(_, name, version)| format!("{name}=={version}"))
+        .collect();
+    if !packages.is_empty() {
+        values.dev_tools = Some(DevTools { packages: Some(packages), path: None });
+        for kind in &changed {
+            paths.add("devTools", origin::concession(tier, *kind).unwrap_or_else(|| origin::tier(tier)));
+        }
+        notes.push(Note::new("devTools", "installed by an init container: the image need not contain them"));
     }
     if !changed.is_empty() {
         values.command = Some(command);

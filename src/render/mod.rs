@@ -10,12 +10,15 @@
 
 mod argocd;
 mod argocd_bootstrap;
+pub(crate) mod argocd_install;
 pub(crate) mod azure_names;
 mod azure_pipelines;
+pub(crate) mod backing;
 mod banner;
 mod bicep;
 mod bicep_lab;
 mod bicep_main;
+mod bootstrap;
 pub(crate) mod ci_pins;
 mod compose;
 mod devcontainer;
@@ -29,6 +32,7 @@ pub(crate) mod launch;
 pub(crate) mod observability;
 pub(crate) mod templates;
 pub(crate) mod trace;
+pub(crate) mod wiring;
 pub(crate) mod yaml_notes;
 
 pub(crate) use banner::{banner, normalise};
@@ -91,9 +95,9 @@ fn render_one(model: &Model, graph: &Graph, mut artifact: Artifact, spec_name: &
     Ok(Rendered { artifact, text, lines })
 }
 
-/// The text of one artifact, without its banner. Only the lab artifact and
-/// its script, which name the spec elsewhere than in a banner on line 1,
-/// are handed `spec_name`.
+/// The text of one artifact, without its banner. Only the lab artifact, its
+/// script and the bootstrap scripts, which name the spec elsewhere than in a
+/// banner on line 1, are handed `spec_name`.
 fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
     Ok(match kind {
         Kind::Dockerfile => dockerfile::render_dockerfile(model, path)?,
@@ -118,13 +122,25 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
             argocd::render_application(model, graph, model.tier_at(*tier), model.service_at(*service), path)?
         }
         Kind::ArgoObservability { tier, component } => {
-            observability::render_observability(model, graph, model.tier_at(*tier), *component, path)?
+            observability::render_observability(model, model.tier_at(*tier), *component, path)?
         }
         Kind::ArgoAzurite { tier } => argocd::render_azurite(model, model.tier_at(*tier), path)?,
         Kind::ArgoProject { tier } => argocd_bootstrap::render_project(model, model.tier_at(*tier), path)?,
         Kind::ArgoRoot { tier } => argocd_bootstrap::render_root(model, model.tier_at(*tier), path)?,
         Kind::ArgoRepository { url } => argocd_bootstrap::render_repository(model, url, path)?,
-        Kind::ArgoCdConfig => argocd_bootstrap::render_argocd_cm(model, path)?,
+        Kind::ArgoCdValues => argocd_install::render_values(model, path)?,
+        Kind::ArgoCdInstall { tier } => argocd_install::render_install(model, model.tier_at(*tier), path)?,
+        Kind::ArgoOperator { tier, operator } => backing::render_operator(model, model.tier_at(*tier), operator, path)?,
+        Kind::ArgoCredentials { tier } => backing::render_credentials(model, model.tier_at(*tier), path)?,
+        Kind::ArgoBootstrapProject { tier } => {
+            argocd_bootstrap::render_bootstrap_project(model, model.tier_at(*tier), path)?
+        }
+        Kind::BackingManifests { tier, service } => {
+            backing::render_kafka(model.tier_at(*tier), model.service_at(*service), path)?
+        }
+        Kind::Bootstrap { tier } => bootstrap::render_bootstrap(model, model.tier_at(*tier), spec_name, path)?,
+        Kind::LocalGitServer => bootstrap::render_git_server(model, path)?,
+        Kind::Wiring => wiring::render_wiring(model, path)?,
         Kind::LaunchJson => launch::render_launch(model, path)?,
         Kind::GithubWorkflow { workflow } => github_actions::render_workflow(model, *workflow, path)?,
         Kind::AzurePipeline => azure_pipelines::render_pipeline(model, path)?,

@@ -25,6 +25,8 @@ pub(crate) const TEMPLATE_BICEP_TIER_PARAMS: &str = "bicep/tier.bicepparam";
 pub(crate) const TEMPLATE_BICEP_LAB: &str = "bicep/lab.bicep";
 /// `templates/bicep/lab.bicepparam.j2`.
 pub(crate) const TEMPLATE_BICEP_LAB_PARAMS: &str = "bicep/lab.bicepparam";
+/// `templates/bootstrap/bootstrap.sh.j2`.
+pub(crate) const TEMPLATE_BOOTSTRAP: &str = "bootstrap/bootstrap.sh";
 /// `templates/lab-artifacts/prepare-workspace.sh.j2`.
 pub(crate) const TEMPLATE_LAB_SCRIPT: &str = "lab-artifacts/prepare-workspace.sh";
 
@@ -61,6 +63,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("bicep/modules/workload-identity.bicep", include_str!("../../templates/bicep/modules/workload-identity.bicep.j2")),
     ("bicep/modules/lab.bicep", include_str!("../../templates/bicep/modules/lab.bicep.j2")),
     (TEMPLATE_LAB_SCRIPT, include_str!("../../templates/lab-artifacts/prepare-workspace.sh.j2")),
+    (TEMPLATE_BOOTSTRAP, include_str!("../../templates/bootstrap/bootstrap.sh.j2")),
 ];
 
 /// The environment every template renders in.

@@ -145,6 +145,8 @@ fn tier_files<'r>(model: &Model, artifacts: &'r [Rendered], tier: &str) -> BTree
     artifacts
         .iter()
         .filter(|r| r.artifact.kind.tier().is_some_and(|t| model.tier_at(t).name.value == tier))
+        // A shell script is not data: its differences are the data files' (values, wiring).
+        .filter(|r| !matches!(r.artifact.kind, crate::plan::Kind::Bootstrap { .. }))
         .filter_map(|r| Some((layout::tier_pattern(&r.artifact.kind, model)?, r)))
         .collect()
 }

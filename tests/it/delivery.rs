@@ -185,10 +185,14 @@ fn promote_staging_prod_is_one_diff_that_symmetry_explains_by_identity_and_overr
         |(_, b)| b.contains(&staging.revision.value) || staging.images.iter().any(|i| b.contains(&i.digest.value))
     ));
 
-    // The artifacts: only prod's Applications of built services (and the lock).
+    // The artifacts: only prod's Applications that read the repository at the
+    // tier's revision: the built services', the credentials release's and
+    // Kafka's resources (and the lock).
     let files = changed(before.path(), dir.path());
     let expected: Vec<String> = [
         "deploy/argocd/prod/api.yaml",
+        "deploy/argocd/prod/credentials.yaml",
+        "deploy/argocd/prod/kafka.yaml",
         "deploy/argocd/prod/marketdata.yaml",
         "deploy/argocd/prod/pricing.yaml",
         "deploy/argocd/prod/risk.yaml",

@@ -240,8 +240,20 @@ fn trailing_spaces_inside_a_yaml_block_scalar_are_kept() {
 #[test]
 fn chart_registries_that_would_share_a_file_are_refused() {
     refused(
-        "chart \"oci://registry-1.docker.io/bitnamicharts/redis\"",
-        "chart \"oci://registry-1-docker.io/bitnamicharts/redis\"",
+        "service redis {\n",
+        "service cache-a {\n    chart \"oci://registry-1.docker.io/charts/a\" version=\"1.0.0\"\n}\n\
+         service cache-b {\n    chart \"oci://registry-1-docker.io/charts/b\" version=\"1.0.0\"\n}\n\
+         service redis {\n",
         "inception::model::collision",
+    );
+}
+
+#[test]
+fn a_chart_registry_spelled_like_the_catalogs_is_refused() {
+    refused(
+        "service redis {\n",
+        "service cache-a {\n    chart \"oci://registry-1-docker.io/cloudpirates/valkey\" version=\"1.0.0\"\n}\n\
+         service redis {\n",
+        "inception::model::reserved_name",
     );
 }

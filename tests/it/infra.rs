@@ -206,8 +206,19 @@ fn the_cluster_has_workload_identity_acr_pull_key_vault_rbac_and_monitoring() {
 fn risk_gets_one_federated_identity_with_only_its_roles() {
     let outputs = environment("serenity").outputs();
     let main = file(&outputs, "infra/main.bicep");
-    // Only risk reads a secret or a container, so only risk has an identity.
-    assert_eq!(main.matches("'./modules/workload-identity.bicep'").count(), 1);
+    // Only risk reads a secret or a container, so only risk has an identity,
+    // besides the credentials release that syncs the backing services' Secrets.
+    assert_eq!(main.matches("'./modules/workload-identity.bicep'").count(), 2);
+    let credentials = main
+        .split("module credentialsIdentity './modules/workload-identity.bicep'")
+        .nth(1)
+        .expect("the credentials release's identity");
+    let credentials = credentials.split("\n}\n").next().unwrap_or_default();
+    assert!(credentials.contains("subject: 'system:serviceaccount:${tier}:credentials'"), "{credentials}");
+    assert!(credentials.contains("readsSecrets: true") && credentials.contains("containers: []"), "{credentials}");
+    for object in ["timescaledb-username", "timescaledb-password", "redis-password", "kafka-password"] {
+        assert!(main.contains(&format!("  '{object}'\n")), "secretNames lists {object}");
+    }
     let risk = main.split("module riskIdentity './modules/workload-identity.bicep'").nth(1).expect("risk's identity");
     let risk = risk.split("\n}\n").next().unwrap_or_default();
     assert!(risk.contains("subject: 'system:serviceaccount:${tier}:risk'"), "{risk}");
@@ -408,7 +419,7 @@ fn every_bicep_line_names_the_spec_nodes_it_comes_from() {
     let line = main.lines().position(|l| l.starts_with("module riskIdentity")).expect("risk's identity");
     let nodes: Vec<&str> =
         compiled.artifact("infra/main.bicep").unwrap().lines[line].iter().map(|o| o.node.as_str()).collect();
-    assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret DB_PASSWORD"]);
+    assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret REPORTS_SIGNING_KEY"]);
     let params = &compiled.artifact("infra/lab.bicepparam").unwrap().text;
     let line = params.lines().position(|l| l.contains("region: 'japaneast'")).expect("japaneast");
     let nodes: Vec<&str> =

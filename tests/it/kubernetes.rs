@@ -85,12 +85,19 @@ fn prod_pricing_holds_the_override_with_its_reason_beside_it() {
 }
 
 #[test]
-fn cloud_pricing_values_without_an_override_are_empty_and_local_builds_its_tag() {
+fn cloud_pricing_values_hold_only_the_zone_spread_and_local_builds_its_tag() {
     let compiled = serenity();
     for tier in ["dev", "staging", "beta"] {
         let text = file(&compiled, &format!("deploy/values/pricing/values-{tier}.yaml"));
-        assert_eq!(data_lines(text), ["{}"], "{tier}: the image is pinned by the Application\n{text}");
+        assert_eq!(
+            data_lines(text),
+            ["spread:  # cluster aks, more than one replica: spread across the cluster's zones", "  zones: true"],
+            "{tier}: the image is pinned by the Application; two replicas spread\n{text}"
+        );
     }
+    // One replica (risk) has nothing to spread; the local tier has one node.
+    assert!(!file(&compiled, "deploy/values/risk/values-prod.yaml").contains("spread"));
+    assert!(!file(&compiled, "deploy/values/pricing/values-local.yaml").contains("spread"));
     let local = file(&compiled, "deploy/values/pricing/values-local.yaml");
     assert!(local.contains("image:\n  tag: HEAD\n  pullPolicy: Never"), "{local}");
 }
@@ -105,13 +112,26 @@ fn sync_waves_are_the_depth_in_the_needs_graph() {
             let app = file(&compiled, &format!("deploy/argocd/{tier}/{service}.yaml"));
             assert!(app.contains(&format!("argocd.argoproj.io/sync-wave: \"{wave}\"\n")), "{tier}/{service}:\n{app}");
         }
-        let prometheus = file(&compiled, &format!("deploy/argocd/{tier}/observability-prometheus.yaml"));
-        assert!(prometheus.contains("sync-wave: \"5\""), "observability comes after the services");
+        // Observability and the operators never wait on an application's health.
+        for (app, wave) in [
+            ("argocd", -5),
+            ("operator-cloudnative-pg", -4),
+            ("operator-strimzi", -4),
+            ("observability-prometheus", -2),
+        ] {
+            let text = file(&compiled, &format!("deploy/argocd/{tier}/{app}.yaml"));
+            assert!(text.contains(&format!("sync-wave: \"{wave}\"\n")), "{tier}/{app}:\n{text}");
+        }
+        if tier != "local" {
+            let credentials = file(&compiled, &format!("deploy/argocd/{tier}/credentials.yaml"));
+            assert!(credentials.contains("sync-wave: \"-3\"\n"), "credentials exist before the providers");
+        }
     }
     let azurite = file(&compiled, "deploy/argocd/local/azurite.yaml");
     assert!(azurite.contains("sync-wave: \"-1\""), "the emulator comes before the services");
-    let health = file(&compiled, "deploy/argocd/argocd-cm.yaml");
-    assert!(health.contains("resource.customizations.health.argoproj.io_Application: |"), "{health}");
+    let values = file(&compiled, "deploy/bootstrap/argocd-values.yaml");
+    assert!(values.contains("    resource.customizations.health.argoproj.io_Application: |"), "{values}");
+    assert!(!compiled.outputs().contains_key("deploy/argocd/argocd-cm.yaml"), "argocd-cm is the chart's, not ours");
 }
 
 #[test]
@@ -146,14 +166,29 @@ fn no_cloud_tier_file_carries_a_local_concession() {
 fn needs_become_host_and_port_variables_named_after_the_dependency() {
     let compiled = serenity();
     let pricing = file(&compiled, "deploy/values/pricing/values.yaml");
-    for line in
-        ["MARKETDATA_HOST: marketdata", "MARKETDATA_PORT: \"8000\"", "REDIS_HOST: redis-master", "REDIS_PORT: \"6379\""]
-    {
+    for line in [
+        "MARKETDATA_HOST: marketdata",
+        "MARKETDATA_PORT: \"8000\"",
+        "REDIS_HOST: redis",
+        "REDIS_PORT: \"6379\"",
+        "REDIS_USER: default",
+    ] {
         assert!(pricing.contains(&format!("  {line}\n")), "{line}:\n{pricing}");
     }
+    assert!(
+        pricing.contains("credentialEnv:\n  REDIS_PASSWORD:\n    name: redis-credentials\n    key: password\n"),
+        "{pricing}"
+    );
+    assert!(pricing.contains("  REDIS_URL: redis://$(REDIS_USER):$(REDIS_PASSWORD)@redis:6379/0\n"), "{pricing}");
     let risk = file(&compiled, "deploy/values/risk/values.yaml");
-    assert!(risk.contains("  TIMESCALEDB_HOST: timescaledb\n  TIMESCALEDB_PORT: \"5432\"\n"), "{risk}");
-    assert!(risk.contains("secretEnv:\n  DB_PASSWORD:\n    name: timescaledb-password\n    key: value\n"), "{risk}");
+    assert!(
+        risk.contains("  TIMESCALEDB_HOST: timescaledb-rw\n  TIMESCALEDB_PORT: \"5432\"\n  TIMESCALEDB_USER: app\n"),
+        "{risk}"
+    );
+    assert!(risk.contains("  TIMESCALEDB_PASSWORD:\n    name: timescaledb-credentials\n    key: password\n"), "{risk}");
+    // The database is created with the password risk reads: the same Secret.
+    let database = file(&compiled, "deploy/argocd/prod/timescaledb.yaml");
+    assert!(database.contains("            secret:\n              name: timescaledb-credentials\n"), "{database}");
     let needs_line = spec_line(&compiled, "needs marketdata redis");
     let origins = origins_of(&compiled, "deploy/values/pricing/values.yaml", "MARKETDATA_HOST");
     assert_eq!(origins, [("service pricing/needs marketdata".to_owned(), needs_line)]);
@@ -170,7 +205,9 @@ fn argo_applications_point_at_files_and_projects_that_exist() {
             continue;
         }
         let tier = path.split('/').nth(2).expect("deploy/argocd/TIER/…");
-        assert!(text.contains(&format!("  project: serenity-{tier}\n")), "{path}");
+        let bootstrap = path.ends_with("/root.yaml") || path.ends_with("/argocd.yaml");
+        let project = if bootstrap { format!("serenity-{tier}-bootstrap") } else { format!("serenity-{tier}") };
+        assert!(text.contains(&format!("  project: {project}\n")), "{path}");
         assert!(compiled.outputs().contains_key(&format!("deploy/argocd/{tier}/project.yaml")));
         for value_file in text.lines().filter_map(|l| l.trim().strip_prefix("- ../../")) {
             let target = format!("deploy/{value_file}");
@@ -186,6 +223,8 @@ fn argo_applications_point_at_files_and_projects_that_exist() {
         }
     }
     assert_eq!(checked, 4 * 5 * 2, "two generated value files per built service and tier");
+    let credentials = file(&compiled, "deploy/argocd/prod/credentials.yaml");
+    assert!(credentials.contains("- ../../values/credentials/azure-prod.yaml\n      valuesObject:"), "{credentials}");
     let risk = file(&compiled, "deploy/argocd/prod/risk.yaml");
     assert!(risk.contains("- ../../values/risk/azure-prod.yaml\n      ignoreMissingValueFiles: true\n"), "{risk}");
     let local = file(&compiled, "deploy/argocd/local/risk.yaml");
@@ -193,15 +232,28 @@ fn argo_applications_point_at_files_and_projects_that_exist() {
     let redis = file(&compiled, "deploy/argocd/prod/redis.yaml");
     assert!(
         redis.contains(
-            "repoURL: registry-1.docker.io/bitnamicharts\n    chart: redis\n    targetRevision: \"19.5.5\"\n"
-        )
+            "repoURL: registry-1.docker.io/cloudpirates\n    chart: redis\n    targetRevision: \"0.34.18\"\n"
+        ),
+        "{redis}"
     );
-    let registered = file(&compiled, "deploy/argocd/repositories/registry-1-docker-io-bitnamicharts.yaml");
+    let registered = file(&compiled, "deploy/argocd/repositories/registry-1-docker-io-cloudpirates.yaml");
     assert!(registered.contains("enableOCI: \"true\""), "{registered}");
     let timescale = file(&compiled, "deploy/argocd/prod/timescaledb.yaml");
     assert!(
-        timescale.contains("repoURL: https://charts.timescale.com\n    chart: timescaledb-single\n"),
+        timescale.contains("repoURL: https://cloudnative-pg.github.io/charts\n    chart: cluster\n"),
         "{timescale}"
+    );
+    assert!(!compiled.outputs().values().any(|text| text.contains("bitnami")), "no Bitnami chart or image anywhere");
+    // The local tier reads the in-cluster snapshot of the workspace, never the remote repository.
+    for (path, text) in compiled.outputs().iter().filter(|(p, _)| p.starts_with("deploy/argocd/local/")) {
+        assert!(!text.contains("github.com"), "{path} reads the remote repository");
+    }
+    let kafka = file(&compiled, "deploy/argocd/local/kafka.yaml");
+    assert!(
+        kafka.contains(
+            "repoURL: git://inception-git.argocd.svc.cluster.local/workspace.git\n    path: deploy/backing/kafka\n"
+        ),
+        "{kafka}"
     );
 }
 
@@ -287,7 +339,7 @@ fn without_a_repo_there_is_no_argo_cd_but_the_chart_and_values_remain() {
 
 #[test]
 fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
-    use inception::model::vocabulary::{RESERVED_SERVICE_PREFIX, RESERVED_SERVICES, RESERVED_TIERS};
+    use inception::model::vocabulary::{RESERVED_SERVICE_PREFIXES, RESERVED_SERVICES, RESERVED_TIERS};
     let text = std::fs::read_to_string(crate::support::root().join("environments/serenity/inception.kdl")).unwrap();
     let source = inception::source::SourceFile::new("inception.kdl", text);
     let compiled = inception::pipeline::compile_source(&source, "inception.kdl").expect("compiles");
@@ -295,10 +347,17 @@ fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
     let mut others: Vec<String> = compiled
         .outputs()
         .keys()
-        .filter_map(|p| p.strip_prefix("deploy/argocd/local/")?.strip_suffix(".yaml").map(str::to_owned))
-        .filter(|stem| model.service(stem).is_none() && !stem.starts_with(RESERVED_SERVICE_PREFIX))
+        .filter_map(|p| {
+            let (tier, file) = p.strip_prefix("deploy/argocd/")?.split_once('/')?;
+            model.tier(tier)?;
+            file.strip_suffix(".yaml").map(str::to_owned)
+        })
+        .filter(|stem| model.service(stem).is_none() && !RESERVED_SERVICE_PREFIXES.iter().any(|p| stem.starts_with(p)))
         .collect();
+    // The local git server's release lives in Argo CD's namespace, with no file of its own there.
+    others.push("inception-git".to_owned());
     others.sort();
+    others.dedup();
     assert_eq!(others, RESERVED_SERVICES, "a file of deploy/argocd/TIER/ that a service name could take");
     let folders: std::collections::BTreeSet<&str> = compiled
         .artifacts
@@ -308,4 +367,24 @@ fn reserved_names_are_exactly_the_files_a_tier_folder_holds_besides_services() {
         .filter(|folder| model.tier(folder).is_none())
         .collect();
     assert_eq!(folders.into_iter().collect::<Vec<_>>(), RESERVED_TIERS);
+}
+
+#[test]
+fn lint_fails_a_local_tier_that_cannot_fit_the_developer_vm() {
+    use crate::support::{edit, inception, text, with_reference_spec};
+    let dir = with_reference_spec("sizing");
+    let ok = inception(dir.path(), &["lint"]);
+    assert_eq!(ok.status.code(), Some(0), "{:?}", text(&ok));
+    edit(&dir.path().join("inception.kdl"), "size=Standard_D8s_v5", "size=Standard_D4s_v5");
+    let out = inception(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("inception::lint::local_tier_too_large"), "{stdout}");
+    assert!(stdout.contains("Standard_D4s_v5 has 4 CPUs"), "{stdout}");
+    // The bootstrap starts Minikube with the size the spec asks for.
+    let compiled = serenity();
+    let bootstrap = file(&compiled, "deploy/bootstrap/local.sh");
+    let wiring: serde_json::Value = serde_json::from_str(file(&compiled, "deploy/wiring.json")).unwrap();
+    let size = &wiring["tiers"][0]["minikube"];
+    assert!(bootstrap.contains(&format!("--cpus={} --memory={}", size["cpus"], size["memoryMib"])), "{bootstrap}");
 }

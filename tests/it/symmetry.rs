@@ -26,7 +26,7 @@ fn causes(comparison: &Comparison) -> BTreeSet<Cause> {
 }
 
 #[test]
-fn staging_to_prod_is_identity_release_and_the_pricing_override_only() {
+fn staging_to_prod_is_identity_release_and_the_prod_overrides_only() {
     let compiled = serenity();
     let comparison = tiers(&compiled, "staging", "prod");
     assert_eq!(comparison.unattributed().count(), 0);
@@ -40,6 +40,18 @@ fn staging_to_prod_is_identity_release_and_the_pricing_override_only() {
             tier: "prod".into(),
             reason: "Asian and US trading hours overlap".into(),
             line: 108,
+        },
+        Cause::Override {
+            service: "kafka".into(),
+            tier: "prod".into(),
+            reason: "three brokers survive a zone outage".into(),
+            line: 154,
+        },
+        Cause::Override {
+            service: "timescaledb".into(),
+            tier: "prod".into(),
+            reason: "a synchronous standby in another zone".into(),
+            line: 163,
         },
     ]
     .into();

@@ -292,6 +292,24 @@ module riskIdentity './modules/workload-identity.bicep' = {
   }
 }
 
+// credentials: the Kubernetes service account `credentials` in the tier's namespace.
+module credentialsIdentity './modules/workload-identity.bicep' = {
+  name: 'identity-credentials'
+  scope: tierGroup
+  params: {
+    name: 'id-credentials'
+    location: location
+    tags: tags
+    issuerUrl: cluster.outputs.oidcIssuerUrl
+    subject: 'system:serviceaccount:${tier}:credentials'
+    credentialName: 'k8s-credentials'
+    keyVaultName: keyVault.outputs.name
+    readsSecrets: true
+    storageAccountName: ''
+    containers: []
+  }
+}
+
 @description('The tier\'s resource group.')
 output resourceGroupName string = tierGroup.name
 
@@ -324,15 +342,25 @@ output blobEndpoint string = storage.outputs.blobEndpoint
 // passes through this template or its parameters.
 @description('The names of the Key Vault secrets the services read.')
 output secretNames array = [
+  'reports-signing-key'
+  'kafka-username'
+  'kafka-password'
+  'timescaledb-username'
   'timescaledb-password'
+  'redis-username'
+  'redis-password'
+  'grafana-username'
+  'grafana-password'
 ]
 
 @description('Each service\'s workload identity client ID: the azure.workload.identity/client-id annotation of its service account.')
 output workloadIdentityClientIds object = {
   risk: riskIdentity.outputs.clientId
+  credentials: credentialsIdentity.outputs.clientId
 }
 
 @description('Per service, the contents of deploy/values/SERVICE/azure-TIER.yaml, which the service\'s Argo CD Application reads: what only this deployment knows. Write each one there and commit it (inception never writes these files).')
 output helmValues object = {
   risk: 'azure:\n  clientId: ${riskIdentity.outputs.clientId}\n  tenantId: ${tenant().tenantId}\n  keyVaultName: ${keyVault.outputs.name}\n'
+  credentials: 'azure:\n  clientId: ${credentialsIdentity.outputs.clientId}\n  tenantId: ${tenant().tenantId}\n  keyVaultName: ${keyVault.outputs.name}\n'
 }

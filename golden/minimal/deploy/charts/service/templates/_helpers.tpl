@@ -43,14 +43,18 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* Key Vault secrets synced into the Secrets the env reads: needs the Azure values and a secret. */}}
+{{/* Key Vault secrets synced into Secrets: needs the Azure values and a secret to sync (secretEnv or credentials). */}}
 {{- define "service.keyVault" -}}
-{{- if and .Values.azure.clientId .Values.azure.tenantId .Values.azure.keyVaultName .Values.secretEnv -}}
+{{- if and .Values.azure.clientId .Values.azure.tenantId .Values.azure.keyVaultName (or .Values.secretEnv .Values.credentials) -}}
 true
 {{- end -}}
 {{- end -}}
 
 {{- define "service.env" -}}
+{{- if .Values.devTools.packages }}
+- name: PYTHONPATH
+  value: {{ .Values.devTools.path | quote }}
+{{- end }}
 {{- range $name, $value := .Values.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -61,6 +65,18 @@ true
     secretKeyRef:
       name: {{ $ref.name }}
       key: {{ $ref.key }}
+{{- end }}
+{{- range $name, $ref := .Values.credentialEnv }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.name }}
+      key: {{ $ref.key }}
+{{- end }}
+{{- /* Last: their values may expand $(VAR) of every variable above. */}}
+{{- range $name, $value := .Values.composedEnv }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
 {{- end }}
 {{- if .Values.storage.containers }}
 {{- $account := include "service.storageAccount" . }}
@@ -79,7 +95,7 @@ true
 {{- end }}
 {{- end -}}
 
-{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect. */}}
+{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect (each probe adds its own timings). */}}
 {{- define "service.probe" -}}
 {{- $port := .Values.probe.port | default .Values.port -}}
 {{- if eq .Values.probe.type "http" -}}
@@ -93,10 +109,6 @@ grpc:
 tcpSocket:
   port: {{ $port }}
 {{- end }}
-initialDelaySeconds: {{ .Values.probe.initialDelaySeconds }}
-periodSeconds: 10
-timeoutSeconds: 3
-failureThreshold: 3
 {{- end -}}
 
 {{/* The distinct Secret names secretEnv reads, sorted, as a JSON array. */}}

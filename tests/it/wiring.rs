@@ -1,0 +1,186 @@
+//! The wiring check (`scripts/wiring_check.py`), for real: it passes on every
+//! tier of every golden tree, and fails on deliberately broken copies of the
+//! reference tree: a consumer whose host names no Service, a `secretKeyRef`
+//! to a Secret nothing makes, a Bitnami image, a local tier larger than its
+//! Minikube, and a chart that makes a password at render time.
+//!
+//! Needs the validators' Python (with PyYAML) and helm from
+//! `scripts/install-tools` (`$INCEPTION_TOOLS`, default `.tools`); without
+//! them it fails, naming the install step.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::support::{TempDir, edit, root};
+
+fn tools() -> PathBuf {
+    std::env::var_os("INCEPTION_TOOLS").map_or_else(|| root().join(".tools"), PathBuf::from)
+}
+
+fn check(trees: &[&Path]) -> (i32, String) {
+    let python = tools().join("venv/bin/python");
+    let helm = tools().join("bin/helm");
+    assert!(
+        python.is_file() && helm.is_file(),
+        "no {} or {}: run scripts/install-tools",
+        python.display(),
+        helm.display()
+    );
+    let state = TempDir::new("wiring-state");
+    let out: Output = Command::new(&python)
+        .arg(root().join("scripts/wiring_check.py"))
+        .arg("--helm")
+        .arg(&helm)
+        .args(trees)
+        .env("HOME", state.path())
+        .env("HELM_CACHE_HOME", state.path().join("cache"))
+        .env("HELM_CONFIG_HOME", state.path().join("config"))
+        .env("HELM_DATA_HOME", state.path().join("data"))
+        .output()
+        .expect("run the wiring check");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A writable copy of golden/serenity.
+fn copy() -> TempDir {
+    let dir = TempDir::new("wiring");
+    let status =
+        Command::new("cp").arg("-R").arg(root().join("golden/serenity/.")).arg(dir.path()).status().expect("cp");
+    assert!(status.success());
+    crate::support::make_writable(dir.path());
+    dir
+}
+
+fn broken(label: &str, file: &str, from: &str, to: &str, expected: &str) {
+    let dir = copy();
+    edit(&dir.path().join(file), from, to);
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "{label}: the check passed a broken copy:\n{text}");
+    assert!(text.contains(expected), "{label}: expected `{expected}` in:\n{text}");
+}
+
+#[test]
+fn every_golden_tier_is_wired() {
+    let trees: Vec<PathBuf> =
+        crate::support::environments().into_iter().map(|(name, _)| root().join("golden").join(name)).collect();
+    let refs: Vec<&Path> = trees.iter().map(PathBuf::as_path).collect();
+    let (code, text) = check(&refs);
+    assert_eq!(code, 0, "{text}");
+    for tier in ["local", "dev", "staging", "beta", "prod"] {
+        assert!(
+            text.contains(&format!("ok  wiring  {}:{tier} (", root().join("golden/serenity").display())),
+            "{tier}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_host_that_names_no_service_fails() {
+    broken(
+        "host",
+        "deploy/values/pricing/values.yaml",
+        "  REDIS_HOST: redis\n",
+        "  REDIS_HOST: redis-master\n",
+        "REDIS_HOST=redis-master names no Service",
+    );
+}
+
+#[test]
+fn a_secret_key_ref_to_a_missing_secret_fails() {
+    broken(
+        "secret",
+        "deploy/values/risk/values.yaml",
+        "    name: timescaledb-credentials\n",
+        "    name: timescaledb-password\n",
+        "secretKeyRef timescaledb-password/password names no Secret",
+    );
+}
+
+#[test]
+fn a_bitnami_image_fails() {
+    broken(
+        "image",
+        "deploy/values/api/values.yaml",
+        "  repository: cloudwall.azurecr.io/serenity-api\n",
+        "  repository: docker.io/bitnami/nginx\n  tag: 1.25.4\n",
+        "comes from Bitnami",
+    );
+}
+
+#[test]
+fn a_local_tier_larger_than_its_minikube_fails() {
+    broken(
+        "minikube",
+        "deploy/values/pricing/values-local.yaml",
+        "  requests:\n    cpu: 250m\n    memory: 512Mi\n  limits:\n    cpu: \"1\"\n    memory: 1Gi\n",
+        "  requests:\n    cpu: \"16\"\n    memory: 64Gi\n  limits:\n    cpu: \"16\"\n    memory: 64Gi\n",
+        "minikube: the tier requests",
+    );
+}
+
+#[test]
+fn a_value_made_at_render_time_fails() {
+    let dir = copy();
+    let template = dir.path().join("deploy/charts/service/templates/service.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{text}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: made\nstringData:\n  password: {{{{ randAlphaNum 16 }}}}\n")).unwrap();
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("renders differently twice"), "{text}");
+}
+
+/// `helm template` of a golden service in a tier, as the documents' text.
+fn render(service: &str, tier: &str) -> String {
+    render_with(service, tier, &[])
+}
+
+/// The same, with extra `helm template` arguments (`--api-versions`).
+fn render_with(service: &str, tier: &str, extra: &[&str]) -> String {
+    let golden = root().join("golden/serenity/deploy");
+    let out = Command::new(tools().join("bin/helm"))
+        .args(["template", service])
+        .arg(golden.join("charts/service"))
+        .arg("-f")
+        .arg(golden.join(format!("values/{service}/values.yaml")))
+        .arg("-f")
+        .arg(golden.join(format!("values/{service}/values-{tier}.yaml")))
+        .args(["--namespace", tier])
+        .args(extra)
+        .output()
+        .expect("run helm");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_workload_kit_probes_drains_and_spreads() {
+    let pricing = render("pricing", "prod");
+    for probe in ["startupProbe:", "readinessProbe:", "livenessProbe:"] {
+        assert!(pricing.contains(probe), "{probe}:\n{pricing}");
+    }
+    let thresholds: Vec<&str> = pricing.lines().filter(|l| l.trim_start().starts_with("periodSeconds:")).collect();
+    assert_eq!(thresholds.len(), 3, "three probes with their own periods: {thresholds:?}");
+    assert!(thresholds.windows(2).all(|w| w[0] != w[1]), "startup, readiness and liveness differ: {thresholds:?}");
+    assert!(pricing.contains("preStop:\n              sleep:\n                seconds: 5\n"), "{pricing}");
+    assert!(pricing.contains("kind: PodDisruptionBudget"), "six replicas get a PDB");
+    assert!(pricing.contains("topologyKey: topology.kubernetes.io/zone"), "spread across zones in the cloud");
+    // marketdata is needed by pricing only: only pricing (and Prometheus) reach it.
+    let marketdata = render("marketdata", "prod");
+    assert!(marketdata.contains("kind: NetworkPolicy"), "{marketdata}");
+    assert!(marketdata.contains("app.kubernetes.io/name: \"pricing\""), "{marketdata}");
+    let risk = render("risk", "prod");
+    assert!(!risk.contains("kind: PodDisruptionBudget"), "one replica: no PDB");
+    let local = render("pricing", "local");
+    assert!(!local.contains("livenessProbe:"), "under debug a paused process is not restarted");
+    assert!(!local.contains("kind: PodDisruptionBudget"), "debug runs one replica");
+    // Declared metrics: a ServiceMonitor where the cluster has the CRD (Argo CD passes its API versions).
+    assert!(!pricing.contains("kind: ServiceMonitor"), "no CRD, no ServiceMonitor");
+    let monitored = render_with("pricing", "prod", &["--api-versions", "monitoring.coreos.com/v1"]);
+    assert!(monitored.contains("kind: ServiceMonitor") && monitored.contains("    - port: metrics\n"), "{monitored}");
+    assert!(monitored.contains("      path: \"/metrics\"\n"), "{monitored}");
+    // The concession tools reach the pod whatever the image holds.
+    assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
+    assert!(local.contains("- \"debugpy==1.8.0\"") && local.contains("- \"watchfiles==0.21.0\""), "{local}");
+    assert!(local.contains("- name: PYTHONPATH\n              value: \"/opt/inception-tools\""), "{local}");
+}
