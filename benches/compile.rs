@@ -13,8 +13,8 @@
 //! - **no-op**: compile into a tree that is already up to date;
 //! - **check**: compile in memory and compare with the tree; against the floor
 //!   of reading the same files;
-//! - **peak**: the process's peak resident memory during a cold compile
-//!   (Linux `VmHWM`, reset before each size through `/proc/self/clear_refs`).
+//! - **peak**: the peak resident memory of a process that compiles the spec
+//!   once, in memory (Linux `VmHWM`; the bench runs itself with `--peak N`).
 //!
 //! Then the reference environment through the real binary, as a pre-commit
 //! hook runs it: cold compile, no-op compile and check, wall time including
@@ -26,7 +26,8 @@
 //! byte with a cold compile of the edited spec.
 //!
 //! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
-//! 10,100,1000,5000), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
+//! 10,100,1000,2500; a size whose spec is over the spec size limit,
+//! `spec::limits::MAX_SPEC_BYTES`, about N=2,800, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
 //! else the temporary folder).
 
 use std::collections::BTreeSet;
@@ -88,13 +89,13 @@ fn compiled(text: &str) -> pipeline::Compiled {
 }
 
 fn compile(text: &str) -> Outputs {
-    compiled(text).outputs()
+    compiled(text).into_outputs().0
 }
 
 /// What `inception check` does after reading the spec: whether the tree is clean.
 fn is_clean(dir: &Path, text: &str) -> bool {
-    let compiled = compiled(text);
-    emit::check(dir, &compiled.outputs(), &compiled.lock).expect("check").is_clean()
+    let (outputs, lock) = compiled(text).into_outputs();
+    emit::check(dir, &outputs, &lock).expect("check").is_clean()
 }
 
 /// What `inception compile` does after reading the spec.
@@ -182,8 +183,23 @@ fn peak_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+/// The peak memory of a cold compile of `services` services, in a fresh
+/// process (this bench run again with `--peak N`), so that what earlier
+/// sizes left in the allocator does not count.
+fn peak_of(services: usize) -> String {
+    let Ok(me) = std::env::current_exe() else { return "—".to_owned() };
+    let out = Command::new(me).args(["--peak", &services.to_string()]).output();
+    out.ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(|| "—".to_owned(), |s| s.trim().to_owned())
+}
+
+/// `--peak N`: compile N services in memory once and print the peak.
+fn print_peak(services: usize) {
+    let outputs = compile(&spec(services, None));
+    assert!(!outputs.is_empty());
+    println!("{}", peak_mb().map_or_else(|| "—".to_owned(), |p| format!("{p:.0}")));
 }
 
 fn ms(d: Duration) -> String {
@@ -196,7 +212,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn sizes() -> Vec<usize> {
     std::env::var("INCEPTION_BENCH_SIZES").map_or_else(
-        |_| vec![10, 100, 1000, 5000],
+        |_| vec![10, 100, 1000, 2500],
         |s| s.split(',').map(|n| n.trim().parse().expect("INCEPTION_BENCH_SIZES: comma-separated numbers")).collect(),
     )
 }
@@ -210,10 +226,17 @@ fn bench_generated(scratch: &mut Scratch) {
     for n in sizes() {
         let runs = if n >= 1000 { 3 } else { 7 };
         let text = spec(n, None);
+        if text.len() > inception::spec::limits::MAX_SPEC_BYTES {
+            println!(
+                "{n:>6} skipped: its spec is {:.2} MB, over the spec size limit of {:.2} MB",
+                text.len() as f64 / 1e6,
+                inception::spec::limits::MAX_SPEC_BYTES as f64 / 1e6
+            );
+            continue;
+        }
         let edited = spec(n, Some(n / 2));
-        reset_peak();
+        let peak = peak_of(n);
         let outputs = compile(&text);
-        let peak = peak_mb().map_or_else(|| "—".to_owned(), |p| format!("{p:.0}"));
         let bytes: usize = outputs.values().map(String::len).sum();
         let cold = median_of(runs, || {
             let dir = scratch.fresh();
@@ -285,6 +308,12 @@ fn smoke(scratch: &mut Scratch) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--peak") {
+        let services = args.get(at + 1).and_then(|n| n.parse().ok()).expect("--peak N");
+        print_peak(services);
+        return;
+    }
     let mut scratch = Scratch::new();
     if std::env::args().any(|a| a == "--bench") {
         bench_generated(&mut scratch);

@@ -32,6 +32,7 @@ pub(crate) mod layout;
 pub(crate) mod lock;
 pub mod model;
 pub(crate) mod output;
+pub(crate) mod parallel;
 pub mod pipeline;
 pub(crate) mod plan;
 pub(crate) mod providers;

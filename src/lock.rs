@@ -62,14 +62,11 @@ pub struct LockedSource {
 impl Lock {
     /// The lock for a compile of `source` into `rendered`.
     pub fn new(source: &SourceFile, spec_name: &str, rendered: &[Rendered]) -> Self {
-        let artifacts = rendered
-            .iter()
-            .map(|rendered| LockedArtifact {
-                path: rendered.artifact.path.clone(),
-                sha256: sha256_hex(rendered.text.as_bytes()),
-                sources: locked_sources(source, rendered),
-            })
-            .collect();
+        let artifacts = crate::parallel::map(rendered, |rendered| LockedArtifact {
+            path: rendered.artifact.path.clone(),
+            sha256: sha256_hex(rendered.text.as_bytes()),
+            sources: locked_sources(source, rendered),
+        });
         Lock {
             inception: env!("CARGO_PKG_VERSION").to_owned(),
             spec: LockedSpec { path: spec_name.to_owned(), sha256: sha256_hex(source.text().as_bytes()) },
@@ -79,8 +76,19 @@ impl Lock {
 
     /// The lock as the JSON text compile writes.
     pub fn to_text(&self) -> String {
-        let json = serde_json::to_string_pretty(self).unwrap_or_default();
-        format!("{json}\n")
+        // Sized up front: the lock of a big tree is megabytes, and growing
+        // by doubling would hold twice that at the compile's peak.
+        let estimate: usize = self
+            .artifacts
+            .iter()
+            .map(|a| 160 + a.path.len() + a.sources.iter().map(|s| 70 + s.node.len()).sum::<usize>())
+            .sum();
+        let mut json = Vec::with_capacity(estimate + 256);
+        if serde_json::to_writer_pretty(&mut json, self).is_err() {
+            return "\n".to_owned();
+        }
+        json.push(b'\n');
+        String::from_utf8(json).unwrap_or_default()
     }
 
     /// Parse a lock file; `None` if it is not one.

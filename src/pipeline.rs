@@ -47,6 +47,14 @@ impl Compiled {
         outputs.insert(LOCK_PATH.to_owned(), self.lock.to_text());
         outputs
     }
+
+    /// [`Compiled::outputs`] without copying a text, and the lock: what
+    /// `compile` and `check` hand to `emit` when they need nothing else.
+    pub fn into_outputs(self) -> (Outputs, Lock) {
+        let mut outputs: Outputs = self.artifacts.into_iter().map(|a| (a.artifact.path, a.text)).collect();
+        outputs.insert(LOCK_PATH.to_owned(), self.lock.to_text());
+        (outputs, self.lock)
+    }
 }
 
 /// Parse, resolve and check a spec, reporting every problem at once.

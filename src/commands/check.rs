@@ -14,7 +14,8 @@ use crate::error::Result;
 /// An invalid spec or an I/O failure.
 pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<bool> {
     let (input, compiled) = load::compiled(spec, Some(out))?;
-    let drift = emit::check(&input.location.root, &compiled.outputs(), &compiled.lock)?;
+    let (outputs, lock) = compiled.into_outputs();
+    let drift = emit::check(&input.location.root, &outputs, &lock)?;
     match format {
         Format::Json => crate::outln!(
             "{}",

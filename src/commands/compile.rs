@@ -12,7 +12,7 @@ use crate::error::Result;
 /// An invalid spec (nothing is written) or an I/O failure.
 pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool) -> Result<()> {
     let (input, compiled) = load::compiled(spec, Some(out))?;
-    let report = emit::write(&input.location.root, &compiled.outputs(), adopt)?;
+    let report = emit::write(&input.location.root, &compiled.into_outputs().0, adopt)?;
     for written in &report.written {
         crate::outln!("wrote    {written}");
     }

@@ -100,8 +100,10 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
         write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
     }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Each folder is created once, not once per file.
+    let mut folders: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (_, path, text) in &changes {
-        match stage(path, text) {
+        match stage_in(path, text, &mut folders) {
             Ok(temporary) => staged.push((temporary, path.clone())),
             Err(error) => {
                 for (temporary, _) in &staged {
@@ -214,6 +216,18 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    safety::create_temporary(path, text)
+}
+
+/// [`stage`] for a file known not to be a folder (it was read), creating
+/// only the folders not in `made`, and recording them there.
+fn stage_in(path: &Path, text: &str, made: &mut std::collections::HashSet<PathBuf>) -> Result<PathBuf, EmitError> {
+    if let Some(parent) = path.parent()
+        && !made.contains(parent)
+    {
+        std::fs::create_dir_all(parent).map_err(|source| EmitError::Write { path: path.to_path_buf(), source })?;
+        made.insert(parent.to_path_buf());
     }
     safety::create_temporary(path, text)
 }

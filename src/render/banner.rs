@@ -68,6 +68,15 @@ pub(crate) fn banner(comment: Comment, spec_name: &str) -> String {
 /// spaces and blank lines are kept: at the end of a YAML block scalar they
 /// are part of the value (templates trim their own, see `templates::render`).
 pub(crate) fn normalise(text: &str) -> String {
+    if !text.contains('\r') {
+        // Already LF: only the final newline may be missing.
+        let mut out = String::with_capacity(text.len() + 1);
+        out.push_str(text);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        return out;
+    }
     let mut out: String = text.replace("\r\n", "\n").lines().map(|l| format!("{l}\n")).collect();
     if out.is_empty() {
         out.push('\n');
@@ -82,6 +91,11 @@ mod tests {
     #[test]
     fn normalise_trims_and_ends_with_one_newline() {
         assert_eq!(normalise("a\r\nb"), "a\nb\n");
+        for text in ["", "\n", "a", "a\n", "a\n\n", "\n\nb", "a\r", "a\r\r\nb", "a\rb\n"] {
+            let slow: String = text.replace("\r\n", "\n").lines().map(|l| format!("{l}\n")).collect();
+            let slow = if slow.is_empty() { "\n".to_owned() } else { slow };
+            assert_eq!(normalise(text), slow, "{text:?}");
+        }
         assert_eq!(normalise("v: |+\n  a\n\n"), "v: |+\n  a\n\n", "kept blank lines are content");
         assert_eq!(normalise("v: |-\n  a \n  b\n"), "v: |-\n  a \n  b\n", "block scalar content is kept");
         assert_eq!(banner(Comment::Hash, "inception.kdl").lines().count(), 1);

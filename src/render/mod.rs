@@ -75,19 +75,24 @@ impl Rendered {
 /// # Errors
 /// The first renderer failure (a bug in inception).
 pub(crate) fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
-    let mut rendered = Vec::with_capacity(plan.artifacts.len());
-    for mut artifact in plan.artifacts {
-        let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;
-        if let Some(comment) = banner::comment_of(&artifact.kind) {
-            traced = traced.with_banner(&banner(comment, spec_name));
-        }
-        let text = normalise(&traced.text);
-        let mut lines = traced.lines;
-        lines.resize(text.lines().count(), trace::no_origins());
-        artifact.sources = with_line_origins(artifact.sources, &lines);
-        rendered.push(Rendered { artifact, text, lines });
+    // Each artifact depends on the model only: they render on every core,
+    // and come back in the plan's order.
+    crate::parallel::try_map(plan.artifacts, |artifact| render_one(model, graph, artifact, spec_name))
+}
+
+fn render_one(model: &Model, graph: &Graph, mut artifact: Artifact, spec_name: &str) -> Result<Rendered, RenderError> {
+    let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;
+    if let Some(comment) = banner::comment_of(&artifact.kind) {
+        traced = traced.with_banner(&banner(comment, spec_name));
     }
-    Ok(rendered)
+    let text = normalise(&traced.text);
+    let mut lines = traced.lines;
+    lines.resize(text.lines().count(), trace::no_origins());
+    // Kept until the end of the compile, for every artifact: no slack.
+    lines.shrink_to_fit();
+    artifact.sources = with_line_origins(artifact.sources, &lines);
+    artifact.sources.shrink_to_fit();
+    Ok(Rendered { artifact, text, lines })
 }
 
 /// The text of one artifact, without its banner. Only the lab artifact, its
@@ -146,7 +151,14 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
 /// The planned sources and every line's origins, in source order, each once.
 fn with_line_origins(planned: Vec<Origin>, lines: &LineOrigins) -> Vec<Origin> {
     let mut all = planned;
-    all.extend(lines.iter().flat_map(|l| l.iter()).cloned());
+    // Lines share their origin lists: each list once (a later copy of a list
+    // already taken changes nothing below).
+    let mut taken: std::collections::HashSet<*const Origin> = std::collections::HashSet::new();
+    for list in lines {
+        if !list.is_empty() && taken.insert(list.as_ptr()) {
+            all.extend(list.iter().cloned());
+        }
+    }
     all.sort_by_key(|o| o.span.offset);
     let mut seen = std::collections::HashSet::new();
     all.retain(|o| seen.insert((o.node.clone(), o.span)));

@@ -12,7 +12,6 @@
 //!   [`Tracer`]; the template writes it at the start of the section's first
 //!   line, and it holds until the next marker. Markers are stripped here.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::key_path::KeyPath;
@@ -58,20 +57,52 @@ impl Paths {
         self.0.push((path.into(), origin));
     }
 
-    /// The declared paths, each with its origins in declaration order.
-    fn index(&self) -> HashMap<&[String], Origins> {
-        let mut grouped: HashMap<&[String], Vec<Origin>> = HashMap::new();
+    /// The declared paths as a tree of keys, each node with its origins in
+    /// declaration order.
+    fn tree(&self) -> Trie<'_> {
+        let mut root = Trie::default();
         for (declared, origin) in &self.0 {
-            grouped.entry(declared.segments()).or_default().push(origin.clone());
+            let mut node = &mut root;
+            for segment in declared.segments() {
+                let at = match node.children.iter().position(|(key, _)| *key == segment.as_str()) {
+                    Some(at) => at,
+                    None => {
+                        node.children.push((segment.as_str(), Trie::default()));
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[at].1;
+            }
+            node.declared.push(origin.clone());
         }
-        grouped.into_iter().map(|(path, origins)| (path, Origins::from(origins))).collect()
+        root.seal();
+        root
     }
 }
 
-/// The origins of the longest declared prefix of `path`: one hash lookup
-/// per prefix, the list shared with every other line under that prefix.
-fn lookup(index: &HashMap<&[String], Origins>, path: &[String]) -> Origins {
-    (1..=path.len()).rev().find_map(|len| index.get(&path[..len]).map(Arc::clone)).unwrap_or_else(no_origins)
+/// Declared key paths, one level per key.
+#[derive(Debug, Default)]
+struct Trie<'a> {
+    /// The origins declared for exactly this path (while building).
+    declared: Vec<Origin>,
+    /// The same, shared by every line under this path; `None` if undeclared.
+    origins: Option<Origins>,
+    children: Vec<(&'a str, Trie<'a>)>,
+}
+
+impl<'a> Trie<'a> {
+    fn seal(&mut self) {
+        if !self.declared.is_empty() {
+            self.origins = Some(Origins::from(std::mem::take(&mut self.declared)));
+        }
+        for (_, child) in &mut self.children {
+            child.seal();
+        }
+    }
+
+    fn child(&self, key: &str) -> Option<&Trie<'a>> {
+        self.children.iter().find(|(k, _)| *k == key).map(|(_, child)| child)
+    }
 }
 
 /// The key path and scalar of each line of a YAML or pretty-printed JSON
@@ -114,29 +145,72 @@ pub(crate) fn key_paths(text: &str) -> Vec<Option<(Vec<String>, String)>> {
     lines
 }
 
-/// Attribute each line of a YAML or pretty-printed JSON text to `paths`.
+/// Attribute each line of a YAML or pretty-printed JSON text to `paths`:
+/// each line gets the origins of the longest declared prefix of its key path
+/// (as [`key_paths`] finds it). One walk, no allocation per line: the stack
+/// of open keys keeps, for each, its node in the declared tree and the
+/// origins its lines resolve to.
 pub(crate) fn trace_structured(text: &str, paths: &Paths) -> Traced {
-    let index = paths.index();
-    let lines = key_paths(text)
-        .into_iter()
-        .map(|entry| entry.map_or_else(no_origins, |(path, _)| lookup(&index, &path)))
-        .collect();
+    let tree = paths.tree();
+    let none = no_origins();
+    // (indent, declared node of this key path, resolved origins)
+    let mut stack: Vec<(usize, Option<&Trie<'_>>, Origins)> = Vec::new();
+    let mut lines = Vec::with_capacity(text.len() / 16);
+    for line in text.lines() {
+        let content = line.trim_start();
+        let mut indent = line.len() - content.len();
+        let mut content = content;
+        while let Some(rest) = content.strip_prefix("- ") {
+            indent += 2;
+            content = rest;
+        }
+        if content.is_empty() || content.starts_with('#') || content.starts_with("//") {
+            lines.push(Arc::clone(&none));
+            continue;
+        }
+        let key = mapping_key_str(content);
+        while stack.last().is_some_and(|(level, _, _)| *level >= indent && key.is_some()) {
+            stack.pop();
+        }
+        while stack.last().is_some_and(|(level, _, _)| *level > indent) {
+            stack.pop();
+        }
+        let (parent, inherited) = match stack.last() {
+            Some((_, node, resolved)) => (*node, resolved),
+            None => (Some(&tree), &none),
+        };
+        let resolved = match key {
+            Some(key) => {
+                let node = parent.and_then(|p| p.child(key));
+                let resolved = node.and_then(|n| n.origins.clone()).unwrap_or_else(|| Arc::clone(inherited));
+                stack.push((indent, node, Arc::clone(&resolved)));
+                resolved
+            }
+            None => Arc::clone(inherited),
+        };
+        lines.push(resolved);
+    }
     Traced { text: text.to_owned(), lines }
 }
 
 /// The key of a `key: value` / `"key": value` line, unquoted.
 fn mapping_key(content: &str) -> Option<String> {
+    mapping_key_str(content).map(str::to_owned)
+}
+
+/// [`mapping_key`], borrowed.
+fn mapping_key_str(content: &str) -> Option<&str> {
     if let Some(rest) = content.strip_prefix('"') {
         let end = rest.find("\":")?;
-        return Some(rest[..end].to_owned());
+        return Some(&rest[..end]);
     }
     if let Some(rest) = content.strip_prefix('\'') {
         let end = rest.find("':")?;
-        return Some(rest[..end].to_owned());
+        return Some(&rest[..end]);
     }
     let end = content.find(": ").or_else(|| content.strip_suffix(':').map(str::len))?;
     let key = &content[..end];
-    (!key.contains(' ') || key.starts_with('$')).then(|| key.to_owned())
+    (!key.contains(' ') || key.starts_with('$')).then_some(key)
 }
 
 const MARK_OPEN: char = '\u{1}';
@@ -216,6 +290,49 @@ mod tests {
         assert_eq!(by_line[6], ["override replicas"]);
         assert_eq!(by_line[8], ["port"]);
         assert_eq!(by_line[9], ["port"]);
+    }
+
+    /// The walk agrees with the definition: the longest declared prefix of
+    /// each line's key path, as `key_paths` finds it.
+    #[test]
+    fn the_walk_agrees_with_the_longest_declared_prefix() {
+        let yaml = "a:\n  b:\n    c: 1\n    d:\n    - e: 2\n      f: 3\n    - g\n  h: 4\n# note\ni:\n  - j: 5\n  -\n    k: 6\n\"q r\": 7\n'l': 8\n$x y: 9\nplain text\nm:\n  b:\n    c: 10\n";
+        let declared: &[&str] = &["a", "a.b.c", "a.b.d", "a.b.d.f", "i.k", "q r", "l", "m.b", "zz.top"];
+        for mask in 0..(1u32 << declared.len()) {
+            let mut paths = Paths::default();
+            for (bit, path) in declared.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    let key = path.split('.').fold(KeyPath::default(), |p, k| p.key(k));
+                    paths.add(key, origin(path));
+                    if bit % 3 == 0 {
+                        let key = path.split('.').fold(KeyPath::default(), |p, k| p.key(k));
+                        paths.add(key, origin(&format!("{path} again")));
+                    }
+                }
+            }
+            let expected: Vec<Vec<String>> = key_paths(yaml)
+                .into_iter()
+                .map(|entry| {
+                    let Some((path, _)) = entry else { return Vec::new() };
+                    (1..=path.len())
+                        .rev()
+                        .map(|len| {
+                            paths
+                                .0
+                                .iter()
+                                .filter(|(p, _)| p.segments() == &path[..len])
+                                .map(|(_, o)| o.node.clone())
+                                .collect::<Vec<_>>()
+                        })
+                        .find(|found| !found.is_empty())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let traced = trace_structured(yaml, &paths);
+            let actual: Vec<Vec<String>> =
+                traced.lines.iter().map(|l| l.iter().map(|o| o.node.clone()).collect()).collect();
+            assert_eq!(actual, expected, "declared: mask {mask:b}");
+        }
     }
 
     #[test]

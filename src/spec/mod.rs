@@ -6,6 +6,7 @@
 //! Every syntax error is reported, each at its own span.
 
 mod bare;
+mod chunks;
 mod error;
 pub mod format;
 pub mod limits;
@@ -27,9 +28,19 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
     if let Some(error) = limits::check(source.text()) {
         return Err(vec![error]);
     }
+    let text = source.text();
+    if text.len() >= PARALLEL_BYTES {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
+        let starts = chunks::runs(text, cores);
+        if starts.len() > 1
+            && let Some(nodes) = parse_runs(text, &starts)
+        {
+            return Ok(nodes);
+        }
+    }
     // Within the limits the parser's recursion is bounded; its own thread
     // with a generous stack keeps that bound far from the process's.
-    let parse = || match KdlDocument::parse_v2(source.text()) {
+    let parse = || match KdlDocument::parse_v2(text) {
         Ok(document) => Ok(document.nodes().iter().map(raw_node).collect()),
         Err(error) => {
             // A bare word KDL cannot read derails the parser into a cascade of
@@ -49,6 +60,50 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
             Err(_) => parse(),
         }
     })
+}
+
+/// Below this size a spec parses in one run: starting threads would cost
+/// more than they save.
+const PARALLEL_BYTES: usize = 2 << 10;
+
+/// The nodes of `text` parsed in runs starting at `starts` (see
+/// [`chunks`]), one thread each, in order; `None` if any run does not parse
+/// (the whole text is then parsed again, for the parser's own diagnostics).
+fn parse_runs(text: &str, starts: &[usize]) -> Option<Vec<RawNode>> {
+    let run = |index: usize| {
+        let start = starts[index];
+        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+        let document = KdlDocument::parse_v2(&text[start..end]).ok()?;
+        let mut nodes: Vec<RawNode> = document.nodes().iter().map(raw_node).collect();
+        for node in &mut nodes {
+            chunks::shift(node, start);
+        }
+        Some(nodes)
+    };
+    let results: Vec<Option<Vec<RawNode>>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..starts.len())
+            .map(|index| {
+                std::thread::Builder::new()
+                    .name("kdl".to_owned())
+                    .stack_size(PARSER_STACK)
+                    .spawn_scoped(scope, move || run(index))
+                    .ok()
+            })
+            .collect();
+        threads
+            .into_iter()
+            .enumerate()
+            .map(|(index, thread)| match thread {
+                Some(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => run(index),
+            })
+            .collect()
+    });
+    let mut nodes = Vec::new();
+    for run in results {
+        nodes.extend(run?);
+    }
+    Some(nodes)
 }
 
 /// The parser thread's stack.
@@ -172,6 +227,72 @@ mod tests {
         assert_eq!(&text[at.offset..at.end()], "5");
         let key = delay.key.span;
         assert_eq!(&text[key.offset..key.end()], "delay");
+    }
+
+    /// The official KDL v2 conformance suite, shipped in the `kdl` crate's package.
+    fn conformance_inputs() -> Vec<(std::path::PathBuf, String)> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let out = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run cargo metadata");
+        let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata's JSON");
+        let manifest = metadata["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == "kdl")
+            .and_then(|p| p["manifest_path"].as_str())
+            .expect("the kdl package");
+        let input = std::path::Path::new(manifest).with_file_name("tests/test_cases/input");
+        let mut files: Vec<_> = std::fs::read_dir(&input)
+            .expect("the conformance suite")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
+            .collect();
+        files.sort();
+        files.into_iter().filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t))).collect()
+    }
+
+    fn whole(text: &str) -> Option<Vec<RawNode>> {
+        KdlDocument::parse_v2(text).ok().map(|d| d.nodes().iter().map(raw_node).collect())
+    }
+
+    /// Parsing in runs, cut at every point the scan allows, gives the nodes
+    /// and spans of a parse of the whole text, and fails where it fails.
+    #[test]
+    fn runs_parse_like_the_whole_text_on_the_conformance_suite() {
+        let inputs = conformance_inputs();
+        assert!(inputs.len() > 200, "the suite has {} inputs", inputs.len());
+        let (mut cut, mut invalid) = (0, 0);
+        let mut environments: Vec<(std::path::PathBuf, String)> = ["minimal", "serenity"]
+            .iter()
+            .map(|e| {
+                let path =
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("environments").join(e).join("inception.kdl");
+                let text = std::fs::read_to_string(&path).expect("an environment");
+                (path, text)
+            })
+            .collect();
+        environments.push((
+            "generated".into(),
+            (0..50)
+                .map(|i| format!("service s{i} {{\n    port {i}\n    env A=\"{{\" B=#true\n}}\n// c {{\n"))
+                .collect(),
+        ));
+        for (path, text) in inputs.iter().chain(&environments) {
+            let mut starts = vec![0];
+            starts.extend(chunks::cut_points(text).into_iter().filter(|&p| p > 0));
+            if starts.len() < 2 {
+                continue;
+            }
+            let expected = whole(text);
+            cut += 1;
+            invalid += usize::from(expected.is_none());
+            assert_eq!(parse_runs(text, &starts), expected, "{}", path.display());
+        }
+        assert!(cut > 20 && invalid > 2, "only {cut} inputs were cut, {invalid} of them invalid");
     }
 
     #[test]
