@@ -22,7 +22,15 @@ use std::time::{Duration, Instant};
 use super::EmitError;
 
 /// The folders (and files) every generated path lies under.
-pub const GENERATED_ROOTS: &[&str] = &[".devcontainer/", ".vscode/launch.json", "deploy/", "infra/"];
+pub const GENERATED_ROOTS: &[&str] = &[
+    ".devcontainer/",
+    ".vscode/launch.json",
+    ".github/workflows/",
+    ".azure-pipelines/",
+    "azure-pipelines.yml",
+    "deploy/",
+    "infra/",
+];
 
 /// The suffix of every temporary file compile creates.
 pub const TEMPORARY_SUFFIX: &str = ".tmp-inception";
@@ -31,9 +39,9 @@ pub const TEMPORARY_SUFFIX: &str = ".tmp-inception";
 pub const JOURNAL_PATH: &str = "inception.lock.pending";
 
 /// Folders whose every file is read by a tool (Argo CD applies every file
-/// of `deploy/argocd/TIER/`, Helm every template), unlike these editor
-/// folders where people keep their own files beside generated ones.
-const SHARED_FOLDERS: &[&str] = &[".devcontainer", ".vscode"];
+/// of `deploy/argocd/TIER/`, Helm every template), unlike these editor and
+/// pipeline folders where people keep their own files beside generated ones.
+const SHARED_FOLDERS: &[&str] = &[".devcontainer", ".vscode", ".github/workflows", ".azure-pipelines"];
 
 /// How long a compile waits for another compile of the same folder.
 const LOCK_WAIT: Duration = Duration::from_secs(30);

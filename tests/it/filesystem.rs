@@ -277,3 +277,20 @@ fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes.as_ref()).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn every_generated_file_lies_where_compile_may_clean_and_remove() {
+    // A new kind of artifact outside the generated roots would never have
+    // its temporaries cleaned nor be removed when stale.
+    for (name, spec) in crate::support::environments() {
+        let text = std::fs::read_to_string(&spec).expect("spec");
+        let compiled = inception::pipeline::compile_source(
+            &inception::source::SourceFile::new("inception.kdl", text),
+            "inception.kdl",
+        )
+        .expect("compiles");
+        for path in compiled.outputs().keys().filter(|p| p.as_str() != "inception.lock") {
+            assert!(inception::emit::safety::is_generated_path(path), "{name}: {path} is outside the generated roots");
+        }
+    }
+}
