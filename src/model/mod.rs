@@ -20,6 +20,7 @@ mod observability;
 pub(crate) mod pin;
 mod pipeline;
 mod project;
+pub(crate) use project::{ACR_SUFFIX, is_acr_name};
 mod reader;
 mod references;
 mod refs;

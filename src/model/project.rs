@@ -72,10 +72,10 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
 }
 
 /// The host suffix of Azure Container Registry.
-const ACR_SUFFIX: &str = ".azurecr.io";
+pub(crate) const ACR_SUFFIX: &str = ".azurecr.io";
 
 /// Azure's rule for registry names: 5 to 50 alphanumeric characters
 /// (<https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry>).
-fn is_acr_name(name: &str) -> bool {
+pub(crate) fn is_acr_name(name: &str) -> bool {
     (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
 }

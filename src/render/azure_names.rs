@@ -127,9 +127,9 @@ pub(crate) fn storage_account(project: &str, tier: &str, suffix: &str) -> String
 /// the project (the spec's registry is then not an ACR, and the cluster
 /// pulls from the ACR made here).
 pub(crate) fn registry(project: &str, host: Option<&str>) -> String {
-    let named = host.and_then(|h| h.strip_suffix(".azurecr.io")).map(str::to_ascii_lowercase);
+    let named = host.and_then(|h| h.strip_suffix(crate::model::ACR_SUFFIX)).map(str::to_ascii_lowercase);
     match named {
-        Some(name) if (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric()) => name,
+        Some(name) if crate::model::is_acr_name(&name) => name,
         _ => fit("", &[&alphanumeric(project), "acr"], "", 50),
     }
 }
