@@ -30,6 +30,11 @@ Then it asserts, against the catalog:
   random     rendering twice gives the same bytes (nothing random at render time)
   project    every rendered object lands in the tier's namespace, and every cluster-scoped
              kind is in the tier's AppProject clusterResourceWhitelist
+  network    the tier's NetworkPolicies (deploy/network/TIER.yaml, synced by its Application)
+             admit every `needs` edge (a pod's *_HOST/*_PORT: from its pods to the pods the named
+             Service selects, on the port it targets) and every flow wiring.json lists (a
+             provider's own traffic, the Kubernetes API), in both directions (the source's egress
+             and the destination's ingress), and the namespace has a default deny
   minikube   a Minikube tier's requests (rendered workloads + the catalog's
              providers and allowances) fit the size its bootstrap starts
              Minikube with, and that size is wiring.json's
@@ -116,6 +121,46 @@ def pod_spec(obj: dict) -> dict | None:
 
 def containers(spec: dict) -> list[dict]:
     return list(spec.get("initContainers") or []) + list(spec.get("containers") or [])
+
+
+def selects(selector: dict | None, labels: dict) -> bool:
+    """A LabelSelector against a pod's labels (an empty selector selects every pod)."""
+    selector = selector or {}
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for e in selector.get("matchExpressions") or []:
+        key, op, values = e["key"], e["operator"], e.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def rule_admits(peers: list | None, ports: list | None, labels: dict | None, port: int) -> bool:
+    """One ingress or egress rule: any peer (none: everything) on any port (none: every port).
+    `labels` None is the Kubernetes API, which only an ipBlock admits; a pod of the tier's
+    namespace is admitted by a podSelector without namespaceSelector."""
+    if ports and not any(p.get("port") == port and p.get("protocol", "TCP") == "TCP" for p in ports):
+        return False
+    if not peers:
+        return True
+    for peer in peers:
+        if labels is None:
+            if "ipBlock" in peer:
+                return True
+        elif "podSelector" in peer and "namespaceSelector" not in peer and "ipBlock" not in peer:
+            if selects(peer["podSelector"], labels):
+                return True
+    return False
+
+
+def fmt(labels: dict | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in (labels or {}).items()) or "every pod"
 
 
 def image_problem(image: str) -> str | None:
@@ -249,7 +294,7 @@ class Tier:
                 rendered = [o for o in load_docs(text) if synced_by_argocd(o)]
                 self.objects += [(file, o) for o in rendered]
                 self.prove(file, rendered)
-        elif source.get("directory") is not None and source.get("path", "").startswith("deploy/backing/"):
+        elif source.get("directory") is not None and source.get("path", "").startswith(("deploy/backing/", "deploy/network")):
             include = source["directory"].get("include") or "*.yaml"
             for path in sorted((self.tree / source["path"]).glob(include)):
                 self.objects += [(file, o) for o in load_docs(path.read_text())]
@@ -340,6 +385,70 @@ class Tier:
                     self.fail(f"image: catalog operator {o['id']}: {problem}")
         if self.w["cluster"] == "minikube":
             self.fit(script)
+        if "network" in self.w:
+            self.network()
+
+    # --- network policies -----------------------------------------------------------
+    def network(self) -> None:
+        policies = [o for _, o in self.objects if o.get("kind") == "NetworkPolicy"]
+        if not any(not (p["spec"].get("podSelector") or {}) and set(p["spec"].get("policyTypes") or []) == {"Ingress", "Egress"}
+                   and not p["spec"].get("ingress") and not p["spec"].get("egress") for p in policies):
+            self.fail("network: no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)")
+        pods: dict[str, tuple[dict, dict]] = {}  # workload name -> (labels, container ports by name)
+        for _, o in self.objects:
+            spec = pod_spec(o)
+            if spec is None or o.get("kind") not in ("Deployment", "StatefulSet"):
+                continue
+            labels = ((((o.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels")) or {}
+            named = {p.get("name"): p.get("containerPort") for c in spec.get("containers") or [] for p in c.get("ports") or []}
+            pods[o["metadata"]["name"]] = (labels, named)
+        services = {o["metadata"]["name"]: o for _, o in self.objects if o.get("kind") == "Service"}
+        catalog = {s["name"]: s for b in self.w["backing"] for s in b["services"]}
+        for name, (labels, _) in sorted(pods.items()):
+            obj = next(o for _, o in self.objects if o.get("kind") in ("Deployment", "StatefulSet") and o["metadata"]["name"] == name)
+            env = {e["name"]: e.get("value") for c in containers(pod_spec(obj)) for e in c.get("env") or []}
+            for key, host in sorted(env.items()):
+                if not key.endswith("_HOST") or not isinstance(host, str):
+                    continue
+                port = env.get(key[: -len("_HOST")] + "_PORT")
+                if port is None or not str(port).isdigit():
+                    continue
+                port = int(port)
+                target = self.target(host, port, services, catalog, pods)
+                if target is None:
+                    continue  # the host check reports a Service that does not exist
+                to, target_port = target
+                self.allowed(policies, f"{name} needs {host}:{port}", labels, to, target_port)
+        for flow in self.w["network"]["flows"]:
+            for port in flow["ports"]:
+                self.allowed(policies, flow["what"], flow["from"], flow.get("to"), port)
+
+    def target(self, host, port, services, catalog, pods):
+        service = services.get(host)
+        if service is not None and (service.get("spec") or {}).get("selector"):
+            selector = service["spec"]["selector"]
+            for sp in service["spec"].get("ports") or []:
+                if sp.get("port") == port:
+                    target = sp.get("targetPort", port)
+                    if isinstance(target, str):
+                        target = next((named[target] for labels, named in pods.values()
+                                       if all(labels.get(k) == v for k, v in selector.items()) and target in named), None)
+                    return (selector, target) if isinstance(target, int) else None
+            return None
+        if host in catalog and catalog[host].get("podLabels"):
+            return catalog[host]["podLabels"], port
+        return None
+
+    def allowed(self, policies, what, src, dst, port) -> None:
+        """`dst` None: the Kubernetes API (an ipBlock egress on `port`)."""
+        out = [p for p in policies if "Egress" in (p["spec"].get("policyTypes") or []) and selects(p["spec"].get("podSelector"), src)]
+        if out and not any(rule_admits(r.get("to"), r.get("ports"), dst, port) for p in out for r in p["spec"].get("egress") or []):
+            self.fail(f"network: {what}: no NetworkPolicy lets {fmt(src)} send to {fmt(dst) if dst is not None else 'the Kubernetes API'} on {port}")
+        if dst is None:
+            return
+        inn = [p for p in policies if "Ingress" in (p["spec"].get("policyTypes") or []) and selects(p["spec"].get("podSelector"), dst)]
+        if inn and not any(rule_admits(r.get("from"), r.get("ports"), src, port) for p in inn for r in p["spec"].get("ingress") or []):
+            self.fail(f"network: {what}: no NetworkPolicy lets {fmt(dst)} receive from {fmt(src)} on {port}")
 
     def secret_ref(self, where: str, ref: dict, secrets: dict) -> None:
         name, key = ref.get("name"), ref.get("key")

@@ -63,6 +63,17 @@ pub(crate) const WIRING: &str = "deploy/wiring.json";
 /// The folder of the resources inception renders for backing services.
 const BACKING_DIR: &str = "deploy/backing";
 
+/// The folder of the tiers' NetworkPolicies (a directory Application's path).
+pub(crate) const NETWORK_DIR: &str = "deploy/network";
+
+/// The stem of a tier's NetworkPolicies' Application.
+pub(crate) const NETWORK_APP: &str = "network-policy";
+
+/// `deploy/network/TIER.yaml`.
+pub(crate) fn network_policies(tier: &str) -> String {
+    format!("{NETWORK_DIR}/{tier}.yaml")
+}
+
 /// The stem of a tier's Argo CD Application (Argo CD managing itself).
 pub(crate) const ARGOCD_APP: &str = "argocd";
 
@@ -239,6 +250,8 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::ArgoCredentials { tier: t } => argocd_app(tier(*t), CREDENTIALS_APP),
         Kind::ArgoBootstrapProject { tier: t } => argocd_app(tier(*t), PROJECT_BOOTSTRAP_APP),
         Kind::BackingManifests { tier: t, service: s } => backing_manifests(service(*s), tier(*t)),
+        Kind::NetworkPolicies { tier: t } => network_policies(tier(*t)),
+        Kind::ArgoNetwork { tier: t } => argocd_app(tier(*t), NETWORK_APP),
         Kind::Bootstrap { tier: t } => bootstrap_script(tier(*t)),
         Kind::LocalGitServer => LOCAL_GIT_SERVER.to_owned(),
         Kind::Wiring => WIRING.to_owned(),

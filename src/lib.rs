@@ -31,6 +31,7 @@ pub(crate) mod graph;
 pub(crate) mod layout;
 pub(crate) mod lock;
 pub mod model;
+pub(crate) mod network_catalog;
 pub(crate) mod output;
 pub(crate) mod parallel;
 pub mod pipeline;

@@ -13,6 +13,7 @@ pub const RESERVED_SERVICES: &[&str] = &[
     layout::AZURITE_APP,
     layout::CREDENTIALS_APP,
     layout::LOCAL_GIT_RELEASE,
+    layout::NETWORK_APP,
     layout::PROJECT_APP,
     layout::PROJECT_BOOTSTRAP_APP,
     layout::ROOT_APP,

@@ -15,10 +15,9 @@ use crate::model::{BackingKind, Cluster, Concession, Model, Service, ServiceRef,
 use crate::providers;
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub(crate) const CHART_TEMPLATES: [&str; 8] = [
+pub(crate) const CHART_TEMPLATES: [&str; 7] = [
     "templates/_helpers.tpl",
     "templates/deployment.yaml",
-    "templates/networkpolicy.yaml",
     "templates/pdb.yaml",
     "templates/secretproviderclass.yaml",
     "templates/service.yaml",
@@ -246,6 +245,9 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         bootstrap.push(origin::cluster(tier));
         bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
         artifacts.push(Artifact::new(model, Kind::Bootstrap { tier: at }, bootstrap));
+        let network: Vec<Origin> = super::network::policies(model, tier).into_iter().flat_map(|p| p.origins).collect();
+        artifacts.push(Artifact::new(model, Kind::NetworkPolicies { tier: at }, network));
+        artifacts.push(Artifact::new(model, Kind::ArgoNetwork { tier: at }, base.clone()));
         for (operator, sources) in operators(model) {
             let mut sources = sources;
             sources.push(origin::tier(tier));

@@ -15,6 +15,7 @@ mod scope;
 pub(crate) use component::Component;
 pub(crate) use scope::{Scope, scope};
 pub(crate) mod kubernetes;
+pub(crate) mod network;
 pub(crate) mod sizing;
 pub(crate) mod workload;
 
@@ -139,6 +140,16 @@ pub enum Kind {
         /// The service.
         service: ServiceRef,
     },
+    /// A tier's NetworkPolicies: default deny, and what the `needs` graph and the catalog allow.
+    NetworkPolicies {
+        /// The tier.
+        tier: TierRef,
+    },
+    /// The Application syncing a tier's NetworkPolicies.
+    ArgoNetwork {
+        /// The tier.
+        tier: TierRef,
+    },
     /// A tier's bootstrap script: installs Argo CD and the tier's root.
     Bootstrap {
         /// The tier.
@@ -179,6 +190,8 @@ impl Kind {
             | Kind::ArgoCredentials { tier }
             | Kind::ArgoBootstrapProject { tier }
             | Kind::BackingManifests { tier, .. }
+            | Kind::NetworkPolicies { tier }
+            | Kind::ArgoNetwork { tier }
             | Kind::Bootstrap { tier } => Some(*tier),
             Kind::HelmValues { tier, .. } => *tier,
             _ => None,

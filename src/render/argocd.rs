@@ -80,6 +80,30 @@ pub(super) struct AppSource<V: Serialize> {
     pub directory: Option<Directory>,
 }
 
+/// A directory source: `TIER.yaml` of the repository folder `folder`, at
+/// the tier's revision, with the origins of its repository and revision.
+pub(super) fn tier_file_source<V: Serialize>(
+    model: &Model,
+    tier: &Tier,
+    folder: String,
+    paths: &mut Paths,
+) -> AppSource<V> {
+    paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
+    paths.add("spec.source.targetRevision", origin::revision(tier));
+    AppSource {
+        repo_url: repo(model, tier),
+        chart: None,
+        path: Some(folder),
+        target_revision: tier.revision.value.clone(),
+        helm: None,
+        directory: Some(Directory {
+            recurse: false,
+            exclude: String::new(),
+            include: Some(format!("{}.yaml", tier.name.value)),
+        }),
+    }
+}
+
 /// `spec.source.helm`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::RenderError;
-use super::argocd::{AppSource, Directory, Helm, application, finish, generic_chart_source, repo, tier_paths};
+use super::argocd::{AppSource, Helm, application, finish, generic_chart_source, tier_file_source, tier_paths};
 use super::helm_values::{CredentialSecret, Image, Probe, VaultObject};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::model::{BackingKind, Model, Service, Tier};
@@ -96,22 +96,7 @@ pub(super) fn render_backing_application(
             }),
             directory: None,
         },
-        Delivery::Manifests => {
-            paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
-            paths.add("spec.source.targetRevision", origin::revision(tier));
-            AppSource {
-                repo_url: repo(model, tier),
-                chart: None,
-                path: Some(crate::layout::backing_dir(name)),
-                target_revision: tier.revision.value.clone(),
-                helm: None,
-                directory: Some(Directory {
-                    recurse: false,
-                    exclude: String::new(),
-                    include: Some(format!("{}.yaml", tier.name.value)),
-                }),
-            }
-        }
+        Delivery::Manifests => tier_file_source(model, tier, crate::layout::backing_dir(name), &mut paths),
     };
     let mut app = application(model, tier, name, wave, source);
     crd_sync_options(&mut app, false);

@@ -43,6 +43,8 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::ArgoCredentials { .. }
         | Kind::ArgoBootstrapProject { .. }
         | Kind::BackingManifests { .. }
+        | Kind::NetworkPolicies { .. }
+        | Kind::ArgoNetwork { .. }
         | Kind::LocalGitServer
         | Kind::GithubWorkflow { .. }
         | Kind::AzurePipeline

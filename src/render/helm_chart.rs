@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::RenderError;
 use super::helm_values::{
-    Azure, Debug, DevTools, HotReload, Image, MetricsValues, NetworkPolicy, Probe, ProbeKind, PullPolicy, Resources,
-    Shutdown, Spread, Storage, Values,
+    Azure, Debug, DevTools, HotReload, Image, MetricsValues, Probe, ProbeKind, PullPolicy, Resources, Shutdown, Spread,
+    Storage, Values,
 };
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
@@ -19,10 +19,9 @@ use crate::layout;
 use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
-    ("templates/networkpolicy.yaml", include_str!("../../templates/helm/service/templates/networkpolicy.yaml")),
     ("templates/pdb.yaml", include_str!("../../templates/helm/service/templates/pdb.yaml")),
     (
         "templates/secretproviderclass.yaml",
@@ -124,7 +123,6 @@ pub(super) fn defaults() -> Values {
         metrics: Some(MetricsValues { path: Some(String::new()), port: Some(0) }),
         shutdown: Some(Shutdown { pre_stop_seconds: Some(5), grace_period_seconds: Some(30) }),
         spread: Some(Spread { zones: Some(false) }),
-        network_policy: Some(NetworkPolicy { from: Some(Vec::new()) }),
         pod_annotations: Some(IndexMap::new()),
         node_selector: Some(IndexMap::new()),
         tolerations: Some(Vec::new()),
@@ -169,7 +167,6 @@ fn default_notes() -> Vec<Note> {
         ("metrics.port", "0: the service port"),
         ("shutdown.preStopSeconds", "a pause before SIGTERM, while endpoints drop the pod; 0: none"),
         ("spread.zones", "spread replicas across zones, then nodes (set in cloud tiers with more than one replica)"),
-        ("networkPolicy.from", "the services allowed to reach the port (with Prometheus); empty: no policy"),
         ("podAnnotations", "escape hatch: annotations of the pods"),
         ("nodeSelector", "escape hatch: the nodes the pods may run on"),
         ("tolerations", "escape hatch: taints the pods tolerate"),
@@ -361,7 +358,6 @@ fn schema() -> Schema {
         ),
         ("spread", object(vec![("zones", typed("boolean"))])),
         ("metrics", object(vec![("path", pattern(r"^$|^/\S*$")), ("port", integer(0, Some(65535)))])),
-        ("networkPolicy", object(vec![("from", list(pattern(DNS_NAME)))])),
         ("podAnnotations", label_map()),
         ("nodeSelector", label_map()),
         (

@@ -72,8 +72,6 @@ pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spread: Option<Spread>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_policy: Option<NetworkPolicy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_annotations: Option<IndexMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<IndexMap<String, String>>,
@@ -105,13 +103,6 @@ pub(crate) struct Shutdown {
 pub(crate) struct Spread {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zones: Option<bool>,
-}
-
-/// `networkPolicy`: the services allowed to reach this one.
-#[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct NetworkPolicy {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<Vec<String>>,
 }
 
 /// One toleration (an escape hatch set per tier by hand: never by inception).
@@ -416,21 +407,6 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             KeyPath::from("env").key(&pair.key.value),
             origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
         );
-    }
-    let mut needed_by: Vec<String> = model
-        .services
-        .iter()
-        .filter(|s| s.uses_generic_chart() && s.needs.iter().any(|n| n.value == service.name.value))
-        .map(|s| s.name.value.clone())
-        .collect();
-    needed_by.sort();
-    if !needed_by.is_empty() {
-        for needer in model.services.iter().filter(|s| needed_by.contains(&s.name.value)) {
-            for need in needer.needs.iter().filter(|n| n.value == service.name.value) {
-                paths.add("networkPolicy", origin::child(needer, &format!("needs {}", need.value), need.span));
-            }
-        }
-        values.network_policy = Some(NetworkPolicy { from: Some(needed_by) });
     }
     values.env = (!env.is_empty()).then_some(env);
     values.credential_env = (!credential_env.is_empty()).then_some(credential_env);

@@ -29,6 +29,7 @@ mod helm_chart;
 pub(crate) mod helm_values;
 pub(crate) mod key_path;
 pub(crate) mod launch;
+mod network_policy;
 pub(crate) mod observability;
 pub(crate) mod templates;
 pub(crate) mod trace;
@@ -138,6 +139,8 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
         Kind::BackingManifests { tier, service } => {
             backing::render_kafka(model.tier_at(*tier), model.service_at(*service), path)?
         }
+        Kind::NetworkPolicies { tier } => network_policy::render_policies(model, model.tier_at(*tier), path)?,
+        Kind::ArgoNetwork { tier } => network_policy::render_application(model, model.tier_at(*tier), path)?,
         Kind::Bootstrap { tier } => bootstrap::render_bootstrap(model, model.tier_at(*tier), spec_name, path)?,
         Kind::LocalGitServer => bootstrap::render_git_server(model, path)?,
         Kind::Wiring => wiring::render_wiring(model, path)?,

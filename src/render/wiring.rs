@@ -40,6 +40,8 @@ struct TierWiring {
     observability: Vec<ProvidedWiring>,
     /// Secrets that exist before any Application syncs, and who makes them.
     secrets: Vec<SecretWiring>,
+    /// The NetworkPolicies.
+    network: NetworkWiring,
 }
 
 #[derive(Serialize)]
@@ -74,6 +76,41 @@ struct ServiceWiring {
     name: String,
     port: u16,
     created_by: String,
+    /// The labels of the pods the Service selects (backing services: the catalog's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_labels: Option<indexmap::IndexMap<String, String>>,
+}
+
+/// A tier's NetworkPolicies and the catalog traffic they must admit.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NetworkWiring {
+    /// The file holding the policies.
+    policies: String,
+    /// Traffic beside the `needs` edges (which the check reads from the rendered env).
+    flows: Vec<FlowWiring>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FlowWiring {
+    what: String,
+    from: indexmap::IndexMap<String, String>,
+    /// The destination pods' labels; absent: the Kubernetes API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<indexmap::IndexMap<String, String>>,
+    ports: Vec<u16>,
+}
+
+fn network(model: &Model, tier: &crate::model::Tier) -> NetworkWiring {
+    let map = |s: &crate::plan::network::Selector| s.labels.iter().cloned().collect();
+    NetworkWiring {
+        policies: crate::layout::network_policies(&tier.name.value),
+        flows: crate::plan::network::catalog_flows(model, tier)
+            .into_iter()
+            .map(|f| FlowWiring { what: f.what, from: map(&f.from), to: f.to.as_ref().map(map), ports: f.ports })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -106,6 +143,7 @@ fn observability(model: &Model) -> Vec<ProvidedWiring> {
                     name: providers::PROMETHEUS_SERVICE.0.to_owned(),
                     port: providers::PROMETHEUS_SERVICE.1,
                     created_by: format!("chart {} {version}", chart.chart),
+                    pod_labels: None,
                 }],
                 Vec::new(),
             ),
@@ -114,6 +152,7 @@ fn observability(model: &Model) -> Vec<ProvidedWiring> {
                     name: providers::ELASTICSEARCH_SERVICE.0.to_owned(),
                     port: providers::ELASTICSEARCH_SERVICE.1,
                     created_by: "operator eck-operator".to_owned(),
+                    pod_labels: None,
                 }],
                 vec![
                     ProvidedSecret {
@@ -203,6 +242,7 @@ pub(super) fn render_wiring(model: &Model, path: &str) -> Result<Traced, RenderE
                         name: providers::host(name, kind),
                         port: provider.port,
                         created_by,
+                        pod_labels: crate::plan::network::backing_pods(service).map(|s| s.labels.into_iter().collect()),
                     }],
                     user: providers::user(name, kind),
                     secret: providers::credentials_secret(name),
@@ -249,6 +289,7 @@ pub(super) fn render_wiring(model: &Model, path: &str) -> Result<Traced, RenderE
                 .collect(),
             secrets,
             observability: observability(model),
+            network: network(model, tier),
         });
     }
     let argocd = OperatorWiring {

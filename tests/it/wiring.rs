@@ -120,6 +120,29 @@ fn a_local_tier_larger_than_its_minikube_fails() {
 }
 
 #[test]
+fn a_missing_network_allow_rule_fails() {
+    // pricing needs redis: drop pricing's egress rule to the Redis pods.
+    broken(
+        "network",
+        "deploy/network/prod.yaml",
+        "  - to:\n    - podSelector:\n        matchLabels:\n          app.kubernetes.io/name: redis\n          app.kubernetes.io/instance: redis\n    ports:\n    - protocol: TCP\n      port: 6379\n",
+        "",
+        "network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing",
+    );
+}
+
+#[test]
+fn a_missing_default_deny_fails() {
+    broken(
+        "deny",
+        "deploy/network/local.yaml",
+        "  name: default-deny\n",
+        "  name: default-deny\nspec:\n  podSelector:\n    matchLabels:\n      nothing: selected\n  policyTypes:\n  - Ingress\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unused\n",
+        "network: no default-deny NetworkPolicy",
+    );
+}
+
+#[test]
 fn a_value_made_at_render_time_fails() {
     let dir = copy();
     let template = dir.path().join("deploy/charts/service/templates/service.yaml");
@@ -165,10 +188,6 @@ fn the_workload_kit_probes_drains_and_spreads() {
     assert!(pricing.contains("preStop:\n              sleep:\n                seconds: 5\n"), "{pricing}");
     assert!(pricing.contains("kind: PodDisruptionBudget"), "six replicas get a PDB");
     assert!(pricing.contains("topologyKey: topology.kubernetes.io/zone"), "spread across zones in the cloud");
-    // marketdata is needed by pricing only: only pricing (and Prometheus) reach it.
-    let marketdata = render("marketdata", "prod");
-    assert!(marketdata.contains("kind: NetworkPolicy"), "{marketdata}");
-    assert!(marketdata.contains("app.kubernetes.io/name: \"pricing\""), "{marketdata}");
     let risk = render("risk", "prod");
     assert!(!risk.contains("kind: PodDisruptionBudget"), "one replica: no PDB");
     let local = render("pricing", "local");
