@@ -48,14 +48,45 @@ pub enum SizingFinding {
         #[label("Minikube on the developer VM")]
         span: SourceSpan,
     },
+    /// The developer VM's size is not in inception's table: the local tier's fit is unchecked.
+    #[error("lab-vm size {size} is not one inception knows: whether the Minikube tiers fit it is not checked")]
+    #[diagnostic(
+        code(inception::lint::unknown_vm_size),
+        severity(Warning),
+        help(
+            "choose a size from the Dv5, Dsv5, Dasv5, Dsv6, Ev5, Esv5, Easv5 or Fsv2 families (src/plan/sizing.rs lists them with their source), or check by hand that Minikube ({cpus} CPUs, {memory_mib} MiB) plus 1 CPU and 4096 MiB fits it"
+        )
+    )]
+    UnknownSize {
+        /// The size.
+        size: String,
+        /// The largest Minikube's CPUs.
+        cpus: u32,
+        /// Its memory.
+        memory_mib: u32,
+        /// The `lab-vm size=`.
+        #[label("not in the VM size table")]
+        span: SourceSpan,
+    },
 }
 
 /// Every sizing finding of a valid model.
 pub(crate) fn findings(model: &Model) -> Vec<SizingFinding> {
     let Some(vm) = model.azure.as_ref().and_then(|a| a.lab_vm.as_ref()) else { return Vec::new() };
-    let Some((vm_cpus, vm_memory_mib)) = vm_capacity(&vm.size.value) else { return Vec::new() };
+    let local: Vec<_> = model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube).collect();
+    let Some((vm_cpus, vm_memory_mib)) = vm_capacity(&vm.size.value) else {
+        let Some((cpus, memory_mib)) = local.iter().map(|t| sizing::minikube_size(model, t)).max() else {
+            return Vec::new();
+        };
+        return vec![SizingFinding::UnknownSize {
+            size: vm.size.value.clone(),
+            cpus,
+            memory_mib,
+            span: vm.size.span.into(),
+        }];
+    };
     let mut found = Vec::new();
-    for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
+    for tier in local {
         let (cpus, memory_mib) = sizing::minikube_size(model, tier);
         let fits = cpus * 1000 + DEV_CONTAINER.cpu_millis <= vm_cpus * 1000
             && memory_mib + DEV_CONTAINER.memory_mib <= vm_memory_mib;

@@ -219,6 +219,18 @@ fn consumers<'m>(model: &'m Model, service: &Service) -> Vec<&'m Service> {
         .collect()
 }
 
+/// Ingress from the services that need `service`, on `ports` (none: all),
+/// with their `needs` nodes; `None` when nothing needs it.
+fn from_consumers(model: &Model, service: &Service, ports: &[u16]) -> Option<(Rule, Vec<Origin>)> {
+    let consumers = consumers(model, service);
+    if consumers.is_empty() {
+        return None;
+    }
+    let origins = consumers.iter().flat_map(|c| needs_origin(c, &service.name.value)).collect();
+    let peers = consumers.iter().map(|c| Peer::Pods(Selector::name(&c.name.value))).collect();
+    Some((Rule { peers, ports: tcp(ports) }, origins))
+}
+
 /// Whether a service uses the storage emulator in `tier`.
 fn emulated(tier: &Tier, service: &Service) -> bool {
     workload::concession_applies(tier, service, Concession::StorageEmulator)
@@ -245,19 +257,6 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
     // Pods inception names: the platform policy selects every other pod.
     let mut named: Vec<Selector> = Vec::new();
     for service in &model.services {
-        let consumers = consumers(model, service);
-        let mut from_consumers = |ports: Vec<u16>, origins: &mut Vec<Origin>| -> Option<Rule> {
-            if consumers.is_empty() {
-                return None;
-            }
-            for consumer in &consumers {
-                origins.extend(needs_origin(consumer, &service.name.value));
-            }
-            Some(Rule {
-                peers: consumers.iter().map(|c| Peer::Pods(Selector::name(&c.name.value))).collect(),
-                ports: tcp(&ports),
-            })
-        };
         match &service.source {
             Source::Backing(kind) => {
                 let kind = kind.value;
@@ -274,12 +273,11 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                         selector.clone(),
                         vec![origin::source(service)],
                     );
-                    if pods.role == Role::Server {
-                        let mut origins = Vec::new();
-                        if let Some(rule) = from_consumers(vec![providers::provider(kind).port], &mut origins) {
-                            policy.ingress.push(rule);
-                            policy.origins.extend(origins);
-                        }
+                    if pods.role == Role::Server
+                        && let Some((rule, origins)) = from_consumers(model, service, &[providers::provider(kind).port])
+                    {
+                        policy.ingress.push(rule);
+                        policy.origins.extend(origins);
                     }
                     for flow in network.flows {
                         if flow.to == pods.role
@@ -308,8 +306,7 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                     selector.clone(),
                     vec![origin::source(service)],
                 );
-                let mut origins = Vec::new();
-                if let Some(rule) = from_consumers(Vec::new(), &mut origins) {
+                if let Some((rule, origins)) = from_consumers(model, service, &[]) {
                     policy.ingress.push(rule);
                     policy.origins.extend(origins);
                 }
@@ -318,7 +315,7 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                 all.push(policy);
             }
             Source::Build(_) | Source::Image(_) => {
-                all.push(generic_policy(model, tier, service, &mut from_consumers));
+                all.push(generic_policy(model, tier, service));
                 named.push(Selector::name(&service.name.value));
             }
         }
@@ -429,20 +426,15 @@ pub(crate) fn backing_pods(service: &Service) -> Option<Selector> {
 }
 
 /// A `build`/`image` service's policy.
-fn generic_policy(
-    model: &Model,
-    tier: &Tier,
-    service: &Service,
-    from_consumers: &mut dyn FnMut(Vec<u16>, &mut Vec<Origin>) -> Option<Rule>,
-) -> Policy {
+fn generic_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
     let name = &service.name.value;
     let mut policy = Policy::new(format!("service-{name}"), Selector::name(name), vec![origin::source(service)]);
-    if let Some(port) = &service.port {
-        let mut origins = vec![origin::child(service, "port", port.span)];
-        if let Some(rule) = from_consumers(vec![port.value], &mut origins) {
-            policy.ingress.push(rule);
-            policy.origins.extend(origins);
-        }
+    if let Some(port) = &service.port
+        && let Some((rule, origins)) = from_consumers(model, service, &[port.value])
+    {
+        policy.ingress.push(rule);
+        policy.origins.push(origin::child(service, "port", port.span));
+        policy.origins.extend(origins);
     }
     if let Some(metrics) = &service.metrics {
         let port = metrics.port.or(service.port.as_ref().map(|p| p.value));

@@ -131,25 +131,38 @@ pub(crate) fn minikube_size(model: &Model, tier: &Tier) -> (u32, u32) {
     (cpus, memory)
 }
 
-/// The vCPUs and memory (MiB) of the Azure VM sizes a `lab-vm` may name,
-/// for the sizes inception knows (Microsoft's Dv5/Dsv5 and Ev5/Esv5 tables).
+/// Azure VM families a `lab-vm` may name: (size name with `{n}` for the
+/// vCPU count, the vCPU counts listed, GiB of memory per vCPU).
+///
+/// Read on 2026-11-29 from Microsoft's own size table,
+/// `src/Aspire.Hosting.Azure.Kubernetes/AksNodeVmSizes.cs` in microsoft/aspire
+/// at commit 5bd693ae1897dee5e2ce71c2cc08879c1c7eff51 (as published on
+/// aspire.dev/reference/api/csharp/aspire.hosting.azure.kubernetes): only the
+/// sizes listed there are here; any other size is a `lint` finding
+/// (`inception::lint::unknown_vm_size`), never a guess.
+const VM_FAMILIES: &[(&str, &[u32], u32)] = &[
+    ("Standard_D{n}_v5", &[2, 4, 8, 16, 32, 48, 64, 96], 4),
+    ("Standard_D{n}s_v5", &[2, 4, 8, 16, 32, 48, 64, 96], 4),
+    ("Standard_D{n}as_v5", &[2, 4, 8, 16, 32, 48, 64, 96], 4),
+    ("Standard_D{n}s_v6", &[2, 4, 8, 16, 32, 48, 64, 96, 128, 192], 4),
+    ("Standard_E{n}_v5", &[2, 4, 8, 16, 20, 32, 48, 64], 8),
+    ("Standard_E{n}s_v5", &[2, 4, 16, 20, 32, 48, 64], 8),
+    ("Standard_E{n}as_v5", &[2, 4, 16, 20, 32, 48, 64], 8),
+    ("Standard_F{n}s_v2", &[2, 4, 8, 16, 32, 48, 64, 72], 2),
+];
+
+/// The vCPUs and memory (MiB) of an Azure VM size, for the sizes inception
+/// knows ([`VM_FAMILIES`], and Standard_E96_v5: 96 vCPUs, 672 GiB).
 pub(crate) fn vm_capacity(size: &str) -> Option<(u32, u32)> {
-    let table: &[(&str, u32, u32)] = &[
-        ("Standard_D2s_v5", 2, 8),
-        ("Standard_D4s_v5", 4, 16),
-        ("Standard_D8s_v5", 8, 32),
-        ("Standard_D16s_v5", 16, 64),
-        ("Standard_D32s_v5", 32, 128),
-        ("Standard_D2_v5", 2, 8),
-        ("Standard_D4_v5", 4, 16),
-        ("Standard_D8_v5", 8, 32),
-        ("Standard_D16_v5", 16, 64),
-        ("Standard_E2s_v5", 2, 16),
-        ("Standard_E4s_v5", 4, 32),
-        ("Standard_E8s_v5", 8, 64),
-        ("Standard_E16s_v5", 16, 128),
-    ];
-    table.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(size)).map(|(_, cpus, gib)| (*cpus, gib * 1024))
+    if size.eq_ignore_ascii_case("Standard_E96_v5") {
+        return Some((96, 672 * 1024));
+    }
+    VM_FAMILIES.iter().find_map(|(pattern, counts, gib_per_cpu)| {
+        counts
+            .iter()
+            .find(|n| pattern.replace("{n}", &n.to_string()).eq_ignore_ascii_case(size))
+            .map(|n| (*n, n * gib_per_cpu * 1024))
+    })
 }
 
 #[cfg(test)]
@@ -168,6 +181,12 @@ mod tests {
     #[test]
     fn known_vm_sizes_have_capacities() {
         assert_eq!(vm_capacity("Standard_D8s_v5"), Some((8, 32768)));
+        assert_eq!(vm_capacity("Standard_D8as_v5"), Some((8, 32768)));
+        assert_eq!(vm_capacity("standard_d16s_v6"), Some((16, 65536)));
+        assert_eq!(vm_capacity("Standard_E4as_v5"), Some((4, 32768)));
+        assert_eq!(vm_capacity("Standard_F8s_v2"), Some((8, 16384)));
+        assert_eq!(vm_capacity("Standard_E96_v5"), Some((96, 688_128)));
         assert_eq!(vm_capacity("Standard_Unknown"), None);
+        assert_eq!(vm_capacity("Standard_D3s_v5"), None, "a count the family does not have");
     }
 }

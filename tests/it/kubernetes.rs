@@ -381,6 +381,17 @@ fn lint_fails_a_local_tier_that_cannot_fit_the_developer_vm() {
     let (stdout, _) = text(&out);
     assert!(stdout.contains("inception::lint::local_tier_too_large"), "{stdout}");
     assert!(stdout.contains("Standard_D4s_v5 has 4 CPUs"), "{stdout}");
+    // A size of the newer families is known (Dasv5: 8 vCPUs, 32 GiB fits the reference's local tier) …
+    edit(&dir.path().join("inception.kdl"), "size=Standard_D4s_v5", "size=Standard_D8as_v5");
+    let known = inception(dir.path(), &["lint"]);
+    assert_eq!(known.status.code(), Some(0), "{:?}", text(&known));
+    // … and one inception does not know is a finding that names it, never a guess.
+    edit(&dir.path().join("inception.kdl"), "size=Standard_D8as_v5", "size=Standard_D8pls_v9");
+    let unknown = inception(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(unknown.status.code(), Some(1), "{:?}", text(&unknown));
+    let (stdout, _) = text(&unknown);
+    assert!(stdout.contains("inception::lint::unknown_vm_size"), "{stdout}");
+    assert!(stdout.contains("Standard_D8pls_v9"), "{stdout}");
     // The bootstrap starts Minikube with the size the spec asks for.
     let compiled = serenity();
     let bootstrap = file(&compiled, "deploy/bootstrap/local.sh");
