@@ -84,6 +84,10 @@ pub enum LintFinding {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Strict(#[from] crate::model::strict::StrictFinding),
+    /// A granted concession that cannot apply to a service.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Concession(#[from] crate::model::concession_lint::ConcessionFinding),
     /// A local tier larger than the developer VM.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -22,8 +22,11 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     let mut findings: Vec<LintFinding> =
         azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
     findings.extend(crate::model::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::concession_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
+        findings
+            .extend(crate::model::concession_lint::strict_findings(&loaded.model).into_iter().map(LintFinding::from));
     }
     let clean = findings.is_empty();
     let report = LintFindings::new(&source, findings);

@@ -21,6 +21,7 @@ pub(crate) mod pin;
 mod pipeline;
 mod project;
 pub(crate) use project::{ACR_SUFFIX, is_acr_name};
+pub(crate) mod concession_lint;
 mod reader;
 mod references;
 mod refs;

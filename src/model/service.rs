@@ -10,8 +10,8 @@ use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
 use super::types::{
-    BackingKind, Chart, ChartValue, Health, Metrics, Override, Pair, Probe, Quantities, Resources, Service, Source,
-    ValueSetting,
+    BackingKind, Chart, ChartValue, Health, Metrics, Override, Pair, Probe, Quantities, Resources, Runtime, Service,
+    Source, ValueSetting,
 };
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
@@ -35,6 +35,8 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         name: name.clone(),
         source: Source::Build(Spanned::default()),
         run: Vec::new(),
+        entrypoint: Vec::new(),
+        runtime: None,
         port: None,
         health: None,
         metrics: None,
@@ -60,14 +62,24 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         let kind = child.name.value.as_str();
         if matches!(
             kind,
-            "run" | "health" | "metrics" | "env" | "secret" | "storage" | "resources" | "replicas" | "tier"
+            "run"
+                | "entrypoint"
+                | "runtime"
+                | "health"
+                | "metrics"
+                | "env"
+                | "secret"
+                | "storage"
+                | "resources"
+                | "replicas"
+                | "tier"
         ) {
             workload_settings.push(child);
         }
         if kind == "value" {
             value_nodes.push(child);
         }
-        if matches!(kind, "run" | "port" | "health" | "metrics" | "resources" | "replicas") {
+        if matches!(kind, "run" | "entrypoint" | "runtime" | "port" | "health" | "metrics" | "resources" | "replicas") {
             once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
         }
         match kind {
@@ -88,6 +100,8 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 }
             }
             "run" => service.run = resolve_run(reader, child),
+            "entrypoint" => service.entrypoint = resolve_run(reader, child),
+            "runtime" => service.runtime = resolve_runtime(reader, child),
             "port" => service.port = resolve_port(reader, child),
             "health" => service.health = resolve_health(reader, child),
             "metrics" => service.metrics = resolve_metrics(reader, child),
@@ -222,21 +236,11 @@ fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
     match node.name.value.as_str() {
         "kind" => {
             let kind = reader.leaf_string(node, "a backing service kind")?;
-            match BackingKind::ALL.iter().find(|(spelling, _)| *spelling == kind.value) {
-                Some((_, resolved)) => Some(Source::Backing(Spanned::new(*resolved, kind.span))),
-                None => {
-                    let known: Vec<&str> = BackingKind::ALL.iter().map(|(s, _)| *s).collect();
-                    reader.invalid(
-                        Invalid::Unknown,
-                        kind.span,
-                        format!("`{}` is not a backing service kind", kind.value),
-                        "unknown kind".to_owned(),
-                        format!("write one of: {}", known.join(", ")),
-                    );
-                    // Reported: stand in for the kind so that nothing cascades from it.
-                    Some(Source::Backing(Spanned::new(BackingKind::default(), kind.span)))
-                }
-            }
+            let span = kind.span;
+            // Reported when unknown: stand in for the kind so that nothing cascades from it.
+            let resolved = one_of(reader, kind, &BackingKind::ALL, "backing service kind")
+                .unwrap_or(Spanned::new(BackingKind::default(), span));
+            Some(Source::Backing(resolved))
         }
         "build" => {
             let dir = reader.leaf_string(node, "a folder")?;
@@ -337,6 +341,27 @@ fn resolve_run(reader: &mut Reader, node: &RawNode) -> Vec<String> {
     }
     let name = node.name.value.clone();
     node.args.iter().filter_map(|v| reader.text_value(&name, v, "a command argument")).map(|s| s.value).collect()
+}
+
+/// A word of a closed set (`ALL`: spelling, value); an unknown one is reported.
+fn one_of<T: Copy>(reader: &mut Reader, word: Spanned<String>, all: &[(&str, T)], what: &str) -> Option<Spanned<T>> {
+    if let Some((_, resolved)) = all.iter().find(|(spelling, _)| *spelling == word.value) {
+        return Some(Spanned::new(*resolved, word.span));
+    }
+    let known: Vec<&str> = all.iter().map(|(s, _)| *s).collect();
+    reader.invalid(
+        Invalid::Unknown,
+        word.span,
+        format!("`{}` is not a {what}", word.value),
+        format!("unknown {}", what.rsplit(' ').next().unwrap_or(what)),
+        format!("write one of: {}", known.join(", ")),
+    );
+    None
+}
+
+fn resolve_runtime(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Runtime>> {
+    let runtime = reader.leaf_string(node, "a runtime")?;
+    one_of(reader, runtime, &Runtime::ALL, "runtime")
 }
 
 fn resolve_port(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u16>> {

@@ -358,6 +358,38 @@ impl BackingKind {
     }
 }
 
+/// The language runtime a service's process runs on, for the concessions
+/// that wrap it (hot reload, remote debug): detected from `run`, or
+/// declared with `runtime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runtime {
+    /// CPython: watchfiles and debugpy.
+    Python,
+    /// Node.js: `node --watch` and `--inspect`.
+    Node,
+    /// A Go binary: Delve.
+    Go,
+    /// Anything else: no concession applies.
+    Other,
+}
+
+impl Runtime {
+    /// Every runtime, with its spelling.
+    pub const ALL: [(&'static str, Runtime); 4] =
+        [("python", Runtime::Python), ("node", Runtime::Node), ("go", Runtime::Go), ("other", Runtime::Other)];
+
+    /// The spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Python => "python",
+            Runtime::Node => "node",
+            Runtime::Go => "go",
+            Runtime::Other => "other",
+        }
+    }
+}
+
 /// A scalar chart value set by `value "PATH" VALUE`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
@@ -489,8 +521,12 @@ pub struct Service {
     pub name: Spanned<String>,
     /// Build, image or chart.
     pub source: Source,
-    /// `run ARG…`: the container command.
+    /// `run ARG…`: the container's arguments, after the image's ENTRYPOINT.
     pub run: Vec<String>,
+    /// `entrypoint ARG…`: replaces the image's ENTRYPOINT (the container command).
+    pub entrypoint: Vec<String>,
+    /// `runtime python|node|go|other`: what the concessions treat the process as, when `run` does not say.
+    pub runtime: Option<Spanned<Runtime>>,
     /// `port N`.
     pub port: Option<Spanned<u16>>,
     /// `health …`.

@@ -112,6 +112,8 @@ impl Context {
                 "chart",
                 "kind",
                 "run",
+                "entrypoint",
+                "runtime",
                 "port",
                 "health",
                 "metrics",

@@ -14,6 +14,7 @@ mod scope;
 
 pub(crate) use component::Component;
 pub(crate) use scope::{Scope, scope};
+pub(crate) mod concession;
 pub(crate) mod kubernetes;
 pub(crate) mod network;
 pub(crate) mod sizing;

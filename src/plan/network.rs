@@ -14,7 +14,9 @@
 //!   `storage`, egress to the emulator (Minikube tiers under
 //!   `storage-emulator`) or to Azure's public endpoints on 443 (cloud tiers:
 //!   a NetworkPolicy cannot name hosts, so any address outside the private
-//!   ranges);
+//!   ranges); under `hot-reload` or `debug`, where an init container
+//!   downloads the concession tools (PyPI, the Go module proxy), the same
+//!   egress on 443;
 //! - a backing service's pods: ingress from their consumers on the client
 //!   port; the traffic among themselves and from their operator the catalog
 //!   lists; the Kubernetes API where the catalog says they call it;
@@ -452,6 +454,17 @@ fn generic_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
         let Some((pods, ports)) = dependency_pods(dependency) else { continue };
         policy.egress.push(Rule { peers: vec![Peer::Pods(pods)], ports: tcp(&ports) });
         policy.origins.push(origin::child(service, &format!("needs {}", need.value), need.span));
+    }
+    let reload = workload::concession_applies(tier, service, Concession::HotReload);
+    let debug = workload::concession_applies(tier, service, Concession::Debug);
+    if super::concession::installer(super::concession::runtime(service), reload, debug).is_some() {
+        // The init container downloads the concession tools (PyPI, the Go module proxy).
+        policy.egress.push(Rule { peers: vec![Peer::Cidr { cidr: "0.0.0.0/0", except: PRIVATE }], ports: tcp(&[443]) });
+        for kind in [Concession::HotReload, Concession::Debug] {
+            if workload::concession_applies(tier, service, kind) {
+                policy.origins.extend(origin::concession(tier, kind));
+            }
+        }
     }
     if !service.storage.is_empty() {
         let from = service.storage.iter().map(|s| origin::child(service, &format!("storage {}", s.value), s.span));

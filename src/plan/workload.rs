@@ -17,9 +17,8 @@
 //! - Every workload runs in the namespace named after its tier, with the
 //!   Helm release (and so the Kubernetes Service) named after the service;
 //!   a dependency's host is that Service's short DNS name ([`dependency_host`]).
-//! - A service is a Python service when its `run` starts with `python`,
-//!   `python3`, `python3.N`, `uvicorn` or `gunicorn` ([`is_python`]); only
-//!   Python `build` services get debugpy and hot reload.
+//! - Which runtime a service runs on, and which concessions apply to it,
+//!   is decided in [`super::concession`].
 //! - Built images keep the service's code in [`APP_DIR`]: hot reload mounts
 //!   the build folder there, and debug path mappings point there.
 //!
@@ -125,18 +124,6 @@ pub(crate) fn split_image(reference: &str) -> ImageRef {
     }
 }
 
-/// Whether the service runs Python: its `run` starts with `python`,
-/// `python3`, `python3.N`, `uvicorn` or `gunicorn` (any directory prefix).
-pub(crate) fn is_python(service: &Service) -> bool {
-    let Some(program) = service.run.first() else {
-        return false;
-    };
-    let base = program.rsplit('/').next().unwrap_or(program);
-    let versioned =
-        base.strip_prefix("python3.").is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
-    versioned || matches!(base, "python" | "python3" | "uvicorn" | "gunicorn")
-}
-
 /// `run` under debugpy, listening on [`DEBUG_PORT`] without waiting for a client:
 /// `python -m x` → `python -m debugpy --listen 0.0.0.0:5678 -m x`;
 /// `uvicorn a:b` → `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn a:b`.
@@ -239,7 +226,7 @@ pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Con
     }
     match concession {
         Concession::StorageEmulator => !service.storage.is_empty(),
-        Concession::HotReload | Concession::Debug => matches!(service.source, Source::Build(_)) && is_python(service),
+        Concession::HotReload | Concession::Debug => super::concession::check(service, concession).is_ok(),
     }
 }
 

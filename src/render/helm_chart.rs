@@ -96,6 +96,7 @@ pub(super) fn defaults() -> Values {
         }),
         replicas: Some(1),
         command: Some(Vec::new()),
+        args: Some(Vec::new()),
         port: Some(0),
         probe: Some(Probe {
             kind: Some(ProbeKind::None),
@@ -118,7 +119,12 @@ pub(super) fn defaults() -> Values {
         }),
         hot_reload: Some(HotReload { host_path: empty(), mount_path: Some(APP_DIR.to_owned()) }),
         debug: Some(Debug { port: Some(0) }),
-        dev_tools: Some(DevTools { packages: Some(Vec::new()), path: Some(DEV_TOOLS_DIR.to_owned()) }),
+        dev_tools: Some(DevTools {
+            image: Some(String::new()),
+            command: Some(Vec::new()),
+            path: Some(DEV_TOOLS_DIR.to_owned()),
+            python_path: Some(false),
+        }),
         azure: Some(Azure { client_id: empty(), tenant_id: empty(), key_vault_name: empty() }),
         metrics: Some(MetricsValues { path: Some(String::new()), port: Some(0) }),
         shutdown: Some(Shutdown { pre_stop_seconds: Some(5), grace_period_seconds: Some(30) }),
@@ -137,7 +143,8 @@ fn default_notes() -> Vec<Note> {
     [
         ("image.tag", "set per tier from the tier's revision"),
         ("image.digest", "sha256:…; wins over the tag"),
-        ("command", "empty: the image's entrypoint"),
+        ("command", "`entrypoint`: replaces the image's ENTRYPOINT; empty: the image's"),
+        ("args", "`run`: the arguments after the ENTRYPOINT; empty: the image's CMD"),
         ("port", "the container and Service port; 0: no Service"),
         ("probe.type", "none, http (GET path), grpc or tcp: the startup, readiness and liveness probes' handler"),
         ("probe.startupFailureThreshold", "startup: up to initialDelaySeconds + 5 s x this before liveness counts"),
@@ -157,11 +164,10 @@ fn default_notes() -> Vec<Note> {
         ("storage.account", storage.as_str()),
         ("storage.connectionString", "only for the local storage emulator"),
         ("hotReload.hostPath", "a Minikube node folder mounted read-only at mountPath (the working directory)"),
-        ("debug.port", "debugpy's port; the liveness probe is off while set"),
-        (
-            "devTools.packages",
-            "NAME==VERSION: pip-installed by an init container (the service's image) into devTools.path, on PYTHONPATH",
-        ),
+        ("debug.port", "the debugger's port (debugpy, node --inspect, Delve); the liveness probe is off while set"),
+        ("devTools.image", "the init container installing the concession tools; empty: the service's image"),
+        ("devTools.command", "what it runs to install them into devTools.path; empty: no init container"),
+        ("devTools.pythonPath", "devTools.path goes on PYTHONPATH (Python's tools)"),
         ("azure", azure.as_str()),
         ("metrics.path", "scraped by Prometheus through a ServiceMonitor (where the cluster has the CRD); empty: none"),
         ("metrics.port", "0: the service port"),
@@ -288,6 +294,7 @@ fn schema() -> Schema {
         ),
         ("replicas", integer(0, None)),
         ("command", list(string())),
+        ("args", list(string())),
         ("port", port()),
         (
             "probe",
@@ -335,8 +342,10 @@ fn schema() -> Schema {
         (
             "devTools",
             object(vec![
-                ("packages", list(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+$"))),
+                ("image", string()),
+                ("command", list(string())),
                 ("path", pattern("^/")),
+                ("pythonPath", typed("boolean")),
             ]),
         ),
         (

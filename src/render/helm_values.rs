@@ -23,7 +23,8 @@ use super::yaml_notes::{Note, annotate};
 use crate::model::{
     Cluster, Concession, Model, Probe as HealthProbe, Quantities as ModelQuantities, Service, Source, Tier,
 };
-use crate::plan::workload::{self, APP_DIR, DEBUG_PORT, origin};
+use crate::plan::concession;
+use crate::plan::workload::{self, APP_DIR, origin};
 use crate::providers;
 
 /// The key of the Kubernetes Secret entry a `secret KEY=NAME` reads.
@@ -39,6 +40,8 @@ pub(crate) struct Values {
     pub replicas: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -284,13 +287,21 @@ pub(crate) struct Azure {
     pub key_vault_name: Option<String>,
 }
 
-/// `devTools`: Python packages an init container installs for the concessions.
+/// `devTools`: the init container that installs the concession tools into `path`.
 #[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct DevTools {
+    /// Its image; empty: the service's own.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub packages: Option<Vec<String>>,
+    pub image: Option<String>,
+    /// Its command; empty: no init container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Whether `path` goes on PYTHONPATH (Python's tools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python_path: Option<bool>,
 }
 
 /// `debug`: the debugpy port.
@@ -328,9 +339,13 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     });
     values.replicas = Some(service.replicas.value);
     paths.add("replicas", origin::replicas(service));
-    if !service.run.is_empty() {
-        values.command = Some(service.run.clone());
+    if !service.entrypoint.is_empty() {
+        values.command = Some(service.entrypoint.clone());
         paths.add("command", origin::service(service));
+    }
+    if !service.run.is_empty() {
+        values.args = Some(service.run.clone());
+        paths.add("args", origin::service(service));
     }
     if let Some(port) = &service.port {
         values.port = Some(port.value);
@@ -504,49 +519,63 @@ fn concessions(
     notes: &mut Vec<Note>,
 ) {
     let applies = |kind| workload::concession_applies(tier, service, kind);
-    let mut command = service.run.clone();
+    let runtime = concession::runtime(service);
+    let (reload, debug) = (applies(Concession::HotReload), applies(Concession::Debug));
     let mut changed = Vec::new();
-    if applies(Concession::Debug) {
-        command = workload::debug_command(&command);
-        values.debug = Some(Debug { port: Some(DEBUG_PORT) });
-        paths.add("debug", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
-        notes.push(Note::new("debug", "concession debug: debugpy listens on this port, no liveness probe"));
-        if service.replicas.value != 1 || values.replicas.is_some_and(|r| r != 1) {
-            values.replicas = Some(1);
-            paths.add("replicas", origin::concession(tier, Concession::Debug).unwrap_or_else(|| origin::tier(tier)));
-            notes.push(Note::new("replicas", "concession debug: one pod, so the debugger sees every request"));
-        }
+    if reload {
+        changed.push(Concession::HotReload);
+    }
+    if debug {
         changed.push(Concession::Debug);
     }
-    if applies(Concession::HotReload)
-        && let Source::Build(dir) = &service.source
-    {
-        command = workload::reload_command(&command);
+    let from = |kind| origin::concession(tier, kind).unwrap_or_else(|| origin::tier(tier));
+    if debug {
+        values.debug = Some(Debug { port: Some(concession::debug_port(runtime)) });
+        paths.add("debug", from(Concession::Debug));
+        notes.push(Note::new(
+            "debug",
+            &format!("concession debug: the {} debugger listens on this port, no liveness probe", runtime.as_str()),
+        ));
+        if service.replicas.value != 1 || values.replicas.is_some_and(|r| r != 1) {
+            values.replicas = Some(1);
+            paths.add("replicas", from(Concession::Debug));
+            notes.push(Note::new("replicas", "concession debug: one pod, so the debugger sees every request"));
+        }
+    }
+    if reload && let Source::Build(dir) = &service.source {
         let host_path = format!("{}/{}", super::workspace_folder(model), dir.value.trim_matches('/'));
         values.hot_reload = Some(HotReload { host_path: Some(host_path), mount_path: Some(APP_DIR.to_owned()) });
-        paths.add("hotReload", origin::concession(tier, Concession::HotReload).unwrap_or_else(|| origin::tier(tier)));
+        paths.add("hotReload", from(Concession::HotReload));
         notes.push(Note::new("hotReload", "concession hot-reload: the build folder, from the Minikube mount"));
-        changed.insert(0, Concession::HotReload);
     }
-    let packages: Vec<String> = workload::DEV_TOOLS
-        .iter()
-        .filter(|(kind, _, _)| changed.contains(kind))
-        .map(|(_, name, version)| format!("{name}=={version}"))
-        .collect();
-    if !packages.is_empty() {
-        values.dev_tools = Some(DevTools { packages: Some(packages), path: None });
+    if let Some((image, command)) = concession::installer(runtime, reload, debug) {
+        values.dev_tools = Some(DevTools {
+            image: image.map(str::to_owned),
+            command: Some(command),
+            path: None,
+            python_path: (runtime == crate::model::Runtime::Python).then_some(true),
+        });
         for kind in &changed {
-            paths.add("devTools", origin::concession(tier, *kind).unwrap_or_else(|| origin::tier(tier)));
+            paths.add("devTools", from(*kind));
         }
         notes.push(Note::new("devTools", "installed by an init container: the image need not contain them"));
     }
     if !changed.is_empty() {
-        values.command = Some(command);
+        let (command, args) = concession::wrapped(service, runtime, reload, debug);
         let names: Vec<&str> = changed.iter().map(|c| c.as_str()).collect();
-        for kind in &changed {
-            paths.add("command", origin::concession(tier, *kind).unwrap_or_else(|| origin::tier(tier)));
+        let note = format!("concession {}", names.join(", "));
+        if let Some(command) = command {
+            values.command = Some(command);
+            for kind in &changed {
+                paths.add("command", from(*kind));
+            }
+            notes.push(Note::new("command", &note));
         }
-        notes.push(Note::new("command", &format!("concession {}", names.join(", "))));
+        values.args = Some(args);
+        for kind in &changed {
+            paths.add("args", from(*kind));
+        }
+        notes.push(Note::new("args", &note));
     }
     if applies(Concession::StorageEmulator) {
         values.storage = Some(Storage {

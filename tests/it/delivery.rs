@@ -186,14 +186,15 @@ fn promote_staging_prod_is_one_diff_that_symmetry_explains_by_identity_and_overr
     ));
 
     // The artifacts: only prod's Applications that read the repository at the
-    // tier's revision: the built services', the credentials release's and
-    // Kafka's resources (and the lock).
+    // tier's revision: the built services', the credentials release's,
+    // Kafka's resources and the NetworkPolicies (and the lock).
     let files = changed(before.path(), dir.path());
     let expected: Vec<String> = [
         "deploy/argocd/prod/api.yaml",
         "deploy/argocd/prod/credentials.yaml",
         "deploy/argocd/prod/kafka.yaml",
         "deploy/argocd/prod/marketdata.yaml",
+        "deploy/argocd/prod/network-policy.yaml",
         "deploy/argocd/prod/pricing.yaml",
         "deploy/argocd/prod/risk.yaml",
         "inception.kdl",

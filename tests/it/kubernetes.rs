@@ -12,7 +12,7 @@ use crate::support::root;
 
 const CLOUD_TIERS: [&str; 4] = ["dev", "staging", "beta", "prod"];
 
-fn compile(text: &str) -> Compiled {
+pub(crate) fn compile(text: &str) -> Compiled {
     let source = SourceFile::new("inception.kdl", text);
     match pipeline::compile_source(&source, "inception.kdl") {
         Ok(compiled) => compiled,
@@ -24,7 +24,7 @@ fn serenity() -> Compiled {
     compile(&std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("reference spec"))
 }
 
-fn file<'a>(compiled: &'a Compiled, path: &str) -> &'a str {
+pub(crate) fn file<'a>(compiled: &'a Compiled, path: &str) -> &'a str {
     compiled.artifact(path).map(|r| r.text.as_str()).unwrap_or_else(|| panic!("`{path}` is not produced"))
 }
 
@@ -273,7 +273,8 @@ fn launch_json_attaches_to_every_python_service_through_its_own_port() {
     assert!(launch.contains("// kubectl port-forward -n local deploy/pricing 5679:5678\n"), "{launch}");
 }
 
-const MIXED: &str = r#"inception 1
+/// A project with one Minikube tier granting every concession, before its services.
+pub(crate) const LOCAL_PROJECT: &str = r#"inception 1
 project mixed {
     repo "https://example.com/mixed.git"
     registry "example.azurecr.io"
@@ -290,7 +291,13 @@ tier local {
     concession debug
     concession storage-emulator
 }
-service web {
+"#;
+
+fn mixed() -> String {
+    format!("{LOCAL_PROJECT}{MIXED_SERVICES}")
+}
+
+const MIXED_SERVICES: &str = r#"service web {
     build "services/web"
     run node server.js
     port 3000
@@ -309,13 +316,16 @@ service cache {
 "#;
 
 #[test]
-fn only_python_build_services_are_debugged_and_reloaded() {
-    let compiled = compile(MIXED);
+fn only_build_services_of_a_known_runtime_are_debugged_and_reloaded() {
+    let compiled = compile(&mixed());
     let web = file(&compiled, "deploy/values/web/values-local.yaml");
-    assert_eq!(
-        data_lines(web),
-        ["image:", "  tag: HEAD", "  pullPolicy: Never  # cluster minikube: the image is built inside Minikube"]
+    assert!(
+        web.contains(
+            "args:  # concession hot-reload, debug\n- node\n- --watch\n- --inspect=0.0.0.0:9229\n- server.js\n"
+        ),
+        "{web}"
     );
+    assert!(!web.contains("devTools"), "node needs no tools installed:\n{web}");
     let worker = file(&compiled, "deploy/values/worker/values-local.yaml");
     assert!(worker.contains("- /usr/local/bin/python3.12 -m debugpy --listen 0.0.0.0:5678 -m worker\n"), "{worker}");
     assert!(worker.contains("hostPath: /workspaces/mixed/services/worker"), "{worker}");
@@ -324,13 +334,13 @@ fn only_python_build_services_are_debugged_and_reloaded() {
     let shared = file(&compiled, "deploy/values/cache/values.yaml");
     assert!(shared.contains("  repository: docker.io/library/redis\n  tag: \"7.2.5\"\n"), "{shared}");
     let launch = file(&compiled, ".vscode/launch.json");
-    assert_eq!(launch.matches("\"request\": \"attach\"").count(), 1, "{launch}");
+    assert_eq!(launch.matches("\"request\": \"attach\"").count(), 2, "{launch}");
     assert!(!compiled.outputs().contains_key("deploy/argocd/local/azurite.yaml"), "no service uses storage");
 }
 
 #[test]
 fn without_a_repo_there_is_no_argo_cd_but_the_chart_and_values_remain() {
-    let compiled = compile(&MIXED.replace("    repo \"https://example.com/mixed.git\"\n", ""));
+    let compiled = compile(&mixed().replace("    repo \"https://example.com/mixed.git\"\n", ""));
     let paths: BTreeMap<&str, ()> = compiled.artifacts.iter().map(|r| (r.path(), ())).collect();
     assert!(!paths.keys().any(|p| p.starts_with("deploy/argocd/")), "{paths:?}");
     assert!(paths.contains_key("deploy/charts/service/values.schema.json"));

@@ -145,6 +145,12 @@ fn parse(path: &str, text: &str) -> Option<Value> {
         return None;
     }
     if path.ends_with(".yaml") || path.ends_with(".yml") {
+        if text.contains("\n---\n") {
+            // A stream of documents (a tier's NetworkPolicies, a backing service's resources).
+            let documents: Vec<Value> =
+                serde_saphyr::from_multiple(text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}\n{text}"));
+            return Some(Value::Array(documents));
+        }
         let value: Value = serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}\n{text}"));
         return Some(value);
     }
@@ -244,9 +250,9 @@ fn random_valid_specs_compile_to_outputs_that_parse_and_keep_the_spec_values() {
         assert!(sources.contains(&expected.mount), "seed {seed} case {case}: {sources:?} lacks {:?}", expected.mount);
         for (service, run, env) in &expected.services {
             let values = &parsed[format!("deploy/values/{service}/values.yaml").as_str()];
-            let command: Vec<&str> =
-                values["command"].as_array().expect("command").iter().filter_map(Value::as_str).collect();
-            assert_eq!(command, *run, "seed {seed} case {case}: run of {service}\n{text}");
+            // `run` is the container's args, after the image's ENTRYPOINT.
+            let args: Vec<&str> = values["args"].as_array().expect("args").iter().filter_map(Value::as_str).collect();
+            assert_eq!(args, *run, "seed {seed} case {case}: run of {service}\n{text}");
             for (key, value) in env {
                 assert_eq!(
                     values["env"][key].as_str(),

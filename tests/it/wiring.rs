@@ -200,6 +200,6 @@ fn the_workload_kit_probes_drains_and_spreads() {
     assert!(monitored.contains("      path: \"/metrics\"\n"), "{monitored}");
     // The concession tools reach the pod whatever the image holds.
     assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
-    assert!(local.contains("- \"debugpy==1.8.0\"") && local.contains("- \"watchfiles==0.21.0\""), "{local}");
+    assert!(local.contains("- debugpy==1.8.0\n") && local.contains("- watchfiles==0.21.0\n"), "{local}");
     assert!(local.contains("- name: PYTHONPATH\n              value: \"/opt/inception-tools\""), "{local}");
 }

@@ -51,7 +51,7 @@ true
 {{- end -}}
 
 {{- define "service.env" -}}
-{{- if .Values.devTools.packages }}
+{{- if and .Values.devTools.command .Values.devTools.pythonPath }}
 - name: PYTHONPATH
   value: {{ .Values.devTools.path | quote }}
 {{- end }}

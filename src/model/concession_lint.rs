@@ -1,0 +1,113 @@
+//! What `inception lint` reports about the `hot-reload` and `debug`
+//! concessions: a tier grants one, and a service it cannot apply to (an
+//! `image` or `chart` service, an unknown runtime, hot reload of a Go
+//! binary, no command to wrap) runs without it. Said, never silent.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+use super::types::{Concession, Model};
+use crate::plan::concession::{self, Gap};
+
+/// One concession finding.
+#[derive(Debug, Error, Diagnostic)]
+pub enum ConcessionFinding {
+    /// A granted concession does not apply to a service.
+    #[error("tier `{tier}` grants `{concession}`, which does not apply to service `{service}`: {why}")]
+    #[diagnostic(
+        code(inception::lint::concession_not_applied),
+        severity(Warning),
+        help("the service runs in `{tier}` without `{concession}`; {fix}")
+    )]
+    NotApplied {
+        /// The tier.
+        tier: String,
+        /// The concession.
+        concession: &'static str,
+        /// The service.
+        service: String,
+        /// Why not.
+        why: &'static str,
+        /// What to do.
+        fix: &'static str,
+        /// The service's name.
+        #[label("no `{concession}` here")]
+        span: SourceSpan,
+    },
+    /// (`--strict`) A concession's init container image is pinned by tag only.
+    #[error("tier `{tier}` debugs service `{service}` with Delve built in `{image}`, pinned by tag only")]
+    #[diagnostic(
+        code(inception::lint::concession_image_without_digest),
+        severity(Warning),
+        help(
+            "inception has read no digest of {image} (src/plan/concession.rs says where the tag was read): a tag can be moved; pull it once and compare before relying on it"
+        )
+    )]
+    ImageWithoutDigest {
+        /// The tier.
+        tier: String,
+        /// The service.
+        service: String,
+        /// The image.
+        image: &'static str,
+        /// The service's name.
+        #[label("Delve's builder: tag only")]
+        span: SourceSpan,
+    },
+}
+
+/// What `--strict` adds: the concession images pinned by tag only (the Go
+/// image that builds Delve, for each tier and Go service under `debug`).
+pub(crate) fn strict_findings(model: &Model) -> Vec<ConcessionFinding> {
+    let mut found = Vec::new();
+    for tier in model.tiers.iter().filter(|t| t.has(Concession::Debug)) {
+        for service in &model.services {
+            if concession::check(service, Concession::Debug) == Ok(super::types::Runtime::Go) {
+                found.push(ConcessionFinding::ImageWithoutDigest {
+                    tier: tier.name.value.clone(),
+                    service: service.name.value.clone(),
+                    image: concession::GO_IMAGE,
+                    span: service.name.span.into(),
+                });
+            }
+        }
+    }
+    found
+}
+
+fn fix(gap: Gap) -> &'static str {
+    match gap {
+        Gap::NotBuilt => "only `build` services get the concession tools and their source mounted",
+        Gap::NoCommand => "declare `run` (and `entrypoint` if the image's must be replaced)",
+        Gap::UnknownRuntime => "declare `runtime python`, `runtime node` or `runtime go`",
+        Gap::NotNode => "start `run` with `node` (e.g. `run node server.js`)",
+        Gap::GoReload => "`debug` still applies; rebuild the image to run a change",
+    }
+}
+
+/// Every concession finding of a valid model: for each tier granting
+/// `hot-reload` or `debug`, each `build`, `image` or `chart` service it
+/// cannot apply to (backing services are not the team's code: not reported).
+pub(crate) fn findings(model: &Model) -> Vec<ConcessionFinding> {
+    let mut found = Vec::new();
+    for tier in &model.tiers {
+        for kind in [Concession::HotReload, Concession::Debug] {
+            if !tier.has(kind) {
+                continue;
+            }
+            for service in model.services.iter().filter(|s| s.backing().is_none()) {
+                if let Err(gap) = concession::check(service, kind) {
+                    found.push(ConcessionFinding::NotApplied {
+                        tier: tier.name.value.clone(),
+                        concession: kind.as_str(),
+                        service: service.name.value.clone(),
+                        why: gap.why(),
+                        fix: fix(gap),
+                        span: service.name.span.into(),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
