@@ -26,9 +26,9 @@
 //! - a `chart` service: ingress from its consumers on any port, any egress
 //!   (inception does not know a third-party chart's traffic);
 //! - the platform (every other pod of the namespace: the observability
-//!   stack, whose charts inception does not model pod by pod): ingress and
-//!   egress among themselves, egress to any pod of the namespace (Prometheus
-//!   scrapes), the Kubernetes API, and their admission webhooks.
+//!   stack, whose charts inception does not model pod by pod): ingress from
+//!   among themselves and to their admission webhooks; any egress
+//!   (Prometheus scrapes the namespace, the nodes and `kube-system`).
 //!
 //! The Kubernetes API is reached on 443 on AKS and 8443 on Minikube; a
 //! NetworkPolicy selects it by address only, so the rule admits any address
@@ -511,8 +511,9 @@ fn platform(model: &Model, tier: &Tier, named: &[Selector]) -> Policy {
     let mut policy = Policy::new("platform", selector.clone(), origins);
     policy.ingress.push(Rule { peers: vec![Peer::Pods(selector.clone())], ports: Vec::new() });
     policy.ingress.push(Rule { peers: Vec::new(), ports: tcp(&catalog::PLATFORM_WEBHOOKS.map(|(port, _)| port)) });
-    policy.egress.push(Rule { peers: vec![Peer::Pods(Selector::default())], ports: Vec::new() });
-    policy.egress.push(api_rule(tier));
+    // Anywhere: Prometheus scrapes the namespace, the nodes (kubelet 10250, node-exporter 9100)
+    // and kube-system, and the stack reads the API; inception does not model its targets.
+    policy.egress.push(Rule { peers: Vec::new(), ports: Vec::new() });
     policy
 }
 
