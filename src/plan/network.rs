@@ -190,16 +190,25 @@ fn role_pods(service: &Service, role: Role) -> Option<Selector> {
     Some(Selector::labels(catalog::labels(pods.labels, &service.name.value)))
 }
 
+/// A service's own pods: the generic chart's release, a `chart`
+/// service's release (by the Helm convention's instance label), a backing
+/// service's client pods.
+fn own_pods(service: &Service) -> Option<Selector> {
+    match &service.source {
+        Source::Backing(_) => role_pods(service, Role::Server),
+        Source::Chart(_) => Some(Selector::labels(vec![(INSTANCE_LABEL.to_owned(), service.name.value.clone())])),
+        Source::Build(_) | Source::Image(_) => Some(Selector::name(&service.name.value)),
+    }
+}
+
 /// The pods a consumer reaches for `dependency`, and on which ports (none: all).
 pub(crate) fn dependency_pods(dependency: &Service) -> Option<(Selector, Vec<u16>)> {
     match &dependency.source {
         Source::Backing(kind) => {
             Some((role_pods(dependency, Role::Server)?, vec![providers::provider(kind.value).port]))
         }
-        Source::Chart(_) => {
-            Some((Selector::labels(vec![(INSTANCE_LABEL.to_owned(), dependency.name.value.clone())]), Vec::new()))
-        }
-        _ => dependency.port.as_ref().map(|p| (Selector::name(&dependency.name.value), vec![p.value])),
+        Source::Chart(_) => Some((own_pods(dependency)?, Vec::new())),
+        Source::Build(_) | Source::Image(_) => Some((own_pods(dependency)?, vec![dependency.port.as_ref()?.value])),
     }
 }
 
@@ -229,7 +238,7 @@ fn from_consumers(model: &Model, service: &Service, ports: &[u16]) -> Option<(Ru
         return None;
     }
     let origins = consumers.iter().flat_map(|c| needs_origin(c, &service.name.value)).collect();
-    let peers = consumers.iter().map(|c| Peer::Pods(Selector::name(&c.name.value))).collect();
+    let peers = consumers.iter().filter_map(|c| own_pods(c).map(Peer::Pods)).collect();
     Some((Rule { peers, ports: tcp(ports) }, origins))
 }
 
@@ -409,6 +418,19 @@ pub(crate) fn catalog_flows(model: &Model, tier: &Tier) -> Vec<CatalogFlow> {
             }
         }
     }
+    if model.observability.as_ref().is_some_and(|o| o.prometheus.is_some()) {
+        for service in model.services.iter().filter(|s| s.uses_generic_chart()) {
+            let Some(metrics) = &service.metrics else { continue };
+            let Some(port) = metrics.port.or(service.port.as_ref().map(|p| p.value)) else { continue };
+            let (key, value) = catalog::PROMETHEUS_POD;
+            flows.push(CatalogFlow {
+                what: format!("Prometheus scrapes {} on {port}", service.name.value),
+                from: Selector::labels(vec![(key.to_owned(), value.to_owned())]),
+                to: Some(Selector::name(&service.name.value)),
+                ports: vec![port],
+            });
+        }
+    }
     for (operator, _) in super::kubernetes::operators(model) {
         if let Some(network) = catalog::operator_network(operator.id) {
             flows.push(CatalogFlow {
@@ -573,6 +595,16 @@ mod tests {
         }
         let absent: Vec<&str> = platform.selector.expressions[1..].iter().map(|(k, _, _)| k.as_str()).collect();
         assert_eq!(absent, ["cnpg.io/cluster", "strimzi.io/cluster", "strimzi.io/kind", "strimzi.io/name"]);
+    }
+
+    #[test]
+    fn catalog_flows_cover_the_providers_the_api_and_prometheus() {
+        let model = model();
+        let flows = catalog_flows(&model, &model.tiers[0]);
+        let what: Vec<&str> = flows.iter().map(|f| f.what.as_str()).collect();
+        assert!(what.contains(&"Prometheus scrapes pricing on 9100"), "{what:#?}");
+        assert!(what.iter().any(|w| w.starts_with("timescaledb Operator → Server")), "{what:#?}");
+        assert!(flows.iter().any(|f| f.to.is_none() && f.ports == [8443]), "the API, on Minikube's port");
     }
 
     #[test]
