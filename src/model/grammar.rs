@@ -190,6 +190,18 @@ pub fn is_revision(revision: &str) -> bool {
         && !revision.ends_with(".lock")
 }
 
+/// A branch name as the generated files use it: a git ref ([`is_revision`])
+/// of at most 100 of `[A-Za-z0-9._/-]` (no quoting in YAML, shell, Azure
+/// DevOps conditions or GitHub branch filters, whose glob characters it
+/// excludes), no part starting with `.` or `-`, and not `HEAD`.
+pub fn is_branch(branch: &str) -> bool {
+    is_revision(branch)
+        && branch.len() <= 100
+        && branch != "HEAD"
+        && branch.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+        && branch.split('/').all(|part| !part.is_empty() && !part.starts_with(['.', '-']))
+}
+
 /// A relative folder inside the repository (`services/api`): no absolute
 /// path, no `..`, no backslash, no character a shell or compose interpolates.
 pub fn is_relative_folder(folder: &str) -> bool {

@@ -59,9 +59,24 @@ pub struct Project {
     pub repo: Option<Spanned<String>>,
     /// `registry HOST`: where built images are pushed.
     pub registry: Option<Spanned<String>>,
+    /// `branch NAME`: the branch generated files are merged into, default
+    /// [`DEFAULT_BRANCH`]; see [`Project::deploy_branch`].
+    pub branch: Option<Spanned<String>>,
     /// The `project` node.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// The deploy branch when `project` names none.
+pub const DEFAULT_BRANCH: &str = "main";
+
+impl Project {
+    /// The branch the generated files are merged into: every cloud tier's
+    /// root Application follows it, the pipelines publish from it and open
+    /// release pull requests against it.
+    pub fn deploy_branch(&self) -> &str {
+        self.branch.as_ref().map_or(DEFAULT_BRANCH, |b| b.value.as_str())
+    }
 }
 
 /// `toolchain { … }`: everything that makes up the dev container.

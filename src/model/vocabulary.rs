@@ -90,7 +90,7 @@ impl Context {
             Context::Top => {
                 &["inception", "project", "toolchain", "tier", "service", "observability", "azure", "pipeline"]
             }
-            Context::Project => &["description", "repo", "registry"],
+            Context::Project => &["description", "repo", "registry", "branch"],
             Context::Toolchain => &[
                 "base",
                 "python",

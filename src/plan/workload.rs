@@ -11,7 +11,8 @@
 //!   On a `cluster minikube` tier it is tagged with the tier's `revision` made
 //!   a valid Docker tag by [`image_tag`], built inside Minikube
 //!   (`minikube image build -t REPOSITORY:TAG DIR`) and never pulled.
-//! - A cloud tier's root Application follows [`DEPLOY_BRANCH`], where the
+//! - A cloud tier's root Application follows the deploy branch
+//!   ([`crate::model::Project::deploy_branch`], `project { branch }`), where the
 //!   promotion pull requests land; the Applications it syncs pin the chart
 //!   and values to the tier's `revision` (a commit) and the images by digest.
 //! - Every workload runs in the namespace named after its tier, with the
@@ -27,10 +28,6 @@
 
 use crate::model::{Chart, Cluster, Concession, Model, Override, Service, Source, Tier};
 use crate::plan::Origin;
-
-/// The branch the generated files are merged into, which every cloud tier's
-/// root Application follows: a promotion is a pull request to it.
-pub(crate) const DEPLOY_BRANCH: &str = "main";
 
 /// Where a built image keeps the service's code (its `WORKDIR`).
 pub(crate) const APP_DIR: &str = "/app";

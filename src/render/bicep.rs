@@ -216,6 +216,25 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
                 ("outputs", identities),
             ]
         }
+        BicepModule::PipelineIdentity => {
+            let pipeline: Vec<Origin> = model.pipeline.iter().map(|p| Origin::new("pipeline", p.span)).collect();
+            let connection: Vec<Origin> = model
+                .pipeline
+                .iter()
+                .map(|p| Origin::new("pipeline/service-connection", p.service_connection.span))
+                .collect();
+            let mut github: Vec<Origin> =
+                model.project.repo.iter().map(|r| Origin::new("project/repo", r.span)).collect();
+            github.extend(model.project.branch.iter().map(|b| Origin::new("project/branch", b.span)));
+            vec![
+                ("params", pipeline.clone()),
+                ("identity", pipeline.clone()),
+                ("github", [pipeline.clone(), github].concat()),
+                ("devops", [pipeline.clone(), connection].concat()),
+                ("role", [pipeline.clone(), registry_origin(model)].concat()),
+                ("outputs", pipeline),
+            ]
+        }
         // Rendered by `bicep_lab`, which knows the lab's values.
         BicepModule::Lab => Vec::new(),
     }

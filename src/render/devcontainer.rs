@@ -85,7 +85,11 @@ pub(crate) fn workspace_folder(model: &Model) -> String {
 /// the Dockerfile stays the source.
 pub(crate) fn prebuilt(model: &Model) -> Option<String> {
     model.pipeline.as_ref()?;
-    Some(format!("{}:{}", crate::plan::delivery::devcontainer_repository(model), crate::plan::workload::DEPLOY_BRANCH))
+    Some(format!(
+        "{}:{}",
+        crate::plan::delivery::devcontainer_repository(model),
+        crate::plan::delivery::cache_tag(model)
+    ))
 }
 
 /// Why `updateRemoteUserUID` is on, written beside it.
