@@ -46,6 +46,11 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
                 });
             }
         }
+        for need in &service.needs {
+            if let Some(target) = model.service(&need.value) {
+                check_reachable(reader, need, target);
+            }
+        }
         for over in &service.overrides {
             if !tiers.contains(&over.tier.value.as_str()) {
                 reader.error(ModelError::UnknownReference {
@@ -80,6 +85,34 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
     }
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         check_minikube_tier(reader, model, tier);
+    }
+}
+
+/// `needs` names what a service connects to or waits for: a worker (no
+/// `port`) is neither, and a scheduled job runs on its schedule, not before
+/// anything. A run-once `job` is waited for (a migration before the API).
+fn check_reachable(reader: &mut Reader, need: &crate::spec::Spanned<String>, target: &Service) {
+    let problem = match target.batch() {
+        Some(batch) if batch.schedule.is_some() => Some((
+            format!("job `{}` runs on a schedule; nothing can wait for it", target.name.value),
+            "a scheduled job".to_owned(),
+            format!(
+                "remove `{}` from `needs`; a job that must run first is a `job` without `schedule`",
+                target.name.value
+            ),
+        )),
+        None if target.uses_generic_chart() && target.port.is_none() => Some((
+            format!("worker `{}` has no port, nothing can reach it", target.name.value),
+            "a service without `port`".to_owned(),
+            format!(
+                "remove `{}` from `needs` (services talk to a worker through a queue or a database they both need), or give it a `port`",
+                target.name.value
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((message, label, help)) = problem {
+        reader.invalid(Invalid::Misplaced, need.span, message, label, help);
     }
 }
 
