@@ -51,6 +51,20 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
                 check_reachable(reader, need, target);
             }
         }
+        for tier in &model.tiers {
+            if let Some(expose) = service.expose_in(&tier.name.value)
+                && expose.per_tier()
+                && !super::grammar::is_ingress_host(&expose.host_in(&tier.name.value))
+            {
+                reader.invalid(
+                    Invalid::Malformed,
+                    expose.host.span,
+                    format!("in tier `{}` the host is `{}`, not a host name", tier.name.value, expose.host_in(&tier.name.value)),
+                    "too long with this tier's name".to_owned(),
+                    "shorten the host, or write this tier's host in an override".to_owned(),
+                );
+            }
+        }
         for over in &service.overrides {
             if !tiers.contains(&over.tier.value.as_str()) {
                 reader.error(ModelError::UnknownReference {

@@ -320,7 +320,7 @@ fn resolve_expose(reader: &mut Reader, node: &RawNode) -> Option<Expose> {
     reader
         .fits(
             &host,
-            grammar::is_ingress_host(&host.value),
+            grammar::is_ingress_host(&host.value.replace(super::types::TIER_PLACEHOLDER, "tier")),
             "a host name",
             "\"app.example.com\" (lower case, no wildcard)",
         )

@@ -486,6 +486,21 @@ pub struct Expose {
     pub span: Span,
 }
 
+/// Stands for the tier's name in an `expose` host (`api.{tier}.example.com`).
+pub const TIER_PLACEHOLDER: &str = "{tier}";
+
+impl Expose {
+    /// The host in `tier`: the placeholder replaced by its name.
+    pub fn host_in(&self, tier: &str) -> String {
+        self.host.value.replace(TIER_PLACEHOLDER, tier)
+    }
+
+    /// Whether the host differs by tier (it holds the placeholder).
+    pub fn per_tier(&self) -> bool {
+        self.host.value.contains(TIER_PLACEHOLDER)
+    }
+}
+
 /// What Kubernetes runs a `build`/`image` workload as.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -81,7 +81,8 @@ pub(crate) fn shared(
         paths.add("servicePort", origin::child(service, "port", p.span));
         p.value
     });
-    let ingress = service.expose.as_ref().map(|e| {
+    // A host that differs by tier is in each tier's file.
+    let ingress = service.expose.as_ref().filter(|e| !e.per_tier()).map(|e| {
         paths.add("ingress.host", origin::child(service, "expose", e.span));
         IngressValues { host: Some(e.host.value.clone()), ..IngressValues::default() }
     });
@@ -142,9 +143,13 @@ pub(crate) fn tier_ingress(
         },
     ));
     if let Some(over) = service.override_for(&tier.name.value).filter(|o| o.expose.is_some()) {
-        ingress.host = Some(expose.host.value.clone());
+        ingress.host = Some(expose.host_in(&tier.name.value));
         paths.add("ingress.host", origin::over(service, over));
         notes.push(Note::new("ingress.host", &format!("reason: {}", over.reason.value)));
+    } else if expose.per_tier() {
+        ingress.host = Some(expose.host_in(&tier.name.value));
+        paths.add("ingress.host", origin::child(service, "expose", expose.span));
+        paths.add("ingress.host", origin::tier(tier));
     }
     if tier.cluster.value == Cluster::Aks {
         let suffix = super::azure_names::unique_suffix(model);
