@@ -59,7 +59,11 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
                 reader.invalid(
                     Invalid::Malformed,
                     expose.host.span,
-                    format!("in tier `{}` the host is `{}`, not a host name", tier.name.value, expose.host_in(&tier.name.value)),
+                    format!(
+                        "in tier `{}` the host is `{}`, not a host name",
+                        tier.name.value,
+                        expose.host_in(&tier.name.value)
+                    ),
                     "too long with this tier's name".to_owned(),
                     "shorten the host, or write this tier's host in an override".to_owned(),
                 );

@@ -268,7 +268,9 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             );
         }
     }
-    if service.uses_generic_chart() && service.port.is_none() {
+    // A `port` that was refused has been reported: it is no worker.
+    let port_written = node.children().iter().any(|c| c.name.value == "port");
+    if service.uses_generic_chart() && service.port.is_none() && !port_written {
         check_worker(reader, &service);
     }
     Some(service)

@@ -87,6 +87,17 @@ fn a_host_that_names_no_service_fails() {
 }
 
 #[test]
+fn a_port_the_service_does_not_serve_fails() {
+    broken(
+        "port",
+        "deploy/values/api/values.yaml",
+        "  RISK_PORT: \"8000\"\n",
+        "  RISK_PORT: \"8001\"\n",
+        "RISK_PORT=8001, but Service risk serves ['8000']",
+    );
+}
+
+#[test]
 fn a_secret_key_ref_to_a_missing_secret_fails() {
     broken(
         "secret",
