@@ -119,7 +119,7 @@ fn check_reachable(reader: &mut Reader, need: &crate::spec::Spanned<String>, tar
                 target.name.value
             ),
         )),
-        None if target.uses_generic_chart() && target.port.is_none() => Some((
+        None if target.is_worker() => Some((
             format!("worker `{}` has no port, nothing can reach it", target.name.value),
             "a service without `port`".to_owned(),
             format!(

@@ -50,6 +50,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         run: Vec::new(),
         port: None,
         service_port: None,
+        port_written: node.children().iter().any(|c| c.name.value == "port"),
         workload: Workload::Deployment,
         expose: None,
         health: None,
@@ -269,8 +270,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         }
     }
     // A `port` that was refused has been reported: it is no worker.
-    let port_written = node.children().iter().any(|c| c.name.value == "port");
-    if service.uses_generic_chart() && service.port.is_none() && !port_written {
+    if service.uses_generic_chart() && service.port.is_none() && !service.port_written {
         check_worker(reader, &service);
     }
     Some(service)
@@ -326,7 +326,7 @@ fn resolve_expose(reader: &mut Reader, node: &RawNode) -> Option<Expose> {
             "a host name",
             "\"app.example.com\" (lower case, no wildcard)",
         )
-        .then(|| Expose { host, span: node.span })
+        .then_some(Expose { host, span: node.span })
 }
 
 fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {

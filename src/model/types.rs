@@ -602,6 +602,11 @@ pub struct Service {
     pub port: Option<Spanned<u16>>,
     /// `port N service=M`: the Service port, when it is not the container's.
     pub service_port: Option<Spanned<u16>>,
+    /// Whether the spec writes a `port`, even one refused (then it is no
+    /// worker, and nothing more is reported about its missing port).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub port_written: bool,
     /// `service` (a Deployment) or `job` (a Job or a CronJob).
     pub workload: Workload,
     /// `expose host=`: reachable from outside the cluster.
@@ -651,6 +656,11 @@ impl Service {
             Workload::Job(batch) => Some(batch),
             Workload::Deployment => None,
         }
+    }
+
+    /// Whether it is a worker: a `service` of the generic chart that writes no `port`.
+    pub fn is_worker(&self) -> bool {
+        self.uses_generic_chart() && self.batch().is_none() && self.port.is_none() && !self.port_written
     }
 
     /// The port other services reach it on (its Service's): `service=` or

@@ -239,7 +239,10 @@ pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Con
     }
     match concession {
         Concession::StorageEmulator => !service.storage.is_empty(),
-        Concession::HotReload | Concession::Debug => matches!(service.source, Source::Build(_)) && is_python(service),
+        // A job must end: a reloader or a debugger would keep it running.
+        Concession::HotReload | Concession::Debug => {
+            matches!(service.source, Source::Build(_)) && is_python(service) && service.batch().is_none()
+        }
     }
 }
 

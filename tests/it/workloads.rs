@@ -247,4 +247,30 @@ fn shapes_are_refused_where_they_cannot_work_each_with_one_error() {
         assert_eq!(errors.len(), 1, "{to:?}: one error, not {errors:?}");
         assert!(errors[0].contains(expected), "{to:?}: {errors:?}");
     }
+    // A refused `port 0` is not a worker too: needing it adds nothing.
+    let spec = minimal_with("    port 8000\n", "    port 0\n").replacen(
+        "    needs web-public ",
+        "    needs web-public web ",
+        1,
+    );
+    let (code, errors) = lint(&spec);
+    assert_eq!((code, errors.len()), (2, 1), "{errors:?}");
+}
+
+#[test]
+fn a_job_takes_no_reloader_or_debugger_that_would_keep_it_running() {
+    let compiled = compile(&minimal_with(
+        "    revision HEAD\n",
+        "    revision HEAD\n    concession hot-reload\n    concession debug\n",
+    ));
+    let values =
+        |service: &str| compiled.artifact(&format!("deploy/values/{service}/values-local.yaml")).unwrap().text.clone();
+    assert!(values("web").contains("watchfiles") && values("web").contains("debugpy"), "{}", values("web"));
+    for job in ["migrate", "nightly-report"] {
+        let text = values(job);
+        assert!(
+            !text.contains("watchfiles") && !text.contains("debugpy") && !text.contains("command"),
+            "{job}: {text}"
+        );
+    }
 }
