@@ -94,7 +94,11 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
         check_environment(reader, service);
         if matches!(service.source, Source::Build(_)) && model.project.registry.is_none() {
             reader.error(ModelError::Missing {
-                message: format!("service `{}` is built, but the project has no registry", service.name.value),
+                message: format!(
+                    "{} `{}` is built, but the project has no registry",
+                    service.keyword(),
+                    service.name.value
+                ),
                 span: service.name.span.into(),
                 label: "its image needs a registry to be pushed to".to_owned(),
                 help: "add `registry \"HOST\"` inside `project`".to_owned(),
@@ -162,8 +166,10 @@ fn check_minikube_tier(reader: &mut Reader, model: &Model, tier: &super::types::
     {
         reader.error(ModelError::Missing {
             message: format!(
-                "service `{}` uses storage, but tier `{}` has no storage account and no emulator",
-                service.name.value, tier.name.value
+                "{} `{}` uses storage, but tier `{}` has no storage account and no emulator",
+                service.keyword(),
+                service.name.value,
+                tier.name.value
             ),
             span: tier.name.span.into(),
             label: "Minikube tiers get no Azure resources".to_owned(),

@@ -246,10 +246,14 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     match source {
         Some((resolved, _)) => service.source = resolved,
         None => reader.error(ModelError::Missing {
-            message: format!("service `{}` has no workload", name.value),
+            message: format!("{label} `{}` has no workload", name.value),
             span: name.span.into(),
             label: "nothing to run".to_owned(),
-            help: "add `build DIR`, `image REF`, `chart REF version=…` or `kind KIND`".to_owned(),
+            help: if job {
+                "add `build DIR` or `image REF`".to_owned()
+            } else {
+                "add `build DIR`, `image REF`, `chart REF version=…` or `kind KIND`".to_owned()
+            },
         }),
     }
     if job {
