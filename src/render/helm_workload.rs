@@ -108,6 +108,7 @@ pub(crate) fn shared(
             job.successful_jobs_history_limit = Some(schedule.keep);
             job.failed_jobs_history_limit = Some(schedule.keep);
             paths.add("job", origin::child(service, "schedule", schedule.span));
+            paths.add("workload", origin::child(service, "schedule", schedule.span));
             WorkloadKind::CronJob
         }
     };
