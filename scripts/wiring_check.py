@@ -19,7 +19,8 @@ deploy/argocd/TIER/ the way Argo CD does:
 Then it asserts, against the catalog:
 
   host       every *_HOST variable names a Service that the render or the
-             catalog (a provider or its operator) creates in the namespace
+             catalog (a provider or its operator) creates in the namespace, and
+             the *_PORT beside a rendered Service's host is one of its ports
   secret     every secretKeyRef names a Secret (and key) that exists before the
              pod starts: rendered, synced by a SecretProviderClass, made by the
              tier's bootstrap (local), or made by the provider per the catalog
@@ -61,7 +62,7 @@ SAMPLE_AZURE = {
         "keyVaultName": "kv-wiring-sample",
     }
 }
-POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "Pod", "ReplicaSet"}
+POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
 CLUSTER_KINDS = {
     "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
     "ValidatingWebhookConfiguration", "Namespace", "PriorityClass", "StorageClass", "PersistentVolume",
@@ -108,8 +109,8 @@ def pod_spec(obj: dict) -> dict | None:
         return obj.get("spec") or {}
     if kind in POD_KINDS:
         spec = obj.get("spec") or {}
-        if kind == "Job":
-            return (spec.get("template") or {}).get("spec") or {}
+        if kind == "CronJob":
+            spec = (spec.get("jobTemplate") or {}).get("spec") or {}
         return (spec.get("template") or {}).get("spec") or {}
     return None
 
@@ -267,6 +268,11 @@ class Tier:
     # --- assertions ---------------------------------------------------------------
     def check(self) -> None:
         services = {o["metadata"]["name"] for _, o in self.objects if o.get("kind") == "Service"}
+        service_ports = {
+            o["metadata"]["name"]: {str(p.get("port")) for p in (o.get("spec") or {}).get("ports") or []}
+            for _, o in self.objects
+            if o.get("kind") == "Service"
+        }
         services |= set(self.catalog_services)
         secrets: dict[str, set[str] | None] = {}
         for _, o in self.objects:
@@ -313,6 +319,10 @@ class Tier:
                         if env["name"].endswith("_HOST") and isinstance(value, str) and value and "." not in value and "$(" not in value:
                             if value not in services:
                                 self.fail(f"host: {where}: {env['name']}={value} names no Service in {self.namespace}")
+                            port_name = env["name"][: -len("_HOST")] + "_PORT"
+                            port = next((e.get("value") for e in c.get("env") or [] if e["name"] == port_name), None)
+                            if port is not None and value in service_ports and str(port) not in service_ports[value]:
+                                self.fail(f"host: {where}: {port_name}={port}, but Service {value} serves {sorted(service_ports[value])}")
                         ref = (env.get("valueFrom") or {}).get("secretKeyRef")
                         if ref:
                             self.secret_ref(where, ref, secrets)
@@ -355,7 +365,7 @@ class Tier:
         cpu = mem = 0
         for file, o in self.objects:
             spec = pod_spec(o)
-            if spec is None or file not in self.generic or o.get("kind") not in ("Deployment", "StatefulSet"):
+            if spec is None or file not in self.generic or o.get("kind") not in ("Deployment", "StatefulSet", "Job", "CronJob"):
                 continue
             replicas = (o.get("spec") or {}).get("replicas", 1) or 0
             for c in spec.get("containers") or []:

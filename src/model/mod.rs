@@ -14,6 +14,7 @@
 pub mod aks_versions;
 pub(crate) mod azure;
 pub(crate) mod azure_lint;
+pub(crate) mod batch;
 mod error;
 pub mod grammar;
 mod observability;
@@ -69,7 +70,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
                     model.tiers.push(tier);
                 }
             }
-            "service" => {
+            "service" | "job" => {
                 if let Some(service) = service::resolve(&mut reader, node)
                     && services.insert(
                         &mut reader,

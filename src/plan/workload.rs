@@ -236,7 +236,10 @@ pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Con
     }
     match concession {
         Concession::StorageEmulator => !service.storage.is_empty(),
-        Concession::HotReload | Concession::Debug => matches!(service.source, Source::Build(_)) && is_python(service),
+        // A job must end: a reloader or a debugger would keep it running.
+        Concession::HotReload | Concession::Debug => {
+            matches!(service.source, Source::Build(_)) && is_python(service) && service.batch().is_none()
+        }
     }
 }
 
@@ -267,28 +270,28 @@ pub(crate) mod origin {
 
     /// `service NAME`.
     pub(crate) fn service(service: &Service) -> Origin {
-        Origin::new(format!("service {}", service.name.value), service.span)
+        Origin::new(format!("{} {}", service.keyword(), service.name.value), service.span)
     }
 
     /// `service NAME/build|image|chart`.
     pub(crate) fn source(service: &Service) -> Origin {
-        let name = &service.name.value;
+        let name = format!("{} {}", service.keyword(), service.name.value);
         match &service.source {
-            Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
-            Source::Image(image) => Origin::new(format!("service {name}/image"), image.span),
-            Source::Chart(chart) => Origin::new(format!("service {name}/chart"), chart.reference.span),
-            Source::Backing(kind) => Origin::new(format!("service {name}/kind"), kind.span),
+            Source::Build(dir) => Origin::new(format!("{name}/build"), dir.span),
+            Source::Image(image) => Origin::new(format!("{name}/image"), image.span),
+            Source::Chart(chart) => Origin::new(format!("{name}/chart"), chart.reference.span),
+            Source::Backing(kind) => Origin::new(format!("{name}/kind"), kind.span),
         }
     }
 
     /// `service NAME/CHILD`, at `span`.
     pub(crate) fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
-        Origin::new(format!("service {}/{child}", service.name.value), span)
+        Origin::new(format!("{} {}/{child}", service.keyword(), service.name.value), span)
     }
 
     /// `service NAME/tier TIER`: an override.
     pub(crate) fn over(service: &Service, over: &Override) -> Origin {
-        Origin::new(format!("service {}/tier {}", service.name.value, over.tier.value), over.span)
+        Origin::new(format!("{} {}/tier {}", service.keyword(), service.name.value, over.tier.value), over.span)
     }
 
     /// `service NAME/replicas`, or the service when the count is the default.

@@ -153,6 +153,8 @@ pub(super) fn identity_origins(model: &Model) -> Vec<Origin> {
 #[derive(Debug, Serialize)]
 struct ModuleView {
     marks: IndexMap<&'static str, String>,
+    /// The application routing add-on is on (a service is exposed in a cloud tier).
+    web_app_routing: bool,
 }
 
 /// The sections of a module and the nodes each comes from.
@@ -247,7 +249,8 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
 pub(super) fn render_module(model: &Model, module: BicepModule, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
-    let view = ModuleView { marks };
+    let view =
+        ModuleView { marks, web_app_routing: crate::plan::exposure::exposed_on(model, crate::model::Cluster::Aks) };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))
 }
 

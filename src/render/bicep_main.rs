@@ -39,6 +39,8 @@ struct MainView {
     /// Where it comes from, for its parameter's description (no quote in it).
     kubernetes_description: String,
     has_storage: bool,
+    /// The application routing add-on is on: its identity reads the vault's certificates.
+    web_app_routing: bool,
     /// Every container, as literals.
     containers: Vec<String>,
     identities: Vec<IdentityView>,
@@ -188,6 +190,7 @@ pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderErr
         kubernetes_version: literal(&cluster_minor(model).map(|m| format!("1.{m}")).unwrap_or_default()),
         kubernetes_description: kubernetes_description(model),
         has_storage: !containers.is_empty(),
+        web_app_routing: crate::plan::exposure::exposed_on(model, crate::model::Cluster::Aks),
         containers,
         identities,
         secret_names,

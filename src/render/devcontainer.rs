@@ -99,7 +99,8 @@ const UID_REASON: &str = "On: on a Linux host whose uid is not the image's, the 
 
 /// `minikube start` for the Minikube tiers: the Kubernetes version of the
 /// toolchain's kubectl, and the workspace mounted into the node under
-/// `hot-reload` (pods mount a service's build folder from there). Idempotent:
+/// `hot-reload` (pods mount a service's build folder from there), and the
+/// ingress addon when a service is exposed on Minikube. Idempotent:
 /// on a running cluster it re-creates the mount, which does not survive a
 /// container restart.
 pub(crate) fn minikube_start(model: &Model) -> Option<String> {
@@ -115,7 +116,8 @@ pub(crate) fn minikube_start(model: &Model) -> Option<String> {
         .unwrap_or_default();
     let folder = workspace_folder(model);
     let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
-    Some(format!("minikube start --driver=docker{kubernetes}{mount}"))
+    let addons = crate::plan::exposure::minikube_addons(model);
+    Some(format!("minikube start --driver=docker{kubernetes}{addons}{mount}"))
 }
 
 /// How long `postStartCommand` waits for the docker-in-docker daemon.

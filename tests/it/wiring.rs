@@ -87,6 +87,17 @@ fn a_host_that_names_no_service_fails() {
 }
 
 #[test]
+fn a_port_the_service_does_not_serve_fails() {
+    broken(
+        "port",
+        "deploy/values/api/values.yaml",
+        "  RISK_PORT: \"8000\"\n",
+        "  RISK_PORT: \"8001\"\n",
+        "RISK_PORT=8001, but Service risk serves ['8000']",
+    );
+}
+
+#[test]
 fn a_secret_key_ref_to_a_missing_secret_fails() {
     broken(
         "secret",
@@ -183,4 +194,36 @@ fn the_workload_kit_probes_drains_and_spreads() {
     assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
     assert!(local.contains("- \"debugpy==1.8.0\"") && local.contains("- \"watchfiles==0.21.0\""), "{local}");
     assert!(local.contains("- name: PYTHONPATH\n              value: \"/opt/inception-tools\""), "{local}");
+}
+
+/// The minimal environment with a repository, compiled: its worker, job,
+/// scheduled job and exposed service deployed through Argo CD.
+fn minimal_through_argocd() -> TempDir {
+    let dir = TempDir::new("wiring-minimal");
+    let spec = std::fs::read_to_string(root().join("environments/minimal/inception.kdl")).expect("minimal spec");
+    let spec =
+        spec.replacen("project hello {\n", "project hello {\n    repo \"https://github.com/example/hello.git\"\n", 1);
+    std::fs::write(dir.path().join("inception.kdl"), spec).expect("write spec");
+    let output = crate::support::inception(dir.path(), &["compile"]);
+    assert!(output.status.success(), "{}", crate::support::text(&output).1);
+    dir
+}
+
+#[test]
+fn workers_and_jobs_are_wired_and_their_pods_checked() {
+    let dir = minimal_through_argocd();
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("ok  wiring  "), "{text}");
+    // The worker reaches web-public on its Service port, not the container's.
+    edit(&dir.path().join("deploy/values/worker/values.yaml"), "WEB_PUBLIC_PORT: \"80\"", "WEB_PUBLIC_PORT: \"8080\"");
+    // The scheduled job's pod is read: an unpinned image there fails.
+    edit(&dir.path().join("deploy/values/nightly-report/values-local.yaml"), "tag: HEAD", "tag: latest");
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("WEB_PUBLIC_PORT=8080, but Service web-public serves ['80']"), "{text}");
+    assert!(
+        text.contains("CronJob nightly-report: image hello.azurecr.io/hello-nightly-report:latest is not pinned"),
+        "{text}"
+    );
 }
