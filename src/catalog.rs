@@ -128,9 +128,6 @@ pub(crate) const TOOLS: &[CatalogTool] = &[
     },
 ];
 
-/// The platform every dev container is built for.
-pub(crate) const PLATFORM: &str = "linux/amd64";
-
 /// The known sha256 of a catalog tool's download for `arch` (`amd64` or
 /// `arm64`), if it was read.
 pub(crate) fn sha256(tool: &CatalogTool, version: &str, arch: &str) -> Option<&'static str> {

@@ -134,7 +134,9 @@ impl Runtime {
             }
             Runtime::Dotnet => {
                 let arch = if arch == "amd64" { "x64" } else { arch };
-                format!("https://builds.dotnet.microsoft.com/dotnet/Sdk/{version}/dotnet-sdk-{version}-linux-{arch}.tar.gz")
+                format!(
+                    "https://builds.dotnet.microsoft.com/dotnet/Sdk/{version}/dotnet-sdk-{version}-linux-{arch}.tar.gz"
+                )
             }
         }
     }

@@ -120,7 +120,8 @@ pub(crate) fn findings(model: &Model) -> Vec<StrictFinding> {
         ));
     }
     for pip in toolchain.pip.iter().filter(|_| !frozen) {
-        let finding = StrictFinding::Pip(PipWithoutSnapshot { name: pip.name.value.clone(), span: pip.name.span.into() });
+        let finding =
+            StrictFinding::Pip(PipWithoutSnapshot { name: pip.name.value.clone(), span: pip.name.span.into() });
         found.push((pip.span.offset, finding));
     }
     found.sort_by_key(|(offset, _)| *offset);

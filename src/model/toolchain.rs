@@ -27,7 +27,10 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     let mut uid = None;
     for child in reader.children(node, Context::Toolchain, "`toolchain`") {
         let name = child.name.value.as_str();
-        if matches!(name, "base" | "python" | "node" | "go" | "java" | "dotnet" | "user" | "snapshot" | "docker-in-docker") {
+        if matches!(
+            name,
+            "base" | "python" | "node" | "go" | "java" | "dotnet" | "user" | "snapshot" | "docker-in-docker"
+        ) {
             once.insert(reader, "toolchain node", &child.name, "the toolchain has one of each; remove one");
         }
         match name {
@@ -229,7 +232,13 @@ fn resolve_runtime(reader: &mut Reader, node: &RawNode) -> Option<RuntimePin> {
                     ),
                 )
             };
-            reader.invalid(Invalid::Unknown, version.span, message, "no checksum to verify the download".to_owned(), help);
+            reader.invalid(
+                Invalid::Unknown,
+                version.span,
+                message,
+                "no checksum to verify the download".to_owned(),
+                help,
+            );
             return None;
         }
     };

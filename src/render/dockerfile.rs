@@ -172,7 +172,8 @@ pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
         path.push("$PATH".to_owned());
         runtime_env.push(("PATH".to_owned(), path.join(":")));
     }
-    let runtime_check = toolchain.runtimes.iter().map(|p| p.runtime.smoke_test()).collect::<Vec<_>>().join(" \\\n    && ");
+    let runtime_check =
+        toolchain.runtimes.iter().map(|p| p.runtime.smoke_test()).collect::<Vec<_>>().join(" \\\n    && ");
     let mut apt: Vec<String> = toolchain.apt.iter().map(|p| p.value.clone()).collect();
     let named = |apt: &[String], package: &str| apt.iter().any(|p| p.split('=').next() == Some(package));
     let mut extra: Vec<&str> = vec!["ca-certificates", "curl"];
