@@ -58,7 +58,7 @@ fn the_polyglot_dockerfile_installs_node_and_go_trees_each_checked_with_sha256su
         let extract =
             step.find(&format!("tar -xzf /tmp/{keyword}.tar.gz -C {home} --strip-components=1")).expect("a tree");
         assert!(download < check && check < extract, "checked before it is extracted:\n{step}");
-        assert!(step.contains(&format!("amd64) url=\"https://")) && step.contains(amd64), "{step}");
+        assert!(step.contains("amd64) url=\"https://") && step.contains(amd64), "{step}");
         assert!(step.contains("arm64) url=\"https://"), "an arm64 archive too:\n{step}");
         assert!(!step.contains("install -m"), "a tree, not a single file:\n{step}");
     }
@@ -203,8 +203,8 @@ fn a_snapshot_freezes_debian_and_the_python_tools_dependencies() {
     let (code, value) = run(&frozen, &["lint", "--strict", "--format", "json"]);
     assert_eq!(code, Some(0), "{value}");
     let dockerfile = dockerfile(&frozen);
-    assert!(dockerfile.contains("https://snapshot.debian.org/archive/debian/20261101T000000Z $codename main"));
-    assert!(dockerfile.contains("https://snapshot.debian.org/archive/debian-security/20261101T000000Z"));
+    assert!(dockerfile.contains("http://snapshot.debian.org/archive/debian/20261101T000000Z $codename main"));
+    assert!(dockerfile.contains("http://snapshot.debian.org/archive/debian-security/20261101T000000Z"));
     assert!(
         dockerfile.contains("uv tool install --python 3.12.4 --exclude-newer 2026-11-01T00:00:00Z pre-commit==3.7.1")
     );
