@@ -210,3 +210,22 @@ service web {
     assert!(unattributed.is_empty(), "{unattributed:#?}");
     assert!(causes(&comparison).iter().any(|c| matches!(c, Cause::Override { .. })), "{:?}", causes(&comparison));
 }
+
+#[test]
+fn every_environment_explains_every_difference_between_adjacent_tiers() {
+    for (name, spec) in crate::support::environments() {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let compiled = pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl").unwrap();
+        let names: Vec<String> = compiled.loaded.model.tiers.iter().map(|t| t.name.value.clone()).collect();
+        for pair in names.windows(2) {
+            let comparison = tiers(&compiled, &pair[0], &pair[1]);
+            assert_eq!(comparison.unattributed().count(), 0, "{name}: {} → {}", pair[0], pair[1]);
+            assert!(
+                !comparison.differences.is_empty(),
+                "{name}: {} → {} differ at least in identity",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+}
