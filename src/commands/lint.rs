@@ -1,7 +1,8 @@
 //! `inception lint [--strict] [--spec PATH]`: every spec check, nothing
 //! written: the Azure findings and a local tier too large for the developer
-//! VM always (`model::azure_lint`, `plan::sizing_lint`), the pins with
-//! `--strict`.
+//! VM, a base or service image without digest and a runtime without its
+//! editor extension always (`model::azure_lint`, `plan::sizing_lint`,
+//! `model::pin_lint`, `model::runtime_lint`), the other pins with `--strict`.
 
 use serde_json::json;
 
@@ -22,6 +23,8 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     let mut findings: Vec<LintFinding> =
         azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
     findings.extend(crate::model::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::pin_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::runtime_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
     }

@@ -86,6 +86,9 @@ pub struct Toolchain {
     pub base: BaseImage,
     /// `python X.Y.Z`.
     pub python: Option<Spanned<String>>,
+    /// `node`, `go`, `java`, `dotnet VERSION`: the other language runtimes,
+    /// at most one of each, in spec order.
+    pub runtimes: Vec<RuntimePin>,
     /// `user NAME`, default `vscode`.
     pub user: Spanned<String>,
     /// `user NAME uid=N`, default 1000: the same numeric id on every machine,
@@ -93,6 +96,10 @@ pub struct Toolchain {
     pub uid: u32,
     /// `apt PKG…`, in order, each possibly `name=version`.
     pub apt: Vec<Spanned<String>>,
+    /// `snapshot "YYYY-MM-DDTHH:MM:SSZ"`: the moment Debian packages
+    /// (snapshot.debian.org) and Python tool dependencies (uv
+    /// `--exclude-newer`) are resolved at, so every build gets the same.
+    pub snapshot: Option<Spanned<String>>,
     /// `pip NAME VERSION`.
     pub pip: Vec<Pip>,
     /// `tool NAME VERSION`.
@@ -108,6 +115,29 @@ pub struct Toolchain {
     /// `forward-port N…`.
     pub forward_ports: Vec<Spanned<u16>>,
     /// The `toolchain` node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Toolchain {
+    /// The language runtimes the dev container installs besides Python.
+    pub fn runtime_list(&self) -> Vec<crate::runtimes::Runtime> {
+        self.runtimes.iter().map(|r| r.runtime).collect()
+    }
+}
+
+/// `node VERSION` (or `go`, `java`, `dotnet`): one runtime at an exact
+/// version, its archives verified by checksum.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RuntimePin {
+    /// Which runtime.
+    pub runtime: crate::runtimes::Runtime,
+    /// The exact version.
+    pub version: Spanned<String>,
+    /// The checksum of the amd64 and of the arm64 archive (the runtime's
+    /// algorithm): the catalog's, or the spec's for a version it lacks.
+    pub checksums: [String; 2],
+    /// The node.
     #[serde(skip)]
     pub span: Span,
 }
@@ -153,8 +183,11 @@ pub struct Tool {
     pub name: Spanned<String>,
     /// The exact version.
     pub version: Spanned<String>,
-    /// The expected sha256 of the download, 64 hex digits.
+    /// The expected sha256 of the amd64 download, 64 hex digits
+    /// (`sha256=` or `sha256-amd64=`).
     pub sha256: Option<Spanned<String>>,
+    /// The expected sha256 of the arm64 download (`sha256-arm64=`).
+    pub sha256_arm64: Option<Spanned<String>>,
     /// A download URL with `{version}` and optionally `{arch}`, for tools
     /// outside the catalog.
     pub url: Option<Spanned<String>>,

@@ -97,8 +97,13 @@ impl Context {
             Context::Toolchain => &[
                 "base",
                 "python",
+                "node",
+                "go",
+                "java",
+                "dotnet",
                 "user",
                 "apt",
+                "snapshot",
                 "pip",
                 "tool",
                 "docker-in-docker",

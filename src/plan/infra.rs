@@ -142,8 +142,11 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         };
         let tiers: Vec<Origin> =
             cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect();
-        let access: Vec<Origin> =
+        let mut access: Vec<Origin> =
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
+        // The `credentials` release has a workload identity too (main.bicep
+        // calls the module for it), even when no service reads Key Vault.
+        access.extend(super::kubernetes::platform_credentials(model).into_iter().map(|c| c.origin));
         let storage: Vec<Origin> = model.services.iter().flat_map(storage_origins).collect();
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
         main.extend(azure.kubernetes.iter().map(|k| Origin::new("azure/kubernetes", k.span)));

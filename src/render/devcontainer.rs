@@ -8,7 +8,6 @@ use serde_json::json;
 use super::RenderError;
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
-use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
@@ -32,8 +31,6 @@ struct DevcontainerJson {
     docker_compose_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     service: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    run_args: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace_mount: Option<String>,
     workspace_folder: String,
@@ -57,7 +54,6 @@ struct DevcontainerJson {
 struct Build {
     dockerfile: String,
     context: String,
-    options: Vec<String>,
     /// The image the pipeline prebuilds from this Dockerfile (`pipeline`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cache_from: Vec<String>,
@@ -155,18 +151,17 @@ pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, R
     if let Some(version) = &toolchain.docker_in_docker {
         features.insert(DOCKER_IN_DOCKER_FEATURE.to_owned(), json!({ "version": version.value, "moby": true }));
     }
-    let platform = format!("--platform={PLATFORM}");
+    // No --platform: the Dockerfile installs every download for the host's
+    // own architecture (amd64 or arm64), so nothing runs under emulation.
     let document = DevcontainerJson {
         name: model.project.name.value.clone(),
         build: (!compose).then(|| Build {
             dockerfile: "Dockerfile".to_owned(),
             context: "..".to_owned(),
-            options: vec![platform.clone()],
             cache_from: prebuilt(model).into_iter().collect(),
         }),
         docker_compose_file: compose.then(|| "docker-compose.yml".to_owned()),
         service: compose.then(|| COMPOSE_SERVICE.to_owned()),
-        run_args: if compose { Vec::new() } else { vec![platform] },
         workspace_mount: (!compose).then(|| format!("source=${{localWorkspaceFolder}},target={folder},type=bind")),
         workspace_folder: folder,
         features,
