@@ -1,7 +1,7 @@
 //! The CLI end to end, through the real binary: exit codes, what is written,
 //! what check says.
 
-use crate::support::{TempDir, edit, files, inception, root, text, with_reference_spec};
+use crate::support::{TempDir, edit, files, inception, root, serenity_line, text, with_reference_spec};
 
 #[test]
 fn compile_then_check_is_clean_and_a_second_compile_writes_nothing() {
@@ -107,7 +107,8 @@ fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
     let out = inception(dir.path(), &["compile"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
-    assert!(stderr.contains("inception.kdl:16:12"), "python error located: {stderr}");
+    let python = format!("inception.kdl:{}:12", serenity_line("python "));
+    assert!(stderr.contains(&python), "python error located at {python}: {stderr}");
     assert!(stderr.contains("did you mean `replicas`?"), "{stderr}");
     assert!(stderr.contains("2 problems; nothing was written"), "{stderr}");
     assert_eq!(files(dir.path()), vec!["inception.kdl".to_owned()], "nothing was written");

@@ -9,9 +9,9 @@
 # and Minikube.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-# Minikube sized from the spec: the tier requests 3.40 CPU and 6344 MiB
+# Minikube sized from the spec: the tier requests 4.75 CPU and 9032 MiB
 # (deploy/wiring.json lists each item); with a margin and the system pods:
-minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=6 --memory=10240 --kubernetes-version=v1.36.0 --mount --mount-string=/workspaces/meridian:/workspaces/meridian
+minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=7 --memory=13824 --kubernetes-version=v1.36.0 --addons=ingress --mount --mount-string=/workspaces/meridian:/workspaces/meridian
 kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -
 kubectl create namespace local --dry-run=client -o yaml | kubectl apply -f -
 # postgres-credentials: the credentials of postgres, made once here
