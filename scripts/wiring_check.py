@@ -19,7 +19,8 @@ deploy/argocd/TIER/ the way Argo CD does:
 Then it asserts, against the catalog:
 
   host       every *_HOST variable names a Service that the render or the
-             catalog (a provider or its operator) creates in the namespace
+             catalog (a provider or its operator) creates in the namespace, and
+             the *_PORT beside a rendered Service's host is one of its ports
   secret     every secretKeyRef names a Secret (and key) that exists before the
              pod starts: rendered, synced by a SecretProviderClass, made by the
              tier's bootstrap (local), or made by the provider per the catalog
@@ -34,7 +35,9 @@ Then it asserts, against the catalog:
              admit every `needs` edge (a pod's *_HOST/*_PORT: from its pods to the pods the named
              Service selects, on the port it targets) and every flow wiring.json lists (a
              provider's own traffic, the Kubernetes API), in both directions (the source's egress
-             and the destination's ingress), and the namespace has a default deny
+             and the destination's ingress), workers, Jobs and CronJobs included; every Ingress's
+             backend admits the tier's ingress controller's namespace (wiring.json's
+             ingressController) on the port its Service targets; and the namespace has a default deny
   minikube   a Minikube tier's requests (rendered workloads + the catalog's
              providers and allowances) fit the size its bootstrap starts
              Minikube with, and that size is wiring.json's
@@ -66,7 +69,7 @@ SAMPLE_AZURE = {
         "keyVaultName": "kv-wiring-sample",
     }
 }
-POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "Pod", "ReplicaSet"}
+POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
 CLUSTER_KINDS = {
     "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
     "ValidatingWebhookConfiguration", "Namespace", "PriorityClass", "StorageClass", "PersistentVolume",
@@ -107,16 +110,22 @@ def memory_mib(q) -> int:
     return int(float(q) / 1048576 + 0.999)
 
 
-def pod_spec(obj: dict) -> dict | None:
+def pod_template(obj: dict) -> dict | None:
+    """A workload's pod template (a Pod: itself); None for anything else."""
     kind = obj.get("kind")
     if kind == "Pod":
-        return obj.get("spec") or {}
+        return obj
     if kind in POD_KINDS:
         spec = obj.get("spec") or {}
-        if kind == "Job":
-            return (spec.get("template") or {}).get("spec") or {}
-        return (spec.get("template") or {}).get("spec") or {}
+        if kind == "CronJob":
+            spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+        return spec.get("template") or {}
     return None
+
+
+def pod_spec(obj: dict) -> dict | None:
+    template = pod_template(obj)
+    return None if template is None else template.get("spec") or {}
 
 
 def containers(spec: dict) -> list[dict]:
@@ -157,6 +166,20 @@ def rule_admits(peers: list | None, ports: list | None, labels: dict | None, por
             if selects(peer["podSelector"], labels):
                 return True
     return False
+
+
+def rule_admits_namespace(peers: list | None, ports: list | None, namespace: str, port: int) -> bool:
+    """An ingress rule admitting every pod of another namespace (by its name label) on `port`."""
+    if ports and not any(p.get("port") == port and p.get("protocol", "TCP") == "TCP" for p in ports):
+        return False
+    if not peers:
+        return True
+    return any(
+        "namespaceSelector" in peer and "ipBlock" not in peer
+        and selects(peer["namespaceSelector"], {"kubernetes.io/metadata.name": namespace})
+        and not (peer.get("podSelector") or {})
+        for peer in peers
+    )
 
 
 def fmt(labels: dict | None) -> str:
@@ -312,6 +335,11 @@ class Tier:
     # --- assertions ---------------------------------------------------------------
     def check(self) -> None:
         services = {o["metadata"]["name"] for _, o in self.objects if o.get("kind") == "Service"}
+        service_ports = {
+            o["metadata"]["name"]: {str(p.get("port")) for p in (o.get("spec") or {}).get("ports") or []}
+            for _, o in self.objects
+            if o.get("kind") == "Service"
+        }
         services |= set(self.catalog_services)
         secrets: dict[str, set[str] | None] = {}
         for _, o in self.objects:
@@ -358,6 +386,10 @@ class Tier:
                         if env["name"].endswith("_HOST") and isinstance(value, str) and value and "." not in value and "$(" not in value:
                             if value not in services:
                                 self.fail(f"host: {where}: {env['name']}={value} names no Service in {self.namespace}")
+                            port_name = env["name"][: -len("_HOST")] + "_PORT"
+                            port = next((e.get("value") for e in c.get("env") or [] if e["name"] == port_name), None)
+                            if port is not None and value in service_ports and str(port) not in service_ports[value]:
+                                self.fail(f"host: {where}: {port_name}={port}, but Service {value} serves {sorted(service_ports[value])}")
                         ref = (env.get("valueFrom") or {}).get("secretKeyRef")
                         if ref:
                             self.secret_ref(where, ref, secrets)
@@ -394,18 +426,21 @@ class Tier:
         if not any(not (p["spec"].get("podSelector") or {}) and set(p["spec"].get("policyTypes") or []) == {"Ingress", "Egress"}
                    and not p["spec"].get("ingress") and not p["spec"].get("egress") for p in policies):
             self.fail("network: no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)")
-        pods: dict[str, tuple[dict, dict]] = {}  # workload name -> (labels, container ports by name)
+        # workload name -> (pod labels, container ports by name, the workload): Deployments and
+        # StatefulSets, and the generic chart's Jobs and CronJobs (a worker is a Deployment).
+        pods: dict[str, tuple[dict, dict, dict]] = {}
         for _, o in self.objects:
-            spec = pod_spec(o)
-            if spec is None or o.get("kind") not in ("Deployment", "StatefulSet"):
+            template = pod_template(o)
+            if template is None or o.get("kind") not in ("Deployment", "StatefulSet", "Job", "CronJob"):
                 continue
-            labels = ((((o.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels")) or {}
+            spec = template.get("spec") or {}
+            labels = (template.get("metadata") or {}).get("labels") or {}
             named = {p.get("name"): p.get("containerPort") for c in spec.get("containers") or [] for p in c.get("ports") or []}
-            pods[o["metadata"]["name"]] = (labels, named)
+            kind = "" if o["kind"] in ("Deployment", "StatefulSet") else f"{o['kind']} "
+            pods[f"{kind}{o['metadata']['name']}"] = (labels, named, o)
         services = {o["metadata"]["name"]: o for _, o in self.objects if o.get("kind") == "Service"}
         catalog = {s["name"]: s for b in self.w["backing"] for s in b["services"]}
-        for name, (labels, _) in sorted(pods.items()):
-            obj = next(o for _, o in self.objects if o.get("kind") in ("Deployment", "StatefulSet") and o["metadata"]["name"] == name)
+        for name, (labels, _, obj) in sorted(pods.items()):
             env = {e["name"]: e.get("value") for c in containers(pod_spec(obj)) for e in c.get("env") or []}
             for key, host in sorted(env.items()):
                 if not key.endswith("_HOST") or not isinstance(host, str):
@@ -422,6 +457,35 @@ class Tier:
         for flow in self.w["network"]["flows"]:
             for port in flow["ports"]:
                 self.allowed(policies, flow["what"], flow["from"], flow.get("to"), port)
+        # Every Ingress's backend admits the tier's ingress controller's namespace on the port
+        # the backend Service targets (the controller reads the endpoints: the container port).
+        controller = self.w["network"].get("ingressController") or {}
+        for _, o in self.objects:
+            if o.get("kind") != "Ingress":
+                continue
+            name = o["metadata"]["name"]
+            spec = o.get("spec") or {}
+            if spec.get("ingressClassName") != controller.get("className"):
+                self.fail(f"network: Ingress {name}: class {spec.get('ingressClassName')}, but the tier's controller is {controller.get('className')}")
+                continue
+            namespace = controller["namespace"]
+            for rule in spec.get("rules") or []:
+                for path in ((rule.get("http") or {}).get("paths")) or []:
+                    backend = (path.get("backend") or {}).get("service") or {}
+                    port = (backend.get("port") or {}).get("number")
+                    if port is None:  # by the Service port's name
+                        service = services.get(backend.get("name")) or {}
+                        port = next((sp.get("port") for sp in (service.get("spec") or {}).get("ports") or []
+                                     if sp.get("name") == (backend.get("port") or {}).get("name")), None)
+                    target = self.target(backend.get("name"), port, services, catalog, pods)
+                    if target is None:
+                        self.fail(f"network: Ingress {name}: backend {backend.get('name')}:{port} is no Service port")
+                        continue
+                    dst, target_port = target
+                    inn = [p for p in policies if "Ingress" in (p["spec"].get("policyTypes") or []) and selects(p["spec"].get("podSelector"), dst)]
+                    if inn and not any(rule_admits_namespace(r.get("from"), r.get("ports"), namespace, target_port)
+                                       for p in inn for r in p["spec"].get("ingress") or []):
+                        self.fail(f"network: Ingress {name}: no NetworkPolicy lets {fmt(dst)} receive from namespace {namespace} on {target_port}")
 
     def target(self, host, port, services, catalog, pods):
         service = services.get(host)
@@ -431,7 +495,7 @@ class Tier:
                 if sp.get("port") == port:
                     target = sp.get("targetPort", port)
                     if isinstance(target, str):
-                        target = next((named[target] for labels, named in pods.values()
+                        target = next((named[target] for labels, named, _ in pods.values()
                                        if all(labels.get(k) == v for k, v in selector.items()) and target in named), None)
                     return (selector, target) if isinstance(target, int) else None
             return None
@@ -464,7 +528,7 @@ class Tier:
         cpu = mem = 0
         for file, o in self.objects:
             spec = pod_spec(o)
-            if spec is None or file not in self.generic or o.get("kind") not in ("Deployment", "StatefulSet"):
+            if spec is None or file not in self.generic or o.get("kind") not in ("Deployment", "StatefulSet", "Job", "CronJob"):
                 continue
             replicas = (o.get("spec") or {}).get("replicas", 1) or 0
             for c in spec.get("containers") or []:

@@ -88,6 +88,14 @@ pub enum LintFinding {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Concession(#[from] crate::model::concession_lint::ConcessionFinding),
+    /// A base or service image without digest.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pin(#[from] crate::model::pin_lint::PinFinding),
+    /// A runtime without its editor extension.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Runtime(#[from] crate::model::runtime_lint::RuntimeFinding),
     /// A local tier larger than the developer VM.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -40,6 +40,7 @@ pub(crate) mod providers;
 pub(crate) mod release;
 pub(crate) mod render;
 pub(crate) mod report;
+pub mod runtimes;
 pub mod source;
 pub mod spec;
 pub mod symmetry;

@@ -1,7 +1,10 @@
 //! `inception lint [--strict] [--spec PATH]`: every spec check, nothing
 //! written: the Azure findings and a local tier too large for the developer
-//! VM always (`model::azure_lint`, `plan::sizing_lint`), the pins with
-//! `--strict`.
+//! VM, a base or service image without digest and a runtime without its
+//! editor extension always (`model::azure_lint`, `plan::sizing_lint`,
+//! `model::pin_lint`, `model::runtime_lint`), the other pins with `--strict`;
+//! the concessions a tier grants that cannot apply (`model::concession_lint`)
+//! as notes: reported, without failing the lint.
 
 use serde_json::json;
 
@@ -23,12 +26,16 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
         azure_lint::findings(&loaded.model).into_iter().map(LintFinding::from).collect();
     findings.extend(crate::model::sizing_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     findings.extend(crate::model::concession_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::pin_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
+    findings.extend(crate::model::runtime_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
         findings
             .extend(crate::model::concession_lint::strict_findings(&loaded.model).into_iter().map(LintFinding::from));
     }
-    let clean = findings.is_empty();
+    // Notes (severity advice) are reported and do not fail the lint.
+    let notes = findings.iter().filter(|f| miette::Diagnostic::severity(*f) == Some(miette::Severity::Advice)).count();
+    let clean = findings.len() == notes;
     let report = LintFindings::new(&source, findings);
     match format {
         Format::Json => {
@@ -38,7 +45,12 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
         }
         Format::Text if clean => {
             let mode = if strict_mode { " (strict)" } else { "" };
-            eprintln!("{}: no findings{mode}", source.name());
+            if notes > 0 {
+                eprintln!("{:?}", miette::Report::new(report));
+                eprintln!("{}: no findings{mode}, {notes} note(s)", source.name());
+            } else {
+                eprintln!("{}: no findings{mode}", source.name());
+            }
         }
         Format::Text => eprintln!("{:?}", miette::Report::new(report)),
     }

@@ -1,7 +1,13 @@
 //! What `inception lint` reports about the `hot-reload` and `debug`
 //! concessions: a tier grants one, and a service it cannot apply to (an
 //! `image` or `chart` service, an unknown runtime, hot reload of a Go
-//! binary, no command to wrap) runs without it. Said, never silent.
+//! binary, no command to wrap, a job) runs without it. Said, never silent;
+//! but a note (severity advice), not a failing finding: a concession is
+//! granted to a whole tier, the services it does apply to get it, and the
+//! others run as in every other tier. A tier of several runtimes (the
+//! polyglot reference) could otherwise grant none. The Delve builder's
+//! tag-only pin (`--strict`) is a note for the same reason: it is the
+//! compiler's image, not the spec's, and only a Minikube tier's debugger runs it.
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
@@ -13,17 +19,19 @@ use crate::plan::concession::{self, Gap};
 #[derive(Debug, Error, Diagnostic)]
 pub enum ConcessionFinding {
     /// A granted concession does not apply to a service.
-    #[error("tier `{tier}` grants `{concession}`, which does not apply to service `{service}`: {why}")]
+    #[error("tier `{tier}` grants `{concession}`, which does not apply to {what} `{service}`: {why}")]
     #[diagnostic(
         code(inception::lint::concession_not_applied),
-        severity(Warning),
-        help("the service runs in `{tier}` without `{concession}`; {fix}")
+        severity(Advice),
+        help("the {what} runs in `{tier}` without `{concession}`; {fix}")
     )]
     NotApplied {
         /// The tier.
         tier: String,
         /// The concession.
         concession: &'static str,
+        /// `service` or `job`.
+        what: &'static str,
         /// The service.
         service: String,
         /// Why not.
@@ -38,7 +46,7 @@ pub enum ConcessionFinding {
     #[error("tier `{tier}` debugs service `{service}` with Delve built in `{image}`, pinned by tag only")]
     #[diagnostic(
         code(inception::lint::concession_image_without_digest),
-        severity(Warning),
+        severity(Advice),
         help(
             "inception has read no digest of {image} (src/plan/concession.rs says where the tag was read): a tag can be moved; pull it once and compare before relying on it"
         )
@@ -79,9 +87,12 @@ fn fix(gap: Gap) -> &'static str {
     match gap {
         Gap::NotBuilt => "only `build` services get the concession tools and their source mounted",
         Gap::NoCommand => "declare `run` (and `entrypoint` if the image's must be replaced)",
-        Gap::UnknownRuntime => "declare `runtime python`, `runtime node` or `runtime go`",
+        Gap::UnknownRuntime => {
+            "declare `runtime python`, `runtime node` or `runtime go` if it is one; other runtimes (Java, .NET) have none"
+        }
         Gap::NotNode => "start `run` with `node` (e.g. `run node server.js`)",
         Gap::GoReload => "`debug` still applies; rebuild the image to run a change",
+        Gap::Job => "run the job's command in the dev container to debug it",
     }
 }
 
@@ -100,6 +111,7 @@ pub(crate) fn findings(model: &Model) -> Vec<ConcessionFinding> {
                     found.push(ConcessionFinding::NotApplied {
                         tier: tier.name.value.clone(),
                         concession: kind.as_str(),
+                        what: if service.batch().is_some() { "job" } else { "service" },
                         service: service.name.value.clone(),
                         why: gap.why(),
                         fix: fix(gap),

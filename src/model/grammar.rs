@@ -90,6 +90,21 @@ pub fn is_host(host: &str) -> bool {
     !name.is_empty() && name.len() <= 253 && name.split('.').all(label) && port_ok
 }
 
+/// A host name an Ingress routes (RFC 1123, as Kubernetes checks
+/// `spec.rules[].host`): two or more labels of lower-case letters, digits
+/// and `-`, each 1 to 63 characters not starting or ending with `-`, at most
+/// 253 in all; no port, no trailing dot and no wildcard (one certificate
+/// and one DNS record per host).
+pub fn is_ingress_host(host: &str) -> bool {
+    let label = |l: &str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    host.len() <= 253 && host.split('.').count() >= 2 && host.split('.').all(label)
+}
+
 /// An OCI image reference as `FROM` and a pod spec take it:
 /// `[HOST[:PORT]/]PATH[:TAG][@sha256:DIGEST]`, path components lower-case
 /// `[a-z0-9]` joined by `.`, `_`, `__` or `-`, tags `[A-Za-z0-9_.-]`.
@@ -190,6 +205,18 @@ pub fn is_revision(revision: &str) -> bool {
         && !revision.ends_with(".lock")
 }
 
+/// A branch name as the generated files use it: a git ref ([`is_revision`])
+/// of at most 100 of `[A-Za-z0-9._/-]` (no quoting in YAML, shell, Azure
+/// DevOps conditions or GitHub branch filters, whose glob characters it
+/// excludes), no part starting with `.` or `-`, and not `HEAD`.
+pub fn is_branch(branch: &str) -> bool {
+    is_revision(branch)
+        && branch.len() <= 100
+        && branch != "HEAD"
+        && branch.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+        && branch.split('/').all(|part| !part.is_empty() && !part.starts_with(['.', '-']))
+}
+
 /// A relative folder inside the repository (`services/api`): no absolute
 /// path, no `..`, no backslash, no character a shell or compose interpolates.
 pub fn is_relative_folder(folder: &str) -> bool {
@@ -220,6 +247,25 @@ pub fn slug(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ingress_hosts_are_lower_case_rfc_1123_names_without_wildcards() {
+        for good in ["app.example.com", "staging.app.example.com", "a-1.b2.io", "web.local"] {
+            assert!(is_ingress_host(good), "{good}");
+        }
+        for bad in [
+            "App.example.com",
+            "*.example.com",
+            "localhost",
+            "app.example.com.",
+            "-a.example.com",
+            "a_b.example.com",
+            "app.example.com:443",
+            "",
+        ] {
+            assert!(!is_ingress_host(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn versions_refuse_shell_and_line_breaks() {

@@ -14,10 +14,12 @@
 pub mod aks_versions;
 pub(crate) mod azure;
 pub(crate) mod azure_lint;
+pub(crate) mod batch;
 mod error;
 pub mod grammar;
 mod observability;
 pub(crate) mod pin;
+pub(crate) mod pin_lint;
 mod pipeline;
 mod project;
 pub(crate) use project::{ACR_SUFFIX, is_acr_name};
@@ -27,6 +29,7 @@ mod references;
 mod refs;
 pub(crate) mod regions;
 pub mod release;
+pub(crate) mod runtime_lint;
 mod service;
 pub(crate) mod sizing_lint;
 pub(crate) mod strict;
@@ -70,7 +73,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
                     model.tiers.push(tier);
                 }
             }
-            "service" => {
+            "service" | "job" => {
                 if let Some(service) = service::resolve(&mut reader, node)
                     && services.insert(
                         &mut reader,

@@ -40,6 +40,16 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Project {
                     ok
                 });
             }
+            "branch" => {
+                project.branch = reader.leaf_string(child, "a branch name").filter(|branch| {
+                    reader.fits(
+                        branch,
+                        grammar::is_branch(&branch.value),
+                        "a git branch name of letters, digits, `.`, `_`, `-` and `/`",
+                        "\"main\" or \"release/2.4\"",
+                    )
+                });
+            }
             _ => {
                 project.registry = reader.leaf_string(child, "a registry host").filter(|host| {
                     let ok = grammar::is_host(&host.value) && host.value.contains('.');

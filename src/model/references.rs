@@ -46,6 +46,29 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
                 });
             }
         }
+        for need in &service.needs {
+            if let Some(target) = model.service(&need.value) {
+                check_reachable(reader, need, target);
+            }
+        }
+        for tier in &model.tiers {
+            if let Some(expose) = service.expose_in(&tier.name.value)
+                && expose.per_tier()
+                && !super::grammar::is_ingress_host(&expose.host_in(&tier.name.value))
+            {
+                reader.invalid(
+                    Invalid::Malformed,
+                    expose.host.span,
+                    format!(
+                        "in tier `{}` the host is `{}`, not a host name",
+                        tier.name.value,
+                        expose.host_in(&tier.name.value)
+                    ),
+                    "too long with this tier's name".to_owned(),
+                    "shorten the host, or write this tier's host in an override".to_owned(),
+                );
+            }
+        }
         for over in &service.overrides {
             if !tiers.contains(&over.tier.value.as_str()) {
                 reader.error(ModelError::UnknownReference {
@@ -71,7 +94,11 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
         check_environment(reader, service);
         if matches!(service.source, Source::Build(_)) && model.project.registry.is_none() {
             reader.error(ModelError::Missing {
-                message: format!("service `{}` is built, but the project has no registry", service.name.value),
+                message: format!(
+                    "{} `{}` is built, but the project has no registry",
+                    service.keyword(),
+                    service.name.value
+                ),
                 span: service.name.span.into(),
                 label: "its image needs a registry to be pushed to".to_owned(),
                 help: "add `registry \"HOST\"` inside `project`".to_owned(),
@@ -80,6 +107,34 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
     }
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
         check_minikube_tier(reader, model, tier);
+    }
+}
+
+/// `needs` names what a service connects to or waits for: a worker (no
+/// `port`) is neither, and a scheduled job runs on its schedule, not before
+/// anything. A run-once `job` is waited for (a migration before the API).
+fn check_reachable(reader: &mut Reader, need: &crate::spec::Spanned<String>, target: &Service) {
+    let problem = match target.batch() {
+        Some(batch) if batch.schedule.is_some() => Some((
+            format!("job `{}` runs on a schedule; nothing can wait for it", target.name.value),
+            "a scheduled job".to_owned(),
+            format!(
+                "remove `{}` from `needs`; a job that must run first is a `job` without `schedule`",
+                target.name.value
+            ),
+        )),
+        None if target.is_worker() => Some((
+            format!("worker `{}` has no port, nothing can reach it", target.name.value),
+            "a service without `port`".to_owned(),
+            format!(
+                "remove `{}` from `needs` (services talk to a worker through a queue or a database they both need), or give it a `port`",
+                target.name.value
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((message, label, help)) = problem {
+        reader.invalid(Invalid::Misplaced, need.span, message, label, help);
     }
 }
 
@@ -111,8 +166,10 @@ fn check_minikube_tier(reader: &mut Reader, model: &Model, tier: &super::types::
     {
         reader.error(ModelError::Missing {
             message: format!(
-                "service `{}` uses storage, but tier `{}` has no storage account and no emulator",
-                service.name.value, tier.name.value
+                "{} `{}` uses storage, but tier `{}` has no storage account and no emulator",
+                service.keyword(),
+                service.name.value,
+                tier.name.value
             ),
             span: tier.name.span.into(),
             label: "Minikube tiers get no Azure resources".to_owned(),

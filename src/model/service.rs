@@ -3,6 +3,7 @@
 //! References to other services (`needs`) and to tiers (overrides) are only
 //! collected here; `model::references` checks them once every declaration is known.
 
+use super::batch;
 use super::error::Invalid;
 use super::error::ModelError;
 use super::grammar;
@@ -10,18 +11,30 @@ use super::pin;
 use super::reader::{Reader, Seen};
 use super::toolchain::check_image_tag;
 use super::types::{
-    BackingKind, Chart, ChartValue, Health, Metrics, Override, Pair, Probe, Quantities, Resources, Runtime, Service,
-    Source, ValueSetting,
+    BackingKind, Batch, Chart, ChartValue, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Expose, Health, Metrics, Override, Pair,
+    Probe, Quantities, Resources, Runtime, Service, Source, ValueSetting, Workload,
 };
 use super::vocabulary::Context;
 use crate::spec::{RawNode, Scalar, Spanned};
 
-/// Resolve a top-level `service` node.
+/// Resolve a top-level `service` or `job` node (a job is a workload that
+/// runs to completion: the same image, env, secrets, resources and overrides).
 pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
+    let job = node.name.value == "job";
     reader.props(node, &[]);
     reader.max_args(node, 1, "one name");
-    let name = reader.string_arg(node, 0, "a service name")?;
-    if reader.dns_label("service", &name) && name.value.len() > 53 {
+    let name = reader.string_arg(node, 0, if job { "a job name" } else { "a service name" })?;
+    // A CronJob's name takes 11 characters of suffix in its Jobs' names (63 at most).
+    if job && reader.dns_label("job", &name) && name.value.len() > 52 {
+        reader.invalid(
+            Invalid::OutOfRange,
+            name.span,
+            format!("job name `{}` is {} characters long", name.value, name.value.len()),
+            "at most 52".to_owned(),
+            "a scheduled job's runs are named NAME-<11 characters>, which Kubernetes limits to 63: shorten it"
+                .to_owned(),
+        );
+    } else if !job && reader.dns_label("service", &name) && name.value.len() > 53 {
         reader.invalid(
             Invalid::OutOfRange,
             name.span,
@@ -38,6 +51,10 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         entrypoint: Vec::new(),
         runtime: None,
         port: None,
+        service_port: None,
+        port_written: node.children().iter().any(|c| c.name.value == "port"),
+        workload: Workload::Deployment,
+        expose: None,
         health: None,
         metrics: None,
         needs: Vec::new(),
@@ -58,7 +75,11 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     let mut value_paths = Seen::default();
     let mut value_nodes: Vec<&RawNode> = Vec::new();
     let mut workload_settings: Vec<&RawNode> = Vec::new();
-    for child in reader.children(node, Context::Service, &format!("service `{}`", name.value)) {
+    let mut schedule = None;
+    let mut retries = None;
+    let mut timeout = None;
+    let (context, label) = if job { (Context::Job, "job") } else { (Context::Service, "service") };
+    for child in reader.children(node, context, &format!("{label} `{}`", name.value)) {
         let kind = child.name.value.as_str();
         if matches!(
             kind,
@@ -72,6 +93,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
                 | "storage"
                 | "resources"
                 | "replicas"
+                | "expose"
                 | "tier"
         ) {
             workload_settings.push(child);
@@ -79,8 +101,27 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
         if kind == "value" {
             value_nodes.push(child);
         }
-        if matches!(kind, "run" | "entrypoint" | "runtime" | "port" | "health" | "metrics" | "resources" | "replicas") {
-            once.insert(reader, "service node", &child.name, "a service has one of each; remove one");
+        if matches!(
+            kind,
+            "run"
+                | "entrypoint"
+                | "runtime"
+                | "port"
+                | "health"
+                | "metrics"
+                | "resources"
+                | "replicas"
+                | "expose"
+                | "schedule"
+                | "retries"
+                | "timeout"
+        ) {
+            once.insert(
+                reader,
+                &format!("{label} node"),
+                &child.name,
+                &format!("a {label} has one of each; remove one"),
+            );
         }
         match kind {
             "build" | "image" | "chart" | "kind" => {
@@ -102,7 +143,14 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             "run" => service.run = resolve_run(reader, child),
             "entrypoint" => service.entrypoint = resolve_run(reader, child),
             "runtime" => service.runtime = resolve_runtime(reader, child),
-            "port" => service.port = resolve_port(reader, child),
+            "port" => {
+                (service.port, service.service_port) =
+                    resolve_port(reader, child).map_or((None, None), |(p, s)| (Some(p), s))
+            }
+            "expose" => service.expose = resolve_expose(reader, child),
+            "schedule" => schedule = batch::resolve_schedule(reader, child),
+            "retries" => retries = batch::resolve_limit(reader, child),
+            "timeout" => timeout = batch::resolve_limit(reader, child),
             "health" => service.health = resolve_health(reader, child),
             "metrics" => service.metrics = resolve_metrics(reader, child),
             "needs" => {
@@ -190,7 +238,7 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
             );
         }
         for over in &service.overrides {
-            if over.replicas.is_some() || over.resources.is_some() || !over.env.is_empty() {
+            if over.replicas.is_some() || over.resources.is_some() || !over.env.is_empty() || over.expose.is_some() {
                 reader.invalid(
                     Invalid::Misplaced,
                     over.span,
@@ -215,21 +263,91 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     match source {
         Some((resolved, _)) => service.source = resolved,
         None => reader.error(ModelError::Missing {
-            message: format!("service `{}` has no workload", name.value),
+            message: format!("{label} `{}` has no workload", name.value),
             span: name.span.into(),
             label: "nothing to run".to_owned(),
-            help: "add `build DIR`, `image REF`, `chart REF version=…` or `kind KIND`".to_owned(),
+            help: if job {
+                "add `build DIR` or `image REF`".to_owned()
+            } else {
+                "add `build DIR`, `image REF`, `chart REF version=…` or `kind KIND`".to_owned()
+            },
         }),
     }
-    if service.port.is_none() && service.uses_generic_chart() {
-        reader.error(ModelError::Missing {
-            message: format!("service `{}` has no port", name.value),
-            span: name.span.into(),
-            label: "no `port` in this service".to_owned(),
-            help: "add `port N`: the container listens on it and other services reach it there".to_owned(),
+    if job {
+        let default = |value| Spanned::new(value, name.span);
+        service.workload = Workload::Job(Batch {
+            schedule,
+            retries: retries.unwrap_or_else(|| default(DEFAULT_RETRIES)),
+            timeout: timeout.unwrap_or_else(|| default(DEFAULT_TIMEOUT)),
         });
+        for over in service.overrides.iter().filter(|o| o.replicas.is_some() || o.expose.is_some()) {
+            reader.invalid(
+                Invalid::Misplaced,
+                over.span,
+                format!("the override of tier `{}` sets `replicas` or `expose` on a job", over.tier.value),
+                "a job runs one pod and serves nothing".to_owned(),
+                "override only `resources` or `env` of a job".to_owned(),
+            );
+        }
+    }
+    // A `port` that was refused has been reported: it is no worker.
+    if service.uses_generic_chart() && service.port.is_none() && !service.port_written {
+        check_worker(reader, &service);
     }
     Some(service)
+}
+
+/// A worker (no `port`) has no Service: whatever needs the port is an error.
+fn check_worker(reader: &mut Reader, service: &Service) {
+    let what = service.keyword();
+    let name = &service.name.value;
+    if let Some(health) = &service.health
+        && health.port.is_none()
+        && !matches!(health.probe, Probe::Exec(_))
+    {
+        reader.invalid(
+            Invalid::Misplaced,
+            health.span,
+            format!("{what} `{name}` has no port to probe"),
+            "no `port` in this service, no `port=` here".to_owned(),
+            "probe the port the worker listens on (`port=N`), or run a command: `health exec ARG…`".to_owned(),
+        );
+    }
+    if let Some(metrics) = &service.metrics {
+        reader.invalid(
+            Invalid::Misplaced,
+            metrics.span,
+            format!("{what} `{name}` has no Service for Prometheus to find"),
+            "a worker has no `port`, so no Service".to_owned(),
+            "add `port N` (the worker then gets a Service) or remove `metrics`".to_owned(),
+        );
+    }
+    let exposes = service.expose.iter().chain(service.overrides.iter().filter_map(|o| o.expose.as_ref()));
+    for expose in exposes {
+        reader.invalid(
+            Invalid::Misplaced,
+            expose.span,
+            format!("{what} `{name}` has no port to expose"),
+            "an Ingress routes to a Service port".to_owned(),
+            "add `port N` to the service, or remove `expose`".to_owned(),
+        );
+    }
+}
+
+/// `expose host="app.example.com"`.
+fn resolve_expose(reader: &mut Reader, node: &RawNode) -> Option<Expose> {
+    reader.props(node, &["host"]);
+    reader.max_args(node, 0, "only host=");
+    reader.no_children(node);
+    let host = reader.required_string_prop(node, "host", "a host name", "\"app.example.com\"")?;
+    reader
+        .fits(
+            &host,
+            grammar::is_ingress_host(&host.value.replace(super::types::TIER_PLACEHOLDER, "tier")),
+            "a host name",
+            "\"app.example.com\" (lower case, no wildcard)",
+        )
+        .then_some(Expose { host, span: node.span })
 }
 
 fn resolve_source(reader: &mut Reader, node: &RawNode) -> Option<Source> {
@@ -364,12 +482,27 @@ fn resolve_runtime(reader: &mut Reader, node: &RawNode) -> Option<Spanned<Runtim
     one_of(reader, runtime, &Runtime::ALL, "runtime")
 }
 
-fn resolve_port(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u16>> {
-    reader.props(node, &[]);
+/// `port N` (the container and the Service port) or `port N service=M`.
+fn resolve_port(reader: &mut Reader, node: &RawNode) -> Option<(Spanned<u16>, Option<Spanned<u16>>)> {
+    reader.props(node, &["service"]);
     reader.max_args(node, 1, "one port");
     reader.no_children(node);
+    if let Some(zero) = node.args.first().filter(|a| a.value == Scalar::Integer(0)) {
+        reader.invalid(
+            Invalid::OutOfRange,
+            zero.span,
+            "port 0 is not a port".to_owned(),
+            "a container listens on 1 to 65535".to_owned(),
+            "a worker that listens on no port has no `port` at all: remove this line".to_owned(),
+        );
+        return None;
+    }
     let port = reader.int_arg(node, 0, "a port", 1..=65535)?;
-    Some(Spanned::new(u16::try_from(port.value).ok()?, port.span))
+    let service = node
+        .prop("service")
+        .and_then(|p| reader.int_value("port service=", &p.value, "a Service port", 1..=65535))
+        .and_then(|p| Some(Spanned::new(u16::try_from(p.value).ok()?, p.span)));
+    Some((Spanned::new(u16::try_from(port.value).ok()?, port.span), service))
 }
 
 fn resolve_replicas(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u32>> {
@@ -381,11 +514,30 @@ fn resolve_replicas(reader: &mut Reader, node: &RawNode) -> Option<Spanned<u32>>
 }
 
 fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
-    reader.props(node, &["port", "delay"]);
-    reader.max_args(node, 1, "one path, `grpc` or `tcp`");
     reader.no_children(node);
-    let target = reader.string_arg(node, 0, "a path, `grpc` or `tcp`")?;
+    let target = reader.string_arg(node, 0, "a path, `grpc`, `tcp` or `exec`")?;
+    if target.value == "exec" {
+        reader.props(node, &["delay"]);
+    } else {
+        reader.props(node, &["port", "delay"]);
+        reader.max_args(node, 1, "one path, `grpc` or `tcp`");
+    }
     let probe = match target.value.as_str() {
+        "exec" => {
+            let name = node.name.value.clone();
+            let command: Vec<String> = node
+                .args
+                .iter()
+                .skip(1)
+                .filter_map(|v| reader.text_value(&name, v, "a command argument"))
+                .map(|s| s.value)
+                .collect();
+            if node.args.len() < 2 {
+                reader.missing_arg(node, "the command after `exec`");
+                return None;
+            }
+            Probe::Exec(command)
+        }
         "grpc" => Probe::Grpc,
         "tcp" => Probe::Tcp,
         path if path.starts_with('/') => Probe::Http(path.to_owned()),
@@ -394,7 +546,7 @@ fn resolve_health(reader: &mut Reader, node: &RawNode) -> Option<Health> {
                 Invalid::Unknown,
                 target.span,
                 format!("`{other}` is not a health check"),
-                "expected /PATH, grpc or tcp".to_owned(),
+                "expected /PATH, grpc, tcp or exec".to_owned(),
                 format!("for an HTTP check write the path from the root: \"/{other}\""),
             );
             return None;
@@ -601,6 +753,7 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
         resources: None,
         env: Vec::new(),
         values: Vec::new(),
+        expose: None,
         span: node.span,
     };
     let mut once = Seen::default();
@@ -611,7 +764,7 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
             message: format!("override of tier `{}` changes nothing", over.tier.value),
             span: node.name.span.into(),
             label: "empty override".to_owned(),
-            help: "add replicas, resources, env or value inside { }, or remove the override".to_owned(),
+            help: "add replicas, resources, env, expose or value inside { }, or remove the override".to_owned(),
         });
     }
     for child in reader.children(node, Context::Override, "a tier override") {
@@ -623,6 +776,10 @@ fn resolve_override(reader: &mut Reader, node: &RawNode, service: &str) -> Optio
             "resources" => {
                 once.insert(reader, "override node", &child.name, "write it once");
                 over.resources = resolve_resources(reader, child);
+            }
+            "expose" => {
+                once.insert(reader, "override node", &child.name, "write it once");
+                over.expose = resolve_expose(reader, child);
             }
             "value" => {
                 if let Some(setting) = resolve_value(reader, child)

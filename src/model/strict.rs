@@ -1,58 +1,36 @@
 //! What `inception lint --strict` adds: pins the language allows but lateral
-//! symmetry wants. A base image without digest, a tool without sha256, an
+//! symmetry wants. A tool without a known sha256 for each platform, an
 //! extension without a version, an apt package without a version are legal
-//! specs, but two developers building them a month apart may get different bits.
+//! specs, but two developers building them a month apart may get different
+//! bits. (A base or service image without digest is a plain `lint` finding,
+//! `model::pin_lint`.)
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use super::types::{Model, Source};
+use super::types::{Model, Tool};
+use crate::catalog;
+use crate::runtimes::ARCHES;
 
 /// One strict finding.
 #[derive(Debug, Error, Diagnostic)]
 pub enum StrictFinding {
-    /// The base image is pinned by tag only.
-    #[error("base image `{image}` has no digest")]
-    #[diagnostic(
-        code(inception::lint::base_without_digest),
-        severity(Warning),
-        help("add digest=\"sha256:…\" (from `docker buildx imagetools inspect {image}`): a tag can be moved")
-    )]
-    BaseWithoutDigest {
-        /// The image.
-        image: String,
-        /// The `base` node's argument.
-        #[label("tag only")]
-        span: SourceSpan,
-    },
-    /// A service image is pinned by tag only.
-    #[error("image `{image}` of service `{service}` has no digest")]
-    #[diagnostic(
-        code(inception::lint::image_without_digest),
-        severity(Warning),
-        help("write `{image}@sha256:…` (from `docker buildx imagetools inspect {image}`): a tag can be moved")
-    )]
-    ImageWithoutDigest {
-        /// The service.
-        service: String,
-        /// The image reference.
-        image: String,
-        /// Its span.
-        #[label("tag only")]
-        span: SourceSpan,
-    },
-    /// A tool download is not verified.
-    #[error("tool `{name}` {version} has no sha256")]
+    /// A tool download is not verified on a platform.
+    #[error("tool `{name}` {version} has no sha256 for {arch}")]
     #[diagnostic(
         code(inception::lint::tool_without_sha256),
         severity(Warning),
-        help("add sha256=\"…\" from the release's checksum file: the Dockerfile then verifies the download")
+        help(
+            "add sha256-{arch}=\"…\" from the release's checksum file (the catalog knows none for this version): the Dockerfile then verifies the download"
+        )
     )]
     ToolWithoutSha256 {
         /// The tool.
         name: String,
         /// Its version.
         version: String,
+        /// The platform (`amd64`, `arm64`).
+        arch: &'static str,
         /// The `tool` node.
         #[label("download not verified")]
         span: SourceSpan,
@@ -71,12 +49,18 @@ pub enum StrictFinding {
         #[label("no @VERSION")]
         span: SourceSpan,
     },
+    /// A Python tool's dependencies float with PyPI.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pip(PipWithoutSnapshot),
     /// An apt package floats with the Debian archive.
     #[error("apt package `{name}` has no version")]
     #[diagnostic(
         code(inception::lint::apt_without_version),
         severity(Warning),
-        help("write `{name}=VERSION` (`apt-cache policy {name}` in the container shows it)")
+        help(
+            "add snapshot \"YYYY-MM-DDTHH:MM:SSZ\" to the toolchain: every package is then installed as snapshot.debian.org had it at that time (a `{name}=VERSION` pin breaks when Debian replaces the version)"
+        )
     )]
     AptWithoutVersion {
         /// The package.
@@ -87,26 +71,40 @@ pub enum StrictFinding {
     },
 }
 
+/// The dependencies of a Python tool float with PyPI.
+#[derive(Debug, Error, Diagnostic)]
+#[error("the dependencies of pip tool `{name}` are not frozen")]
+#[diagnostic(
+    code(inception::lint::pip_without_snapshot),
+    severity(Warning),
+    help(
+        "add snapshot \"YYYY-MM-DDTHH:MM:SSZ\" to the toolchain: uv then resolves `{name}`'s dependencies as PyPI was at that time (--exclude-newer)"
+    )
+)]
+pub struct PipWithoutSnapshot {
+    /// The package.
+    name: String,
+    /// Its node.
+    #[label("dependencies resolved on the day of the build")]
+    span: SourceSpan,
+}
+
 /// Every strict finding of a valid model, in source order.
 pub(crate) fn findings(model: &Model) -> Vec<StrictFinding> {
     let toolchain = &model.toolchain;
     let mut found: Vec<(usize, StrictFinding)> = Vec::new();
-    if toolchain.base.digest.is_none() {
-        let span = toolchain.base.image.span;
-        found.push((
-            span.offset,
-            StrictFinding::BaseWithoutDigest { image: toolchain.base.image.value.clone(), span: span.into() },
-        ));
-    }
-    for tool in toolchain.tools.iter().filter(|t| t.sha256.is_none()) {
-        found.push((
-            tool.span.offset,
-            StrictFinding::ToolWithoutSha256 {
-                name: tool.name.value.clone(),
-                version: tool.version.value.clone(),
-                span: tool.name.span.into(),
-            },
-        ));
+    for tool in &toolchain.tools {
+        for (arch, sha256) in ARCHES.into_iter().zip(tool_sha256s(tool)) {
+            if sha256.is_none() {
+                let finding = StrictFinding::ToolWithoutSha256 {
+                    name: tool.name.value.clone(),
+                    version: tool.version.value.clone(),
+                    arch,
+                    span: tool.name.span.into(),
+                };
+                found.push((tool.span.offset, finding));
+            }
+        }
     }
     for extension in toolchain.extensions.iter().filter(|e| e.version.is_none()) {
         found.push((
@@ -114,24 +112,32 @@ pub(crate) fn findings(model: &Model) -> Vec<StrictFinding> {
             StrictFinding::ExtensionWithoutVersion { id: extension.id.clone(), span: extension.span.into() },
         ));
     }
-    for package in toolchain.apt.iter().filter(|p| !p.value.contains('=')) {
+    let frozen = toolchain.snapshot.is_some();
+    for package in toolchain.apt.iter().filter(|p| !frozen && !p.value.contains('=')) {
         found.push((
             package.span.offset,
             StrictFinding::AptWithoutVersion { name: package.value.clone(), span: package.span.into() },
         ));
     }
-    for service in &model.services {
-        if let Source::Image(image) = &service.source
-            && !image.value.contains("@sha256:")
-        {
-            let finding = StrictFinding::ImageWithoutDigest {
-                service: service.name.value.clone(),
-                image: image.value.clone(),
-                span: image.span.into(),
-            };
-            found.push((image.span.offset, finding));
-        }
+    for pip in toolchain.pip.iter().filter(|_| !frozen) {
+        let finding =
+            StrictFinding::Pip(PipWithoutSnapshot { name: pip.name.value.clone(), span: pip.name.span.into() });
+        found.push((pip.span.offset, finding));
     }
     found.sort_by_key(|(offset, _)| *offset);
     found.into_iter().map(|(_, finding)| finding).collect()
+}
+
+/// The sha256 of a tool's amd64 and arm64 download: the spec's, else the
+/// catalog's for a catalog tool at a version whose checksums were read.
+pub(crate) fn tool_sha256s(tool: &Tool) -> [Option<String>; 2] {
+    let given = [&tool.sha256, &tool.sha256_arm64].map(|s| s.as_ref().map(|s| s.value.clone()));
+    let version = tool.version.value.trim_start_matches('v');
+    let entry = if tool.url.is_none() { catalog::find(&tool.name.value) } else { None };
+    let mut index = 0;
+    given.map(|sum| {
+        let arch = ARCHES[index];
+        index += 1;
+        sum.or_else(|| entry.and_then(|e| catalog::sha256(e, version, arch)).map(str::to_owned))
+    })
 }

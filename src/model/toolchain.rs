@@ -6,9 +6,10 @@ use super::grammar;
 use super::pin;
 use super::reader::{Reader, Seen};
 use super::suggest::did_you_mean;
-use super::types::{BaseImage, Extension, Mount, Pip, Setting, SettingValue, Tool, Toolchain};
+use super::types::{BaseImage, Extension, Mount, Pip, RuntimePin, Setting, SettingValue, Tool, Toolchain};
 use super::vocabulary::Context;
 use crate::catalog;
+use crate::runtimes::{self, ARCHES, Runtime};
 use crate::spec::{RawNode, Scalar, Spanned};
 
 /// Resolve a `toolchain` node.
@@ -26,17 +27,26 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Toolchain {
     let mut uid = None;
     for child in reader.children(node, Context::Toolchain, "`toolchain`") {
         let name = child.name.value.as_str();
-        if matches!(name, "base" | "python" | "user" | "docker-in-docker") {
+        if matches!(
+            name,
+            "base" | "python" | "node" | "go" | "java" | "dotnet" | "user" | "snapshot" | "docker-in-docker"
+        ) {
             once.insert(reader, "toolchain node", &child.name, "the toolchain has one of each; remove one");
         }
         match name {
             "base" => base = resolve_base(reader, child),
             "python" => toolchain.python = resolve_python(reader, child),
+            "node" | "go" | "java" | "dotnet" => toolchain.runtimes.extend(resolve_runtime(reader, child)),
             "user" => {
                 user = resolve_user(reader, child);
                 uid = resolve_uid(reader, child).or(uid);
             }
             "apt" => toolchain.apt.extend(resolve_apt(reader, child)),
+            "snapshot" => {
+                toolchain.snapshot = reader.leaf_string(child, "a UTC time").filter(|time| {
+                    reader.fits(time, is_snapshot_time(&time.value), "a UTC time", "\"2026-11-01T00:00:00Z\"")
+                });
+            }
             "pip" => {
                 if let Some(pip) = resolve_pip(reader, child) {
                     pips.insert(reader, "pip package", &pip.name, "pin each package once");
@@ -167,6 +177,74 @@ fn resolve_python(reader: &mut Reader, node: &RawNode) -> Option<Spanned<String>
     Some(version)
 }
 
+/// `node VERSION` (`go`, `java`, `dotnet`): an exact version whose archive
+/// checksums the catalog knows, or which the spec gives for both platforms.
+fn resolve_runtime(reader: &mut Reader, node: &RawNode) -> Option<RuntimePin> {
+    let runtime = Runtime::from_keyword(&node.name.value)?;
+    let algorithm = runtime.digest().name();
+    let keys: Vec<String> = ARCHES.iter().map(|arch| format!("{algorithm}-{arch}")).collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    reader.props(node, &key_refs);
+    reader.max_args(node, 1, "one exact version");
+    reader.no_children(node);
+    let version = reader.string_arg(node, 0, "an exact version")?;
+    let example = runtime.example();
+    if !reader.pinned(runtime.keyword(), &version, true, example) || !plain_word(reader, &version, "a version", example)
+    {
+        return None;
+    }
+    let given: Vec<Option<Spanned<String>>> =
+        keys.iter().map(|key| reader.string_prop(node, key, &format!("a {algorithm} checksum"))).collect();
+    let mut valid = true;
+    for sum in given.iter().flatten() {
+        if !runtime.digest().is_valid(&sum.value) {
+            valid = false;
+            reader.invalid(
+                Invalid::Digest,
+                sum.span,
+                format!("not a {algorithm} checksum"),
+                format!("expected {} lower-case hex digits", if algorithm == "sha256" { 64 } else { 128 }),
+                format!("copy it from the publisher's checksum list for {}", runtime.title()),
+            );
+        }
+    }
+    let known = runtimes::find(runtime, &version.value);
+    let checksums = match (&given[0], &given[1], known) {
+        (Some(amd64), Some(arm64), _) => [amd64.value.clone(), arm64.value.clone()],
+        (None, None, Some(release)) => release.checksums.map(str::to_owned),
+        (amd64, arm64, _) => {
+            let versions: Vec<&str> = runtimes::releases(runtime).iter().map(|r| r.version).collect();
+            let (message, help) = if amd64.is_some() || arm64.is_some() {
+                (
+                    format!("{} {} has a checksum for one platform only", runtime.keyword(), version.value),
+                    format!("give both {} and {}: the dev container builds on amd64 and arm64", keys[0], keys[1]),
+                )
+            } else {
+                (
+                    format!("the compiler knows no checksums of {} {}", runtime.title(), version.value),
+                    format!(
+                        "use a version it knows ({}), or give the publisher's checksums: {} \"{}\" {}=\"…\" {}=\"…\"",
+                        versions.join(", "),
+                        runtime.keyword(),
+                        version.value,
+                        keys[0],
+                        keys[1]
+                    ),
+                )
+            };
+            reader.invalid(
+                Invalid::Unknown,
+                version.span,
+                message,
+                "no checksum to verify the download".to_owned(),
+                help,
+            );
+            return None;
+        }
+    };
+    valid.then_some(RuntimePin { runtime, version, checksums, span: node.span })
+}
+
 fn resolve_uid(reader: &mut Reader, node: &RawNode) -> Option<u32> {
     let prop = node.prop("uid")?;
     let uid = reader.int_value("user uid=", &prop.value, "a user id", 1..=60000)?;
@@ -246,7 +324,7 @@ fn resolve_pip(reader: &mut Reader, node: &RawNode) -> Option<Pip> {
 }
 
 fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
-    reader.props(node, &["sha256", "url", "extract"]);
+    reader.props(node, &["sha256", "sha256-amd64", "sha256-arm64", "url", "extract"]);
     reader.max_args(node, 2, "a name and a version");
     reader.no_children(node);
     let name = reader.string_arg(node, 0, "a tool name")?;
@@ -255,12 +333,13 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
     if !(lower && plain_word(reader, &name, "a tool name", "kubectl")) {
         return None;
     }
-    let sha256 = reader.string_prop(node, "sha256", "a sha256 checksum");
+    let sha256 = reader
+        .string_prop(node, "sha256", "a sha256 checksum")
+        .or_else(|| reader.string_prop(node, "sha256-amd64", "a sha256 checksum"));
+    let sha256_arm64 = reader.string_prop(node, "sha256-arm64", "a sha256 checksum");
     let url = reader.string_prop(node, "url", "a URL");
     let extract = reader.string_prop(node, "extract", "a path inside the archive");
-    if let Some(sum) = &sha256
-        && !pin::is_sha256_hex(&sum.value)
-    {
+    for sum in [&sha256, &sha256_arm64].into_iter().flatten().filter(|sum| !pin::is_sha256_hex(&sum.value)) {
         reader.invalid(
             Invalid::Digest,
             sum.span,
@@ -280,6 +359,20 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
             );
             return None;
         }
+    }
+    if let Some(url) = &url
+        && extract.is_none()
+        && is_archive(&url.value)
+    {
+        reader.invalid(
+            Invalid::Malformed,
+            url.span,
+            "this URL is an archive, but the tool has no `extract=`".to_owned(),
+            "an archive, not an executable".to_owned(),
+            "name the executable inside it: extract=\"PATH/IN/ARCHIVE\" (with {version} and {arch} as in the URL)"
+                .to_owned(),
+        );
+        return None;
     }
     match &url {
         Some(url) if !url.value.contains("{version}") || !url.value.starts_with("https://") => {
@@ -309,10 +402,42 @@ fn resolve_tool(reader: &mut Reader, node: &RawNode) -> Option<Tool> {
         name,
         version,
         sha256,
+        sha256_arm64,
         url,
         extract,
         span: node.span,
     })
+}
+
+/// Whether `time` is `YYYY-MM-DDTHH:MM:SSZ` with plausible fields.
+fn is_snapshot_time(time: &str) -> bool {
+    let bytes = time.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    let number = |range: std::ops::Range<usize>| time[range].parse::<u32>().unwrap_or(99);
+    bytes.len() == 20
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10)
+        && bytes[10] == b'T'
+        && digits(11..13)
+        && bytes[13] == b':'
+        && digits(14..16)
+        && bytes[16] == b':'
+        && digits(17..19)
+        && bytes[19] == b'Z'
+        && (1..=12).contains(&number(5..7))
+        && (1..=31).contains(&number(8..10))
+        && number(11..13) < 24
+        && number(14..16) < 60
+        && number(17..19) < 60
+}
+
+/// Whether a download URL names an archive rather than an executable.
+fn is_archive(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tar.zst", ".zip", ".tar"].iter().any(|ext| path.ends_with(ext))
 }
 
 fn resolve_extension(reader: &mut Reader, node: &RawNode) -> Option<Extension> {

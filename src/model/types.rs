@@ -59,9 +59,24 @@ pub struct Project {
     pub repo: Option<Spanned<String>>,
     /// `registry HOST`: where built images are pushed.
     pub registry: Option<Spanned<String>>,
+    /// `branch NAME`: the branch generated files are merged into, default
+    /// [`DEFAULT_BRANCH`]; see [`Project::deploy_branch`].
+    pub branch: Option<Spanned<String>>,
     /// The `project` node.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// The deploy branch when `project` names none.
+pub const DEFAULT_BRANCH: &str = "main";
+
+impl Project {
+    /// The branch the generated files are merged into: every cloud tier's
+    /// root Application follows it, the pipelines publish from it and open
+    /// release pull requests against it.
+    pub fn deploy_branch(&self) -> &str {
+        self.branch.as_ref().map_or(DEFAULT_BRANCH, |b| b.value.as_str())
+    }
 }
 
 /// `toolchain { … }`: everything that makes up the dev container.
@@ -71,6 +86,9 @@ pub struct Toolchain {
     pub base: BaseImage,
     /// `python X.Y.Z`.
     pub python: Option<Spanned<String>>,
+    /// `node`, `go`, `java`, `dotnet VERSION`: the other language runtimes,
+    /// at most one of each, in spec order.
+    pub runtimes: Vec<RuntimePin>,
     /// `user NAME`, default `vscode`.
     pub user: Spanned<String>,
     /// `user NAME uid=N`, default 1000: the same numeric id on every machine,
@@ -78,6 +96,10 @@ pub struct Toolchain {
     pub uid: u32,
     /// `apt PKG…`, in order, each possibly `name=version`.
     pub apt: Vec<Spanned<String>>,
+    /// `snapshot "YYYY-MM-DDTHH:MM:SSZ"`: the moment Debian packages
+    /// (snapshot.debian.org) and Python tool dependencies (uv
+    /// `--exclude-newer`) are resolved at, so every build gets the same.
+    pub snapshot: Option<Spanned<String>>,
     /// `pip NAME VERSION`.
     pub pip: Vec<Pip>,
     /// `tool NAME VERSION`.
@@ -93,6 +115,29 @@ pub struct Toolchain {
     /// `forward-port N…`.
     pub forward_ports: Vec<Spanned<u16>>,
     /// The `toolchain` node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Toolchain {
+    /// The language runtimes the dev container installs besides Python.
+    pub fn runtime_list(&self) -> Vec<crate::runtimes::Runtime> {
+        self.runtimes.iter().map(|r| r.runtime).collect()
+    }
+}
+
+/// `node VERSION` (or `go`, `java`, `dotnet`): one runtime at an exact
+/// version, its archives verified by checksum.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RuntimePin {
+    /// Which runtime.
+    pub runtime: crate::runtimes::Runtime,
+    /// The exact version.
+    pub version: Spanned<String>,
+    /// The checksum of the amd64 and of the arm64 archive (the runtime's
+    /// algorithm): the catalog's, or the spec's for a version it lacks.
+    pub checksums: [String; 2],
+    /// The node.
     #[serde(skip)]
     pub span: Span,
 }
@@ -138,8 +183,11 @@ pub struct Tool {
     pub name: Spanned<String>,
     /// The exact version.
     pub version: Spanned<String>,
-    /// The expected sha256 of the download, 64 hex digits.
+    /// The expected sha256 of the amd64 download, 64 hex digits
+    /// (`sha256=` or `sha256-amd64=`).
     pub sha256: Option<Spanned<String>>,
+    /// The expected sha256 of the arm64 download (`sha256-arm64=`).
+    pub sha256_arm64: Option<Spanned<String>>,
     /// A download URL with `{version}` and optionally `{arch}`, for tools
     /// outside the catalog.
     pub url: Option<Spanned<String>>,
@@ -435,6 +483,9 @@ pub enum Probe {
     Grpc,
     /// A TCP connect.
     Tcp,
+    /// A command run in the container (`health exec ARG…`): the only probe
+    /// of a worker that listens on no port.
+    Exec(Vec<String>),
 }
 
 /// `health PATH|grpc|tcp port= delay=`.
@@ -496,9 +547,113 @@ pub struct Override {
     pub env: Vec<Pair>,
     /// `value "PATH" VALUE`: provider values of a backing service in this tier.
     pub values: Vec<ValueSetting>,
+    /// `expose host=`: another host name in this tier.
+    pub expose: Option<Expose>,
     /// The node.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// `expose host="app.example.com"`: the service reached from outside the
+/// cluster through an Ingress (Minikube's ingress addon locally, the AKS
+/// application routing add-on with TLS in cloud tiers).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Expose {
+    /// The host name: RFC 1123, lower case, no wildcard.
+    pub host: Spanned<String>,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Stands for the tier's name in an `expose` host (`api.{tier}.example.com`).
+pub const TIER_PLACEHOLDER: &str = "{tier}";
+
+impl Expose {
+    /// The host in `tier`: the placeholder replaced by its name.
+    pub fn host_in(&self, tier: &str) -> String {
+        self.host.value.replace(TIER_PLACEHOLDER, tier)
+    }
+
+    /// Whether the host differs by tier (it holds the placeholder).
+    pub fn per_tier(&self) -> bool {
+        self.host.value.contains(TIER_PLACEHOLDER)
+    }
+}
+
+/// What Kubernetes runs a `build`/`image` workload as.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Workload {
+    /// `service NAME`: a Deployment (with a Service when it has a `port`;
+    /// without one it is a worker).
+    #[default]
+    Deployment,
+    /// `job NAME`: a Job run once per change of what it runs, or on a
+    /// `schedule` (a CronJob).
+    Job(Batch),
+}
+
+/// `job NAME { … }`: run-to-completion work.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Batch {
+    /// `schedule CRON time-zone=`: a CronJob; `None`: one Job per change.
+    pub schedule: Option<Schedule>,
+    /// `retries N`: the Job's `backoffLimit`.
+    pub retries: Spanned<u32>,
+    /// `timeout SECONDS`: the Job's `activeDeadlineSeconds`.
+    pub timeout: Spanned<u32>,
+}
+
+/// The default `retries` of a job: three attempts in all.
+pub const DEFAULT_RETRIES: u32 = 2;
+/// The default `timeout` of a job, in seconds: one hour.
+pub const DEFAULT_TIMEOUT: u32 = 3600;
+/// The default number of finished Jobs a CronJob keeps, each outcome.
+pub const DEFAULT_HISTORY: u32 = 3;
+
+/// `schedule "0 2 * * *" time-zone="Europe/London" concurrency= keep=`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Schedule {
+    /// Five cron fields, validated.
+    pub cron: Spanned<String>,
+    /// An IANA time zone name (`Europe/London`, `UTC`).
+    pub time_zone: Spanned<String>,
+    /// What happens when a run is due while the last one still runs.
+    pub concurrency: Concurrency,
+    /// How many succeeded and failed Jobs are kept, each.
+    pub keep: u32,
+    /// The node.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A CronJob's `concurrencyPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Concurrency {
+    /// Skip the new run (the default: a nightly job never overlaps itself).
+    #[default]
+    Forbid,
+    /// Run both.
+    Allow,
+    /// Stop the running one and start the new one.
+    Replace,
+}
+
+impl Concurrency {
+    /// Every policy, with its spelling in the spec.
+    pub const ALL: [(&'static str, Concurrency); 3] =
+        [("forbid", Concurrency::Forbid), ("allow", Concurrency::Allow), ("replace", Concurrency::Replace)];
+
+    /// The spelling Kubernetes reads.
+    pub fn kubernetes(self) -> &'static str {
+        match self {
+            Concurrency::Forbid => "Forbid",
+            Concurrency::Allow => "Allow",
+            Concurrency::Replace => "Replace",
+        }
+    }
 }
 
 /// `metrics PATH port=N`: the HTTP path Prometheus scrapes, on the service
@@ -527,8 +682,19 @@ pub struct Service {
     pub entrypoint: Vec<String>,
     /// `runtime python|node|go|other`: what the concessions treat the process as, when `run` does not say.
     pub runtime: Option<Spanned<Runtime>>,
-    /// `port N`.
+    /// `port N`: the container port; `None`: a worker (no Service).
     pub port: Option<Spanned<u16>>,
+    /// `port N service=M`: the Service port, when it is not the container's.
+    pub service_port: Option<Spanned<u16>>,
+    /// Whether the spec writes a `port`, even one refused (then it is no
+    /// worker, and nothing more is reported about its missing port).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub port_written: bool,
+    /// `service` (a Deployment) or `job` (a Job or a CronJob).
+    pub workload: Workload,
+    /// `expose host=`: reachable from outside the cluster.
+    pub expose: Option<Expose>,
     /// `health …`.
     pub health: Option<Health>,
     /// `metrics PATH port=`: Prometheus scrapes it (a ServiceMonitor).
@@ -558,6 +724,38 @@ impl Service {
     /// The override for a tier, if any.
     pub fn override_for(&self, tier: &str) -> Option<&Override> {
         self.overrides.iter().find(|o| o.tier.value == tier)
+    }
+
+    /// The node that declares it: `service` or `job`.
+    pub fn keyword(&self) -> &'static str {
+        match self.workload {
+            Workload::Deployment => "service",
+            Workload::Job(_) => "job",
+        }
+    }
+
+    /// Its batch settings, if it is a `job`.
+    pub fn batch(&self) -> Option<&Batch> {
+        match &self.workload {
+            Workload::Job(batch) => Some(batch),
+            Workload::Deployment => None,
+        }
+    }
+
+    /// Whether it is a worker: a `service` of the generic chart that writes no `port`.
+    pub fn is_worker(&self) -> bool {
+        self.uses_generic_chart() && self.batch().is_none() && self.port.is_none() && !self.port_written
+    }
+
+    /// The port other services reach it on (its Service's): `service=` or
+    /// the container port; `None` for a worker or a job.
+    pub fn reached_port(&self) -> Option<&Spanned<u16>> {
+        self.service_port.as_ref().or(self.port.as_ref())
+    }
+
+    /// The host name it is exposed on in `tier`: the tier's override, else its own.
+    pub fn expose_in(&self, tier: &str) -> Option<&Expose> {
+        self.override_for(tier).and_then(|o| o.expose.as_ref()).or(self.expose.as_ref())
     }
 
     /// Whether the generic chart deploys this service (`build` or `image`).

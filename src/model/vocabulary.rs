@@ -55,6 +55,8 @@ pub enum Context {
     Tier,
     /// Inside `service`.
     Service,
+    /// Inside `job`.
+    Job,
     /// Inside a service's `tier NAME reason=` override.
     Override,
     /// Inside `resources`.
@@ -71,12 +73,13 @@ pub enum Context {
 
 impl Context {
     /// Every context, for "it belongs in …" hints.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Top,
         Context::Project,
         Context::Toolchain,
         Context::Tier,
         Context::Service,
+        Context::Job,
         Context::Override,
         Context::Resources,
         Context::Observability,
@@ -89,14 +92,19 @@ impl Context {
     pub fn nodes(self) -> &'static [&'static str] {
         match self {
             Context::Top => {
-                &["inception", "project", "toolchain", "tier", "service", "observability", "azure", "pipeline"]
+                &["inception", "project", "toolchain", "tier", "service", "job", "observability", "azure", "pipeline"]
             }
-            Context::Project => &["description", "repo", "registry"],
+            Context::Project => &["description", "repo", "registry", "branch"],
             Context::Toolchain => &[
                 "base",
                 "python",
+                "node",
+                "go",
+                "java",
+                "dotnet",
                 "user",
                 "apt",
+                "snapshot",
                 "pip",
                 "tool",
                 "docker-in-docker",
@@ -124,9 +132,25 @@ impl Context {
                 "resources",
                 "replicas",
                 "value",
+                "expose",
                 "tier",
             ],
-            Context::Override => &["replicas", "resources", "env", "value"],
+            Context::Job => &[
+                "build",
+                "image",
+                "run",
+                "entrypoint",
+                "schedule",
+                "retries",
+                "timeout",
+                "needs",
+                "env",
+                "secret",
+                "storage",
+                "resources",
+                "tier",
+            ],
+            Context::Override => &["replicas", "resources", "env", "value", "expose"],
             Context::Resources => &["requests", "limits"],
             Context::Observability => &["prometheus", "grafana", "logging"],
             Context::Pipeline => &["inception", "service-connection"],
@@ -145,6 +169,7 @@ impl Context {
             Context::Toolchain => "`toolchain`",
             Context::Tier => "`tier`",
             Context::Service => "`service`",
+            Context::Job => "`job`",
             Context::Override => "a tier override",
             Context::Resources => "`resources`",
             Context::Observability => "`observability`",

@@ -23,6 +23,7 @@
 //! the program `run` (or `entrypoint`) starts: `python`, `python3`,
 //! `python3.N`, `uvicorn`, `gunicorn` are Python; `node` is Node.js; a Go
 //! binary cannot be told from its name, so a Go service says `runtime go`.
+//! Workers get them as services do; jobs get none (a job must end).
 
 use crate::model::{Concession, Runtime, Service, Source};
 use crate::plan::workload::{self, DEV_TOOLS_DIR};
@@ -62,6 +63,8 @@ pub(crate) enum Gap {
     NotNode,
     /// Hot reload of a compiled Go binary.
     GoReload,
+    /// A job (run once or on a schedule): it must end.
+    Job,
 }
 
 impl Gap {
@@ -78,6 +81,7 @@ impl Gap {
                 "its runtime is not detected from `run`: start `run` with python, uvicorn, gunicorn or node, or declare `runtime python|node|go`"
             }
             Gap::NotNode => "the Node.js flags go after `node`: start `run` (or `entrypoint`) with node",
+            Gap::Job => "it is a job: a job must end, and a reloader or a waiting debugger would keep it running",
             Gap::GoReload => {
                 "a Go image holds a compiled binary and no toolchain: nothing can rebuild it in the pod (rebuild and let Argo CD roll it, or run it with `go run` in the dev container)"
             }
@@ -120,6 +124,9 @@ pub(crate) fn runtime(service: &Service) -> Runtime {
 pub(crate) fn check(service: &Service, concession: Concession) -> Result<Runtime, Gap> {
     if !matches!(service.source, Source::Build(_)) {
         return Err(Gap::NotBuilt);
+    }
+    if service.batch().is_some() {
+        return Err(Gap::Job);
     }
     let argv = argv(service);
     if argv.is_empty() {

@@ -108,6 +108,36 @@ pub(crate) fn devcontainer_repository(model: &Model) -> String {
     }
 }
 
+/// The tag the dev container image is pushed under from the deploy branch,
+/// its `cacheFrom`: the branch made a Docker tag (`/` becomes `-`; a branch
+/// part never starts with `.` or `-`, so the tag is valid).
+pub(crate) fn cache_tag(model: &Model) -> String {
+    model.project.deploy_branch().replace('/', "-")
+}
+
+/// `OWNER/REPO` of a GitHub repository URL (`https://github.com/OWNER/REPO[.git]`
+/// or `git@github.com:OWNER/REPO[.git]`); `None` for another host.
+pub(crate) fn github_repository(url: &str) -> Option<String> {
+    let path = url.strip_prefix("git@github.com:").or_else(|| {
+        url.strip_prefix("https://")
+            .and_then(|r| r.rsplit_once('@').map_or(Some(r), |(_, h)| Some(h)))
+            .and_then(|r| r.strip_prefix("github.com/"))
+    })?;
+    let path = path.trim_end_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    let (owner, repo) = path.split_once('/')?;
+    (!owner.is_empty() && !repo.is_empty() && !repo.contains('/')).then(|| format!("{owner}/{repo}"))
+}
+
+/// The subject of the GitHub OpenID Connect token the publishing workflow
+/// (`inception-main.yml`, a push to the deploy branch, no environment)
+/// presents: `repo:OWNER/REPO:ref:refs/heads/BRANCH`, GitHub's default
+/// subject format. `None` when the project's repository is not on GitHub.
+pub(crate) fn github_subject(model: &Model) -> Option<String> {
+    let repository = github_repository(&model.project.repo.as_ref()?.value)?;
+    Some(format!("repo:{repository}:ref:refs/heads/{}", model.project.deploy_branch()))
+}
+
 /// Every image, the services' in declaration order, then the dev container's.
 pub(crate) fn images(model: &Model) -> Vec<BuiltImage> {
     let mut images: Vec<BuiltImage> = model
@@ -186,5 +216,26 @@ pub(crate) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     artifacts.push(Artifact::new(model, Kind::AzurePipeline, sources.clone()));
     for template in PipelineTemplate::ALL {
         artifacts.push(Artifact::new(model, Kind::AzurePipelineTemplate { template }, sources.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_repositories_from_clone_urls() {
+        for (url, expected) in [
+            ("https://github.com/cloudwall/serenity.git", Some("cloudwall/serenity")),
+            ("https://github.com/cloudwall/serenity", Some("cloudwall/serenity")),
+            ("https://token@github.com/cloudwall/serenity.git", Some("cloudwall/serenity")),
+            ("git@github.com:cloudwall/serenity.git", Some("cloudwall/serenity")),
+            ("https://github.com/cloudwall", None),
+            ("https://github.com/cloudwall/serenity/tree/main", None),
+            ("https://dev.azure.com/o/p/_git/r", None),
+            ("https://gitlab.com/o/r.git", None),
+        ] {
+            assert_eq!(github_repository(url).as_deref(), expected, "{url}");
+        }
     }
 }

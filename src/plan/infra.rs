@@ -55,6 +55,9 @@ pub enum BicepModule {
     WorkloadIdentity,
     /// One region's DevTest Lab.
     Lab,
+    /// The pipelines' identity: federated credentials for GitHub Actions and
+    /// Azure DevOps, AcrPush on the registry (called by `shared.bicep`).
+    PipelineIdentity,
 }
 
 impl BicepModule {
@@ -82,6 +85,7 @@ impl BicepModule {
             BicepModule::Storage => "storage",
             BicepModule::WorkloadIdentity => "workload-identity",
             BicepModule::Lab => "lab",
+            BicepModule::PipelineIdentity => "pipeline-identity",
         }
     }
 }
@@ -138,19 +142,20 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         };
         let tiers: Vec<Origin> =
             cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect();
-        let access: Vec<Origin> =
+        let mut access: Vec<Origin> =
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
+        // The `credentials` release has a workload identity too (main.bicep
+        // calls the module for it), even when no service reads Key Vault.
+        access.extend(super::kubernetes::platform_credentials(model).into_iter().map(|c| c.origin));
         let storage: Vec<Origin> = model.services.iter().flat_map(storage_origins).collect();
         let mut main = vec![project.clone(), registry.clone(), location.clone()];
         main.extend(azure.kubernetes.iter().map(|k| Origin::new("azure/kubernetes", k.span)));
         main.extend(tiers.iter().cloned());
         main.extend(access.iter().cloned());
         artifacts.push(Artifact::new(model, Kind::BicepMain, main));
-        artifacts.push(Artifact::new(
-            model,
-            Kind::BicepShared,
-            vec![project.clone(), registry.clone(), location.clone()],
-        ));
+        let mut shared = vec![project.clone(), registry.clone(), location.clone()];
+        shared.extend(model.pipeline.as_ref().map(|p| Origin::new("pipeline", p.span)));
+        artifacts.push(Artifact::new(model, Kind::BicepShared, shared));
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = model.services.iter().flat_map(secret_origins).collect();
         let azure_tiers: Vec<Origin> =
@@ -167,6 +172,12 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
                 _ => cloud.clone(),
             };
             artifacts.push(Artifact::new(model, Kind::BicepModule { module }, sources));
+        }
+        if let Some(pipeline) = &model.pipeline {
+            let mut sources = vec![Origin::new("pipeline", pipeline.span), registry.clone()];
+            sources.extend(model.project.repo.as_ref().map(|r| Origin::new("project/repo", r.span)));
+            sources.extend(model.project.branch.as_ref().map(|b| Origin::new("project/branch", b.span)));
+            artifacts.push(Artifact::new(model, Kind::BicepModule { module: BicepModule::PipelineIdentity }, sources));
         }
         for (at, tier) in model.tier_refs().filter(|(_, t)| t.cluster.value == Cluster::Aks) {
             let name = &tier.name.value;

@@ -15,9 +15,12 @@ use crate::model::{BackingKind, Cluster, Concession, Model, Service, ServiceRef,
 use crate::providers;
 
 /// The static Helm templates of the generic chart, by path inside the chart.
-pub(crate) const CHART_TEMPLATES: [&str; 7] = [
+pub(crate) const CHART_TEMPLATES: [&str; 10] = [
     "templates/_helpers.tpl",
+    "templates/cronjob.yaml",
     "templates/deployment.yaml",
+    "templates/ingress.yaml",
+    "templates/job.yaml",
     "templates/pdb.yaml",
     "templates/secretproviderclass.yaml",
     "templates/service.yaml",

@@ -9,6 +9,7 @@
 mod component;
 pub(crate) mod delivery;
 mod devcontainer;
+pub(crate) mod exposure;
 mod infra;
 mod scope;
 

@@ -7,8 +7,16 @@
 //! What is allowed, and nothing else:
 //!
 //! - every pod: DNS to CoreDNS in `kube-system` (UDP and TCP 53);
-//! - a `build`/`image` service: ingress from the services that need it on
-//!   its port, and from Prometheus on its metrics port; egress to what it
+//! - a `build`/`image` service, worker, job or scheduled job (their pods
+//!   carry the chart's selector label `app.kubernetes.io/name: NAME`):
+//!   ingress from the services that need it on its container port (a worker
+//!   or a job has none: no ingress), from the tier's ingress controller's
+//!   namespace on that port when it is exposed there
+//!   ([`crate::plan::exposure::controller`]: `app-routing-system` on AKS,
+//!   `ingress-nginx` on Minikube), and from Prometheus on its metrics port;
+//!   `port N service=M` is admitted on N (a policy sees the pod's port, not
+//!   the Service's); a job that is needed admits nothing (`needs` on a job
+//!   orders, it carries no traffic); egress to what it
 //!   needs (a service's pods on their port, a backing service's client pods
 //!   on the catalog's port, a `chart` service's release on any port); with
 //!   `storage`, egress to the emulator (Minikube tiers under
@@ -460,6 +468,17 @@ fn generic_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
         policy.origins.push(origin::child(service, "port", port.span));
         policy.origins.extend(origins);
     }
+    if let (Some(port), Some(expose)) = (&service.port, service.expose_in(&tier.name.value)) {
+        // The tier's ingress controller forwards to the pods' container port
+        // (it reads the Service's endpoints), from its own namespace.
+        let (_, namespace) = super::exposure::controller(tier.cluster.value);
+        policy.ingress.push(Rule {
+            peers: vec![Peer::NamespacePods { namespace, pods: Selector::default() }],
+            ports: tcp(&[port.value]),
+        });
+        policy.origins.push(origin::child(service, "expose", expose.span));
+        policy.origins.push(origin::cluster(tier));
+    }
     if let Some(metrics) = &service.metrics {
         let port = metrics.port.or(service.port.as_ref().map(|p| p.value));
         if let Some(port) = port {
@@ -544,8 +563,12 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
+        environment("serenity")
+    }
+
+    fn environment(name: &str) -> Model {
         let text = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("environments/serenity/inception.kdl"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}/inception.kdl")),
         )
         .expect("the reference spec");
         let source = crate::source::SourceFile::new("inception.kdl", text);
@@ -605,6 +628,26 @@ mod tests {
         assert!(what.contains(&"Prometheus scrapes pricing on 9100"), "{what:#?}");
         assert!(what.iter().any(|w| w.starts_with("timescaledb Operator → Server")), "{what:#?}");
         assert!(flows.iter().any(|f| f.to.is_none() && f.ports == [8443]), "the API, on Minikube's port");
+    }
+
+    #[test]
+    fn exposure_admits_the_controller_and_workers_and_jobs_admit_nothing() {
+        let model = environment("polyglot");
+        for tier in &model.tiers {
+            let policies = policies(&model, tier);
+            let web = policies.iter().find(|p| p.name == "service-web").expect("web");
+            let (_, namespace) = crate::plan::exposure::controller(tier.cluster.value);
+            let controller =
+                Rule { peers: vec![Peer::NamespacePods { namespace, pods: Selector::default() }], ports: tcp(&[3000]) };
+            assert!(web.ingress.contains(&controller), "{}: {:?}", tier.name.value, web.ingress);
+            // The gateway's Service listens on 80; its pods on 8080, which web reaches.
+            assert!(egress_to(&policies, "web", &Selector::name("gateway"), 8080));
+            for quiet in ["ingest", "migrate"] {
+                let policy = policies.iter().find(|p| p.name == format!("service-{quiet}")).expect(quiet);
+                assert!(policy.ingress.is_empty(), "{quiet} admits nothing");
+                assert!(!policy.egress.is_empty(), "{quiet} reaches what it needs");
+            }
+        }
     }
 
     #[test]

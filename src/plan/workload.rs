@@ -11,7 +11,8 @@
 //!   On a `cluster minikube` tier it is tagged with the tier's `revision` made
 //!   a valid Docker tag by [`image_tag`], built inside Minikube
 //!   (`minikube image build -t REPOSITORY:TAG DIR`) and never pulled.
-//! - A cloud tier's root Application follows [`DEPLOY_BRANCH`], where the
+//! - A cloud tier's root Application follows the deploy branch
+//!   ([`crate::model::Project::deploy_branch`], `project { branch }`), where the
 //!   promotion pull requests land; the Applications it syncs pin the chart
 //!   and values to the tier's `revision` (a commit) and the images by digest.
 //! - Every workload runs in the namespace named after its tier, with the
@@ -26,10 +27,6 @@
 
 use crate::model::{Chart, Cluster, Concession, Model, Override, Service, Source, Tier};
 use crate::plan::Origin;
-
-/// The branch the generated files are merged into, which every cloud tier's
-/// root Application follows: a promotion is a pull request to it.
-pub(crate) const DEPLOY_BRANCH: &str = "main";
 
 /// Where a built image keeps the service's code (its `WORKDIR`).
 pub(crate) const APP_DIR: &str = "/app";
@@ -226,6 +223,7 @@ pub(crate) fn concession_applies(tier: &Tier, service: &Service, concession: Con
     }
     match concession {
         Concession::StorageEmulator => !service.storage.is_empty(),
+        // A job must end: a reloader or a debugger would keep it running (`Gap::Job`).
         Concession::HotReload | Concession::Debug => super::concession::check(service, concession).is_ok(),
     }
 }
@@ -257,28 +255,28 @@ pub(crate) mod origin {
 
     /// `service NAME`.
     pub(crate) fn service(service: &Service) -> Origin {
-        Origin::new(format!("service {}", service.name.value), service.span)
+        Origin::new(format!("{} {}", service.keyword(), service.name.value), service.span)
     }
 
     /// `service NAME/build|image|chart`.
     pub(crate) fn source(service: &Service) -> Origin {
-        let name = &service.name.value;
+        let name = format!("{} {}", service.keyword(), service.name.value);
         match &service.source {
-            Source::Build(dir) => Origin::new(format!("service {name}/build"), dir.span),
-            Source::Image(image) => Origin::new(format!("service {name}/image"), image.span),
-            Source::Chart(chart) => Origin::new(format!("service {name}/chart"), chart.reference.span),
-            Source::Backing(kind) => Origin::new(format!("service {name}/kind"), kind.span),
+            Source::Build(dir) => Origin::new(format!("{name}/build"), dir.span),
+            Source::Image(image) => Origin::new(format!("{name}/image"), image.span),
+            Source::Chart(chart) => Origin::new(format!("{name}/chart"), chart.reference.span),
+            Source::Backing(kind) => Origin::new(format!("{name}/kind"), kind.span),
         }
     }
 
     /// `service NAME/CHILD`, at `span`.
     pub(crate) fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
-        Origin::new(format!("service {}/{child}", service.name.value), span)
+        Origin::new(format!("{} {}/{child}", service.keyword(), service.name.value), span)
     }
 
     /// `service NAME/tier TIER`: an override.
     pub(crate) fn over(service: &Service, over: &Override) -> Origin {
-        Origin::new(format!("service {}/tier {}", service.name.value, over.tier.value), over.span)
+        Origin::new(format!("{} {}/tier {}", service.keyword(), service.name.value, over.tier.value), over.span)
     }
 
     /// `service NAME/replicas`, or the service when the count is the default.

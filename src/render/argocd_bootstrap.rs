@@ -188,7 +188,10 @@ pub(super) fn render_root(model: &Model, tier: &Tier, path: &str) -> Result<Trac
         tier.revision.value.clone()
     } else {
         paths.add("spec.source.targetRevision", origin::cluster(tier));
-        workload::DEPLOY_BRANCH.to_owned()
+        if let Some(branch) = &model.project.branch {
+            paths.add("spec.source.targetRevision", crate::plan::Origin::new("project/branch", branch.span));
+        }
+        model.project.deploy_branch().to_owned()
     };
     let source = AppSource::<()> {
         repo_url: repo(model, tier),

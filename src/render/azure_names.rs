@@ -154,6 +154,12 @@ pub(crate) fn identity_deployment(service: &str) -> String {
     fit("identity", &[service], "-", 64)
 }
 
+/// The pipelines' user-assigned identity, in the shared resource group:
+/// 3–128 letters, digits, hyphens and underscores.
+pub(crate) fn pipeline_identity(project: &str) -> String {
+    fit("id", &[project, "pipeline"], "-", 128)
+}
+
 /// A region's DevTest Lab: 1–50 letters, digits, hyphens and underscores.
 pub(crate) fn lab(project: &str, region: &str) -> String {
     fit("lab", &[project, region], "-", 50)

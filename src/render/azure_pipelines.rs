@@ -20,7 +20,6 @@ use super::ci_pins::{self, RUNNER};
 use super::trace::{Paths, Traced};
 use crate::model::Model;
 use crate::plan::delivery::{self, BuiltImage, PipelineTemplate, RELEASE_TITLE};
-use crate::plan::workload::DEPLOY_BRANCH;
 
 /// The pipeline variable a publishing step sets when the commit is a merged
 /// release (nothing to build again).
@@ -145,7 +144,7 @@ fn template(template: PipelineTemplate, parameters: IndexMap<String, Parameter>)
     Step::Template { template: crate::layout::azure_template(template.stem()), parameters }
 }
 
-fn build_image(image: &BuiltImage, push: bool) -> Step {
+fn build_image(image: &BuiltImage, push: bool, cache_tag: &str) -> Step {
     let text = |s: &str| Parameter::Text(s.to_owned());
     let mut parameters: IndexMap<String, Parameter> = [
         ("name", text(&image.name)),
@@ -159,7 +158,7 @@ fn build_image(image: &BuiltImage, push: bool) -> Step {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     if push && !image.service {
-        parameters.insert("cacheTag".to_owned(), text(DEPLOY_BRANCH));
+        parameters.insert("cacheTag".to_owned(), text(cache_tag));
     }
     template(PipelineTemplate::BuildImage, parameters)
 }
@@ -175,6 +174,8 @@ fn unreleased() -> String {
 /// A serializer error (a bug).
 pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, RenderError> {
     let images = delivery::images(model);
+    let cache_tag = delivery::cache_tag(model);
+    let branch = model.project.deploy_branch();
     let connection = model.pipeline.as_ref().map(|p| p.service_connection.value.clone()).unwrap_or_default();
     let verify = Stage {
         stage: "verify".to_owned(),
@@ -196,7 +197,7 @@ pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, Rende
                 job: "build".to_owned(),
                 display_name: "Build every image".to_owned(),
                 steps: std::iter::once(Step::Checkout { checkout: "self", persist_credentials: "false" })
-                    .chain(images.iter().map(|i| build_image(i, false)))
+                    .chain(images.iter().map(|i| build_image(i, false, &cache_tag)))
                     .collect(),
             },
         ],
@@ -210,7 +211,7 @@ pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, Rende
         script("Skip a merged release", &detect, IndexMap::new(), None),
         template(PipelineTemplate::InstallInception, IndexMap::new()),
         Step::Task {
-            task: "AzureCLI@2",
+            task: ci_pins::AZURE_CLI_TASK,
             display_name: "Log in to the registry (workload identity federation)".to_owned(),
             condition: unreleased(),
             inputs: strings(&[
@@ -221,7 +222,7 @@ pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, Rende
             ]),
         },
     ];
-    steps.extend(images.iter().map(|i| build_image(i, true)));
+    steps.extend(images.iter().map(|i| build_image(i, true, &cache_tag)));
     let mut env = strings(&[("COMMIT", "$(Build.SourceVersion)".to_owned())]);
     for image in images.iter().filter(|i| i.service) {
         env.insert(image.digest_variable(), format!("$({})", image.digest_variable()));
@@ -237,12 +238,12 @@ pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, Rende
         stage: "publish".to_owned(),
         display_name: format!("Build once, push, and release into {tier}"),
         condition: format!(
-            "and(succeeded(), eq(variables['Build.SourceBranch'], 'refs/heads/{DEPLOY_BRANCH}'), ne(variables['Build.Reason'], 'PullRequest'))"
+            "and(succeeded(), eq(variables['Build.SourceBranch'], 'refs/heads/{branch}'), ne(variables['Build.Reason'], 'PullRequest'))"
         ),
         depends_on: Vec::new(),
         jobs: vec![Job { job: "publish".to_owned(), display_name: "Build, push and release".to_owned(), steps }],
     };
-    let branches = || Trigger { branches: Include { include: vec![DEPLOY_BRANCH.to_owned()] } };
+    let branches = || Trigger { branches: Include { include: vec![branch.to_owned()] } };
     let pipeline = Pipeline {
         trigger: branches(),
         pr: branches(),

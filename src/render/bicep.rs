@@ -153,6 +153,8 @@ pub(super) fn identity_origins(model: &Model) -> Vec<Origin> {
 #[derive(Debug, Serialize)]
 struct ModuleView {
     marks: IndexMap<&'static str, String>,
+    /// The application routing add-on is on (a service is exposed in a cloud tier).
+    web_app_routing: bool,
 }
 
 /// The sections of a module and the nodes each comes from.
@@ -216,6 +218,25 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
                 ("outputs", identities),
             ]
         }
+        BicepModule::PipelineIdentity => {
+            let pipeline: Vec<Origin> = model.pipeline.iter().map(|p| Origin::new("pipeline", p.span)).collect();
+            let connection: Vec<Origin> = model
+                .pipeline
+                .iter()
+                .map(|p| Origin::new("pipeline/service-connection", p.service_connection.span))
+                .collect();
+            let mut github: Vec<Origin> =
+                model.project.repo.iter().map(|r| Origin::new("project/repo", r.span)).collect();
+            github.extend(model.project.branch.iter().map(|b| Origin::new("project/branch", b.span)));
+            vec![
+                ("params", pipeline.clone()),
+                ("identity", pipeline.clone()),
+                ("github", [pipeline.clone(), github].concat()),
+                ("devops", [pipeline.clone(), connection].concat()),
+                ("role", [pipeline.clone(), registry_origin(model)].concat()),
+                ("outputs", pipeline),
+            ]
+        }
         // Rendered by `bicep_lab`, which knows the lab's values.
         BicepModule::Lab => Vec::new(),
     }
@@ -228,7 +249,8 @@ fn sections(model: &Model, module: BicepModule) -> Vec<(&'static str, Vec<Origin
 pub(super) fn render_module(model: &Model, module: BicepModule, path: &str) -> Result<Traced, RenderError> {
     let mut tracer = Tracer::default();
     let marks = sections(model, module).into_iter().map(|(name, origins)| (name, tracer.mark(origins))).collect();
-    let view = ModuleView { marks };
+    let view =
+        ModuleView { marks, web_app_routing: crate::plan::exposure::exposed_on(model, crate::model::Cluster::Aks) };
     Ok(tracer.resolve(&render(module_template(module), &view, path)?))
 }
 

@@ -23,7 +23,7 @@ use crate::model::azure::default_maintenance;
 use crate::model::azure_lint::cluster_minor;
 use crate::model::{Model, Service, Tier};
 use crate::plan::workload::origin;
-use crate::plan::{Origin, needs_identity};
+use crate::plan::{Origin, delivery, needs_identity};
 
 /// What `main.bicep.j2` renders.
 #[derive(Debug, Serialize)]
@@ -39,6 +39,8 @@ struct MainView {
     /// Where it comes from, for its parameter's description (no quote in it).
     kubernetes_description: String,
     has_storage: bool,
+    /// The application routing add-on is on: its identity reads the vault's certificates.
+    web_app_routing: bool,
     /// Every container, as literals.
     containers: Vec<String>,
     identities: Vec<IdentityView>,
@@ -188,6 +190,7 @@ pub(super) fn render_main(model: &Model, path: &str) -> Result<Traced, RenderErr
         kubernetes_version: literal(&cluster_minor(model).map(|m| format!("1.{m}")).unwrap_or_default()),
         kubernetes_description: kubernetes_description(model),
         has_storage: !containers.is_empty(),
+        web_app_routing: crate::plan::exposure::exposed_on(model, crate::model::Cluster::Aks),
         containers,
         identities,
         secret_names,
@@ -205,6 +208,12 @@ struct SharedView {
     location: String,
     shared_group: String,
     registry: String,
+    /// Whether the spec has a `pipeline`: its identity is shared too.
+    pipeline: bool,
+    pipeline_identity: String,
+    github_subject: String,
+    /// The service connection's name, in a description (a validated name).
+    service_connection: String,
     marks: SharedMarks,
 }
 
@@ -214,6 +223,15 @@ struct SharedMarks {
     header: String,
     location: String,
     registry: String,
+    pipeline: String,
+}
+
+/// The `pipeline` node, the repository and branch its GitHub subject names.
+fn pipeline_origins(model: &Model) -> Vec<Origin> {
+    let mut origins: Vec<Origin> = model.pipeline.iter().map(|p| Origin::new("pipeline", p.span)).collect();
+    origins.extend(model.project.repo.iter().map(|r| Origin::new("project/repo", r.span)));
+    origins.extend(model.project.branch.iter().map(|b| Origin::new("project/branch", b.span)));
+    origins
 }
 
 /// Render `shared.bicep`: the shared resource group and the container
@@ -230,6 +248,7 @@ pub(super) fn render_shared(model: &Model, path: &str) -> Result<Traced, RenderE
         header: tracer.mark(vec![Origin::new("project", model.project.name.span)]),
         location: tracer.mark(location_origin(model)),
         registry: tracer.mark(registry_origin(model)),
+        pipeline: tracer.mark(pipeline_origins(model)),
     };
     let view = SharedView {
         project_name: project.clone(),
@@ -238,6 +257,10 @@ pub(super) fn render_shared(model: &Model, path: &str) -> Result<Traced, RenderE
         location_name: location,
         shared_group: literal(&names::shared_resource_group(project)),
         registry: literal(&names::registry(project, model.project.registry.as_ref().map(|r| r.value.as_str()))),
+        pipeline: model.pipeline.is_some(),
+        pipeline_identity: literal(&names::pipeline_identity(project)),
+        github_subject: literal(&delivery::github_subject(model).unwrap_or_default()),
+        service_connection: model.pipeline.as_ref().map(|p| p.service_connection.value.clone()).unwrap_or_default(),
         marks,
     };
     Ok(tracer.resolve(&render(TEMPLATE_BICEP_SHARED, &view, path)?))

@@ -21,37 +21,50 @@ impl Action {
     }
 }
 
-/// `actions/checkout` v7.0.1: `git rev-parse v7.0.1^{commit}` in a clone of
-/// github.com/actions/checkout (tag dated 2026-07; action.yml `using: node24`).
+// Every commit below was read on 2026-11-29 as `git rev-parse TAG^{commit}` in a
+// snapshot of the action's repository (github.com/OWNER/NAME), with the tag's commit
+// date, and its action.yml read at that tag.
+
+/// `actions/checkout` v7.0.1 (commit of 2026-07-17; action.yml `using: node24`).
 pub(crate) const CHECKOUT: Action =
     Action { name: "actions/checkout", commit: "3d3c42e5aac5ba805825da76410c181273ba90b1", release: "v7.0.1" };
 
-/// `docker/setup-buildx-action` v4.3.0: `git rev-parse v4.3.0^{commit}` in a
-/// clone of github.com/docker/setup-buildx-action (the default driver is
-/// docker-container, so a pushed build reports the manifest digest).
+/// `docker/setup-buildx-action` v4.3.0 (commit of 2026-08-17; the default
+/// driver is docker-container, so a pushed build reports the manifest digest).
 pub(crate) const SETUP_BUILDX: Action = Action {
     name: "docker/setup-buildx-action",
     commit: "37fe631027851001ddb9b187196cc803df7f5f0e",
     release: "v4.3.0",
 };
 
-/// `docker/build-push-action` v7.3.0: `git rev-parse v7.3.0^{commit}` in a
-/// clone of github.com/docker/build-push-action; action.yml declares the
-/// inputs used here (context, file, push, tags, cache-to) and the output
-/// `digest`.
+/// `docker/build-push-action` v7.3.0 (commit of 2026-07-01); action.yml
+/// declares the inputs used here (context, file, push, tags, cache-to) and the
+/// output `digest`.
 pub(crate) const BUILD_PUSH: Action =
     Action { name: "docker/build-push-action", commit: "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a", release: "v7.3.0" };
 
-/// `azure/login` v2.3.0: the commit public workflows pin as v2.3.0 (the tag
-/// object itself is eec3c95; its commit is this one). Inputs `client-id`,
-/// `tenant-id`, `subscription-id` and no secret: OpenID Connect with the
-/// job's `id-token: write`.
+/// `azure/login` v3.0.1 (github.com/Azure/login; commit of 2026-08-04;
+/// action.yml `using: node24`, where v2.3.x still runs on node20). Inputs `client-id`, `tenant-id`, `subscription-id` and no
+/// secret: OpenID Connect with the job's `id-token: write`; audience
+/// `api://AzureADTokenExchange` by default, the one the pipeline identity's
+/// federated credential trusts (`infra/modules/pipeline-identity.bicep`).
 pub(crate) const AZURE_LOGIN: Action =
-    Action { name: "azure/login", commit: "a457da9ea143d694b1b9c7c869ebb04ebe844ef5", release: "v2.3.0" };
+    Action { name: "azure/login", commit: "f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", release: "v3.0.1" };
 
-/// Every action the workflows use.
+/// Every action the workflows use: a test keeps every `uses:` of the
+/// generated workflows in this table.
 #[cfg(test)]
-const ACTIONS: [Action; 4] = [CHECKOUT, SETUP_BUILDX, BUILD_PUSH, AZURE_LOGIN];
+pub(crate) const ACTIONS: [Action; 4] = [CHECKOUT, SETUP_BUILDX, BUILD_PUSH, AZURE_LOGIN];
+
+/// The Azure DevOps task that logs in with the service connection:
+/// `AzureCLI@2`, a Microsoft built-in task. Azure DevOps resolves a task by
+/// its major version only (it runs the newest minor of that major), so no
+/// commit can be pinned; read on 2026-11-29 in github.com/microsoft/azure-pipelines-tasks
+/// `Tasks/AzureCLIV2/task.json` (commit 008e04b80369828a4255d61e368e4cc190e13328):
+/// version 2.265.0, inputs `azureSubscription` (alias of `connectedServiceNameARM`),
+/// `scriptType` (`bash`), `scriptLocation` (`inlineScript`), `inlineScript`, and
+/// the workload identity federation scheme among its service connection kinds.
+pub(crate) const AZURE_CLI_TASK: &str = "AzureCLI@2";
 
 /// The Rust toolchain that builds inception in CI: the one
 /// `rust-toolchain.toml` pins (a test keeps them equal).
@@ -81,6 +94,38 @@ mod tests {
             assert!(action.commit.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{}", action.name);
             assert!(action.release.starts_with('v'), "{}", action.name);
         }
+    }
+
+    /// Every `uses:` of the reference environment's workflows is `NAME@COMMIT`
+    /// with a full commit from [`ACTIONS`], and every Azure DevOps `task:` is
+    /// [`AZURE_CLI_TASK`].
+    #[test]
+    fn every_action_and_task_the_pipelines_use_is_in_this_table() {
+        let text = include_str!("../../environments/serenity/inception.kdl");
+        let source = crate::source::SourceFile::new("inception.kdl", text);
+        let compiled = crate::pipeline::compile_source(&source, "inception.kdl").expect("the reference spec compiles");
+        let mut uses = 0;
+        let mut tasks = 0;
+        for artifact in &compiled.artifacts {
+            let path = artifact.path();
+            for line in artifact.text.lines().map(str::trim_start) {
+                let line = line.strip_prefix("- ").unwrap_or(line);
+                if let Some(reference) = line.strip_prefix("uses: ") {
+                    assert!(path.starts_with(".github/workflows/"), "{path}: {line}");
+                    let (name, commit) = reference.split_once('@').unwrap_or_else(|| panic!("{path}: {line}"));
+                    assert!(
+                        ACTIONS.iter().any(|a| a.name == name && a.commit == commit),
+                        "{path}: `{reference}` is not pinned by a commit of ci_pins::ACTIONS"
+                    );
+                    uses += 1;
+                } else if let Some(task) = line.strip_prefix("task: ") {
+                    assert_eq!(task, AZURE_CLI_TASK, "{path}: an Azure DevOps task outside ci_pins");
+                    tasks += 1;
+                }
+            }
+        }
+        assert!(uses >= ACTIONS.len(), "the reference workflows use {uses} actions");
+        assert!(tasks >= 1, "the reference Azure pipeline uses no task");
     }
 
     #[test]

@@ -9,7 +9,6 @@ use super::RenderError;
 use super::devcontainer::{COMPOSE_SERVICE, workspace_folder};
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
-use crate::catalog::PLATFORM;
 use crate::model::Model;
 use crate::plan::Origin;
 
@@ -21,7 +20,6 @@ struct Compose {
 #[derive(Debug, Serialize)]
 struct Service {
     build: Build,
-    platform: String,
     command: Vec<String>,
     volumes: Vec<Volume>,
 }
@@ -101,7 +99,6 @@ pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, Render
             dockerfile: crate::layout::DOCKERFILE.to_owned(),
             cache_from: super::devcontainer::prebuilt(model).into_iter().collect(),
         },
-        platform: PLATFORM.to_owned(),
         command: vec!["sleep".to_owned(), "infinity".to_owned()],
         volumes,
     };

@@ -8,7 +8,6 @@ use serde_json::json;
 use super::RenderError;
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
-use crate::catalog::PLATFORM;
 use crate::model::{Cluster, Concession, Model, SettingValue};
 use crate::plan::Origin;
 use crate::plan::uses_compose;
@@ -32,8 +31,6 @@ struct DevcontainerJson {
     docker_compose_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     service: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    run_args: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace_mount: Option<String>,
     workspace_folder: String,
@@ -57,7 +54,6 @@ struct DevcontainerJson {
 struct Build {
     dockerfile: String,
     context: String,
-    options: Vec<String>,
     /// The image the pipeline prebuilds from this Dockerfile (`pipeline`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cache_from: Vec<String>,
@@ -85,7 +81,11 @@ pub(crate) fn workspace_folder(model: &Model) -> String {
 /// the Dockerfile stays the source.
 pub(crate) fn prebuilt(model: &Model) -> Option<String> {
     model.pipeline.as_ref()?;
-    Some(format!("{}:{}", crate::plan::delivery::devcontainer_repository(model), crate::plan::workload::DEPLOY_BRANCH))
+    Some(format!(
+        "{}:{}",
+        crate::plan::delivery::devcontainer_repository(model),
+        crate::plan::delivery::cache_tag(model)
+    ))
 }
 
 /// Why `updateRemoteUserUID` is on, written beside it.
@@ -95,7 +95,8 @@ const UID_REASON: &str = "On: on a Linux host whose uid is not the image's, the 
 
 /// `minikube start` for the Minikube tiers: the Kubernetes version of the
 /// toolchain's kubectl, and the workspace mounted into the node under
-/// `hot-reload` (pods mount a service's build folder from there). Idempotent:
+/// `hot-reload` (pods mount a service's build folder from there), and the
+/// ingress addon when a service is exposed on Minikube. Idempotent:
 /// on a running cluster it re-creates the mount, which does not survive a
 /// container restart.
 pub(crate) fn minikube_start(model: &Model) -> Option<String> {
@@ -111,7 +112,8 @@ pub(crate) fn minikube_start(model: &Model) -> Option<String> {
         .unwrap_or_default();
     let folder = workspace_folder(model);
     let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
-    Some(format!("minikube start --driver=docker{kubernetes}{mount}"))
+    let addons = crate::plan::exposure::minikube_addons(model);
+    Some(format!("minikube start --driver=docker{kubernetes}{addons}{mount}"))
 }
 
 /// How long `postStartCommand` waits for the docker-in-docker daemon.
@@ -149,18 +151,17 @@ pub(super) fn render_devcontainer(model: &Model, path: &str) -> Result<Traced, R
     if let Some(version) = &toolchain.docker_in_docker {
         features.insert(DOCKER_IN_DOCKER_FEATURE.to_owned(), json!({ "version": version.value, "moby": true }));
     }
-    let platform = format!("--platform={PLATFORM}");
+    // No --platform: the Dockerfile installs every download for the host's
+    // own architecture (amd64 or arm64), so nothing runs under emulation.
     let document = DevcontainerJson {
         name: model.project.name.value.clone(),
         build: (!compose).then(|| Build {
             dockerfile: "Dockerfile".to_owned(),
             context: "..".to_owned(),
-            options: vec![platform.clone()],
             cache_from: prebuilt(model).into_iter().collect(),
         }),
         docker_compose_file: compose.then(|| "docker-compose.yml".to_owned()),
         service: compose.then(|| COMPOSE_SERVICE.to_owned()),
-        run_args: if compose { Vec::new() } else { vec![platform] },
         workspace_mount: (!compose).then(|| format!("source=${{localWorkspaceFolder}},target={folder},type=bind")),
         workspace_folder: folder,
         features,

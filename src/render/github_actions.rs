@@ -20,7 +20,6 @@ use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::model::Model;
 use crate::plan::delivery::{self, BuiltImage, RELEASE_BRANCH, RELEASE_TITLE, Workflow};
-use crate::plan::workload::DEPLOY_BRANCH;
 
 #[derive(Debug, Serialize)]
 struct Document {
@@ -162,7 +161,7 @@ pub(super) fn render_workflow(model: &Model, workflow: Workflow, path: &str) -> 
     let document = match workflow {
         Workflow::PullRequest => pull_request(model),
         Workflow::Main => main(model),
-        Workflow::ReleasePullRequest => release_pull_request(),
+        Workflow::ReleasePullRequest => release_pull_request(model.project.deploy_branch()),
     };
     let yaml = crate::yaml::to_string(&document)
         .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
@@ -231,7 +230,7 @@ fn pull_request(model: &Model) -> Document {
     };
     Document {
         name: "inception pull request".to_owned(),
-        on: On { pull_request: branches(&[DEPLOY_BRANCH]), push: None },
+        on: On { pull_request: branches(&[model.project.deploy_branch()]), push: None },
         permissions: IndexMap::new(),
         concurrency: Some(Concurrency {
             group: "inception-pr-${{ github.event.pull_request.number }}".to_owned(),
@@ -241,12 +240,12 @@ fn pull_request(model: &Model) -> Document {
     }
 }
 
-fn build_and_push(image: &BuiltImage) -> Step {
+fn build_and_push(image: &BuiltImage, cache_tag: &str) -> Step {
     let mut tags = format!("{}:${{{{ github.sha }}}}", image.repository);
     let mut with = vec![("context", text(&image.context)), ("file", text(&image.file)), ("push", Input::Flag(true))];
     if !image.service {
         // The dev container's `cacheFrom`: a cache hint, never deployed.
-        tags.push_str(&format!("\n{}:{DEPLOY_BRANCH}", image.repository));
+        tags.push_str(&format!("\n{}:{cache_tag}", image.repository));
         with.push(("cache-to", text("type=inline")));
     }
     with.push(("tags", Input::Text(tags)));
@@ -282,14 +281,16 @@ fn main(model: &Model) -> Document {
         },
         setup_buildx(),
     ];
-    steps.extend(images.iter().map(build_and_push));
+    let cache_tag = delivery::cache_tag(model);
+    let branch = model.project.deploy_branch();
+    steps.extend(images.iter().map(|i| build_and_push(i, &cache_tag)));
     let mut env = map(&[("COMMIT", "${{ github.sha }}".to_owned()), ("GH_TOKEN", "${{ github.token }}".to_owned())]);
     for image in images.iter().filter(|i| i.service) {
         env.insert(image.digest_variable(), format!("${{{{ steps.image-{}.outputs.digest }}}}", image.name));
     }
     let tier = delivery::first_cloud_tier(model).map(|t| t.name.value.clone()).unwrap_or_default();
     let script = format!(
-        "set -euo pipefail\ngh auth setup-git\n{}gh pr create --base {DEPLOY_BRANCH} --head \"$branch\" \\\n  --title \"{RELEASE_TITLE} $COMMIT to {tier}\" \\\n  --body \"Built once from $COMMIT and pushed by digest. Review with: inception symmetry\"",
+        "set -euo pipefail\ngh auth setup-git\n{}gh pr create --base {branch} --head \"$branch\" \\\n  --title \"{RELEASE_TITLE} $COMMIT to {tier}\" \\\n  --body \"Built once from $COMMIT and pushed by digest. Review with: inception symmetry\"",
         delivery::release_script(model)
     );
     steps.push(Step {
@@ -308,17 +309,17 @@ fn main(model: &Model) -> Document {
     };
     Document {
         name: "inception main".to_owned(),
-        on: On { pull_request: None, push: branches(&[DEPLOY_BRANCH]) },
+        on: On { pull_request: None, push: branches(&[branch]) },
         permissions: IndexMap::new(),
         concurrency: Some(Concurrency { group: "inception-main".to_owned(), cancel_in_progress: false }),
         jobs: [("publish".to_owned(), publish)].into_iter().collect(),
     }
 }
 
-fn release_pull_request() -> Document {
+fn release_pull_request(branch: &str) -> Document {
     let script = format!(
         "title=\"{RELEASE_TITLE} ${{BRANCH#{RELEASE_BRANCH}}}\"\n\
-         gh pr view \"$BRANCH\" --repo \"$REPOSITORY\" >/dev/null 2>&1 \\\n  || gh pr create --repo \"$REPOSITORY\" --base {DEPLOY_BRANCH} --head \"$BRANCH\" \\\n    --title \"$title\" --body \"Release recorded by the Azure DevOps pipeline. Review with: inception symmetry\""
+         gh pr view \"$BRANCH\" --repo \"$REPOSITORY\" >/dev/null 2>&1 \\\n  || gh pr create --repo \"$REPOSITORY\" --base {branch} --head \"$BRANCH\" \\\n    --title \"$title\" --body \"Release recorded by the Azure DevOps pipeline. Review with: inception symmetry\""
     );
     let open = Job {
         name: "open the release pull request".to_owned(),

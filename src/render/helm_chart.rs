@@ -13,15 +13,20 @@ use super::helm_values::{
     Azure, Debug, DevTools, HotReload, Image, MetricsValues, Probe, ProbeKind, PullPolicy, Resources, Shutdown, Spread,
     Storage, Values,
 };
+use super::helm_workload::{IngressValues, JobValues, WorkloadKind};
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::layout;
+use crate::model::{Concurrency, DEFAULT_HISTORY, DEFAULT_RETRIES, DEFAULT_TIMEOUT};
 use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
 
 /// The chart's Helm templates, embedded.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("templates/_helpers.tpl", include_str!("../../templates/helm/service/templates/_helpers.tpl")),
+    ("templates/cronjob.yaml", include_str!("../../templates/helm/service/templates/cronjob.yaml")),
     ("templates/deployment.yaml", include_str!("../../templates/helm/service/templates/deployment.yaml")),
+    ("templates/ingress.yaml", include_str!("../../templates/helm/service/templates/ingress.yaml")),
+    ("templates/job.yaml", include_str!("../../templates/helm/service/templates/job.yaml")),
     ("templates/pdb.yaml", include_str!("../../templates/helm/service/templates/pdb.yaml")),
     (
         "templates/secretproviderclass.yaml",
@@ -88,6 +93,7 @@ pub(super) fn render_chart_file(file: &str, path: &str) -> Result<Traced, Render
 pub(super) fn defaults() -> Values {
     let empty = || Some(String::new());
     Values {
+        workload: Some(WorkloadKind::Deployment),
         image: Some(Image {
             repository: empty(),
             tag: empty(),
@@ -98,9 +104,11 @@ pub(super) fn defaults() -> Values {
         command: Some(Vec::new()),
         args: Some(Vec::new()),
         port: Some(0),
+        service_port: Some(0),
         probe: Some(Probe {
             kind: Some(ProbeKind::None),
             path: Some("/".to_owned()),
+            command: Some(Vec::new()),
             port: Some(0),
             initial_delay_seconds: Some(0),
             startup_failure_threshold: Some(60),
@@ -132,6 +140,16 @@ pub(super) fn defaults() -> Values {
         pod_annotations: Some(IndexMap::new()),
         node_selector: Some(IndexMap::new()),
         tolerations: Some(Vec::new()),
+        job: Some(JobValues {
+            schedule: empty(),
+            time_zone: empty(),
+            concurrency_policy: Some(Concurrency::default().kubernetes().to_owned()),
+            backoff_limit: Some(DEFAULT_RETRIES),
+            active_deadline_seconds: Some(DEFAULT_TIMEOUT),
+            successful_jobs_history_limit: Some(DEFAULT_HISTORY),
+            failed_jobs_history_limit: Some(DEFAULT_HISTORY),
+        }),
+        ingress: Some(IngressValues { host: empty(), class_name: empty(), certificate_uri: empty() }),
     }
 }
 
@@ -141,12 +159,17 @@ fn default_notes() -> Vec<Note> {
     let azure =
         format!("cloud tiers: {main}'s helmValues output, kept in {}", layout::azure_values_file("SERVICE", "TIER"));
     [
+        ("workload", "Deployment (a service or a worker), Job (run once per change of its pod) or CronJob"),
         ("image.tag", "set per tier from the tier's revision"),
         ("image.digest", "sha256:…; wins over the tag"),
         ("command", "`entrypoint`: replaces the image's ENTRYPOINT; empty: the image's"),
         ("args", "`run`: the arguments after the ENTRYPOINT; empty: the image's CMD"),
-        ("port", "the container and Service port; 0: no Service"),
-        ("probe.type", "none, http (GET path), grpc or tcp: the startup, readiness and liveness probes' handler"),
+        ("port", "the container and Service port; 0: no Service (a worker, a job)"),
+        ("servicePort", "the Service port when it is not the container's; 0: port"),
+        (
+            "probe.type",
+            "none, http (GET path), grpc, tcp or exec (command): the startup, readiness and liveness probes' handler",
+        ),
         ("probe.startupFailureThreshold", "startup: up to initialDelaySeconds + 5 s x this before liveness counts"),
         ("probe.port", "0: the service port"),
         ("resources", "requests and limits"),
@@ -176,6 +199,15 @@ fn default_notes() -> Vec<Note> {
         ("podAnnotations", "escape hatch: annotations of the pods"),
         ("nodeSelector", "escape hatch: the nodes the pods may run on"),
         ("tolerations", "escape hatch: taints the pods tolerate"),
+        ("job.schedule", "CronJob: five cron fields, read in timeZone"),
+        ("job.backoffLimit", "retries before the Job fails"),
+        ("job.activeDeadlineSeconds", "the longest a Job runs"),
+        ("ingress.host", "reached from outside the cluster at this host; empty: no Ingress"),
+        ("ingress.className", "the tier's ingress controller, set per tier"),
+        (
+            "ingress.certificateUri",
+            "cloud tiers: the Key Vault certificate the application routing add-on serves (TLS)",
+        ),
     ]
     .into_iter()
     .map(|(path, text)| Note::new(path, text))
@@ -283,6 +315,7 @@ fn schema() -> Schema {
         ])
     };
     let properties = vec![
+        ("workload", one_of(&WorkloadKind::ALL.map(WorkloadKind::as_str))),
         (
             "image",
             object(vec![
@@ -296,11 +329,13 @@ fn schema() -> Schema {
         ("command", list(string())),
         ("args", list(string())),
         ("port", port()),
+        ("servicePort", port()),
         (
             "probe",
             object(vec![
                 ("type", one_of(&ProbeKind::ALL.map(ProbeKind::as_str))),
                 ("path", pattern("^/")),
+                ("command", list(string())),
                 ("port", port()),
                 ("initialDelaySeconds", integer(0, None)),
                 ("startupFailureThreshold", integer(1, Some(1000))),
@@ -378,6 +413,26 @@ fn schema() -> Schema {
                 ("effect", one_of(&["", "NoSchedule", "PreferNoSchedule", "NoExecute"])),
                 ("tolerationSeconds", integer(0, None)),
             ])),
+        ),
+        (
+            "job",
+            object(vec![
+                ("schedule", string()),
+                ("timeZone", pattern(r"^$|^(UTC|[A-Z][A-Za-z]+/[A-Za-z0-9_+/-]+)$")),
+                ("concurrencyPolicy", one_of(&Concurrency::ALL.map(|(_, c)| c.kubernetes()))),
+                ("backoffLimit", integer(0, Some(20))),
+                ("activeDeadlineSeconds", integer(1, None)),
+                ("successfulJobsHistoryLimit", integer(0, Some(100))),
+                ("failedJobsHistoryLimit", integer(0, Some(100))),
+            ]),
+        ),
+        (
+            "ingress",
+            object(vec![
+                ("host", pattern(r"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")),
+                ("className", pattern(r"^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")),
+                ("certificateUri", pattern(r"^$|^https://[a-z0-9-]+\.vault\.azure\.net/certificates/[A-Za-z0-9-]+$")),
+            ]),
         ),
     ]);
     Schema {

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
+use super::helm_workload::{self, IngressValues, JobValues, WorkloadKind};
 use super::key_path::KeyPath;
 use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
@@ -35,6 +36,8 @@ pub(crate) const SECRET_KEY: &str = "value";
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Values {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub workload: Option<WorkloadKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
@@ -44,6 +47,8 @@ pub(crate) struct Values {
     pub args: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<Probe>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +85,10 @@ pub(crate) struct Values {
     pub node_selector: Option<IndexMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<Toleration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobValues>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<IngressValues>,
 }
 
 /// `metrics`: what Prometheus scrapes (a ServiceMonitor where the cluster has the CRD).
@@ -173,11 +182,14 @@ pub(crate) enum ProbeKind {
     Grpc,
     /// A TCP connection.
     Tcp,
+    /// A command in the container.
+    Exec,
 }
 
 impl ProbeKind {
     /// Every kind.
-    pub(crate) const ALL: [ProbeKind; 4] = [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp];
+    pub(crate) const ALL: [ProbeKind; 5] =
+        [ProbeKind::None, ProbeKind::Http, ProbeKind::Grpc, ProbeKind::Tcp, ProbeKind::Exec];
 
     /// The spelling the chart reads.
     pub(crate) fn as_str(self) -> &'static str {
@@ -186,6 +198,7 @@ impl ProbeKind {
             ProbeKind::Http => "http",
             ProbeKind::Grpc => "grpc",
             ProbeKind::Tcp => "tcp",
+            ProbeKind::Exec => "exec",
         }
     }
 }
@@ -198,6 +211,8 @@ pub(crate) struct Probe {
     pub kind: Option<ProbeKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,8 +352,15 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             Image { repository: Some(workload::build_repository(model, service)), ..Image::default() }
         }
     });
-    values.replicas = Some(service.replicas.value);
-    paths.add("replicas", origin::replicas(service));
+    (values.workload, values.job, values.service_port, values.ingress) = helm_workload::shared(service, &mut paths);
+    if values.job.is_some() {
+        // Nothing routes to a Job's pod: no pause before it stops.
+        values.shutdown = Some(Shutdown { pre_stop_seconds: Some(0), grace_period_seconds: None });
+        paths.add("shutdown", origin::service(service));
+    } else {
+        values.replicas = Some(service.replicas.value);
+        paths.add("replicas", origin::replicas(service));
+    }
     if !service.entrypoint.is_empty() {
         values.command = Some(service.entrypoint.clone());
         paths.add("command", origin::service(service));
@@ -352,14 +374,16 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         paths.add("port", origin::child(service, "port", port.span));
     }
     if let Some(health) = &service.health {
-        let (kind, path) = match &health.probe {
-            HealthProbe::Http(path) => (ProbeKind::Http, Some(path.clone())),
-            HealthProbe::Grpc => (ProbeKind::Grpc, None),
-            HealthProbe::Tcp => (ProbeKind::Tcp, None),
+        let (kind, path, command) = match &health.probe {
+            HealthProbe::Http(path) => (ProbeKind::Http, Some(path.clone()), None),
+            HealthProbe::Grpc => (ProbeKind::Grpc, None, None),
+            HealthProbe::Tcp => (ProbeKind::Tcp, None, None),
+            HealthProbe::Exec(command) => (ProbeKind::Exec, None, Some(command.clone())),
         };
         values.probe = Some(Probe {
             kind: Some(kind),
             path,
+            command,
             port: health.port,
             initial_delay_seconds: health.delay,
             startup_failure_threshold: None,
@@ -408,13 +432,13 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             }
             continue;
         }
+        // A job needed is waited for (sync waves), not reached: no variables.
+        let Some(port) = dependency.reached_port() else { continue };
         env.insert(format!("{prefix}_HOST"), workload::dependency_host(dependency));
         paths.add(KeyPath::from("env").key(format!("{prefix}_HOST")), from.clone());
-        if let Some(port) = &dependency.port {
-            env.insert(format!("{prefix}_PORT"), port.value.to_string());
-            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), from);
-            paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), origin::child(dependency, "port", port.span));
-        }
+        env.insert(format!("{prefix}_PORT"), port.value.to_string());
+        paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), from);
+        paths.add(KeyPath::from("env").key(format!("{prefix}_PORT")), origin::child(dependency, "port", port.span));
     }
     for pair in &service.env {
         env.insert(pair.key.value.clone(), pair.value.value.clone());
@@ -505,6 +529,7 @@ pub(crate) fn for_tier(model: &Model, tier: &Tier, service: &Service) -> (Values
         notes
             .push(Note::new("storage.account", &format!("the tier's storage account ({})", crate::layout::MAIN_BICEP)));
     }
+    values.ingress = helm_workload::tier_ingress(model, tier, service, &mut paths, &mut notes);
     concessions(model, tier, service, &mut values, &mut paths, &mut notes);
     (values, paths, notes)
 }

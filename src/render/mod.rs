@@ -27,6 +27,7 @@ mod error;
 mod github_actions;
 mod helm_chart;
 pub(crate) mod helm_values;
+pub(crate) mod helm_workload;
 pub(crate) mod key_path;
 pub(crate) mod launch;
 mod network_policy;

@@ -121,7 +121,8 @@ fn peer(peer: &Peer) -> PolicyPeer {
                 match_labels: IndexMap::from([(NAMESPACE_NAME_LABEL.to_owned(), (*namespace).to_owned())]),
                 match_expressions: Vec::new(),
             }),
-            pod_selector: Some(selector(pods)),
+            // No pod selector: every pod of that namespace.
+            pod_selector: (pods != &Selector::default()).then(|| selector(pods)),
             ip_block: None,
         },
         Peer::Cidr { cidr, except } => PolicyPeer {

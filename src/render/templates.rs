@@ -42,6 +42,7 @@ pub(crate) fn module_template(module: BicepModule) -> &'static str {
         BicepModule::Storage => "bicep/modules/storage.bicep",
         BicepModule::WorkloadIdentity => "bicep/modules/workload-identity.bicep",
         BicepModule::Lab => "bicep/modules/lab.bicep",
+        BicepModule::PipelineIdentity => "bicep/modules/pipeline-identity.bicep",
     }
 }
 
@@ -62,6 +63,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("bicep/modules/storage.bicep", include_str!("../../templates/bicep/modules/storage.bicep.j2")),
     ("bicep/modules/workload-identity.bicep", include_str!("../../templates/bicep/modules/workload-identity.bicep.j2")),
     ("bicep/modules/lab.bicep", include_str!("../../templates/bicep/modules/lab.bicep.j2")),
+    ("bicep/modules/pipeline-identity.bicep", include_str!("../../templates/bicep/modules/pipeline-identity.bicep.j2")),
     (TEMPLATE_LAB_SCRIPT, include_str!("../../templates/lab-artifacts/prepare-workspace.sh.j2")),
     (TEMPLATE_BOOTSTRAP, include_str!("../../templates/bootstrap/bootstrap.sh.j2")),
 ];
@@ -126,7 +128,7 @@ mod tests {
     #[test]
     fn every_module_has_its_template() {
         let ids: Vec<&str> = TEMPLATES.iter().map(|(id, _)| *id).collect();
-        for module in BicepModule::MAIN.into_iter().chain([BicepModule::Lab]) {
+        for module in BicepModule::MAIN.into_iter().chain([BicepModule::Lab, BicepModule::PipelineIdentity]) {
             let id = module_template(module);
             assert!(ids.contains(&id), "{id}");
             assert_eq!(id, format!("bicep/modules/{}.bicep", module.stem()));

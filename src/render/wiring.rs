@@ -89,6 +89,15 @@ struct NetworkWiring {
     policies: String,
     /// Traffic beside the `needs` edges (which the check reads from the rendered env).
     flows: Vec<FlowWiring>,
+    /// The tier's ingress controller: every Ingress's backend admits its namespace.
+    ingress_controller: IngressControllerWiring,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IngressControllerWiring {
+    class_name: &'static str,
+    namespace: &'static str,
 }
 
 #[derive(Serialize)]
@@ -110,6 +119,10 @@ fn network(model: &Model, tier: &crate::model::Tier) -> NetworkWiring {
             .into_iter()
             .map(|f| FlowWiring { what: f.what, from: map(&f.from), to: f.to.as_ref().map(map), ports: f.ports })
             .collect(),
+        ingress_controller: {
+            let (class_name, namespace) = crate::plan::exposure::controller(tier.cluster.value);
+            IngressControllerWiring { class_name, namespace }
+        },
     }
 }
 

@@ -92,9 +92,13 @@ fn lint_names_each_service_and_concession_that_cannot_apply() {
     let dir = TempDir::new("concessions");
     std::fs::write(dir.path().join("inception.kdl"), polyglot()).unwrap();
     let out = inception(dir.path(), &["lint", "--format", "json"]);
+    // The unpinned `image` fails it; the concession findings are notes.
     assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
     let (stdout, _) = text(&out);
     let value: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let notes = value["findings"].as_array().expect("findings").iter().filter(|f| f["severity"] == "advice");
+    assert!(notes.clone().all(|f| f["code"] == "inception::lint::concession_not_applied"), "{stdout}");
+    assert_eq!(notes.count(), 5, "{stdout}");
     let mut found: Vec<String> = value["findings"]
         .as_array()
         .expect("findings")

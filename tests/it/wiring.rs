@@ -44,9 +44,14 @@ fn check(trees: &[&Path]) -> (i32, String) {
 
 /// A writable copy of golden/serenity.
 fn copy() -> TempDir {
+    copy_of("serenity")
+}
+
+/// A writable copy of golden/TREE.
+fn copy_of(tree: &str) -> TempDir {
     let dir = TempDir::new("wiring");
     let status =
-        Command::new("cp").arg("-R").arg(root().join("golden/serenity/.")).arg(dir.path()).status().expect("cp");
+        Command::new("cp").arg("-R").arg(root().join(format!("golden/{tree}/."))).arg(dir.path()).status().expect("cp");
     assert!(status.success());
     crate::support::make_writable(dir.path());
     dir
@@ -83,6 +88,17 @@ fn a_host_that_names_no_service_fails() {
         "  REDIS_HOST: redis\n",
         "  REDIS_HOST: redis-master\n",
         "REDIS_HOST=redis-master names no Service",
+    );
+}
+
+#[test]
+fn a_port_the_service_does_not_serve_fails() {
+    broken(
+        "port",
+        "deploy/values/api/values.yaml",
+        "  RISK_PORT: \"8000\"\n",
+        "  RISK_PORT: \"8001\"\n",
+        "RISK_PORT=8001, but Service risk serves ['8000']",
     );
 }
 
@@ -129,6 +145,33 @@ fn a_missing_network_allow_rule_fails() {
         "",
         "network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing",
     );
+}
+
+#[test]
+fn an_exposed_service_without_its_ingress_controller_fails() {
+    // api is exposed: drop the rule admitting Minikube's ingress controller.
+    broken(
+        "ingress",
+        "deploy/network/local.yaml",
+        "  - from:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: ingress-nginx\n    ports:\n    - protocol: TCP\n      port: 8080\n",
+        "",
+        "network: Ingress api: no NetworkPolicy lets app.kubernetes.io/name=api,app.kubernetes.io/instance=api receive from namespace ingress-nginx on 8080",
+    );
+}
+
+#[test]
+fn a_job_without_egress_to_what_it_needs_fails() {
+    // polyglot's run-once job migrate needs postgres: drop its policy's egress.
+    let dir = copy_of("polyglot");
+    edit(
+        &dir.path().join("deploy/network/staging.yaml"),
+        "      app.kubernetes.io/name: migrate\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          cnpg.io/cluster: postgres\n",
+        "      app.kubernetes.io/name: migrate\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          cnpg.io/cluster: elsewhere\n",
+    );
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "the check passed a broken copy:\n{text}");
+    assert!(text.contains("network: Job migrate-"), "{text}");
+    assert!(text.contains("needs postgres-rw:5432: no NetworkPolicy lets app.kubernetes.io/name=migrate"), "{text}");
 }
 
 #[test]
@@ -202,4 +245,36 @@ fn the_workload_kit_probes_drains_and_spreads() {
     assert!(local.contains("initContainers:\n        - name: dev-tools\n"), "{local}");
     assert!(local.contains("- debugpy==1.8.0\n") && local.contains("- watchfiles==0.21.0\n"), "{local}");
     assert!(local.contains("- name: PYTHONPATH\n              value: \"/opt/inception-tools\""), "{local}");
+}
+
+/// The minimal environment with a repository, compiled: its worker, job,
+/// scheduled job and exposed service deployed through Argo CD.
+fn minimal_through_argocd() -> TempDir {
+    let dir = TempDir::new("wiring-minimal");
+    let spec = std::fs::read_to_string(root().join("environments/minimal/inception.kdl")).expect("minimal spec");
+    let spec =
+        spec.replacen("project hello {\n", "project hello {\n    repo \"https://github.com/example/hello.git\"\n", 1);
+    std::fs::write(dir.path().join("inception.kdl"), spec).expect("write spec");
+    let output = crate::support::inception(dir.path(), &["compile"]);
+    assert!(output.status.success(), "{}", crate::support::text(&output).1);
+    dir
+}
+
+#[test]
+fn workers_and_jobs_are_wired_and_their_pods_checked() {
+    let dir = minimal_through_argocd();
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("ok  wiring  "), "{text}");
+    // The worker reaches web-public on its Service port, not the container's.
+    edit(&dir.path().join("deploy/values/worker/values.yaml"), "WEB_PUBLIC_PORT: \"80\"", "WEB_PUBLIC_PORT: \"8080\"");
+    // The scheduled job's pod is read: an unpinned image there fails.
+    edit(&dir.path().join("deploy/values/nightly-report/values-local.yaml"), "tag: HEAD", "tag: latest");
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("WEB_PUBLIC_PORT=8080, but Service web-public serves ['80']"), "{text}");
+    assert!(
+        text.contains("CronJob nightly-report: image hello.azurecr.io/hello-nightly-report:latest is not pinned"),
+        "{text}"
+    );
 }

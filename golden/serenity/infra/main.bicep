@@ -251,6 +251,7 @@ module keyVault './modules/key-vault.bicep' = {
     workspaceId: monitoring.outputs.workspaceId
     allowedIpRanges: operatorIpRanges
     secretOperatorGroupIds: secretOperatorGroupIds
+    ingressPrincipalId: cluster.outputs.webAppRoutingObjectId
   }
 }
 

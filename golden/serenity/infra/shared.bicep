@@ -43,3 +43,40 @@ output registryLoginServer string = registry.outputs.loginServer
 
 @description('The registry\'s name.')
 output registryName string = registry.outputs.name
+
+// The pipelines' identity (pipeline): they sign in to Azure through workload
+// identity federation and may push to the registry, nothing else.
+@description('The pipelines\' user-assigned identity.')
+param pipelineIdentityName string = 'id-serenity-pipeline'
+
+@description('The GitHub Actions subject of the publishing workflow (project repo, branch); empty when the repository is not on GitHub.')
+param githubSubject string = 'repo:cloudwall/serenity:ref:refs/heads/main'
+
+@description('The issuer Azure DevOps shows for the workload identity federation service connection serenity-acr: Microsoft Entra\'s for new connections.')
+param devopsIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+@description('The subject identifier Azure DevOps shows for that service connection; empty: no Azure DevOps credential yet.')
+param devopsSubject string = ''
+
+module pipelineIdentity './modules/pipeline-identity.bicep' = {
+  name: 'pipeline-identity'
+  scope: sharedGroup
+  params: {
+    name: pipelineIdentityName
+    location: location
+    tags: sharedGroup.tags
+    registryName: registry.outputs.name
+    githubSubject: githubSubject
+    devopsIssuer: devopsIssuer
+    devopsSubject: devopsSubject
+  }
+}
+
+@description('The pipelines\' AZURE_CLIENT_ID (a GitHub repository variable, and the client ID of the Azure DevOps service connection).')
+output pipelineClientId string = pipelineIdentity.outputs.clientId
+
+@description('The pipelines\' AZURE_TENANT_ID.')
+output pipelineTenantId string = tenant().tenantId
+
+@description('The pipelines\' AZURE_SUBSCRIPTION_ID.')
+output pipelineSubscriptionId string = subscription().subscriptionId

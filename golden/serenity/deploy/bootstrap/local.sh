@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # Minikube sized from the spec: the tier requests 4.50 CPU and 11486 MiB
 # (deploy/wiring.json lists each item); with a margin and the system pods:
-minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=7 --memory=16896 --kubernetes-version=v1.36.0 --mount --mount-string=/workspaces/serenity:/workspaces/serenity
+minikube status >/dev/null 2>&1 || minikube start --driver=docker --cpus=7 --memory=16896 --kubernetes-version=v1.36.0 --addons=ingress --mount --mount-string=/workspaces/serenity:/workspaces/serenity
 kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -
 kubectl create namespace local --dry-run=client -o yaml | kubectl apply -f -
 # kafka-credentials: the credentials of kafka, made once here

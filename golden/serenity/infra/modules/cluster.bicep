@@ -161,6 +161,14 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-05-01' = {
         enabled: true
       }
     }
+    // The application routing add-on: the managed NGINX ingress controller
+    // (IngressClass webapprouting.kubernetes.azure.com) that `expose` uses,
+    // serving TLS certificates from the tier's Key Vault.
+    ingressProfile: {
+      webAppRouting: {
+        enabled: true
+      }
+    }
     agentPoolProfiles: [
       {
         name: 'system'
@@ -369,3 +377,6 @@ output kubeletObjectId string = cluster.properties.identityProfile.kubeletidenti
 
 @description('The OIDC issuer that workload identity federation trusts.')
 output oidcIssuerUrl string = cluster.properties.oidcIssuerProfile.issuerURL
+
+@description('The object ID of the application routing add-on\'s identity, which reads the TLS certificates.')
+output webAppRoutingObjectId string = cluster.properties.ingressProfile.webAppRouting.identity.objectId

@@ -37,6 +37,9 @@ param allowedIpRanges array
 @description('Entra ID groups (object ids) granted Key Vault Secrets Officer: they set the secrets.')
 param secretOperatorGroupIds array
 
+@description('The application routing add-on\'s identity: it reads the TLS certificates of exposed services.')
+param ingressPrincipalId string
+
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
   name: name
   location: location
@@ -83,6 +86,21 @@ resource secretOperators 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalType: 'Group'
   }
 }]
+
+// Key Vault Secrets User (built-in role, the id workload-identity.bicep
+// grants too) for the application routing add-on, as its documentation asks
+// (src/plan/exposure.rs): it reads each exposed service's certificate, NAME-tls.
+var certificateReader = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+
+resource ingressCertificates 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, ingressPrincipalId, certificateReader)
+  scope: vault
+  properties: {
+    roleDefinitionId: certificateReader
+    principalId: ingressPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 // Who read or changed which secret, kept in the tier's workspace (API version:
 // see the control plane's logs in cluster.bicep).

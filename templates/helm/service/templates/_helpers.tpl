@@ -94,7 +94,7 @@ true
 {{- end }}
 {{- end -}}
 
-{{/* The probe handler: HTTP GET of the path, gRPC health, or a TCP connect (each probe adds its own timings). */}}
+{{/* The probe handler: HTTP GET of the path, gRPC health, a command, or a TCP connect (each probe adds its own timings). */}}
 {{- define "service.probe" -}}
 {{- $port := .Values.probe.port | default .Values.port -}}
 {{- if eq .Values.probe.type "http" -}}
@@ -104,6 +104,10 @@ httpGet:
 {{- else if eq .Values.probe.type "grpc" -}}
 grpc:
   port: {{ $port }}
+{{- else if eq .Values.probe.type "exec" -}}
+exec:
+  command:
+    {{- toYaml .Values.probe.command | nindent 4 }}
 {{- else -}}
 tcpSocket:
   port: {{ $port }}
@@ -118,3 +122,4 @@ tcpSocket:
 {{- end -}}
 {{- $names | uniq | sortAlpha | toJson -}}
 {{- end -}}
+
