@@ -25,6 +25,9 @@
 //! small spec is compiled once and the one-edit tree is compared byte for
 //! byte with a cold compile of the edited spec.
 //!
+//! `--print-spec N` prints the spec of N services (for profiling the binary
+//! on it, e.g. under callgrind).
+//!
 //! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
 //! 10,100,1000,2500; a size whose spec is over the spec size limit,
 //! `spec::limits::MAX_SPEC_BYTES`, about N=2,800, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
@@ -309,6 +312,11 @@ fn smoke(scratch: &mut Scratch) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--print-spec") {
+        let services = args.get(at + 1).and_then(|n| n.parse().ok()).expect("--print-spec N");
+        print!("{}", spec(services, None));
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--peak") {
         let services = args.get(at + 1).and_then(|n| n.parse().ok()).expect("--peak N");
         print_peak(services);

@@ -128,7 +128,9 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
             }
         }
     }
-    files.extend(leftovers(root, outputs, old_lock.as_ref())?);
+    let listed =
+        |path: &str| outputs.contains_key(path) || old_lock.as_ref().is_some_and(|l| l.artifact(path).is_some());
+    files.extend(leftovers(root, outputs.keys().map(String::as_str), listed)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let [only] = files.as_mut_slice()
         && only.path == LOCK_PATH
@@ -139,14 +141,18 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
     Ok(Drift { files, checked: outputs.len() })
 }
 
-/// Temporary files anywhere compile writes, and files nobody generated in
-/// folders whose every file is applied.
-fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<Drifted>, EmitError> {
-    let listed = |path: &str| outputs.contains_key(path) || old.is_some_and(|l| l.artifact(path).is_some());
+/// Temporary files anywhere compile writes, and files nobody generated
+/// (not `listed`) in the folders of the `generated` paths whose every file is
+/// applied.
+pub(super) fn leftovers<'a>(
+    root: &Path,
+    generated: impl Iterator<Item = &'a str>,
+    listed: impl Fn(&str) -> bool,
+) -> Result<Vec<Drifted>, EmitError> {
     let drifted = |path: String, verdict| Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict };
     let mut found: Vec<Drifted> =
         safety::temporaries(root)?.into_iter().map(|p| drifted(p, Verdict::Temporary)).collect();
-    for folder in safety::folders(outputs.keys().map(String::as_str)).iter().filter(|f| safety::is_owned_folder(f)) {
+    for folder in safety::folders(generated).iter().filter(|f| safety::is_owned_folder(f)) {
         for (path, file) in safety::entries(root, folder)? {
             let name = path.rsplit('/').next().unwrap_or_default();
             if file && !safety::is_temporary(name) && !listed(&path) {
