@@ -23,6 +23,9 @@ use super::lock::LOCK_PATH;
 use super::read::{join, read_optional_bytes};
 use crate::digest::sha256_hex;
 
+/// Below this many files, they are hashed on one thread.
+const PARALLEL_FROM: usize = 2048;
+
 /// The lock's artifact list, without the sources (skipped unparsed).
 #[derive(Deserialize)]
 struct Listing {
@@ -49,10 +52,17 @@ pub fn verify(root: &Path, fingerprint: &Fingerprint) -> Result<Option<usize>, E
     }
     let Ok(listing) = serde_json::from_slice::<Listing>(&lock) else { return Ok(None) };
     drop(lock);
-    let intact = crate::parallel::map(&listing.artifacts, |listed| {
+    let intact = |listed: &Listed| {
         std::fs::read(join(root, &listed.path)).is_ok_and(|bytes| sha256_hex(&bytes) == listed.sha256)
-    });
-    if !intact.iter().all(|ok| *ok) {
+    };
+    // A file is hashed in microseconds: a second thread only pays for
+    // thousands of them (and on a busy machine, waiting for it costs more).
+    let all_intact = if listing.artifacts.len() < PARALLEL_FROM {
+        listing.artifacts.iter().all(intact)
+    } else {
+        crate::parallel::map(&listing.artifacts, intact).into_iter().all(|ok| ok)
+    };
+    if !all_intact {
         return Ok(None);
     }
     let mut paths: HashSet<&str> = listing.artifacts.iter().map(|a| a.path.as_str()).collect();
