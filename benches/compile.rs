@@ -237,7 +237,20 @@ fn bench_generated(scratch: &mut Scratch) {
     println!("generated specs, 5 tiers; wall-clock medians in ms; floor = the same bytes through std::fs");
     println!(
         "{:>6} {:>7} {:>7} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {:>8} {:>6} | {:>7}",
-        "N", "files", "MB", "cold", "floor", "ratio", "edit", "no-op", "check", "read", "ratio", "full", "ratio", "peak MB"
+        "N",
+        "files",
+        "MB",
+        "cold",
+        "floor",
+        "ratio",
+        "edit",
+        "no-op",
+        "check",
+        "read",
+        "ratio",
+        "full",
+        "ratio",
+        "peak MB"
     );
     for n in sizes() {
         let runs = if n >= 1000 { 3 } else { 7 };

@@ -14,12 +14,15 @@ use crate::source::SourceFile;
 pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool, full: bool) -> Result<()> {
     let input = load::read(spec, Some(out))?;
     let report = compile_into(&input.location, &input.source, adopt, full)?;
+    // One write for every line: stdout flushes each line on its own.
+    let mut lines = String::new();
     for written in &report.written {
-        crate::outln!("wrote    {written}");
+        lines.push_str(&format!("wrote    {written}\n"));
     }
     for removed in &report.removed {
-        crate::outln!("removed  {removed}");
+        lines.push_str(&format!("removed  {removed}\n"));
     }
+    crate::out!("{lines}");
     for kept in &report.kept {
         eprintln!(
             "kept     {kept}: no longer produced, but edited since inception wrote it (or not a generated path); remove it yourself"
