@@ -67,8 +67,9 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     let mut report = WriteReport::default();
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
     let mut not_owned = Vec::new();
+    let mut clean_folders = std::collections::HashSet::new();
     for (relative, text) in outputs {
-        let path = safety::no_link_path(root, relative)?;
+        let path = safety::no_link_path_in(root, relative, &mut clean_folders)?;
         match read_optional(&path)? {
             Some(existing) if existing == *text => report.unchanged += 1,
             Some(existing) if !adopt && !owned(relative, &existing) => not_owned.push(relative.clone()),
