@@ -89,12 +89,20 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     // The journal first: from the first temporary file on, a compile killed
     // at any point leaves a record of every folder it may have written to, so
     // the next compile finds and removes its temporaries.
-    if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
+    if let Some(text) = outputs.get(LOCK_PATH)
+        && old_lock.is_none()
+        && journal.is_none()
+    {
+        // Nothing earlier to keep: the journal is the new lock itself.
+        write_file(&root.join(JOURNAL_PATH), text)?;
+    } else if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
         // The journal also keeps what the old lock and an older journal
         // name but this compile no longer produces: if it is killed before
         // removing them, the next compile still knows they are its own.
+        let mut recorded: std::collections::HashSet<(String, String)> =
+            pending.artifacts.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
         for artifact in [&old_lock, &journal].into_iter().flatten().flat_map(|l| &l.artifacts) {
-            if !records([&pending], &artifact.path, &artifact.sha256) {
+            if recorded.insert((artifact.path.clone(), artifact.sha256.clone())) {
                 pending.artifacts.push(artifact.clone());
             }
         }
