@@ -43,8 +43,8 @@ pub fn compile_into(location: &SpecLocation, source: &SourceFile, adopt: bool, f
         Verified::UpToDate { files } => return Ok(WriteReport { unchanged: files, ..WriteReport::default() }),
         Verified::Render(fingerprint) => fingerprint,
     };
-    let (outputs, _) = load::compile(location, source)?.into_outputs();
-    let report = emit::write(&location.root, &outputs, adopt)?;
+    let (outputs, lock) = load::compile(location, source)?.into_outputs();
+    let report = emit::write_locked(&location.root, &outputs, &lock, adopt)?;
     load::record(location, fingerprint.as_ref(), &outputs);
     Ok(report)
 }

@@ -23,4 +23,4 @@ use crate::lock;
 pub use git::show_at;
 pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_optional_bytes, read_spec};
 pub use verify::verify;
-pub use write::{WriteReport, write, write_file};
+pub use write::{WriteReport, write, write_file, write_locked};

@@ -51,6 +51,19 @@ pub struct WriteReport {
 /// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
 /// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
+    write_with(root, outputs, None, adopt)
+}
+
+/// [`write`], given the lock whose text `outputs` holds, which is then not
+/// parsed again.
+///
+/// # Errors
+/// As [`write`].
+pub fn write_locked(root: &Path, outputs: &Outputs, lock: &Lock, adopt: bool) -> Result<WriteReport, EmitError> {
+    write_with(root, outputs, Some(lock), adopt)
+}
+
+fn write_with(root: &Path, outputs: &Outputs, lock: Option<&Lock>, adopt: bool) -> Result<WriteReport, EmitError> {
     let _lock = FolderLock::acquire(root)?;
     let old_lock: Option<Lock> = read_lock(root)?;
     // The lock a killed compile was about to write: its files are ours too.
@@ -95,7 +108,9 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     {
         // Nothing earlier to keep: the journal is the new lock itself.
         write_file(&root.join(JOURNAL_PATH), text)?;
-    } else if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
+    } else if let Some(mut pending) =
+        outputs.get(LOCK_PATH).and_then(|text| lock.map_or_else(|| Lock::parse(text), |lock| Some(lock.clone())))
+    {
         // The journal also keeps what the old lock and an older journal
         // name but this compile no longer produces: if it is killed before
         // removing them, the next compile still knows they are its own.
