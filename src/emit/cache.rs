@@ -14,7 +14,7 @@
 //! clean `check`. A miss, or a record that cannot be read, only means the
 //! full render runs; nothing is ever decided from the cache except "clean".
 //!
-//! One record per generated tree, in the git folder of the repository that
+//! One record per generated tree and build, in the git folder of the repository that
 //! holds the tree (`.git/inception/`), which git never commits: a fresh
 //! clone (a CI run) has none and renders, and a tree outside a repository
 //! is always rendered.
@@ -28,7 +28,12 @@ const FORMAT: &str = "inception-cache 1";
 
 /// What a record is keyed by: the build and the spec, hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint(String);
+pub struct Fingerprint {
+    /// The hash of the build, the spec's name and its bytes.
+    key: String,
+    /// The hash of the build alone: each build keeps its own record.
+    build: String,
+}
 
 impl Fingerprint {
     /// The fingerprint of compiling `spec_text`, named `spec_name`, with the
@@ -42,7 +47,7 @@ impl Fingerprint {
             keyed.push('\0');
         }
         keyed.push_str(spec_text);
-        Some(Self(sha256_hex(keyed.as_bytes())))
+        Some(Self { key: sha256_hex(keyed.as_bytes()), build: sha256_hex(build.as_bytes()) })
     }
 }
 
@@ -62,11 +67,16 @@ fn build_identity() -> Option<String> {
     Some(format!("{}\0{}\0{}\0{modified}\0{node}", env!("CARGO_PKG_VERSION"), exe.display(), meta.len()))
 }
 
-/// The record of the tree at `root`: one file per tree, named by a hash of
-/// the tree's absolute path, in the git folder of the repository holding it.
-fn record_path(root: &Path) -> Option<PathBuf> {
+/// The record of the tree at `root` for the build of `fingerprint`: one
+/// file per tree and build (a pre-commit hook's inception and a developer's
+/// do not overwrite each other's), named by a hash of the tree's absolute
+/// path and the build, in the git folder of the repository holding the tree.
+fn record_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
     let root = std::path::absolute(root).ok()?;
-    let name = sha256_hex(root.as_os_str().as_encoded_bytes());
+    let mut named = root.as_os_str().as_encoded_bytes().to_vec();
+    named.push(0);
+    named.extend_from_slice(fingerprint.build.as_bytes());
+    let name = sha256_hex(&named);
     Some(git_dir(&root)?.join("inception").join(format!("verified-{}", &name[..32])))
 }
 
@@ -90,22 +100,22 @@ fn git_dir(folder: &Path) -> Option<PathBuf> {
 
 /// The recorded sha256 of the lock compiled from `fingerprint` into `root`.
 pub(super) fn recorded_lock(root: &Path, fingerprint: &Fingerprint) -> Option<String> {
-    let text = std::fs::read_to_string(record_path(root)?).ok()?;
+    let text = std::fs::read_to_string(record_path(root, fingerprint)?).ok()?;
     let mut lines = text.lines();
     let (format, key, lock) = (lines.next()?, lines.next()?, lines.next()?);
-    (format == FORMAT && key == fingerprint.0 && lock.len() == 64 && lines.next().is_none()).then(|| lock.to_owned())
+    (format == FORMAT && key == fingerprint.key && lock.len() == 64 && lines.next().is_none()).then(|| lock.to_owned())
 }
 
 /// Record that compiling `fingerprint` into `root` writes the lock `lock_text`.
 /// Best effort: a cache that cannot be written only means the next run
 /// renders.
 pub fn record(root: &Path, fingerprint: &Fingerprint, lock_text: &str) {
-    let Some(path) = record_path(root) else { return };
+    let Some(path) = record_path(root, fingerprint) else { return };
     let Some(parent) = path.parent() else { return };
     if std::fs::create_dir_all(parent).is_err() {
         return;
     }
-    let text = format!("{FORMAT}\n{}\n{}\n", fingerprint.0, sha256_hex(lock_text.as_bytes()));
+    let text = format!("{FORMAT}\n{}\n{}\n", fingerprint.key, sha256_hex(lock_text.as_bytes()));
     // Replaced atomically: a concurrent reader sees the old record or the
     // new. Not synced: a record lost in a crash only costs a render.
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));

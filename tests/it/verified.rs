@@ -170,3 +170,26 @@ fn a_forged_record_is_trusted_and_full_finds_the_edit() {
     let drifted: Vec<&str> = full.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(drifted, ["deploy/argocd/local/api.yaml", "inception.lock"]);
 }
+
+/// A pre-commit hook's inception and a developer's are different builds:
+/// each keeps its own record, so neither makes the other render again.
+#[test]
+fn each_build_keeps_its_own_record() {
+    let dir = with_reference_spec("verified-builds");
+    std::fs::create_dir(dir.path().join(".git")).expect("a git folder");
+    let other = dir.path().join("other-inception");
+    std::fs::copy(env!("CARGO_BIN_EXE_inception"), &other).expect("a second build");
+    let run_other = |args: &[&str]| {
+        std::process::Command::new(&other).args(args).current_dir(dir.path()).output().expect("run the second build")
+    };
+    let records = || std::fs::read_dir(dir.path().join(".git/inception")).map_or(0, Iterator::count);
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    assert_eq!(records(), 1);
+    assert_eq!(run_other(&["check"]).status.code(), Some(0));
+    assert_eq!(records(), 2, "the second build records its own render");
+    for _ in 0..2 {
+        assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(0));
+        assert_eq!(run_other(&["check"]).status.code(), Some(0));
+    }
+    assert_eq!(records(), 2);
+}
