@@ -10,9 +10,12 @@
 //!   against the floor of writing the same bytes with `std::fs` (one
 //!   `create_dir_all` per folder, one `write` per file);
 //! - **edit**: change one `replicas` line and compile into the compiled tree;
-//! - **no-op**: compile into a tree that is already up to date;
-//! - **check**: compile in memory and compare with the tree; against the floor
-//!   of reading the same files;
+//! - **no-op**: compile into a tree that is already up to date (proven by
+//!   hashes, as `check`);
+//! - **check**: `check` of the up-to-date tree (proven by hashing the files
+//!   against the recorded lock, no render); **full**: `check --full`, which
+//!   compiles in memory and compares; both against the floor of reading the
+//!   same files;
 //! - **peak**: the peak resident memory of a process that compiles the spec
 //!   once, in memory (Linux `VmHWM`; the bench runs itself with `--peak N`).
 //!
@@ -25,9 +28,12 @@
 //! small spec is compiled once and the one-edit tree is compared byte for
 //! byte with a cold compile of the edited spec.
 //!
+//! `--print-spec N` prints the spec of N services (for profiling the binary
+//! on it, e.g. under callgrind).
+//!
 //! Environment: `INCEPTION_BENCH_SIZES` (comma-separated N, default
-//! 10,100,1000,2500; a size whose spec is over the spec size limit,
-//! `spec::limits::MAX_SPEC_BYTES`, about N=2,800, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
+//! 10,100,1000,2500,5000; a size whose spec is over the spec size limit,
+//! `spec::limits::MAX_SPEC_BYTES`, about N=11,000, is reported and skipped), `INCEPTION_BENCH_DIR` (default /dev/shm when it exists,
 //! else the temporary folder).
 
 use std::collections::BTreeSet;
@@ -35,7 +41,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use inception::emit;
+use inception::commands::{self, check::check_tree};
+use inception::emit::SpecLocation;
 use inception::pipeline;
 use inception::pipeline::Outputs;
 use inception::source::SourceFile;
@@ -92,15 +99,22 @@ fn compile(text: &str) -> Outputs {
     compiled(text).into_outputs().0
 }
 
-/// What `inception check` does after reading the spec: whether the tree is clean.
-fn is_clean(dir: &Path, text: &str) -> bool {
-    let (outputs, lock) = compiled(text).into_outputs();
-    emit::check(dir, &outputs, &lock).expect("check").is_clean()
+/// The spec `text` as `inception` reads it for the tree `dir`.
+fn located(dir: &Path, text: &str) -> (SpecLocation, SourceFile) {
+    (SpecLocation { file: dir.join("inception.kdl"), root: dir.to_path_buf() }, SourceFile::new("inception.kdl", text))
+}
+
+/// What `inception check` (`--full`: rendering always) does after reading
+/// the spec: whether the tree is clean.
+fn is_clean(dir: &Path, text: &str, full: bool) -> bool {
+    let (location, source) = located(dir, text);
+    check_tree(&location, &source, full).expect("check").is_clean()
 }
 
 /// What `inception compile` does after reading the spec.
 fn compile_into(dir: &Path, text: &str) {
-    emit::write(dir, &compile(text), false).expect("write the tree");
+    let (location, source) = located(dir, text);
+    commands::compile::compile_into(&location, &source, false, false).expect("write the tree");
 }
 
 /// The floor: the same bytes written with plain `std::fs`.
@@ -156,7 +170,9 @@ impl Scratch {
         );
         let base = parent.join(format!("inception-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base).expect("create the bench folder");
+        // As in a repository: compile records its lock in the git folder,
+        // and `check` and a no-op compile are proven by hashes.
+        std::fs::create_dir_all(base.join(".git")).expect("create the bench folder");
         Self { base, next: 0 }
     }
 
@@ -212,7 +228,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn sizes() -> Vec<usize> {
     std::env::var("INCEPTION_BENCH_SIZES").map_or_else(
-        |_| vec![10, 100, 1000, 2500],
+        |_| vec![10, 100, 1000, 2500, 5000],
         |s| s.split(',').map(|n| n.trim().parse().expect("INCEPTION_BENCH_SIZES: comma-separated numbers")).collect(),
     )
 }
@@ -220,8 +236,21 @@ fn sizes() -> Vec<usize> {
 fn bench_generated(scratch: &mut Scratch) {
     println!("generated specs, 5 tiers; wall-clock medians in ms; floor = the same bytes through std::fs");
     println!(
-        "{:>6} {:>7} {:>7} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {:>7}",
-        "N", "files", "MB", "cold", "floor", "ratio", "edit", "no-op", "check", "read", "ratio", "peak MB"
+        "{:>6} {:>7} {:>7} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {:>8} {:>6} | {:>7}",
+        "N",
+        "files",
+        "MB",
+        "cold",
+        "floor",
+        "ratio",
+        "edit",
+        "no-op",
+        "check",
+        "read",
+        "ratio",
+        "full",
+        "ratio",
+        "peak MB"
     );
     for n in sizes() {
         let runs = if n >= 1000 { 3 } else { 7 };
@@ -254,10 +283,11 @@ fn bench_generated(scratch: &mut Scratch) {
             took
         });
         let noop = median_of(runs, || timed(|| compile_into(&dir, &text)).0);
-        let check = median_of(runs, || timed(|| assert!(is_clean(&dir, &text))).0);
+        let check = median_of(runs, || timed(|| assert!(is_clean(&dir, &text, false))).0);
+        let full = median_of(runs, || timed(|| assert!(is_clean(&dir, &text, true))).0);
         let read = median_of(runs, || timed(|| read_floor(&dir, &outputs)).0);
         println!(
-            "{n:>6} {:>7} {:>7.1} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {peak:>7}",
+            "{n:>6} {:>7} {:>7.1} | {:>9} {:>9} {:>6} | {:>8} {:>8} | {:>8} {:>9} {:>6} | {:>8} {:>6} | {peak:>7}",
             outputs.len(),
             bytes as f64 / 1e6,
             ms(cold),
@@ -268,6 +298,8 @@ fn bench_generated(scratch: &mut Scratch) {
             ms(check),
             ms(read),
             ratio(check, read),
+            ms(full),
+            ratio(full, read),
         );
     }
 }
@@ -303,12 +335,17 @@ fn smoke(scratch: &mut Scratch) {
     let cold = scratch.fresh();
     compile_into(&cold, &edited);
     assert_eq!(tree(&incremental), tree(&cold), "an edit recompile differs from a cold compile");
-    assert!(is_clean(&incremental, &edited));
+    assert!(is_clean(&incremental, &edited, false) && is_clean(&incremental, &edited, true));
     println!("bench smoke: 4 services, edit recompile == cold compile ({} files)", tree(&cold).len());
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--print-spec") {
+        let services = args.get(at + 1).and_then(|n| n.parse().ok()).expect("--print-spec N");
+        print!("{}", spec(services, None));
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--peak") {
         let services = args.get(at + 1).and_then(|n| n.parse().ok()).expect("--peak N");
         print_peak(services);

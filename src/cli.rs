@@ -66,6 +66,10 @@ pub enum Command {
         /// default compile refuses and writes nothing).
         #[arg(long)]
         adopt: bool,
+        /// Render even when the tree is proven up to date by the hashes of
+        /// its files (see `check --full`).
+        #[arg(long)]
+        full: bool,
     },
     /// Exit 1 if the generated files differ from what compile would write.
     Check {
@@ -75,6 +79,11 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Render and compare every file, even when the tree is proven up to
+        /// date by the hashes of its files against the lock this build last
+        /// rendered for this spec (recorded in `.git/inception/`): for CI.
+        #[arg(long)]
+        full: bool,
     },
     /// Show what a spec change does to every artifact, against a git revision.
     Diff {

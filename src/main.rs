@@ -31,8 +31,8 @@ fn main() -> ExitCode {
     };
     let spec = &cli.spec;
     let outcome = match cli.command {
-        Command::Compile { out, adopt } => commands::compile::run(spec, &out, adopt).map(|()| true),
-        Command::Check { out, format } => commands::check::run(spec, &out, format),
+        Command::Compile { out, adopt, full } => commands::compile::run(spec, &out, adopt, full).map(|()| true),
+        Command::Check { out, format, full } => commands::check::run(spec, &out, format, full),
         Command::Diff { base, format } => commands::diff::run(spec, &base, format).map(|()| true),
         Command::Explain { target, out, format } => commands::explain::run(&target, spec, &out, format).map(|()| true),
         Command::Graph { format } => commands::graph::run(spec, format).map(|()| true),

@@ -1,21 +1,21 @@
-//! `inception check [--spec PATH] [--out DIR]`.
+//! `inception check [--spec PATH] [--out DIR] [--full]`.
 
 use serde_json::json;
 
 use crate::cli::{Format, OutArgs, SpecArgs};
-use crate::commands::load;
-use crate::emit::{self, Drift};
+use crate::commands::load::{self, Verified};
+use crate::emit::{self, Drift, SpecLocation};
 use crate::error::Result;
+use crate::source::SourceFile;
 
 /// Compare the tree with what compile would write. Returns whether it is clean.
 /// Diffs go to stdout; the summary and the fix to stderr.
 ///
 /// # Errors
 /// An invalid spec or an I/O failure.
-pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<bool> {
-    let (input, compiled) = load::compiled(spec, Some(out))?;
-    let (outputs, lock) = compiled.into_outputs();
-    let drift = emit::check(&input.location.root, &outputs, &lock)?;
+pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format, full: bool) -> Result<bool> {
+    let input = load::read(spec, Some(out))?;
+    let drift = check_tree(&input.location, &input.source, full)?;
     match format {
         Format::Json => crate::outln!(
             "{}",
@@ -24,6 +24,22 @@ pub fn run(spec: &SpecArgs, out: &OutArgs, format: Format) -> Result<bool> {
         Format::Text => print_text(&drift),
     }
     Ok(drift.is_clean())
+}
+
+/// Compare the tree of `source` (the spec at `location`) with what compile
+/// would write. Unless `full`, a tree proven up to date without rendering
+/// (see `emit::verify`) is clean; anything else is rendered and compared.
+///
+/// # Errors
+/// An invalid spec or an I/O failure.
+pub fn check_tree(location: &SpecLocation, source: &SourceFile, full: bool) -> Result<Drift> {
+    let fingerprint = match load::verified(location, source, full)? {
+        Verified::UpToDate { files } => return Ok(Drift { files: Vec::new(), checked: files }),
+        Verified::Render(fingerprint) => fingerprint,
+    };
+    let (outputs, lock) = load::compile(location, source)?.into_outputs();
+    load::record(location, fingerprint.as_ref(), &outputs);
+    Ok(emit::check(&location.root, &outputs, &lock)?)
 }
 
 fn print_text(drift: &Drift) {

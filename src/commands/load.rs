@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{OutArgs, SpecArgs};
-use crate::emit::{self, EmitError, SpecLocation};
+use crate::emit::{self, EmitError, Fingerprint, SpecLocation};
 use crate::error::Result;
-use crate::pipeline::{self, Compiled};
+use crate::lock::LOCK_PATH;
+use crate::pipeline::{self, Compiled, Outputs};
 use crate::source::SourceFile;
 
 /// A spec read from disk, with where its generated tree is.
@@ -25,7 +26,7 @@ impl Input {
     /// # Errors
     /// Spec problems or a renderer failure.
     pub(crate) fn compile(&self) -> Result<Compiled> {
-        pipeline::compile_source(&self.source, &self.location.spec_name())
+        compile(&self.location, &self.source)
     }
 }
 
@@ -65,4 +66,49 @@ pub(crate) fn compiled(spec: &SpecArgs, out: Option<&OutArgs>) -> Result<(Input,
     let input = read(spec, out)?;
     let compiled = input.compile()?;
     Ok((input, compiled))
+}
+
+/// Whether the tree must be rendered to be checked or compiled.
+pub(crate) enum Verified {
+    /// Proven up to date without rendering: this many files.
+    UpToDate {
+        /// The files checked, the lock included.
+        files: usize,
+    },
+    /// Not proven (or `--full`): render, then record the result under this
+    /// fingerprint (none when the build cannot be identified).
+    Render(Option<Fingerprint>),
+}
+
+/// The fast path of `check` and `compile`: whether the tree at `location` is
+/// proven to be what compiling `source` writes, by hashing its files (never
+/// when `full`).
+///
+/// # Errors
+/// A failure listing the tree's folders.
+pub(crate) fn verified(location: &SpecLocation, source: &SourceFile, full: bool) -> Result<Verified> {
+    let fingerprint = Fingerprint::of(&location.spec_name(), source.text());
+    if !full
+        && let Some(fingerprint) = &fingerprint
+        && let Some(files) = emit::verify(&location.root, fingerprint)?
+    {
+        return Ok(Verified::UpToDate { files });
+    }
+    Ok(Verified::Render(fingerprint))
+}
+
+/// Compile `source`, the spec at `location`, in memory.
+///
+/// # Errors
+/// Spec problems or a renderer failure.
+pub(crate) fn compile(location: &SpecLocation, source: &SourceFile) -> Result<Compiled> {
+    pipeline::compile_source(source, &location.spec_name())
+}
+
+/// Record, for the next fast path, the lock a render of the spec of
+/// `fingerprint` gave.
+pub(crate) fn record(location: &SpecLocation, fingerprint: Option<&Fingerprint>, outputs: &Outputs) {
+    if let (Some(fingerprint), Some(lock)) = (fingerprint, outputs.get(LOCK_PATH)) {
+        emit::record(&location.root, fingerprint, lock);
+    }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::EmitError;
 use super::diff::unified;
 use super::lock::{LOCK_PATH, Lock};
-use super::read::{join, read_lock, read_optional};
+use super::read::{join, read_optional};
 use super::safety;
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
@@ -103,7 +103,16 @@ impl Drift {
 /// # Errors
 /// A file that cannot be read.
 pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, EmitError> {
-    let old_lock = read_lock(root)?;
+    // A lock on disk with the new lock's bytes is the new lock: not parsed
+    // again (at thousands of services it is megabytes of JSON).
+    let on_disk = read_optional(&root.join(LOCK_PATH))?;
+    let parsed: Option<Lock>;
+    let old_lock: Option<&Lock> = if on_disk.is_some() && on_disk.as_ref() == outputs.get(LOCK_PATH) {
+        Some(new_lock)
+    } else {
+        parsed = on_disk.as_deref().and_then(Lock::parse);
+        parsed.as_ref()
+    };
     let mut files = Vec::new();
     for (path, expected) in outputs {
         let actual = read_optional(&join(root, path))?;
@@ -114,10 +123,10 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
         if &actual == expected {
             continue;
         }
-        let verdict = verdict(path, &actual, old_lock.as_ref(), new_lock);
+        let verdict = verdict(path, &actual, old_lock, new_lock);
         files.push(Drifted { path: path.clone(), verdict, diff: unified(path, &actual, expected) });
     }
-    if let Some(old) = &old_lock {
+    if let Some(old) = old_lock {
         for artifact in old.artifacts.iter().filter(|a| !outputs.contains_key(&a.path)) {
             if let Some(actual) = read_optional(&join(root, &artifact.path))? {
                 files.push(Drifted {
@@ -128,7 +137,9 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
             }
         }
     }
-    files.extend(leftovers(root, outputs, old_lock.as_ref())?);
+    let listed =
+        |path: &str| outputs.contains_key(path) || old_lock.as_ref().is_some_and(|l| l.artifact(path).is_some());
+    files.extend(leftovers(root, outputs.keys().map(String::as_str), listed)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let [only] = files.as_mut_slice()
         && only.path == LOCK_PATH
@@ -139,14 +150,18 @@ pub fn check(root: &Path, outputs: &Outputs, new_lock: &Lock) -> Result<Drift, E
     Ok(Drift { files, checked: outputs.len() })
 }
 
-/// Temporary files anywhere compile writes, and files nobody generated in
-/// folders whose every file is applied.
-fn leftovers(root: &Path, outputs: &Outputs, old: Option<&Lock>) -> Result<Vec<Drifted>, EmitError> {
-    let listed = |path: &str| outputs.contains_key(path) || old.is_some_and(|l| l.artifact(path).is_some());
+/// Temporary files anywhere compile writes, and files nobody generated
+/// (not `listed`) in the folders of the `generated` paths whose every file is
+/// applied.
+pub(super) fn leftovers<'a>(
+    root: &Path,
+    generated: impl Iterator<Item = &'a str>,
+    listed: impl Fn(&str) -> bool,
+) -> Result<Vec<Drifted>, EmitError> {
     let drifted = |path: String, verdict| Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict };
     let mut found: Vec<Drifted> =
         safety::temporaries(root)?.into_iter().map(|p| drifted(p, Verdict::Temporary)).collect();
-    for folder in safety::folders(outputs.keys().map(String::as_str)).iter().filter(|f| safety::is_owned_folder(f)) {
+    for folder in safety::folders(generated).iter().filter(|f| safety::is_owned_folder(f)) {
         for (path, file) in safety::entries(root, folder)? {
             let name = path.rsplit('/').next().unwrap_or_default();
             if file && !safety::is_temporary(name) && !listed(&path) {

@@ -4,19 +4,23 @@
 //! and `check` consume the same [`Outputs`](crate::render::Outputs), so what
 //! check accepts is exactly what compile writes.
 
+mod cache;
 mod check;
 mod diff;
 mod error;
 mod git;
 mod read;
 pub mod safety;
+mod verify;
 mod write;
 
+pub use cache::{Fingerprint, record};
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
 
 use crate::lock;
 pub use git::show_at;
-pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_spec};
-pub use write::{WriteReport, write, write_file};
+pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_optional_bytes, read_spec};
+pub use verify::verify;
+pub use write::{WriteReport, write, write_file, write_locked};

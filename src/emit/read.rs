@@ -102,12 +102,19 @@ pub fn read_spec(location: &SpecLocation) -> Result<SourceFile, EmitError> {
 /// # Errors
 /// Any read failure other than "not found".
 pub fn read_optional(path: &Path) -> Result<Option<String>, EmitError> {
+    Ok(read_optional_bytes(path)?
+        .map(|bytes| String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
+}
+
+/// A file's bytes, or `None` if it does not exist.
+///
+/// # Errors
+/// Any read failure other than "not found".
+pub fn read_optional_bytes(path: &Path) -> Result<Option<Vec<u8>>, EmitError> {
     // No `is_dir` first: reading a folder fails, and says so (one system
     // call less per file, which `check` and a no-op compile feel).
     match std::fs::read(path) {
-        Ok(bytes) => {
-            Ok(Some(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
-        }
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == ErrorKind::IsADirectory || path.is_dir() => {
             Err(EmitError::NotAFile { path: path.to_path_buf() })

@@ -14,6 +14,7 @@
 //!   lock that is about to be written: after a kill, the next compile still
 //!   knows those files are its own.
 
+use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -77,6 +78,31 @@ pub fn no_link_path(root: &Path, relative: &str) -> Result<PathBuf, EmitError> {
         }
     }
     Ok(path)
+}
+
+/// [`no_link_path`] for many paths: a folder once found to exist with no
+/// link on its way (recorded in `clean`) is not looked at again, so each
+/// file costs one look at itself instead of one per folder above it.
+///
+/// # Errors
+/// [`EmitError::Symlink`], or a read failure of a component's metadata.
+pub fn no_link_path_in(root: &Path, relative: &str, clean: &mut HashSet<String>) -> Result<PathBuf, EmitError> {
+    let Some((folder, name)) = relative.rsplit_once('/') else { return no_link_path(root, relative) };
+    if name.is_empty() || name == "." || name == ".." {
+        return no_link_path(root, relative);
+    }
+    let folder_path = if clean.contains(folder) {
+        super::read::join(root, folder)
+    } else {
+        let path = no_link_path(root, folder)?;
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            // Not (yet) a folder: nothing to remember.
+            return no_link_path(root, relative);
+        }
+        clean.insert(folder.to_owned());
+        path
+    };
+    no_link_path(&folder_path, name)
 }
 
 /// Whether a file name is one of compile's temporary files.
@@ -263,6 +289,32 @@ mod tests {
         ] {
             assert!(!is_generated_path(bad), "{bad}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn remembered_folders_give_the_paths_and_refusals_of_a_full_look() {
+        let root = std::env::temp_dir().join(format!("inception-no-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("deploy/a")).expect("folders");
+        std::fs::create_dir_all(root.join("elsewhere")).expect("folders");
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("deploy/link")).expect("link");
+        std::os::unix::fs::symlink(root.join("elsewhere/x"), root.join("deploy/a/linked.yaml")).expect("link");
+        let mut clean = HashSet::new();
+        for _ in 0..2 {
+            for relative in ["deploy/a/x.yaml", "deploy/a/y.yaml", "deploy/new/z.yaml", "deploy/a/./w", "top.lock"] {
+                let expected = no_link_path(&root, relative).expect("no link");
+                assert_eq!(no_link_path_in(&root, relative, &mut clean).expect("no link"), expected, "{relative}");
+            }
+            for linked in ["deploy/link/x.yaml", "deploy/a/linked.yaml"] {
+                assert!(
+                    matches!(no_link_path_in(&root, linked, &mut clean), Err(EmitError::Symlink { .. })),
+                    "{linked}"
+                );
+            }
+        }
+        assert!(clean.contains("deploy/a") && !clean.contains("deploy/link") && !clean.contains("deploy/new"));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

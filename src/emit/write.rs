@@ -51,6 +51,19 @@ pub struct WriteReport {
 /// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
 /// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
+    write_with(root, outputs, None, adopt)
+}
+
+/// [`write`], given the lock whose text `outputs` holds, which is then not
+/// parsed again.
+///
+/// # Errors
+/// As [`write`].
+pub fn write_locked(root: &Path, outputs: &Outputs, lock: &Lock, adopt: bool) -> Result<WriteReport, EmitError> {
+    write_with(root, outputs, Some(lock), adopt)
+}
+
+fn write_with(root: &Path, outputs: &Outputs, lock: Option<&Lock>, adopt: bool) -> Result<WriteReport, EmitError> {
     let _lock = FolderLock::acquire(root)?;
     let old_lock: Option<Lock> = read_lock(root)?;
     // The lock a killed compile was about to write: its files are ours too.
@@ -67,8 +80,9 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     let mut report = WriteReport::default();
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
     let mut not_owned = Vec::new();
+    let mut clean_folders = std::collections::HashSet::new();
     for (relative, text) in outputs {
-        let path = safety::no_link_path(root, relative)?;
+        let path = safety::no_link_path_in(root, relative, &mut clean_folders)?;
         match read_optional(&path)? {
             Some(existing) if existing == *text => report.unchanged += 1,
             Some(existing) if !adopt && !owned(relative, &existing) => not_owned.push(relative.clone()),
@@ -88,12 +102,22 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
     // The journal first: from the first temporary file on, a compile killed
     // at any point leaves a record of every folder it may have written to, so
     // the next compile finds and removes its temporaries.
-    if let Some(mut pending) = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text)) {
+    if let Some(text) = outputs.get(LOCK_PATH)
+        && old_lock.is_none()
+        && journal.is_none()
+    {
+        // Nothing earlier to keep: the journal is the new lock itself.
+        write_file(&root.join(JOURNAL_PATH), text)?;
+    } else if let Some(mut pending) =
+        outputs.get(LOCK_PATH).and_then(|text| lock.map_or_else(|| Lock::parse(text), |lock| Some(lock.clone())))
+    {
         // The journal also keeps what the old lock and an older journal
         // name but this compile no longer produces: if it is killed before
         // removing them, the next compile still knows they are its own.
+        let mut recorded: std::collections::HashSet<(String, String)> =
+            pending.artifacts.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
         for artifact in [&old_lock, &journal].into_iter().flatten().flat_map(|l| &l.artifacts) {
-            if !records([&pending], &artifact.path, &artifact.sha256) {
+            if recorded.insert((artifact.path.clone(), artifact.sha256.clone())) {
                 pending.artifacts.push(artifact.clone());
             }
         }

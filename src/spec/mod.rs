@@ -8,6 +8,7 @@
 mod bare;
 mod chunks;
 mod error;
+mod fast;
 pub mod format;
 pub mod limits;
 mod node;
@@ -29,6 +30,9 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
         return Err(vec![error]);
     }
     let text = source.text();
+    if let Some(nodes) = fast::parse(text) {
+        return Ok(nodes);
+    }
     if text.len() >= PARALLEL_BYTES {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
         let starts = chunks::runs(text, cores);
@@ -293,6 +297,67 @@ mod tests {
             assert_eq!(parse_runs(text, &starts), expected, "{}", path.display());
         }
         assert!(cut > 20 && invalid > 2, "only {cut} inputs were cut, {invalid} of them invalid");
+    }
+
+    /// The fast path gives the nodes and spans of the `kdl` parser, or
+    /// declines: on the conformance suite, the environments, generated specs
+    /// and one-character deletions, insertions and one-line deletions of them.
+    #[test]
+    fn the_fast_path_parses_like_kdl_or_declines() {
+        let environment = |name: &str| {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("environments").join(name).join("inception.kdl");
+            std::fs::read_to_string(path).expect("an environment")
+        };
+        let generated: String = (0..3)
+            .map(|i| {
+                format!(
+                    "service s{i} {{\n    image \"r.io/s{i}:1.{i}\"  // pinned\n    port {i}0\n    env A=\"{{ x\" B=#true C=off D=1.50 E=#null\n    \
+                     needs a b\t\n    run python -m x --port \"80\" -- --x-1\n    tier staging reason=\"load test\" {{ replicas 4 }}\n    tier prod {{\n        replicas 007\n    }} \n}}\n\n// c {{\n"
+                )
+            })
+            .collect();
+        let (serenity, minimal) = (environment("serenity"), environment("minimal"));
+        let mut inputs: Vec<String> = conformance_inputs().into_iter().map(|(_, text)| text).collect();
+        inputs.extend([serenity.clone(), minimal.clone(), generated.clone()]);
+        for base in [&minimal, &generated] {
+            for (at, _) in base.char_indices() {
+                let mut cut = base.clone();
+                cut.remove(at);
+                inputs.push(cut);
+            }
+            for (at, _) in base.char_indices().step_by(11) {
+                for inserted in ["=", "\"", "{", "}", "#", "-", "-1", ".", "/", ";", "\\", " ", "\n", "é", "\u{a0}"] {
+                    let mut grown = base.clone();
+                    grown.insert_str(at, inserted);
+                    inputs.push(grown);
+                }
+            }
+            let lines: Vec<&str> = base.lines().collect();
+            for skip in 0..lines.len() {
+                let kept: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
+                inputs.push(kept.join("\n"));
+            }
+        }
+        let (mut accepted, mut declined_valid) = (0, 0);
+        for text in &inputs {
+            let Some(nodes) = fast::parse(text) else {
+                declined_valid += usize::from(whole(text).is_some());
+                continue;
+            };
+            accepted += 1;
+            assert_eq!(Some(nodes), whole(text), "{text}");
+        }
+        for spec in [&serenity, &minimal, &generated] {
+            // Not an error in the spec: it would still parse, through `kdl`,
+            // at a hundred times the cost. Extend `spec/fast.rs` (and this
+            // test's generated inputs) to the new construct, or keep it out.
+            assert!(
+                fast::parse(spec).is_some(),
+                "the fast parse path declines this spec (a speed regression):\n{spec}"
+            );
+        }
+        assert!(accepted > 500 && declined_valid > 100, "{accepted} accepted, {declined_valid} valid declined");
     }
 
     #[test]

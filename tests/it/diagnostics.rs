@@ -25,7 +25,8 @@ fn fixtures() -> Vec<PathBuf> {
 /// committed beside the file fixtures, as `<stem>.txt`.
 fn generated() -> Vec<(String, String)> {
     let padding = "// padding to push the spec over its size limit\n";
-    let too_large = format!("inception 1\n{}", padding.repeat((1 << 20) / padding.len() + 1));
+    let too_large =
+        format!("inception 1\n{}", padding.repeat(inception::spec::limits::MAX_SPEC_BYTES / padding.len() + 1));
     let too_long = format!("inception 1\nproject p {{\n    description \"{}\"\n}}\n", "x".repeat(17 << 10));
     vec![("spec.too_large".to_owned(), too_large), ("spec.line_too_long".to_owned(), too_long)]
 }

@@ -6,12 +6,17 @@
 //! The specs are big enough to be parsed in runs on several threads (see
 //! `spec::chunks`), so this also proves the runs give the whole document.
 //!
+//! The edited tree is compiled as `inception compile` does, inside a git
+//! repository, so after each edit `check`'s fast path (hashes against the
+//! recorded lock, no render) must prove the tree up to date as well.
+//!
 //! `INCEPTION_EDIT_CASES=N` runs N edits (default 25);
 //! `INCEPTION_EDIT_SEED=S` replays a run.
 
 use std::path::{Path, PathBuf};
 
-use inception::emit;
+use inception::commands;
+use inception::emit::{self, SpecLocation};
 use inception::pipeline;
 use inception::source::SourceFile;
 
@@ -72,6 +77,16 @@ fn compile_into(dir: &Path, text: &str) {
     emit::write(dir, &outputs, false).expect("write the tree");
 }
 
+/// What `inception compile` does (with its fast path) for the spec `text`
+/// whose tree is `dir`.
+fn command_compile_into(dir: &Path, text: &str) -> (SpecLocation, SourceFile) {
+    let location = SpecLocation { file: dir.join("inception.kdl"), root: dir.to_path_buf() };
+    let source = SourceFile::new("inception.kdl", text);
+    commands::compile::compile_into(&location, &source, false, false)
+        .unwrap_or_else(|e| panic!("a valid spec was refused: {e:?}\n{text}"));
+    (location, source)
+}
+
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -107,8 +122,11 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
         .collect();
     let mut revision = "9713c433ebd64a477ed3d0743ac31fe734965740".to_owned();
     let dir = TempDir::new("edits");
+    // In a repository: each compile records its lock, so an unchanged
+    // tree is proven up to date by hashes (the fast path of `check`).
+    std::fs::create_dir(dir.path().join(".git")).expect("a git folder");
     let incremental = dir.path().join("incremental");
-    compile_into(&incremental, &text(&services, &revision));
+    command_compile_into(&incremental, &text(&services, &revision));
     for case in 0..cases {
         let i = random.below(services.len());
         let edit = random.below(7);
@@ -123,7 +141,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
         }
         let edited = text(&services, &revision);
         assert!(edited.len() > 3 << 10, "big enough to parse in runs");
-        compile_into(&incremental, &edited);
+        let (location, source) = command_compile_into(&incremental, &edited);
         let cold = dir.path().join(format!("cold-{case}"));
         compile_into(&cold, &edited);
         assert!(
@@ -135,6 +153,14 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
                 .expect("compiles")
                 .into_outputs();
         assert!(emit::check(&incremental, &outputs, &lock).expect("check").is_clean(), "seed {seed} case {case}");
+        let fingerprint = emit::Fingerprint::of("inception.kdl", &edited).expect("an identity");
+        assert_eq!(
+            emit::verify(&incremental, &fingerprint).expect("verify"),
+            Some(outputs.len()),
+            "seed {seed} case {case}"
+        );
+        let fast = commands::check::check_tree(&location, &source, false).expect("check");
+        assert!(fast.is_clean() && fast.checked == outputs.len(), "seed {seed} case {case}");
         std::fs::remove_dir_all(&cold).expect("remove the cold tree");
     }
 }

@@ -1,0 +1,140 @@
+//! The verified-tree cache: a local record, outside the generated tree and
+//! never committed, that says "this build of inception, given this spec, writes
+//! a lock whose bytes have this sha256".
+//!
+//! With it, `check` and a `compile` with nothing to do need not render: the
+//! lock on disk is the one this compile would write exactly when its hash is
+//! the recorded one, and then the tree is up to date exactly when every file
+//! the lock lists has the bytes the lock records (see [`super::verify`]).
+//!
+//! The record is keyed by everything the render reads: the build (the
+//! running executable's version, path, size, modification time and inode, so
+//! any rebuild misses), the spec's file name (banners name it) and the spec's
+//! bytes. It is only ever written after a full render, by `compile` or by a
+//! clean `check`. A miss, or a record that cannot be read, only means the
+//! full render runs; nothing is ever decided from the cache except "clean".
+//!
+//! One record per generated tree and build, in the git folder of the repository that
+//! holds the tree (`.git/inception/`), which git never commits: a fresh
+//! clone (a CI run) has none and renders, and a tree outside a repository
+//! is always rendered.
+
+use std::path::{Path, PathBuf};
+
+use crate::digest::sha256_hex;
+
+/// Changes when the record's meaning changes.
+const FORMAT: &str = "inception-cache 1";
+
+/// What a record is keyed by: the build and the spec, hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The hash of the build, the spec's name and its bytes.
+    key: String,
+    /// The hash of the build alone: each build keeps its own record.
+    build: String,
+}
+
+impl Fingerprint {
+    /// The fingerprint of compiling `spec_text`, named `spec_name`, with the
+    /// running build; `None` when the build cannot be identified (then
+    /// nothing is cached).
+    pub fn of(spec_name: &str, spec_text: &str) -> Option<Self> {
+        let build = build_identity()?;
+        let mut keyed = String::with_capacity(spec_text.len() + build.len() + spec_name.len() + 64);
+        for part in [FORMAT, &build, spec_name] {
+            keyed.push_str(part);
+            keyed.push('\0');
+        }
+        keyed.push_str(spec_text);
+        Some(Self { key: sha256_hex(keyed.as_bytes()), build: sha256_hex(build.as_bytes()) })
+    }
+}
+
+/// The running executable: version, path, size, modification time and
+/// (on Unix) device and inode. Any rebuild or reinstall changes it.
+fn build_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    #[cfg(unix)]
+    let node = {
+        use std::os::unix::fs::MetadataExt;
+        format!("{}:{}", meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let node = String::new();
+    Some(format!("{}\0{}\0{}\0{modified}\0{node}", env!("CARGO_PKG_VERSION"), exe.display(), meta.len()))
+}
+
+/// The record of the tree at `root` for the build of `fingerprint`: one
+/// file per tree and build (a pre-commit hook's inception and a developer's
+/// do not overwrite each other's), named by a hash of the tree's absolute
+/// path and the build, in the git folder of the repository holding the tree.
+fn record_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
+    let root = std::path::absolute(root).ok()?;
+    let mut named = root.as_os_str().as_encoded_bytes().to_vec();
+    named.push(0);
+    named.extend_from_slice(fingerprint.build.as_bytes());
+    let name = sha256_hex(&named);
+    Some(git_dir(&root)?.join("inception").join(format!("verified-{}", &name[..32])))
+}
+
+/// The git folder of the repository holding `folder`: the nearest `.git`
+/// folder upwards, or where the nearest `.git` file (a worktree's, a
+/// submodule's) points.
+fn git_dir(folder: &Path) -> Option<PathBuf> {
+    for dir in folder.ancestors() {
+        let dot = dir.join(".git");
+        match std::fs::symlink_metadata(&dot) {
+            Ok(meta) if meta.is_dir() => return Some(dot),
+            Ok(meta) if meta.is_file() => {
+                let text = std::fs::read_to_string(&dot).ok()?;
+                return Some(dir.join(text.strip_prefix("gitdir:")?.trim()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The recorded sha256 of the lock compiled from `fingerprint` into `root`.
+pub(super) fn recorded_lock(root: &Path, fingerprint: &Fingerprint) -> Option<String> {
+    let text = std::fs::read_to_string(record_path(root, fingerprint)?).ok()?;
+    let mut lines = text.lines();
+    let (format, key, lock) = (lines.next()?, lines.next()?, lines.next()?);
+    (format == FORMAT && key == fingerprint.key && lock.len() == 64 && lines.next().is_none()).then(|| lock.to_owned())
+}
+
+/// Record that compiling `fingerprint` into `root` writes the lock `lock_text`.
+/// Best effort: a cache that cannot be written only means the next run
+/// renders.
+pub fn record(root: &Path, fingerprint: &Fingerprint, lock_text: &str) {
+    let Some(path) = record_path(root, fingerprint) else { return };
+    let Some(parent) = path.parent() else { return };
+    if std::fs::create_dir_all(parent).is_err() {
+        return;
+    }
+    let text = format!("{FORMAT}\n{}\n{}\n", fingerprint.key, sha256_hex(lock_text.as_bytes()));
+    // Replaced atomically: a concurrent reader sees the old record or the
+    // new. Not synced: a record lost in a crash only costs a render.
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, &path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_depends_on_the_spec_bytes_and_name() {
+        let Some(a) = Fingerprint::of("inception.kdl", "inception 1\n") else {
+            panic!("the test binary has an identity")
+        };
+        assert_eq!(Fingerprint::of("inception.kdl", "inception 1\n"), Some(a.clone()));
+        assert_ne!(Fingerprint::of("inception.kdl", "inception 1\n\n"), Some(a.clone()));
+        assert_ne!(Fingerprint::of("other.kdl", "inception 1\n"), Some(a));
+    }
+}
