@@ -189,7 +189,7 @@ pub(super) fn render_pipeline(model: &Model, path: &str) -> Result<Traced, Rende
                 steps: vec![
                     Step::Checkout { checkout: "self", persist_credentials: "false" },
                     template(PipelineTemplate::InstallInception, IndexMap::new()),
-                    script("inception check", "inception check\n", IndexMap::new(), None),
+                    script("inception check", "inception check --full\n", IndexMap::new(), None),
                     script("inception lint --strict", "inception lint --strict\n", IndexMap::new(), None),
                 ],
             },

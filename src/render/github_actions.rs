@@ -199,7 +199,7 @@ fn pull_request(model: &Model) -> Document {
         steps: vec![
             checkout(),
             install(model),
-            run("inception check", "inception check"),
+            run("inception check", "inception check --full"),
             run("inception lint --strict", "inception lint --strict"),
         ],
     };

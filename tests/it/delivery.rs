@@ -316,7 +316,9 @@ fn pull_requests_build_without_pushing_and_main_pushes_and_releases_into_the_fir
     let files = pipelines();
     let get = |name: &str| files.iter().find(|(p, _)| p.ends_with(name)).map(|(_, t)| t.as_str()).unwrap();
     let pr = get("inception-pull-request.yml");
-    for command in ["inception check", "inception lint --strict"] {
+    // `--full`: a fresh clone has no verified-render record, but CI renders
+    // whatever the runner keeps (README, "Checking without rendering").
+    for command in ["inception check --full", "inception lint --strict"] {
         assert!(pr.contains(&format!("run: |\n        {command}\n")), "{command}: {pr}");
     }
     assert!(pr.contains("push: false") && !pr.contains("push: true"), "{pr}");
@@ -351,6 +353,7 @@ fn pull_requests_build_without_pushing_and_main_pushes_and_releases_into_the_fir
     assert!(ado.contains("condition: eq(variables['Build.Reason'], 'PullRequest')"), "{ado}");
     assert!(ado.contains("push: \"false\"") && ado.contains("push: \"true\""), "{ado}");
     assert!(ado.contains("inception release dev"), "{ado}");
+    assert!(ado.contains("inception check --full\n"), "CI renders to check: {ado}");
 }
 
 #[test]
