@@ -8,6 +8,7 @@
 mod bare;
 mod chunks;
 mod error;
+mod fast;
 pub mod format;
 pub mod limits;
 mod node;
@@ -29,6 +30,11 @@ pub fn parse(source: &SourceFile) -> Result<Vec<RawNode>, Vec<SpecError>> {
         return Err(vec![error]);
     }
     let text = source.text();
+    // The common subset of KDL, read directly; anything else (and every
+    // error) goes to the `kdl` crate below.
+    if let Some(nodes) = fast::parse(text) {
+        return Ok(nodes);
+    }
     if text.len() >= PARALLEL_BYTES {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
         let starts = chunks::runs(text, cores);
@@ -293,6 +299,254 @@ mod tests {
             assert_eq!(parse_runs(text, &starts), expected, "{}", path.display());
         }
         assert!(cut > 20 && invalid > 2, "only {cut} inputs were cut, {invalid} of them invalid");
+    }
+
+    /// `whole`, on a stack as large as the parser's own thread has.
+    fn whole_on_a_large_stack(text: &str) -> Option<Vec<RawNode>> {
+        std::thread::scope(|scope| {
+            let thread = std::thread::Builder::new().stack_size(PARSER_STACK).spawn_scoped(scope, || whole(text));
+            thread.expect("a parser thread").join().expect("no panic")
+        })
+    }
+
+    /// Whether the fast parser read `text`; when it did, its nodes (and
+    /// every span) are exactly those of the `kdl` path, which accepts it too.
+    fn fast_agrees(text: &str, what: &str) -> bool {
+        let Some(fast) = fast::parse(text) else { return false };
+        let Some(kdl) = whole_on_a_large_stack(text) else {
+            panic!("the fast parser accepts what kdl rejects: {what}\n{text:?}")
+        };
+        // Debug output, so that NaN compares equal to itself.
+        assert_eq!(format!("{fast:#?}"), format!("{kdl:#?}"), "{what}\n{text:?}");
+        true
+    }
+
+    /// The suite's inputs, each with whether the suite expects it to parse.
+    fn conformance_cases() -> Vec<(std::path::PathBuf, String, bool)> {
+        conformance_inputs()
+            .into_iter()
+            .map(|(path, text)| {
+                let expected = path
+                    .parent()
+                    .and_then(std::path::Path::parent)
+                    .map(|cases| cases.join("expected_kdl").join(path.file_name().expect("a file name")).exists());
+                (path, text, expected.expect("the suite's layout"))
+            })
+            .collect()
+    }
+
+    /// The repository's own specs: the environments, every fixture and a
+    /// generated spec in the shape of the benchmark's.
+    fn repository_specs() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        for dir in std::fs::read_dir(root.join("environments")).expect("environments") {
+            let path = dir.expect("entry").path().join("inception.kdl");
+            if path.exists() {
+                paths.push(path);
+            }
+        }
+        let mut folders = vec![root.join("tests/fixtures")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("a fixture folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "kdl") {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        let mut specs: Vec<(String, String)> = paths
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("a spec")))
+            .collect();
+        let generated: String = (0..40)
+            .map(|i| {
+                format!(
+                    "service s{i} {{\n    image \"registry.example.com/s{i}:1.0.{i}@sha256:{i:064x}\"\n    port {}\n    \
+                     health \"/healthz\"\n    env LOG_LEVEL=info REGION=eastus SHARD={i}\n    resources cpu=\"250m\" \
+                     memory=\"256Mi\"\n    tier staging reason=\"load test\" {{\n        replicas 4\n    }}\n}}\n",
+                    8000 + i
+                )
+            })
+            .collect();
+        specs.push(("generated".to_owned(), format!("inception 1\nproject bench {{\n    repo \"x\"\n}}\n{generated}")));
+        specs
+    }
+
+    #[test]
+    fn fast_parser_agrees_with_kdl_on_the_conformance_suite() {
+        let cases = conformance_cases();
+        assert!(cases.len() > 300, "the suite has {} inputs", cases.len());
+        let (mut handled, mut declined, mut invalid) = (0, 0, 0);
+        for (path, text, valid) in cases.iter().map(|(p, t, v)| (p, t, *v)) {
+            let read = fast_agrees(text, &path.display().to_string());
+            if valid && !read {
+                eprintln!("declined {}", path.display());
+            }
+            assert!(valid || !read, "the suite expects {} to fail", path.display());
+            invalid += usize::from(!valid);
+            if read {
+                handled += 1;
+            } else {
+                declined += 1;
+            }
+        }
+        eprintln!("conformance suite: {handled} inputs read, {declined} declined ({invalid} of them invalid)");
+        assert!(handled > 80, "only {handled} conformance inputs were read");
+    }
+
+    #[test]
+    fn fast_parser_reads_every_spec_of_the_repository_like_kdl() {
+        let mut declined = Vec::new();
+        for (what, text) in repository_specs() {
+            let read = fast_agrees(&text, &what);
+            if !read && whole_on_a_large_stack(&text).is_some() {
+                declined.push(what);
+            }
+        }
+        // Every valid spec of the repository is in the subset the fast parser reads.
+        assert!(declined.is_empty(), "declined valid specs: {declined:?}");
+    }
+
+    /// Random edits of every input above, made of the tokens that matter to
+    /// KDL: the fast parser declines or agrees. `INCEPTION_FAST_CASES=N`
+    /// runs N edits per input (default 12).
+    #[test]
+    fn fast_parser_agrees_with_kdl_on_mutated_texts() {
+        const TOKENS: &[&str] = &[
+            "\"",
+            "\\",
+            "=",
+            "{",
+            "}",
+            ";",
+            "//",
+            "/*",
+            "*/",
+            "/-",
+            "#true",
+            "#false",
+            "#null",
+            "#nan",
+            "#inf",
+            "#-inf",
+            "#",
+            "##",
+            "1.5",
+            "-",
+            "+",
+            ".",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\r\n",
+            "0x1F",
+            "0o7",
+            "0b101",
+            "0b2",
+            "1e",
+            "1e-3",
+            "_",
+            "1_0",
+            "é",
+            "\u{2028}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{feff}",
+            "\u{200e}",
+            "(",
+            ")",
+            "(t)",
+            "[",
+            "null",
+            "true",
+            "inf",
+            "-inf",
+            "\\u{41}",
+            "\\u{d800}",
+            "\\n",
+            "\\s",
+            "\"\"\"",
+            "#\"",
+            "a",
+            "1",
+            "-1",
+            ".5",
+            "-.5",
+            "-.x",
+            "+x",
+            "\u{0}",
+            "\u{7f}",
+            "\u{b}",
+            "x=",
+            " = ",
+            "x=1",
+            "\"k\"=",
+            "170141183460469231731687303715884105728",
+            "170141183460469231731687303715884105727",
+            "1.0e400",
+            "0x",
+            "0xg",
+            "1.",
+            "1.e5",
+            "a{}",
+            "{}",
+            "\\\n",
+        ];
+        let cases: usize = std::env::var("INCEPTION_FAST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(12);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut below = |n: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n.max(1) as u64) as usize
+        };
+        let mut inputs: Vec<(String, String)> =
+            conformance_cases().into_iter().map(|(p, t, _)| (p.display().to_string(), t)).collect();
+        inputs.extend(repository_specs());
+        let (mut total, mut read, mut valid) = (0, 0, 0);
+        for (what, text) in &inputs {
+            for _ in 0..cases {
+                let mut text = text.clone();
+                for _ in 0..=below(3) {
+                    let mut at = below(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match below(4) {
+                        0 => {
+                            let mut end = (at + 1 + below(6)).min(text.len());
+                            while !text.is_char_boundary(end) {
+                                end += 1;
+                            }
+                            text.replace_range(at..end, "");
+                        }
+                        1 => {
+                            let mut end = (at + below(40)).min(text.len());
+                            while !text.is_char_boundary(end) {
+                                end += 1;
+                            }
+                            let copy = text[at..end].to_owned();
+                            text.insert_str(at, &copy);
+                        }
+                        _ => text.insert_str(at, TOKENS[below(TOKENS.len())]),
+                    }
+                }
+                if limits::check(&text).is_some() {
+                    continue;
+                }
+                total += 1;
+                if fast_agrees(&text, what) {
+                    read += 1;
+                } else {
+                    valid += usize::from(whole_on_a_large_stack(&text).is_some());
+                }
+            }
+        }
+        eprintln!("mutated texts: {total}, {read} read by the fast parser, {valid} declined though kdl accepts them");
+        assert!(read > total / 10, "only {read} of {total} mutated texts were read");
     }
 
     #[test]
