@@ -14,11 +14,11 @@
 //! identifiers, single-line quoted strings with the simple escapes
 //! (`\" \\ \b \f \n \r \t \s \u{…}`), decimal, hexadecimal, octal and binary
 //! numbers, the `#` keywords; spaces and tabs, `\n` and `\r\n` line breaks,
-//! `//` comments and `;` terminators. Declined: everything else, including
-//! any syntax error, raw and multi-line strings, whitespace escapes,
-//! block comments, slashdash, type annotations, line continuations, a byte
-//! order mark, non-ASCII outside strings and comments, and the rare line
-//! breaks and control characters.
+//! `//` and `/* */` comments and `;` terminators. Declined: everything else,
+//! including any syntax error, raw and multi-line strings, whitespace
+//! escapes, slashdash, type annotations, line continuations, integers outside
+//! `i64`, a byte order mark, non-ASCII outside strings and comments, and the
+//! rare line breaks and control characters.
 
 use super::{RawNode, RawProp, RawValue, Scalar, Span, Spanned};
 
@@ -76,13 +76,37 @@ impl Parser<'_> {
         self.bytes.get(self.pos + ahead).copied()
     }
 
-    /// Spaces and tabs; whether there were any.
-    fn spaces(&mut self) -> bool {
+    /// Space within a node: spaces, tabs and `/* */` comments; whether
+    /// there was any, or `None` on a comment that does not close.
+    fn spaces(&mut self) -> Option<bool> {
         let start = self.pos;
-        while let Some(b' ' | b'\t') = self.peek() {
-            self.pos += 1;
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t') => self.pos += 1,
+                Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
+                _ => return Some(self.pos > start),
+            }
         }
-        self.pos > start
+    }
+
+    /// A `/* */` comment, nested ones included.
+    fn block_comment(&mut self) -> Option<()> {
+        self.pos += 2;
+        let mut depth = 1usize;
+        while depth > 0 {
+            match (self.peek()?, self.peek_at(1)) {
+                (b'*', Some(b'/')) => {
+                    depth -= 1;
+                    self.pos += 2;
+                }
+                (b'/', Some(b'*')) => {
+                    depth += 1;
+                    self.pos += 2;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        Some(())
     }
 
     /// A `//` comment, through its line break.
@@ -120,6 +144,7 @@ impl Parser<'_> {
                 Some(b' ' | b'\t' | b'\n') => self.pos += 1,
                 Some(b'\r') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.comment()?,
+                Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
                 Some(b'\r' | b'/') => return None,
                 _ => return Some(()),
             }
@@ -132,7 +157,7 @@ impl Parser<'_> {
         match self.peek() {
             None | Some(b' ' | b'\t' | b'\n' | b';' | b'{' | b'}') => true,
             Some(b'\r') => self.peek_at(1) == Some(b'\n'),
-            Some(b'/') => self.peek_at(1) == Some(b'/'),
+            Some(b'/') => matches!(self.peek_at(1), Some(b'/' | b'*')),
             _ => false,
         }
     }
@@ -171,7 +196,7 @@ impl Parser<'_> {
         }
         let mut node = RawNode { name, args: Vec::new(), props: Vec::new(), children: None, span: Span::default() };
         loop {
-            let spaced = self.spaces();
+            let spaced = self.spaces()?;
             match self.peek() {
                 Some(b'{') => {
                     self.pos += 1;
@@ -180,7 +205,7 @@ impl Parser<'_> {
                     (self.peek() == Some(b'}')).then_some(())?;
                     self.pos += 1;
                     node.children = Some(children);
-                    self.spaces();
+                    self.spaces()?;
                     break;
                 }
                 None | Some(b'}' | b';' | b'\n' | b'\r' | b'/') => break,
@@ -198,10 +223,10 @@ impl Parser<'_> {
         if self.starts_string() {
             let string = self.string()?;
             let end = self.pos;
-            self.spaces();
+            self.spaces()?;
             if self.peek() == Some(b'=') {
                 self.pos += 1;
-                self.spaces();
+                self.spaces()?;
                 let key = Spanned::new(string, Span::new(start, end - start));
                 let value = self.value()?;
                 node.props.push(RawProp { key, value });
