@@ -3,9 +3,6 @@
 //! leaves exactly the bytes of a cold compile of the edited spec into an
 //! empty folder, and `check` then finds the tree clean.
 //!
-//! The specs are big enough to be parsed in runs on several threads (see
-//! `spec::chunks`), so this also proves the runs give the whole document.
-//!
 //! `INCEPTION_EDIT_CASES=N` runs N edits (default 25);
 //! `INCEPTION_EDIT_SEED=S` replays a run.
 
