@@ -76,6 +76,17 @@ impl Parser<'_> {
         self.bytes.get(self.pos + ahead).copied()
     }
 
+    /// Past one non-ASCII character of a string or comment; `None` on a
+    /// line break or a character KDL disallows.
+    fn non_ascii(&mut self) -> Option<()> {
+        let c = self.text[self.pos..].chars().next()?;
+        if is_unusual(c) {
+            return None;
+        }
+        self.pos += c.len_utf8();
+        Some(())
+    }
+
     /// Space within a node: spaces, tabs and `/* */` comments; whether
     /// there was any, or `None` on a comment that does not close.
     fn spaces(&mut self) -> Option<bool> {
@@ -124,13 +135,7 @@ impl Parser<'_> {
                     return Some(());
                 }
                 0x0b | 0x0c => return None,
-                0x80.. => {
-                    let c = self.text[self.pos..].chars().next()?;
-                    if is_unusual(c) {
-                        return None;
-                    }
-                    self.pos += c.len_utf8();
-                }
+                0x80.. => self.non_ascii()?,
                 _ => self.pos += 1,
             }
         }
@@ -309,10 +314,7 @@ impl Parser<'_> {
         } else {
             None
         };
-        if matches!(first, b'0'..=b'9')
-            || matches!(after_sign, Some(b'0'..=b'9'))
-            || matches!(after_dot, Some(b'0'..=b'9'))
-        {
+        if first.is_ascii_digit() || matches!(after_sign, Some(b'0'..=b'9')) || matches!(after_dot, Some(b'0'..=b'9')) {
             return None;
         }
         while let Some(&b) = self.bytes.get(self.pos) {
@@ -352,13 +354,7 @@ impl Parser<'_> {
                 }
                 b'\t' => self.pos += 1,
                 0x00..=0x1f | 0x7f => return None,
-                0x80.. => {
-                    let c = self.text[self.pos..].chars().next()?;
-                    if is_unusual(c) {
-                        return None;
-                    }
-                    self.pos += c.len_utf8();
-                }
+                0x80.. => self.non_ascii()?,
                 _ => self.pos += 1,
             }
         }
