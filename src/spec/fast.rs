@@ -460,3 +460,58 @@ fn integer(negative: bool, magnitude: i128) -> Option<Scalar> {
     let value = if negative { -magnitude } else { magnitude };
     i64::try_from(value).is_ok().then_some(Scalar::Integer(value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::readers;
+
+    /// What the fast parser reads, and gives `kdl`'s nodes for.
+    #[test]
+    fn reads_the_subset_like_kdl() {
+        for text in [
+            "",
+            "// only a comment",
+            "a",
+            "a 1 -2 +3 1_000 0x1F -0o17 0b101 1.5 -2.5e3 1E-2 3.10 #true #false #null #inf #-inf #nan\n",
+            "a b \"c d\" key=value \"quoted key\"=\"v\" k = 1 - + -x .x +.y\n",
+            "\"node name\" \"\\\" \\\\ \\b \\f \\n \\r \\t \\s \\u{1F680} ü 日本\"\n",
+            "a{b;c 1}\r\nd /* x /* nested */ */ 2 // end\n  /* between */ e\t{\n}\t;f",
+            "service api {\n    port 8080\n    health \"/h\" delay=5\n}\n",
+        ] {
+            let (fast, kdl) = readers(text);
+            let fast = fast.unwrap_or_else(|| panic!("declined {text:?}"));
+            assert_eq!(Some(format!("{fast:?}")), kdl.map(|k| format!("{k:?}")), "{text:?}");
+        }
+    }
+
+    /// Valid KDL outside the subset, and errors: all left to `kdl`.
+    #[test]
+    fn declines_the_rest() {
+        let valid = [
+            "/-a\nb",
+            "a /-1 2",
+            "a (t)1",
+            "(t)a",
+            "a #\"raw\"#",
+            "a \"\"\"\n  x\n  \"\"\"",
+            "a \\\n  1",
+            "a \"x\\   y\"",
+            "\u{feff}a",
+            "café 1",
+            "a\u{a0}1",
+            "a\rb",
+            "a 0x7fffffffffffffffff",
+        ];
+        for text in valid {
+            let (fast, kdl) = readers(text);
+            assert!(kdl.is_some(), "kdl reads {text:?}");
+            assert!(fast.is_none(), "declined {text:?}");
+        }
+        for text in
+            ["a true", "a 3.9.13", "a \"open", "a {", "}", "a; ;", "a=1", "a b=", "a 1x", "a .5", "a 0x", "a \"\\q\""]
+        {
+            let (fast, kdl) = readers(text);
+            assert!(kdl.is_none() && fast.is_none(), "{text:?}");
+        }
+    }
+}
