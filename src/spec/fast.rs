@@ -14,9 +14,10 @@
 //! identifiers, single-line quoted strings with the simple escapes
 //! (`\" \\ \b \f \n \r \t \s \u{…}`), decimal, hexadecimal, octal and binary
 //! numbers, the `#` keywords; spaces and tabs, `\n` and `\r\n` line breaks,
-//! `//` and `/* */` comments and `;` terminators. Declined: everything else,
-//! including any syntax error, raw and multi-line strings, whitespace
-//! escapes, slashdash, type annotations, line continuations, integers outside
+//! `//` and `/* */` comments, `;` terminators and whole nodes commented out
+//! with `/-`. Declined: everything else, including any syntax error, raw and
+//! multi-line strings, whitespace escapes, slashdash before an argument, a
+//! property or a child block, type annotations, line continuations, integers outside
 //! `i64`, a byte order mark, non-ASCII outside strings and comments, and the
 //! rare line breaks and control characters.
 
@@ -150,6 +151,8 @@ impl Parser<'_> {
                 Some(b'\r') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.comment()?,
                 Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
+                // A slashdash: the caller's.
+                Some(b'/') if self.peek_at(1) == Some(b'-') => return Some(()),
                 Some(b'\r' | b'/') => return None,
                 _ => return Some(()),
             }
@@ -178,6 +181,10 @@ impl Parser<'_> {
             match self.peek() {
                 None => return (depth == 0).then_some(nodes),
                 Some(b'}') => return (depth > 0).then_some(nodes),
+                Some(b'/') => {
+                    self.commented_node(depth)?;
+                    continue;
+                }
                 _ => {}
             }
             nodes.push(self.node(depth)?);
@@ -189,6 +196,22 @@ impl Parser<'_> {
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.comment()?,
                 _ => return None,
             }
+        }
+    }
+
+    /// A node commented out with `/-` (read, then dropped). Only before a
+    /// line break, a `//` comment, a closing brace or the end: `kdl` reads
+    /// a `;` or another slashdash after it in ways of its own.
+    fn commented_node(&mut self, depth: usize) -> Option<()> {
+        (self.peek_at(1) == Some(b'-')).then_some(())?;
+        self.pos += 2;
+        self.line_space()?;
+        self.node(depth)?;
+        match self.peek() {
+            None | Some(b'}' | b'\n') => Some(()),
+            Some(b'\r') => (self.peek_at(1) == Some(b'\n')).then_some(()),
+            Some(b'/') => (self.peek_at(1) == Some(b'/')).then_some(()),
+            _ => None,
         }
     }
 
@@ -476,6 +499,7 @@ mod tests {
             "a b \"c d\" key=value \"quoted key\"=\"v\" k = 1 - + -x .x +.y\n",
             "\"node name\" \"\\\" \\\\ \\b \\f \\n \\r \\t \\s \\u{1F680} ü 日本\"\n",
             "a{b;c 1}\r\nd /* x /* nested */ */ 2 // end\n  /* between */ e\t{\n}\t;f",
+            "/-a 1 {\n  b\n}\nc\n/- // why\n  d\nf { /-e }",
             "service api {\n    port 8080\n    health \"/h\" delay=5\n}\n",
         ] {
             let (fast, kdl) = readers(text);
@@ -488,8 +512,8 @@ mod tests {
     #[test]
     fn declines_the_rest() {
         let valid = [
-            "/-a\nb",
             "a /-1 2",
+            "a /-{}",
             "a (t)1",
             "(t)a",
             "a #\"raw\"#",
@@ -507,9 +531,21 @@ mod tests {
             assert!(kdl.is_some(), "kdl reads {text:?}");
             assert!(fast.is_none(), "declined {text:?}");
         }
-        for text in
-            ["a true", "a 3.9.13", "a \"open", "a {", "}", "a; ;", "a=1", "a b=", "a 1x", "a .5", "a 0x", "a \"\\q\""]
-        {
+        for text in [
+            "a true",
+            "a 3.9.13",
+            "a \"open",
+            "a {",
+            "}",
+            "a; ;",
+            "a=1",
+            "a b=",
+            "a 1x",
+            "/-a; b",
+            "a .5",
+            "a 0x",
+            "a \"\\q\"",
+        ] {
             let (fast, kdl) = readers(text);
             assert!(kdl.is_none() && fast.is_none(), "{text:?}");
         }

@@ -418,6 +418,11 @@ mod tests {
             "/* \n */",
             "/* /* */ */",
             "x/**/",
+            "\n/-",
+            "/- ",
+            "/-a\n",
+            "\n/-x 1 {\n}\n",
+            "/-x;",
         ];
         let cases: usize = std::env::var("INCEPTION_FAST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(12);
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
