@@ -3,9 +3,6 @@
 //! leaves exactly the bytes of a cold compile of the edited spec into an
 //! empty folder, and `check` then finds the tree clean.
 //!
-//! The specs are big enough to be parsed in runs on several threads (see
-//! `spec::chunks`), so this also proves the runs give the whole document.
-//!
 //! The edited tree is compiled as `inception compile` does, inside a git
 //! repository, so after each edit `check`'s fast path (hashes against the
 //! recorded lock, no render) must prove the tree up to date as well.
@@ -140,7 +137,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
             _ => revision = format!("{:040x}", 0x9713_c433_u64 * (1 + random.below(1000)) as u64),
         }
         let edited = text(&services, &revision);
-        assert!(edited.len() > 3 << 10, "big enough to parse in runs");
+        assert!(edited.len() > 3 << 10, "a spec of several kilobytes");
         let (location, source) = command_compile_into(&incremental, &edited);
         let cold = dir.path().join(format!("cold-{case}"));
         compile_into(&cold, &edited);

@@ -226,6 +226,11 @@ fn random_valid_specs_compile_to_outputs_that_parse_and_keep_the_spec_values() {
     let mut random = Random(seed);
     for case in 0..cases {
         let (text, expected) = spec(&mut random);
+        // The fast spec parser reads every such spec, to exactly the nodes
+        // and spans of the `kdl` crate.
+        let (fast, kdl) = inception::spec::readers(&text);
+        let fast = fast.unwrap_or_else(|| panic!("seed {seed} case {case}: the fast parser declined\n{text}"));
+        assert_eq!(Some(format!("{fast:?}")), kdl.map(|k| format!("{k:?}")), "seed {seed} case {case}\n{text}");
         let compiled = pipeline::compile_source(&SourceFile::new("inception.kdl", text.as_str()), "inception.kdl")
             .unwrap_or_else(|e| panic!("seed {seed} case {case}: a valid spec was refused: {e:?}\n{text}"));
         let outputs = compiled.outputs();

@@ -63,7 +63,7 @@ fn each_pipeline_validator_passes_the_generated_files_and_fails_a_broken_copy() 
             "zizmor",
             ".github/workflows/inception-pull-request.yml",
             "an attacker-controlled expression inside a script",
-            "        inception check\n",
+            "        inception check --full\n",
             "        inception check \"${{ github.event.pull_request.title }}\"\n",
         ),
         (
