@@ -30,8 +30,6 @@ pub fn run(spec: &SpecArgs, strict_mode: bool, format: Format) -> Result<bool> {
     findings.extend(crate::model::runtime_lint::findings(&loaded.model).into_iter().map(LintFinding::from));
     if strict_mode {
         findings.extend(strict::findings(&loaded.model).into_iter().map(LintFinding::from));
-        findings
-            .extend(crate::model::concession_lint::strict_findings(&loaded.model).into_iter().map(LintFinding::from));
     }
     // Notes (severity advice) are reported and do not fail the lint.
     let notes = findings.iter().filter(|f| miette::Diagnostic::severity(*f) == Some(miette::Severity::Advice)).count();

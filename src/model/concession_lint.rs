@@ -5,9 +5,7 @@
 //! but a note (severity advice), not a failing finding: a concession is
 //! granted to a whole tier, the services it does apply to get it, and the
 //! others run as in every other tier. A tier of several runtimes (the
-//! polyglot reference) could otherwise grant none. The Delve builder's
-//! tag-only pin (`--strict`) is a note for the same reason: it is the
-//! compiler's image, not the spec's, and only a Minikube tier's debugger runs it.
+//! polyglot reference) could otherwise grant none.
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
@@ -42,45 +40,6 @@ pub enum ConcessionFinding {
         #[label("no `{concession}` here")]
         span: SourceSpan,
     },
-    /// (`--strict`) A concession's init container image is pinned by tag only.
-    #[error("tier `{tier}` debugs service `{service}` with Delve built in `{image}`, pinned by tag only")]
-    #[diagnostic(
-        code(inception::lint::concession_image_without_digest),
-        severity(Advice),
-        help(
-            "inception has read no digest of {image} (src/plan/concession.rs says where the tag was read): a tag can be moved; pull it once and compare before relying on it"
-        )
-    )]
-    ImageWithoutDigest {
-        /// The tier.
-        tier: String,
-        /// The service.
-        service: String,
-        /// The image.
-        image: &'static str,
-        /// The service's name.
-        #[label("Delve's builder: tag only")]
-        span: SourceSpan,
-    },
-}
-
-/// What `--strict` adds: the concession images pinned by tag only (the Go
-/// image that builds Delve, for each tier and Go service under `debug`).
-pub(crate) fn strict_findings(model: &Model) -> Vec<ConcessionFinding> {
-    let mut found = Vec::new();
-    for tier in model.tiers.iter().filter(|t| t.has(Concession::Debug)) {
-        for service in &model.services {
-            if concession::check(service, Concession::Debug) == Ok(super::types::Runtime::Go) {
-                found.push(ConcessionFinding::ImageWithoutDigest {
-                    tier: tier.name.value.clone(),
-                    service: service.name.value.clone(),
-                    image: concession::GO_IMAGE,
-                    span: service.name.span.into(),
-                });
-            }
-        }
-    }
-    found
 }
 
 fn fix(gap: Gap) -> &'static str {

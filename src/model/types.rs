@@ -411,6 +411,7 @@ impl BackingKind {
 /// declared with `runtime`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "ServiceRuntime")]
 pub enum Runtime {
     /// CPython: watchfiles and debugpy.
     Python,

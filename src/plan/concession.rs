@@ -46,9 +46,12 @@ pub(crate) const DELVE: (&str, &str) = ("github.com/go-delve/delve/cmd/dlv", "v1
 
 /// The image that builds Delve in the init container: the official Go image,
 /// `golang:1.25.3-bookworm` as docker-library/official-images lists it
-/// (`library/golang`, read on 2026-11-29). Pinned by its exact tag only: no
-/// digest of it was read, and `inception lint --strict` says so.
-pub(crate) const GO_IMAGE: &str = "golang:1.25.3-bookworm";
+/// (`library/golang`, read on 2026-11-29), pinned by the digest that three
+/// public Dockerfiles in two repositories pin for that tag (found by exact
+/// search on 2026-11-29; a tag's digest moves when Docker rebuilds it, so
+/// several digests of this tag are in use, each pullable by digest).
+pub(crate) const GO_IMAGE: &str =
+    "golang:1.25.3-bookworm@sha256:4f43b271f9673eb7bd0cb3a49cc17b08d8d6ee110277e26dbacc93c43a5a7793";
 
 /// Why a concession does not apply to a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

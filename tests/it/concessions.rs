@@ -59,7 +59,10 @@ fn go_is_debugged_under_delve_wrapping_the_entrypoint_and_not_reloaded() {
         "{api}"
     );
     assert!(api.contains("  port: 2345\n"), "{api}");
-    assert!(api.contains("  image: golang:1.25.3-bookworm\n"), "{api}");
+    assert!(
+        api.contains("golang:1.25.3-bookworm@sha256:4f43b271f9673eb7bd0cb3a49cc17b08d8d6ee110277e26dbacc93c43a5a7793\n"),
+        "Delve's builder, by digest: {api}"
+    );
     assert!(api.contains("- github.com/go-delve/delve/cmd/dlv@v1.27.1\n"), "{api}");
     assert!(!api.contains("hotReload"), "a Go binary is not reloaded:\n{api}");
     assert!(!api.contains("pythonPath"), "{api}");
@@ -122,13 +125,15 @@ fn lint_names_each_service_and_concession_that_cannot_apply() {
 }
 
 #[test]
-fn strict_lint_says_the_delve_builder_image_has_no_digest() {
+fn the_delve_builder_is_pinned_by_digest_and_no_lint_names_a_tag_only_pin() {
     let dir = TempDir::new("concessions-strict");
     std::fs::write(dir.path().join("inception.kdl"), polyglot()).unwrap();
     let out = inception(dir.path(), &["lint", "--strict", "--format", "json"]);
     let (stdout, _) = text(&out);
-    assert!(stdout.contains("inception::lint::concession_image_without_digest"), "{stdout}");
-    assert!(stdout.contains("golang:1.25.3-bookworm"), "{stdout}");
-    let plain = inception(dir.path(), &["lint", "--format", "json"]);
-    assert!(!text(&plain).0.contains("concession_image_without_digest"), "only under --strict");
+    assert!(stdout.contains("\"strict\": true"), "{stdout}");
+    assert!(!stdout.contains("concession_image_without_digest") && !stdout.contains("golang:"), "{stdout}");
+    let compiled = inception(dir.path(), &["compile"]);
+    assert_eq!(compiled.status.code(), Some(0), "{:?}", text(&compiled));
+    let values = std::fs::read_to_string(dir.path().join("deploy/values/api/values-local.yaml")).unwrap();
+    assert!(values.contains("golang:1.25.3-bookworm@sha256:4f43b271"), "Delve's builder by digest: {values}");
 }
