@@ -60,7 +60,9 @@ fn go_is_debugged_under_delve_wrapping_the_entrypoint_and_not_reloaded() {
     );
     assert!(api.contains("  port: 2345\n"), "{api}");
     assert!(
-        api.contains("golang:1.25.3-bookworm@sha256:4f43b271f9673eb7bd0cb3a49cc17b08d8d6ee110277e26dbacc93c43a5a7793\n"),
+        api.contains(
+            "golang:1.25.3-bookworm@sha256:4f43b271f9673eb7bd0cb3a49cc17b08d8d6ee110277e26dbacc93c43a5a7793\n"
+        ),
         "Delve's builder, by digest: {api}"
     );
     assert!(api.contains("- github.com/go-delve/delve/cmd/dlv@v1.27.1\n"), "{api}");
