@@ -62,11 +62,21 @@ pub struct LockedSource {
 impl Lock {
     /// The lock for a compile of `source` into `rendered`.
     pub fn new(source: &SourceFile, spec_name: &str, rendered: &[Rendered]) -> Self {
-        let artifacts = crate::parallel::map(rendered, |rendered| LockedArtifact {
+        let artifacts = crate::parallel::map(rendered, |rendered| Self::entry(source, rendered));
+        Self::of_entries(source, spec_name, artifacts)
+    }
+
+    /// The entry of one rendered artifact.
+    pub(crate) fn entry(source: &SourceFile, rendered: &Rendered) -> LockedArtifact {
+        LockedArtifact {
             path: rendered.artifact.path.clone(),
             sha256: sha256_hex(rendered.text.as_bytes()),
             sources: locked_sources(source, rendered),
-        });
+        }
+    }
+
+    /// The lock of a compile of `source` whose entries, sorted by path, are `artifacts`.
+    pub(crate) fn of_entries(source: &SourceFile, spec_name: &str, artifacts: Vec<LockedArtifact>) -> Self {
         Lock {
             inception: env!("CARGO_PKG_VERSION").to_owned(),
             spec: LockedSpec { path: spec_name.to_owned(), sha256: sha256_hex(source.text().as_bytes()) },

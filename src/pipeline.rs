@@ -4,7 +4,7 @@
 
 use crate::error::{Problem, SpecProblems};
 use crate::graph::{self, Graph};
-use crate::lock::{LOCK_PATH, Lock};
+use crate::lock::{LOCK_PATH, Lock, LockedArtifact};
 use crate::model::{self, Model};
 use crate::plan;
 use crate::render::{self, RenderError};
@@ -97,4 +97,105 @@ pub fn compile(loaded: Loaded, spec_name: &str) -> Result<Compiled, RenderError>
 pub fn compile_source(source: &SourceFile, spec_name: &str) -> crate::error::Result<Compiled> {
     let loaded = load(source)?;
     Ok(compile(loaded, spec_name)?)
+}
+
+/// A loaded spec planned, with the key of each artifact (see
+/// [`crate::render::units`]): what a compile that may reuse the files of the
+/// previous one starts from.
+#[derive(Debug)]
+pub struct Units {
+    loaded: Loaded,
+    plan: plan::Plan,
+    keys: Vec<String>,
+}
+
+impl Units {
+    /// Plan `loaded` and key its artifacts.
+    pub fn new(loaded: Loaded, spec_name: &str) -> Self {
+        let plan = plan::plan(&loaded.model);
+        let keys = render::units::keys(&loaded.source, &loaded.model, &loaded.graph, &plan.artifacts, spec_name);
+        Self { loaded, plan, keys }
+    }
+
+    /// Each artifact's path with its key, in the plan's order.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.plan.artifacts.iter().zip(&self.keys).map(|(a, k)| (a.path.as_str(), k.as_str()))
+    }
+}
+
+/// A file of the previous compile, reused: its bytes (verified against the
+/// previous lock) and its entry in that lock.
+#[derive(Debug, Clone)]
+pub struct Reused {
+    /// The file's text.
+    pub text: String,
+    /// Its entry in the previous lock, which a render would give again.
+    pub entry: LockedArtifact,
+}
+
+/// A compile that reused what it could.
+#[derive(Debug)]
+pub struct Incremental {
+    /// Every file it writes, the lock included.
+    pub outputs: Outputs,
+    /// The lock.
+    pub lock: Lock,
+    /// Each artifact's path and key, to record: the artifacts a later
+    /// compile may reuse when their key is unchanged.
+    pub keys: Vec<(String, String)>,
+    /// The paths rendered (the others were reused).
+    pub rendered: Vec<String>,
+}
+
+/// Compile `units`, taking the artifacts of `reused` (by path) as they are
+/// and rendering the others, then the lock.
+///
+/// # Errors
+/// A renderer failure (a bug).
+pub fn compile_units(
+    units: Units,
+    spec_name: &str,
+    mut reused: std::collections::HashMap<String, Reused>,
+) -> Result<Incremental, RenderError> {
+    let Units { loaded, plan, keys } = units;
+    let count = plan.artifacts.len();
+    let mut entries: Vec<Option<LockedArtifact>> = vec![None; count];
+    let mut texts: Vec<Option<String>> = vec![None; count];
+    let mut to_render = Vec::new();
+    for (index, artifact) in plan.artifacts.into_iter().enumerate() {
+        match reused.remove(&artifact.path) {
+            Some(file) => {
+                entries[index] = Some(file.entry);
+                texts[index] = Some(file.text);
+            }
+            None => to_render.push((index, artifact)),
+        }
+    }
+    let rendered = render::render_indexed(&loaded.model, &loaded.graph, to_render, spec_name)?;
+    let members = render::units::neighbourhoods(&loaded.model);
+    let fresh = crate::parallel::map(&rendered, |(_, rendered)| Lock::entry(&loaded.source, rendered));
+    let mut keyed = vec![true; count];
+    let mut rendered_paths = Vec::with_capacity(rendered.len());
+    for ((index, rendered), entry) in rendered.into_iter().zip(fresh) {
+        if let Some(service) = render::units::scope(&loaded.model, &rendered.artifact.kind) {
+            keyed[index] =
+                render::units::provenance_within(&loaded.model, &members[service], &rendered.artifact.sources);
+        }
+        rendered_paths.push(rendered.artifact.path);
+        entries[index] = Some(entry);
+        texts[index] = Some(rendered.text);
+    }
+    let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
+    let mut outputs: Outputs = Outputs::new();
+    let mut recorded = Vec::with_capacity(count);
+    for (((entry, text), key), keyed) in entries.iter().zip(texts).zip(keys).zip(keyed) {
+        let text = text.unwrap_or_default();
+        if keyed {
+            recorded.push((entry.path.clone(), key));
+        }
+        outputs.insert(entry.path.clone(), text);
+    }
+    let lock = Lock::of_entries(&loaded.source, spec_name, entries);
+    outputs.insert(LOCK_PATH.to_owned(), lock.to_text());
+    Ok(Incremental { outputs, lock, keys: recorded, rendered: rendered_paths })
 }

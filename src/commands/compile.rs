@@ -4,6 +4,7 @@ use crate::cli::{OutArgs, SpecArgs};
 use crate::commands::load::{self, Verified};
 use crate::emit::{self, SpecLocation, WriteReport};
 use crate::error::Result;
+use crate::pipeline;
 use crate::source::SourceFile;
 
 /// Compile the spec and write what changed into its generated tree. Prints one line per
@@ -39,12 +40,40 @@ pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool, full: bool) -> Result<()
 /// # Errors
 /// An invalid spec (nothing is written) or an I/O failure.
 pub fn compile_into(location: &SpecLocation, source: &SourceFile, adopt: bool, full: bool) -> Result<WriteReport> {
+    Ok(compile_reusing(location, source, adopt, full)?.0)
+}
+
+/// [`compile_into`], also returning the paths it rendered. Unless `full`,
+/// the files of the previous compile whose inputs are unchanged (see
+/// `render::units`) are reused, not rendered.
+///
+/// # Errors
+/// An invalid spec (nothing is written) or an I/O failure.
+pub fn compile_reusing(
+    location: &SpecLocation,
+    source: &SourceFile,
+    adopt: bool,
+    full: bool,
+) -> Result<(WriteReport, Vec<String>)> {
     let fingerprint = match load::verified(location, source, full)? {
-        Verified::UpToDate { files } => return Ok(WriteReport { unchanged: files, ..WriteReport::default() }),
+        Verified::UpToDate { files } => {
+            return Ok((WriteReport { unchanged: files, ..WriteReport::default() }, Vec::new()));
+        }
         Verified::Render(fingerprint) => fingerprint,
     };
-    let (outputs, lock) = load::compile(location, source)?.into_outputs();
-    let report = emit::write_locked(&location.root, &outputs, &lock, adopt)?;
-    load::record(location, fingerprint.as_ref(), &outputs);
-    Ok(report)
+    let spec_name = location.spec_name();
+    let units = pipeline::Units::new(pipeline::load(source)?, &spec_name);
+    let reused = match &fingerprint {
+        Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys()),
+        _ => std::collections::HashMap::new(),
+    };
+    let compiled = pipeline::compile_units(units, &spec_name, reused)?;
+    let report = emit::write_locked(&location.root, &compiled.outputs, &compiled.lock, adopt)?;
+    // The verified-render record, and the keys of this lock's artifacts.
+    if let (Some(fingerprint), Some(lock)) = (&fingerprint, compiled.outputs.get(crate::lock::LOCK_PATH)) {
+        let lock_sha = crate::digest::sha256_hex(lock.as_bytes());
+        emit::record_hashed(&location.root, fingerprint, &lock_sha);
+        emit::record_units(&location.root, fingerprint, &lock_sha, &compiled.keys);
+    }
+    Ok((report, compiled.rendered))
 }

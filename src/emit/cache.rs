@@ -10,8 +10,10 @@
 //! The record is keyed by everything the render reads: the build (the
 //! running executable's version, path, size, modification time and inode, so
 //! any rebuild misses), the spec's file name (banners name it) and the spec's
-//! bytes. It is only ever written after a full render, by `compile` or by a
-//! clean `check`. A miss, or a record that cannot be read, only means the
+//! bytes. It is only ever written after `compile` (whose reused files are, by
+//! their keys, what a render gives; see [`crate::render::units`]) or a clean
+//! `check`. Beside it, `compile` records the key of each artifact of the lock
+//! it wrote (the units record), which the next compile reuses files by. A miss, or a record that cannot be read, only means the
 //! full render runs; nothing is ever decided from the cache except "clean".
 //!
 //! One record per generated tree and build, in the git folder of the repository that
@@ -110,14 +112,77 @@ pub(super) fn recorded_lock(root: &Path, fingerprint: &Fingerprint) -> Option<St
 /// Best effort: a cache that cannot be written only means the next run
 /// renders.
 pub fn record(root: &Path, fingerprint: &Fingerprint, lock_text: &str) {
+    record_hashed(root, fingerprint, &sha256_hex(lock_text.as_bytes()));
+}
+
+/// [`record`], given the sha256 of the lock's text.
+pub fn record_hashed(root: &Path, fingerprint: &Fingerprint, lock_sha: &str) {
     let Some(path) = record_path(root, fingerprint) else { return };
     let Some(parent) = path.parent() else { return };
     if std::fs::create_dir_all(parent).is_err() {
         return;
     }
-    let text = format!("{FORMAT}\n{}\n{}\n", fingerprint.key, sha256_hex(lock_text.as_bytes()));
+    let text = format!("{FORMAT}\n{}\n{lock_sha}\n", fingerprint.key);
     // Replaced atomically: a concurrent reader sees the old record or the
     // new. Not synced: a record lost in a crash only costs a render.
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, &path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// Changes when the units record's meaning changes.
+const UNITS_FORMAT: &str = "inception-units 1";
+
+/// The units record of the tree at `root` for the build of `fingerprint`:
+/// beside its verified-tree record.
+fn units_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
+    let verified = record_path(root, fingerprint)?;
+    let name = verified.file_name()?.to_str()?.replacen("verified-", "units-", 1);
+    Some(verified.with_file_name(name))
+}
+
+/// The keys of the artifacts the compile that wrote the lock of sha256
+/// `lock` had (see [`crate::render::units`]): `(lock, keys by path)`, when
+/// this build recorded them for the tree at `root`.
+pub(super) fn recorded_units(
+    root: &Path,
+    fingerprint: &Fingerprint,
+) -> Option<(String, std::collections::HashMap<String, String>)> {
+    let text = std::fs::read_to_string(units_path(root, fingerprint)?).ok()?;
+    let mut lines = text.lines();
+    let (format, build, lock) = (lines.next()?, lines.next()?, lines.next()?);
+    if format != UNITS_FORMAT || build != fingerprint.build || lock.len() != 64 {
+        return None;
+    }
+    let mut keys = std::collections::HashMap::new();
+    for line in lines {
+        let (key, path) = line.split_once(' ')?;
+        keys.insert(path.to_owned(), key.to_owned());
+    }
+    Some((lock.to_owned(), keys))
+}
+
+/// Record that the compile that wrote the lock of sha256 `lock_sha` into
+/// `root` had these artifacts' keys (path, key). Best effort, like
+/// [`record`]: a record that cannot be written only means the next compile
+/// renders everything.
+pub fn record_units(root: &Path, fingerprint: &Fingerprint, lock_sha: &str, keys: &[(String, String)]) {
+    let Some(path) = units_path(root, fingerprint) else { return };
+    let Some(parent) = path.parent() else { return };
+    if std::fs::create_dir_all(parent).is_err() {
+        return;
+    }
+    let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n", fingerprint.build);
+    for (relative, key) in keys {
+        if relative.contains('\n') {
+            continue;
+        }
+        text.push_str(key);
+        text.push(' ');
+        text.push_str(relative);
+        text.push('\n');
+    }
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, &path).is_err() {
         let _ = std::fs::remove_file(&temporary);

@@ -10,14 +10,16 @@ mod diff;
 mod error;
 mod git;
 mod read;
+mod reuse;
 pub mod safety;
 mod verify;
 mod write;
 
-pub use cache::{Fingerprint, record};
+pub use cache::{Fingerprint, record, record_hashed, record_units};
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
+pub use reuse::reusable;
 
 use crate::lock;
 pub use git::show_at;

@@ -15,6 +15,13 @@ pub struct TierRef(usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ServiceRef(usize);
 
+impl ServiceRef {
+    /// The service's position in the model's declaration order.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
 impl Model {
     /// Every tier with its reference, in promotion order.
     pub fn tier_refs(&self) -> impl Iterator<Item = (TierRef, &Tier)> {

@@ -34,6 +34,7 @@ mod network_policy;
 pub(crate) mod observability;
 pub(crate) mod templates;
 pub(crate) mod trace;
+pub(crate) mod units;
 pub(crate) mod wiring;
 pub(crate) mod yaml_notes;
 
@@ -45,7 +46,7 @@ pub(crate) use trace::{LineOrigins, Traced, key_paths};
 use std::collections::BTreeMap;
 
 use crate::graph::Graph;
-use crate::model::Model;
+use crate::model::{Model, Service};
 use crate::plan::{Artifact, BicepModule, Kind, Origin, Plan};
 
 /// File contents by path, sorted by path: what `emit` writes and checks.
@@ -77,13 +78,74 @@ impl Rendered {
 /// # Errors
 /// The first renderer failure (a bug in inception).
 pub(crate) fn render(model: &Model, graph: &Graph, plan: Plan, spec_name: &str) -> Result<Vec<Rendered>, RenderError> {
-    // Each artifact depends on the model only: they render on every core,
-    // and come back in the plan's order.
-    crate::parallel::try_map(plan.artifacts, |artifact| render_one(model, graph, artifact, spec_name))
+    let indexed = plan.artifacts.into_iter().enumerate().collect();
+    Ok(render_indexed(model, graph, indexed, spec_name)?.into_iter().map(|(_, rendered)| rendered).collect())
 }
 
-fn render_one(model: &Model, graph: &Graph, mut artifact: Artifact, spec_name: &str) -> Result<Rendered, RenderError> {
-    let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path)?;
+/// Render the artifacts given with their indices, returned in the order of
+/// their indices. A service's values and Applications are rendered from its
+/// restricted model (see [`units`]), once for all of them.
+///
+/// # Errors
+/// The first renderer failure (a bug in inception).
+pub(crate) fn render_indexed(
+    model: &Model,
+    graph: &Graph,
+    artifacts: Vec<(usize, Artifact)>,
+    spec_name: &str,
+) -> Result<Vec<(usize, Rendered)>, RenderError> {
+    let members = units::neighbourhoods(model);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
+    for (index, artifact) in artifacts {
+        match units::scope(model, &artifact.kind) {
+            Some(service) => {
+                let group = *group_of.entry(service).or_insert_with(|| {
+                    groups.push((Some(service), Vec::new()));
+                    groups.len() - 1
+                });
+                groups[group].1.push((index, artifact));
+            }
+            None => groups.push((None, vec![(index, artifact)])),
+        }
+    }
+    // Each artifact depends on the model only: they render on every core.
+    let rendered = crate::parallel::try_map(groups, |(scope, artifacts)| match scope {
+        None => artifacts
+            .into_iter()
+            .map(|(index, artifact)| Ok((index, render_one(model, graph, artifact, spec_name, None)?)))
+            .collect::<Result<Vec<_>, RenderError>>(),
+        Some(service) => {
+            let restricted = units::restricted(model, &members[service]);
+            let name = &model.services[service].name.value;
+            let Some(scoped) = restricted.service(name) else { unreachable!("a restricted model holds its service") };
+            artifacts
+                .into_iter()
+                .map(|(index, artifact)| {
+                    Ok((index, render_one(&restricted, graph, artifact, spec_name, Some(scoped))?))
+                })
+                .collect()
+        }
+    })?;
+    let mut rendered: Vec<(usize, Rendered)> = rendered.into_iter().flatten().collect();
+    rendered.sort_unstable_by_key(|(index, _)| *index);
+    Ok(rendered)
+}
+
+/// Artifacts rendered together: one service's from its restricted model
+/// (`Some(service)`), or one artifact from the whole model.
+type Group = (Option<usize>, Vec<(usize, Artifact)>);
+
+/// Render one artifact; `scoped`: the service of a restricted `model`,
+/// which renders the service's values and Applications.
+fn render_one(
+    model: &Model,
+    graph: &Graph,
+    mut artifact: Artifact,
+    spec_name: &str,
+    scoped: Option<&Service>,
+) -> Result<Rendered, RenderError> {
+    let mut traced = render_kind(model, graph, &artifact.kind, spec_name, &artifact.path, scoped)?;
     if let Some(comment) = banner::comment_of(&artifact.kind) {
         traced = traced.with_banner(&banner(comment, spec_name));
     }
@@ -100,7 +162,14 @@ fn render_one(model: &Model, graph: &Graph, mut artifact: Artifact, spec_name: &
 /// The text of one artifact, without its banner. Only the lab artifact, its
 /// script and the bootstrap scripts, which name the spec elsewhere than in a
 /// banner on line 1, are handed `spec_name`.
-fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path: &str) -> Result<Traced, RenderError> {
+fn render_kind(
+    model: &Model,
+    graph: &Graph,
+    kind: &Kind,
+    spec_name: &str,
+    path: &str,
+    scoped: Option<&Service>,
+) -> Result<Traced, RenderError> {
     Ok(match kind {
         Kind::Dockerfile => dockerfile::render_dockerfile(model, path)?,
         Kind::DevcontainerJson => devcontainer::render_devcontainer(model, path)?,
@@ -118,10 +187,12 @@ fn render_kind(model: &Model, graph: &Graph, kind: &Kind, spec_name: &str, path:
         Kind::LabArtifactScript => bicep_lab::render_script(spec_name, path)?,
         Kind::HelmChart { file } => helm_chart::render_chart_file(file, path)?,
         Kind::HelmValues { service, tier } => {
-            helm_values::render_values(model, model.service_at(*service), tier.map(|t| model.tier_at(t)), path)?
+            let service = scoped.unwrap_or_else(|| model.service_at(*service));
+            helm_values::render_values(model, service, tier.map(|t| model.tier_at(t)), path)?
         }
         Kind::ArgoApplication { tier, service } => {
-            argocd::render_application(model, graph, model.tier_at(*tier), model.service_at(*service), path)?
+            let service = scoped.unwrap_or_else(|| model.service_at(*service));
+            argocd::render_application(model, graph, model.tier_at(*tier), service, path)?
         }
         Kind::ArgoObservability { tier, component } => {
             observability::render_observability(model, model.tier_at(*tier), *component, path)?

@@ -44,8 +44,14 @@ fn both_checks(location: &SpecLocation, source: &SourceFile) -> (String, String)
 #[test]
 fn an_up_to_date_tree_is_proven_without_rendering() {
     let (dir, location, source) = compiled_repository("verified-clean");
-    let records: Vec<_> = std::fs::read_dir(dir.path().join(".git/inception")).expect("records").collect();
-    assert_eq!(records.len(), 1, "one record per tree");
+    let names: Vec<String> = std::fs::read_dir(dir.path().join(".git/inception"))
+        .expect("records")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    // One verified-render record per tree, and the render units' keys beside it.
+    assert_eq!(names.iter().filter(|n| n.starts_with("verified-")).count(), 1, "one record per tree: {names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("units-")).count(), 1, "one units record per tree: {names:?}");
+    assert_eq!(names.len(), 2, "{names:?}");
     let files =
         crate::support::files(dir.path()).iter().filter(|f| !f.starts_with(".git/") && *f != "inception.kdl").count();
     assert_eq!(emit::verify(dir.path(), &fingerprint(&location, &source)).expect("verify"), Some(files));
@@ -182,7 +188,13 @@ fn each_build_keeps_its_own_record() {
     let run_other = |args: &[&str]| {
         std::process::Command::new(&other).args(args).current_dir(dir.path()).output().expect("run the second build")
     };
-    let records = || std::fs::read_dir(dir.path().join(".git/inception")).map_or(0, Iterator::count);
+    let records = || {
+        std::fs::read_dir(dir.path().join(".git/inception")).map_or(0, |entries| {
+            entries
+                .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("verified-")))
+                .count()
+        })
+    };
     assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
     assert_eq!(records(), 1);
     assert_eq!(run_other(&["check"]).status.code(), Some(0));

@@ -1,0 +1,212 @@
+//! Render units: what each artifact reads, as a key, so that a compile can
+//! reuse the file a previous compile wrote when its key is unchanged.
+//!
+//! An artifact's key hashes everything its bytes and its provenance (the
+//! spec lines the lock records for it) can depend on:
+//!
+//! - By default, the whole spec: the spec's name and bytes. A renderer that
+//!   declares nothing is re-rendered on every edit (correct, not incremental).
+//! - A service's Helm values and its Argo CD Applications (the bulk of a big
+//!   tree) are rendered from a *restricted model*: every part of the model
+//!   but the services, plus the service, the services it `needs` and the
+//!   services that need it. They are rendered from it in every compile, cold
+//!   or not, so their bytes are a function of it by construction. Their key
+//!   is that restricted model (serialized), the text outside every service
+//!   node and the text of each service node of the restricted model, each
+//!   with the line and column it starts at (so every span in it maps to the
+//!   same line; blank text between nodes holds no span and is left out), the service's sync wave (from the whole graph), the
+//!   artifact's path and kind, and its planned sources with their lines.
+//!
+//! A rendered artifact whose provenance points into a service node outside
+//! its restricted model (which the spans of a well-formed model never do) is
+//! given no key: it is rendered again next time.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::digest::sha256_hex;
+use crate::graph::Graph;
+use crate::model::{Azure, Model, Observability, Pipeline, Project, Tier, Toolchain};
+use crate::plan::{Artifact, Kind, Origin};
+use crate::source::SourceFile;
+
+/// Changes when what a key means changes.
+const FORMAT: &str = "inception-units 1";
+
+/// The service whose restricted model renders `kind`, if any: a generic or
+/// chart service's values and Applications (a backing service's Application
+/// reads the operators of every service: the whole spec).
+pub(crate) fn scope(model: &Model, kind: &Kind) -> Option<usize> {
+    match kind {
+        Kind::HelmValues { service, .. } | Kind::ArgoApplication { service, .. }
+            if model.service_at(*service).backing().is_none() =>
+        {
+            Some(service.index())
+        }
+        _ => None,
+    }
+}
+
+/// For each service (by index), the services of its restricted model, in
+/// declaration order: itself, the services it needs, the services that need it.
+pub(crate) fn neighbourhoods(model: &Model) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> =
+        model.services.iter().enumerate().map(|(i, s)| (s.name.value.as_str(), i)).collect();
+    let mut members: Vec<Vec<usize>> = (0..model.services.len()).map(|i| vec![i]).collect();
+    for (i, service) in model.services.iter().enumerate() {
+        for need in &service.needs {
+            if let Some(&needed) = index.get(need.value.as_str()) {
+                members[i].push(needed);
+                members[needed].push(i);
+            }
+        }
+    }
+    for list in &mut members {
+        list.sort_unstable();
+        list.dedup();
+    }
+    members
+}
+
+/// The restricted model of the services `members`: everything but the
+/// services, and those services in declaration order.
+pub(crate) fn restricted(model: &Model, members: &[usize]) -> Model {
+    Model {
+        format_version: model.format_version,
+        project: model.project.clone(),
+        toolchain: model.toolchain.clone(),
+        tiers: model.tiers.clone(),
+        services: members.iter().map(|&i| model.services[i].clone()).collect(),
+        observability: model.observability.clone(),
+        azure: model.azure.clone(),
+        pipeline: model.pipeline.clone(),
+    }
+}
+
+/// Everything in a model but its services.
+#[derive(Serialize)]
+struct Global<'a> {
+    format_version: u32,
+    project: &'a Project,
+    toolchain: &'a Toolchain,
+    tiers: &'a [Tier],
+    observability: &'a Option<Observability>,
+    azure: &'a Option<Azure>,
+    pipeline: &'a Option<Pipeline>,
+}
+
+/// The key of each artifact of a plan, in the plan's order.
+pub(crate) fn keys(
+    source: &SourceFile,
+    model: &Model,
+    graph: &Graph,
+    artifacts: &[Artifact],
+    spec_name: &str,
+) -> Vec<String> {
+    let text = source.text();
+    let whole = sha256_hex(format!("{FORMAT}\0whole\0{spec_name}\0{text}").as_bytes());
+    let Some(digests) = digests(source, model) else { return vec![whole; artifacts.len()] };
+    let members = neighbourhoods(model);
+    crate::parallel::map(artifacts, |artifact| match scope(model, &artifact.kind) {
+        None => whole.clone(),
+        Some(at) => {
+            let service = &model.services[at];
+            let tag = match artifact.kind {
+                Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
+                Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
+                _ => "other".to_owned(),
+            };
+            let mut keyed = format!(
+                "{FORMAT}\0unit\0{spec_name}\0{}\0{tag}\0{}\0{}\0{}\0",
+                artifact.path,
+                service.name.value,
+                graph.wave(&service.name.value),
+                digests.global
+            );
+            for &member in &members[at] {
+                keyed.push_str(&digests.services[member]);
+                keyed.push('\0');
+            }
+            for origin in &artifact.sources {
+                keyed.push_str(&origin_key(source, origin));
+            }
+            sha256_hex(keyed.as_bytes())
+        }
+    })
+}
+
+fn origin_key(source: &SourceFile, origin: &Origin) -> String {
+    let (line, column) = source.line_col(origin.span.offset);
+    format!("{}\0{line}:{column}:{}\0", origin.node, origin.span.len)
+}
+
+struct Digests {
+    /// The model without its services, and the text outside every service node.
+    global: String,
+    /// Each service, and the text of its node where it stands.
+    services: Vec<String>,
+}
+
+/// `None` when the service nodes' spans do not lie apart, in order, inside
+/// the text (then every key is the whole spec's).
+fn digests(source: &SourceFile, model: &Model) -> Option<Digests> {
+    let text = source.text();
+    let mut global = String::from(FORMAT);
+    global.push('\0');
+    let view = Global {
+        format_version: model.format_version,
+        project: &model.project,
+        toolchain: &model.toolchain,
+        tiers: &model.tiers,
+        observability: &model.observability,
+        azure: &model.azure,
+        pipeline: &model.pipeline,
+    };
+    global.push_str(&serde_json::to_string(&view).ok()?);
+    let mut at = 0;
+    for service in &model.services {
+        let span = service.span;
+        if span.offset < at || span.end() > text.len() || span.len == 0 {
+            return None;
+        }
+        global.push_str(&segment(source, at, span.offset)?);
+        at = span.end();
+    }
+    global.push_str(&segment(source, at, text.len())?);
+    let services = crate::parallel::map(&model.services, |service| {
+        let serialized = serde_json::to_string(service).ok()?;
+        Some(sha256_hex(
+            format!("{serialized}\0{}", segment(source, service.span.offset, service.span.end())?).as_bytes(),
+        ))
+    });
+    Some(Digests { global: sha256_hex(global.as_bytes()), services: services.into_iter().collect::<Option<Vec<_>>>()? })
+}
+
+/// The text from `start` to `end`, with the line and column it starts at;
+/// nothing when it is blank: it holds no node, so no span, and moves nothing
+/// (what follows is keyed with its own place).
+fn segment(source: &SourceFile, start: usize, end: usize) -> Option<String> {
+    let text = source.text().get(start..end)?;
+    if text.bytes().all(|b| b.is_ascii_whitespace()) {
+        return Some(String::new());
+    }
+    let (line, column) = source.line_col(start);
+    Some(format!("\0{line}:{column}:{}\0{}", end - start, source.text().get(start..end)?))
+}
+
+/// Whether every origin of a rendered artifact of the restricted model of
+/// `members` lies in one of their nodes or outside every service node.
+pub(crate) fn provenance_within(model: &Model, members: &[usize], sources: &[Origin]) -> bool {
+    sources.iter().all(|origin| {
+        let (start, end) = (origin.span.offset, origin.span.end());
+        let inside = model.services.partition_point(|s| s.span.offset <= start).checked_sub(1);
+        match inside {
+            Some(i) if start < model.services[i].span.end() => {
+                end <= model.services[i].span.end() && members.binary_search(&i).is_ok()
+            }
+            // Outside every node: it may not reach into the next one.
+            _ => model.services.get(inside.map_or(0, |i| i + 1)).is_none_or(|next| end <= next.span.offset),
+        }
+    })
+}
