@@ -117,16 +117,21 @@ pub fn record(root: &Path, fingerprint: &Fingerprint, lock_text: &str) {
 
 /// [`record`], given the sha256 of the lock's text.
 pub fn record_hashed(root: &Path, fingerprint: &Fingerprint, lock_sha: &str) {
-    let Some(path) = record_path(root, fingerprint) else { return };
+    if let Some(path) = record_path(root, fingerprint) {
+        replace(&path, &format!("{FORMAT}\n{}\n{lock_sha}\n", fingerprint.key));
+    }
+}
+
+/// Replace the record at `path` with `text`, best effort. Atomically: a
+/// concurrent reader sees the old record or the new. Not synced: a record
+/// lost in a crash only costs a render.
+fn replace(path: &Path, text: &str) {
     let Some(parent) = path.parent() else { return };
     if std::fs::create_dir_all(parent).is_err() {
         return;
     }
-    let text = format!("{FORMAT}\n{}\n{lock_sha}\n", fingerprint.key);
-    // Replaced atomically: a concurrent reader sees the old record or the
-    // new. Not synced: a record lost in a crash only costs a render.
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, &path).is_err() {
+    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, path).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
 }
@@ -169,10 +174,6 @@ pub(super) fn recorded_units(
 /// renders everything.
 pub fn record_units(root: &Path, fingerprint: &Fingerprint, lock_sha: &str, keys: &[(String, String)]) {
     let Some(path) = units_path(root, fingerprint) else { return };
-    let Some(parent) = path.parent() else { return };
-    if std::fs::create_dir_all(parent).is_err() {
-        return;
-    }
     let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n", fingerprint.build);
     for (relative, key) in keys {
         if relative.contains('\n') {
@@ -183,10 +184,7 @@ pub fn record_units(root: &Path, fingerprint: &Fingerprint, lock_sha: &str, keys
         text.push_str(relative);
         text.push('\n');
     }
-    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, &path).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
+    replace(&path, &text);
 }
 
 #[cfg(test)]

@@ -26,14 +26,14 @@
 //! Workers get them as services do; jobs get none (a job must end).
 
 use crate::model::{Concession, Runtime, Service, Source};
-use crate::plan::workload::{self, DEV_TOOLS_DIR};
+use crate::plan::workload::{APP_DIR, DEBUG_PORT, shell_quote};
 
 /// The port a runtime's debugger listens on inside the pod.
 pub(crate) fn debug_port(runtime: Runtime) -> u16 {
     match runtime {
         Runtime::Node => 9229,
         Runtime::Go => 2345,
-        Runtime::Python | Runtime::Other => workload::DEBUG_PORT,
+        Runtime::Python | Runtime::Other => DEBUG_PORT,
     }
 }
 
@@ -143,6 +143,48 @@ pub(crate) fn check(service: &Service, concession: Concession) -> Result<Runtime
     }
 }
 
+/// `run` under debugpy, listening on [`DEBUG_PORT`] without waiting for a client:
+/// `python -m x` → `python -m debugpy --listen 0.0.0.0:5678 -m x`;
+/// `uvicorn a:b` → `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn a:b`.
+pub(crate) fn debug_command(run: &[String]) -> Vec<String> {
+    let Some((program, rest)) = run.split_first() else {
+        return Vec::new();
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let listen = format!("0.0.0.0:{DEBUG_PORT}");
+    let mut command = Vec::new();
+    if base.starts_with("python") {
+        command.push(program.clone());
+    } else {
+        command.push("python".to_owned());
+    }
+    command.extend(["-m", "debugpy", "--listen", &listen].map(str::to_owned));
+    if !base.starts_with("python") {
+        command.extend(["-m".to_owned(), base.to_owned()]);
+    }
+    command.extend(rest.iter().cloned());
+    command
+}
+
+/// A command restarted by `watchfiles` whenever a Python file under
+/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex). Run as
+/// `python -m watchfiles`: the module comes from [`DEV_TOOLS_DIR`], not
+/// from the image.
+pub(crate) fn reload_command(command: &[String]) -> Vec<String> {
+    let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
+    ["python", "-m", "watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
+}
+
+/// Where the concession tools are installed in a pod (an emptyDir on `PYTHONPATH`).
+pub(crate) const DEV_TOOLS_DIR: &str = "/opt/inception-tools";
+
+/// The concession tools, pinned (PyPI releases; both support Python 3.8 and
+/// later): installed into [`DEV_TOOLS_DIR`] by an init container running the
+/// service's own image (`python -m pip install --target`), so hot reload and
+/// debug work whatever the image contains, as long as it has Python and pip.
+pub(crate) const DEV_TOOLS: [(Concession, &str, &str); 2] =
+    [(Concession::HotReload, "watchfiles", "0.21.0"), (Concession::Debug, "debugpy", "1.8.0")];
+
 /// The container's command and args under the concessions that apply:
 /// (`command`, `args`); `command` is `None` when the image's ENTRYPOINT stays.
 pub(crate) fn wrapped(
@@ -156,10 +198,10 @@ pub(crate) fn wrapped(
     match runtime {
         Runtime::Python => {
             if debug {
-                line = workload::debug_command(&line);
+                line = debug_command(&line);
             }
             if reload {
-                line = workload::reload_command(&line);
+                line = reload_command(&line);
             }
         }
         Runtime::Node => {
@@ -205,7 +247,7 @@ pub(crate) fn installer(runtime: Runtime, reload: bool, debug: bool) -> Option<(
     }
     match runtime {
         Runtime::Python => {
-            let packages: Vec<String> = workload::DEV_TOOLS
+            let packages: Vec<String> = DEV_TOOLS
                 .iter()
                 .filter(|(kind, _, _)| {
                     (reload && *kind == Concession::HotReload) || (debug && *kind == Concession::Debug)
@@ -311,5 +353,28 @@ mod tests {
     fn python_keeps_its_wrappers() {
         let (command, args) = wrapped(&service(&["python", "-m", "x"], &[], None), Runtime::Python, false, true);
         assert_eq!((command, args.join(" ")), (None, "python -m debugpy --listen 0.0.0.0:5678 -m x".to_owned()));
+    }
+
+    fn run(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn debugpy_wraps_python_and_asgi_servers() {
+        assert_eq!(
+            debug_command(&run(&["python", "-m", "serenity.pricing"])).join(" "),
+            "python -m debugpy --listen 0.0.0.0:5678 -m serenity.pricing"
+        );
+        assert_eq!(
+            debug_command(&run(&["uvicorn", "serenity.api:app", "--port", "8080"])).join(" "),
+            "python -m debugpy --listen 0.0.0.0:5678 -m uvicorn serenity.api:app --port 8080"
+        );
+    }
+
+    #[test]
+    fn the_reload_target_is_one_shell_quoted_string() {
+        let command = reload_command(&run(&["python", "-c", "print('hi there')"]));
+        assert_eq!(command[5], "python -c 'print('\"'\"'hi there'\"'\"')'");
+        assert_eq!(command.last().map(String::as_str), Some(APP_DIR));
     }
 }

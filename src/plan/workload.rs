@@ -1,6 +1,6 @@
 //! What a service becomes on Kubernetes, decided once for the planner and the
 //! renderers: image references and tags, the host other services reach it
-//! by, whether it is a Python service, which local concessions touch it, and
+//! by, which local concessions touch it, and
 //! the spec nodes (origins) each of those facts comes from.
 //!
 //! Conventions (documented here because generated files rely on them):
@@ -120,48 +120,6 @@ pub(crate) fn split_image(reference: &str) -> ImageRef {
         None => ImageRef { repository: name.to_owned(), tag: None, digest },
     }
 }
-
-/// `run` under debugpy, listening on [`DEBUG_PORT`] without waiting for a client:
-/// `python -m x` → `python -m debugpy --listen 0.0.0.0:5678 -m x`;
-/// `uvicorn a:b` → `python -m debugpy --listen 0.0.0.0:5678 -m uvicorn a:b`.
-pub(crate) fn debug_command(run: &[String]) -> Vec<String> {
-    let Some((program, rest)) = run.split_first() else {
-        return Vec::new();
-    };
-    let base = program.rsplit('/').next().unwrap_or(program);
-    let listen = format!("0.0.0.0:{DEBUG_PORT}");
-    let mut command = Vec::new();
-    if base.starts_with("python") {
-        command.push(program.clone());
-    } else {
-        command.push("python".to_owned());
-    }
-    command.extend(["-m", "debugpy", "--listen", &listen].map(str::to_owned));
-    if !base.starts_with("python") {
-        command.extend(["-m".to_owned(), base.to_owned()]);
-    }
-    command.extend(rest.iter().cloned());
-    command
-}
-
-/// A command restarted by `watchfiles` whenever a Python file under
-/// [`APP_DIR`] changes (`watchfiles` parses its target with shlex). Run as
-/// `python -m watchfiles`: the module comes from [`DEV_TOOLS_DIR`], not
-/// from the image.
-pub(crate) fn reload_command(command: &[String]) -> Vec<String> {
-    let target = command.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
-    ["python", "-m", "watchfiles", "--filter", "python", &target, APP_DIR].map(str::to_owned).to_vec()
-}
-
-/// Where the concession tools are installed in a pod (an emptyDir on `PYTHONPATH`).
-pub(crate) const DEV_TOOLS_DIR: &str = "/opt/inception-tools";
-
-/// The concession tools, pinned (PyPI releases; both support Python 3.8 and
-/// later): installed into [`DEV_TOOLS_DIR`] by an init container running the
-/// service's own image (`python -m pip install --target`), so hot reload and
-/// debug work whatever the image contains, as long as it has Python and pip.
-pub(crate) const DEV_TOOLS: [(Concession, &str, &str); 2] =
-    [(Concession::HotReload, "watchfiles", "0.21.0"), (Concession::Debug, "debugpy", "1.8.0")];
 
 /// One argument quoted for a POSIX shell (and shlex) when it needs it.
 pub(crate) fn shell_quote(arg: &str) -> String {
@@ -348,10 +306,6 @@ pub(crate) mod origin {
 mod tests {
     use super::*;
 
-    fn run(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
-    }
-
     #[test]
     fn revisions_become_valid_docker_tags() {
         assert_eq!(image_tag("release/2.4"), "release-2.4");
@@ -372,25 +326,6 @@ mod tests {
             (digest.repository.as_str(), digest.digest.as_deref(), digest.tag),
             ("nginx", Some("sha256:abc"), None)
         );
-    }
-
-    #[test]
-    fn debugpy_wraps_python_and_asgi_servers() {
-        assert_eq!(
-            debug_command(&run(&["python", "-m", "serenity.pricing"])).join(" "),
-            "python -m debugpy --listen 0.0.0.0:5678 -m serenity.pricing"
-        );
-        assert_eq!(
-            debug_command(&run(&["uvicorn", "serenity.api:app", "--port", "8080"])).join(" "),
-            "python -m debugpy --listen 0.0.0.0:5678 -m uvicorn serenity.api:app --port 8080"
-        );
-    }
-
-    #[test]
-    fn the_reload_target_is_one_shell_quoted_string() {
-        let command = reload_command(&run(&["python", "-c", "print('hi there')"]));
-        assert_eq!(command[5], "python -c 'print('\"'\"'hi there'\"'\"')'");
-        assert_eq!(command.last().map(String::as_str), Some(APP_DIR));
     }
 
     #[test]

@@ -90,6 +90,24 @@ struct IdentityView {
     mark: String,
 }
 
+impl IdentityView {
+    /// The identity of the workload `name` (a DNS label), by the names the
+    /// chart and the Bicep share.
+    fn new(name: &str, reads_secrets: bool, containers: Vec<String>, mark: String) -> Self {
+        IdentityView {
+            symbol: format!("{}Identity", identifier(name)),
+            key: object_key(name),
+            service_name: name.to_owned(),
+            deployment: literal(&names::identity_deployment(name)),
+            name: literal(&names::identity(name)),
+            credential: literal(&names::federated_credential(name)),
+            reads_secrets: if reads_secrets { "true" } else { "false" },
+            containers,
+            mark,
+        }
+    }
+}
+
 fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
     let name = &service.name.value;
     let mut origins = vec![Origin::new(format!("service {name}"), service.name.span)];
@@ -104,17 +122,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
             containers.push(container);
         }
     }
-    IdentityView {
-        symbol: format!("{}Identity", identifier(name)),
-        key: object_key(name),
-        service_name: name.clone(),
-        deployment: literal(&names::identity_deployment(name)),
-        name: literal(&names::identity(name)),
-        credential: literal(&names::federated_credential(name)),
-        reads_secrets: if service.secrets.is_empty() { "false" } else { "true" },
-        containers,
-        mark: tracer.mark(origins),
-    }
+    IdentityView::new(name, !service.secrets.is_empty(), containers, tracer.mark(origins))
 }
 
 /// The identity of the `credentials` release (`deploy/argocd/TIER/credentials.yaml`),
@@ -123,18 +131,8 @@ fn credentials_identity(
     credentials: &[crate::plan::kubernetes::PlatformCredential],
     tracer: &mut Tracer,
 ) -> IdentityView {
-    let name = crate::render::backing::CREDENTIALS_RELEASE;
-    IdentityView {
-        symbol: format!("{}Identity", identifier(name)),
-        key: object_key(name),
-        service_name: name.to_owned(),
-        deployment: literal(&names::identity_deployment(name)),
-        name: literal(&names::identity(name)),
-        credential: literal(&names::federated_credential(name)),
-        reads_secrets: "true",
-        containers: Vec::new(),
-        mark: tracer.mark(credentials.iter().map(|c| c.origin.clone()).collect()),
-    }
+    let mark = tracer.mark(credentials.iter().map(|c| c.origin.clone()).collect());
+    IdentityView::new(crate::render::backing::CREDENTIALS_RELEASE, true, Vec::new(), mark)
 }
 
 /// Render `infra/main.bicep`.

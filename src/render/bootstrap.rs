@@ -112,13 +112,7 @@ pub(super) fn render_bootstrap(model: &Model, tier: &Tier, spec_name: &str, path
     let local = tier.cluster.value == Cluster::Minikube;
     let (cpus, memory) = sizing::minikube_size(model, tier);
     let total = sizing::tier_requests(model, tier).total();
-    let kubernetes = model
-        .toolchain
-        .tools
-        .iter()
-        .find(|t| t.name.value == "kubectl")
-        .map(|t| format!(" --kubernetes-version=v{}", t.version.value.trim_start_matches('v')))
-        .unwrap_or_default();
+    let kubernetes = super::devcontainer::kubernetes_version_flag(model);
     let secrets = platform_credentials(model)
         .into_iter()
         .map(|c| SecretView { name: c.secret, service: c.owner, kind: c.kind.to_owned(), username: c.username })

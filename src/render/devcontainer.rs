@@ -103,17 +103,23 @@ pub(crate) fn minikube_start(model: &Model) -> Option<String> {
     if !model.has_minikube_tier() {
         return None;
     }
-    let kubernetes = model
+    let kubernetes = kubernetes_version_flag(model);
+    let folder = workspace_folder(model);
+    let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
+    let addons = crate::plan::exposure::minikube_addons(model);
+    Some(format!("minikube start --driver=docker{kubernetes}{addons}{mount}"))
+}
+
+/// ` --kubernetes-version=vX.Y.Z` for `minikube start`: the toolchain's
+/// kubectl version, so client and cluster agree; empty without kubectl.
+pub(crate) fn kubernetes_version_flag(model: &Model) -> String {
+    model
         .toolchain
         .tools
         .iter()
         .find(|t| t.name.value == "kubectl")
         .map(|t| format!(" --kubernetes-version=v{}", t.version.value.trim_start_matches('v')))
-        .unwrap_or_default();
-    let folder = workspace_folder(model);
-    let mount = if hot_reload(model) { format!(" --mount --mount-string={folder}:{folder}") } else { String::new() };
-    let addons = crate::plan::exposure::minikube_addons(model);
-    Some(format!("minikube start --driver=docker{kubernetes}{addons}{mount}"))
+        .unwrap_or_default()
 }
 
 /// How long `postStartCommand` waits for the docker-in-docker daemon.

@@ -18,7 +18,8 @@ use super::trace::{Paths, Traced, trace_structured};
 use super::yaml_notes::{Note, annotate};
 use crate::layout;
 use crate::model::{Concurrency, DEFAULT_HISTORY, DEFAULT_RETRIES, DEFAULT_TIMEOUT};
-use crate::plan::workload::{APP_DIR, DEV_TOOLS_DIR};
+use crate::plan::concession::DEV_TOOLS_DIR;
+use crate::plan::workload::APP_DIR;
 
 /// The chart's Helm templates, embedded.
 const TEMPLATES: [(&str, &str); 10] = [
