@@ -113,13 +113,14 @@ impl Lock {
 }
 
 /// An artifact's sources by node and line, each once (two origins of one
-/// node on one line are one source).
+/// node on one line are one source), in the order of their first origin.
 fn locked_sources(source: &SourceFile, rendered: &Rendered) -> Vec<LockedSource> {
+    let mut seen = std::collections::HashSet::with_capacity(rendered.artifact.sources.len());
     let mut sources: Vec<LockedSource> = Vec::new();
     for origin in &rendered.artifact.sources {
-        let locked = LockedSource { node: origin.node.clone(), line: source.line_of(origin.span.into()) };
-        if !sources.contains(&locked) {
-            sources.push(locked);
+        let line = source.line_of(origin.span.into());
+        if seen.insert((origin.node.as_str(), line)) {
+            sources.push(LockedSource { node: origin.node.clone(), line });
         }
     }
     sources

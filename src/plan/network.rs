@@ -229,19 +229,44 @@ fn needs_origin(consumer: &Service, target: &str) -> Vec<Origin> {
         .collect()
 }
 
-/// The consumers of `service` (services that need it), in declaration order.
-fn consumers<'m>(model: &'m Model, service: &Service) -> Vec<&'m Service> {
-    model
-        .services
-        .iter()
-        .filter(|s| s.backing().is_none() && s.needs.iter().any(|n| n.value == service.name.value))
-        .collect()
+/// The services of a model by name, and the consumers of each (the
+/// services that need it, in declaration order): built once per tier, so a
+/// policy finds them without a scan of every service.
+struct Lookup<'m> {
+    by_name: std::collections::HashMap<&'m str, &'m Service>,
+    consumers: std::collections::HashMap<&'m str, Vec<&'m Service>>,
+}
+
+impl<'m> Lookup<'m> {
+    fn new(model: &'m Model) -> Self {
+        let by_name = model.services.iter().map(|s| (s.name.value.as_str(), s)).collect();
+        let mut consumers: std::collections::HashMap<&str, Vec<&Service>> = std::collections::HashMap::new();
+        for consumer in model.services.iter().filter(|s| s.backing().is_none()) {
+            let mut seen: Vec<&str> = Vec::new();
+            for need in &consumer.needs {
+                if !seen.contains(&need.value.as_str()) {
+                    seen.push(need.value.as_str());
+                    consumers.entry(need.value.as_str()).or_default().push(consumer);
+                }
+            }
+        }
+        Self { by_name, consumers }
+    }
+
+    fn service(&self, name: &str) -> Option<&'m Service> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The consumers of `service` (services that need it), in declaration order.
+    fn consumers(&self, service: &Service) -> &[&'m Service] {
+        self.consumers.get(service.name.value.as_str()).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Ingress from the services that need `service`, on `ports` (none: all),
 /// with their `needs` nodes; `None` when nothing needs it.
-fn from_consumers(model: &Model, service: &Service, ports: &[u16]) -> Option<(Rule, Vec<Origin>)> {
-    let consumers = consumers(model, service);
+fn from_consumers(lookup: &Lookup<'_>, service: &Service, ports: &[u16]) -> Option<(Rule, Vec<Origin>)> {
+    let consumers = lookup.consumers(service);
     if consumers.is_empty() {
         return None;
     }
@@ -259,6 +284,7 @@ fn emulated(tier: &Tier, service: &Service) -> bool {
 pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
     let tier_origin = origin::tier(tier);
     let cluster = origin::cluster(tier);
+    let lookup = Lookup::new(model);
     let mut all = Vec::new();
     let mut deny = Policy::new("default-deny", Selector::default(), vec![tier_origin.clone()]);
     deny.deny = true;
@@ -293,7 +319,8 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                         vec![origin::source(service)],
                     );
                     if pods.role == Role::Server
-                        && let Some((rule, origins)) = from_consumers(model, service, &[providers::provider(kind).port])
+                        && let Some((rule, origins)) =
+                            from_consumers(&lookup, service, &[providers::provider(kind).port])
                     {
                         policy.ingress.push(rule);
                         policy.origins.extend(origins);
@@ -325,7 +352,7 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                     selector.clone(),
                     vec![origin::source(service)],
                 );
-                if let Some((rule, origins)) = from_consumers(model, service, &[]) {
+                if let Some((rule, origins)) = from_consumers(&lookup, service, &[]) {
                     policy.ingress.push(rule);
                     policy.origins.extend(origins);
                 }
@@ -334,7 +361,7 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                 all.push(policy);
             }
             Source::Build(_) | Source::Image(_) => {
-                all.push(generic_policy(model, tier, service));
+                all.push(generic_policy(&lookup, tier, service));
                 named.push(Selector::name(&service.name.value));
             }
         }
@@ -458,11 +485,11 @@ pub(crate) fn backing_pods(service: &Service) -> Option<Selector> {
 }
 
 /// A `build`/`image` service's policy.
-fn generic_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
+fn generic_policy(lookup: &Lookup<'_>, tier: &Tier, service: &Service) -> Policy {
     let name = &service.name.value;
     let mut policy = Policy::new(format!("service-{name}"), Selector::name(name), vec![origin::source(service)]);
     if let Some(port) = &service.port
-        && let Some((rule, origins)) = from_consumers(model, service, &[port.value])
+        && let Some((rule, origins)) = from_consumers(&lookup, service, &[port.value])
     {
         policy.ingress.push(rule);
         policy.origins.push(origin::child(service, "port", port.span));
@@ -491,7 +518,7 @@ fn generic_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
         }
     }
     for need in &service.needs {
-        let Some(dependency) = model.service(&need.value) else { continue };
+        let Some(dependency) = lookup.service(&need.value) else { continue };
         let Some((pods, ports)) = dependency_pods(dependency) else { continue };
         policy.egress.push(Rule { peers: vec![Peer::Pods(pods)], ports: tcp(&ports) });
         policy.origins.push(origin::child(service, &format!("needs {}", need.value), need.span));
