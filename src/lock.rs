@@ -84,21 +84,37 @@ impl Lock {
         }
     }
 
-    /// The lock as the JSON text compile writes.
+    /// The lock as the JSON text compile writes: the header pretty-printed,
+    /// then one artifact per line (compact), so a lock of thousands of
+    /// files stays a few bytes per source and a change shows in a diff as
+    /// the lines of the artifacts it touches.
     pub fn to_text(&self) -> String {
         // Sized up front: the lock of a big tree is megabytes, and growing
         // by doubling would hold twice that at the compile's peak.
         let estimate: usize = self
             .artifacts
             .iter()
-            .map(|a| 160 + a.path.len() + a.sources.iter().map(|s| 70 + s.node.len()).sum::<usize>())
+            .map(|a| 100 + a.path.len() + a.sources.iter().map(|s| 24 + s.node.len()).sum::<usize>())
             .sum();
         let mut json = Vec::with_capacity(estimate + 256);
-        if serde_json::to_writer_pretty(&mut json, self).is_err() {
+        if self.write_text(&mut json).is_err() {
             return "\n".to_owned();
         }
-        json.push(b'\n');
         String::from_utf8(json).unwrap_or_default()
+    }
+
+    fn write_text(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
+        json.extend_from_slice(b"{\n  \"inception\": ");
+        serde_json::to_writer(&mut *json, &self.inception)?;
+        json.extend_from_slice(b",\n  \"spec\": ");
+        serde_json::to_writer(&mut *json, &self.spec)?;
+        json.extend_from_slice(b",\n  \"artifacts\": [");
+        for (i, artifact) in self.artifacts.iter().enumerate() {
+            json.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            serde_json::to_writer(&mut *json, artifact)?;
+        }
+        json.extend_from_slice(if self.artifacts.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+        Ok(())
     }
 
     /// Parse a lock file; `None` if it is not one.
@@ -124,4 +140,42 @@ fn locked_sources(source: &SourceFile, rendered: &Rendered) -> Vec<LockedSource>
         }
     }
     sources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock(artifacts: usize) -> Lock {
+        Lock {
+            inception: "0.1.0".to_owned(),
+            spec: LockedSpec { path: "inception.kdl".to_owned(), sha256: "ab".repeat(32) },
+            artifacts: (0..artifacts)
+                .map(|i| LockedArtifact {
+                    path: format!("deploy/values/s{i}/values.yaml"),
+                    sha256: format!("{i:064x}"),
+                    sources: vec![
+                        LockedSource { node: "project".to_owned(), line: 2 },
+                        LockedSource { node: format!("service \"s{i}\\\"\""), line: 10 + i },
+                    ],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_text_parses_back_to_the_same_lock_with_one_artifact_per_line() {
+        for n in [0, 1, 3] {
+            let lock = lock(n);
+            let text = lock.to_text();
+            assert_eq!(Lock::parse(&text).as_ref(), Some(&lock), "{text}");
+            let artifact_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("    {")).collect();
+            assert_eq!(artifact_lines.len(), n, "{text}");
+            for (line, artifact) in artifact_lines.iter().zip(&lock.artifacts) {
+                let json = line.trim().trim_end_matches(',');
+                assert_eq!(serde_json::from_str::<LockedArtifact>(json).ok().as_ref(), Some(artifact), "{line}");
+            }
+            assert!(text.ends_with("}\n") && !text.contains(",\n  ]"), "{text}");
+        }
+    }
 }

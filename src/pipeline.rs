@@ -123,21 +123,14 @@ impl Units {
     }
 }
 
-/// A file of the previous compile, reused: its bytes (verified against the
-/// previous lock) and its entry in that lock.
-#[derive(Debug, Clone)]
-pub struct Reused {
-    /// The file's text.
-    pub text: String,
-    /// Its entry in the previous lock, which a render would give again.
-    pub entry: LockedArtifact,
-}
-
 /// A compile that reused what it could.
 #[derive(Debug)]
 pub struct Incremental {
-    /// Every file it writes, the lock included.
+    /// Every file it rendered, and the lock.
     pub outputs: Outputs,
+    /// The files it reused: on disk with the bytes of their entry in the
+    /// lock (see `emit::reusable`), neither held here nor written.
+    pub reused: Vec<String>,
     /// The lock.
     pub lock: Lock,
     /// Each artifact's path and key, to record: the artifacts a later
@@ -147,15 +140,16 @@ pub struct Incremental {
     pub rendered: Vec<String>,
 }
 
-/// Compile `units`, taking the artifacts of `reused` (by path) as they are
-/// and rendering the others, then the lock.
+/// Compile `units`, taking the artifacts of `reused` (by path: their lock
+/// entries, of files already on disk) as they are and rendering the others,
+/// then the lock.
 ///
 /// # Errors
 /// A renderer failure (a bug).
 pub fn compile_units(
     units: Units,
     spec_name: &str,
-    mut reused: std::collections::HashMap<String, Reused>,
+    mut reused: std::collections::HashMap<String, LockedArtifact>,
 ) -> Result<Incremental, RenderError> {
     let Units { loaded, plan, keys } = units;
     let count = plan.artifacts.len();
@@ -164,10 +158,7 @@ pub fn compile_units(
     let mut to_render = Vec::new();
     for (index, artifact) in plan.artifacts.into_iter().enumerate() {
         match reused.remove(&artifact.path) {
-            Some(file) => {
-                entries[index] = Some(file.entry);
-                texts[index] = Some(file.text);
-            }
+            Some(entry) => entries[index] = Some(entry),
             None => to_render.push((index, artifact)),
         }
     }
@@ -187,15 +178,21 @@ pub fn compile_units(
     }
     let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
     let mut outputs: Outputs = Outputs::new();
+    let mut reused_paths = Vec::with_capacity(count - rendered_paths.len());
     let mut recorded = Vec::with_capacity(count);
     for (((entry, text), key), keyed) in entries.iter().zip(texts).zip(keys).zip(keyed) {
-        let text = text.unwrap_or_default();
         if keyed {
             recorded.push((entry.path.clone(), key));
         }
-        outputs.insert(entry.path.clone(), text);
+        match text {
+            Some(text) => outputs.insert(entry.path.clone(), text),
+            None => {
+                reused_paths.push(entry.path.clone());
+                None
+            }
+        };
     }
     let lock = Lock::of_entries(&loaded.source, spec_name, entries);
     outputs.insert(LOCK_PATH.to_owned(), lock.to_text());
-    Ok(Incremental { outputs, lock, keys: recorded, rendered: rendered_paths })
+    Ok(Incremental { outputs, reused: reused_paths, lock, keys: recorded, rendered: rendered_paths })
 }

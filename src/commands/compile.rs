@@ -63,12 +63,18 @@ pub fn compile_reusing(
     };
     let spec_name = location.spec_name();
     let units = pipeline::Units::new(pipeline::load(source)?, &spec_name);
-    let reused = match &fingerprint {
+    // Held from reading the tree to writing it: what the reuse finds on
+    // disk is still there when the writer counts on it.
+    let held = emit::hold(&location.root)?;
+    let mut reuse = match &fingerprint {
         Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys()),
-        _ => std::collections::HashMap::new(),
+        _ => emit::Reuse::none(),
     };
-    let compiled = pipeline::compile_units(units, &spec_name, reused)?;
-    let report = emit::write_locked(&location.root, &compiled.outputs, &compiled.lock, adopt)?;
+    let files = std::mem::take(&mut reuse.files);
+    let compiled = pipeline::compile_units(units, &spec_name, files)?;
+    let prior = emit::Prior { held: &held, previous: reuse.previous.as_ref(), unchanged: &compiled.reused };
+    let report = emit::write_locked(&location.root, &compiled.outputs, &compiled.lock, adopt, prior)?;
+    drop(held);
     // The verified-render record, and the keys of this lock's artifacts.
     if let (Some(fingerprint), Some(lock)) = (&fingerprint, compiled.outputs.get(crate::lock::LOCK_PATH)) {
         let lock_sha = crate::digest::sha256_hex(lock.as_bytes());

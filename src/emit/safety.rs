@@ -10,11 +10,11 @@
 //! - Temporary files are named `NAME.PID-N.tmp-inception`, created with
 //!   `O_EXCL` (never through a planted link), and removed by the next compile
 //!   if a killed one left them.
-//! - [`JOURNAL_PATH`] records, while files are being renamed into place, the
-//!   lock that is about to be written: after a kill, the next compile still
-//!   knows those files are its own.
+//! - [`JOURNAL_PATH`] records, while files are being renamed into place,
+//!   what the lock about to be written lists and the lock on disk does not
+//!   (all of it when there is no lock yet): after a kill, the next compile
+//!   still knows those files are its own.
 
-use std::collections::HashSet;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,7 +36,8 @@ pub const GENERATED_ROOTS: &[&str] = &[
 /// The suffix of every temporary file compile creates.
 pub const TEMPORARY_SUFFIX: &str = ".tmp-inception";
 
-/// The journal of a compile in progress: the lock it is about to write.
+/// The journal of a compile in progress: the entries of the lock it is
+/// about to write that the lock on disk lacks.
 pub const JOURNAL_PATH: &str = "inception.lock.pending";
 
 /// Folders whose every file is read by a tool (Argo CD applies every file
@@ -80,29 +81,91 @@ pub fn no_link_path(root: &Path, relative: &str) -> Result<PathBuf, EmitError> {
     Ok(path)
 }
 
-/// [`no_link_path`] for many paths: a folder once found to exist with no
-/// link on its way (recorded in `clean`) is not looked at again, so each
-/// file costs one look at itself instead of one per folder above it.
-///
-/// # Errors
-/// [`EmitError::Symlink`], or a read failure of a component's metadata.
-pub fn no_link_path_in(root: &Path, relative: &str, clean: &mut HashSet<String>) -> Result<PathBuf, EmitError> {
-    let Some((folder, name)) = relative.rsplit_once('/') else { return no_link_path(root, relative) };
-    if name.is_empty() || name == "." || name == ".." {
-        return no_link_path(root, relative);
-    }
-    let folder_path = if clean.contains(folder) {
-        super::read::join(root, folder)
-    } else {
-        let path = no_link_path(root, folder)?;
-        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            // Not (yet) a folder: nothing to remember.
-            return no_link_path(root, relative);
+/// The folders of many paths, each looked at once (not once per file under
+/// it, nor once per path through it), so that [`Folders::path`] gives
+/// what [`no_link_path`] gives at the cost of one look at the file itself,
+/// or none when its folder does not exist. Read-only once built: files are
+/// then looked at from several threads.
+#[derive(Debug)]
+pub struct Folders {
+    root: PathBuf,
+    states: std::collections::HashMap<String, Folder>,
+}
+
+/// What a folder of the tree is.
+#[derive(Debug, Clone)]
+enum Folder {
+    /// A folder, no link on the way: its path.
+    Clean(PathBuf),
+    /// Nothing there (nor below).
+    Absent,
+    /// A symbolic link on the way, at this path.
+    Linked(PathBuf),
+    /// Anything else (a file where a folder should be, an odd name): each
+    /// path under it is looked at in full.
+    Other,
+}
+
+impl Folders {
+    /// Look at the folders of `paths` (relative to `root`) and those above them.
+    ///
+    /// # Errors
+    /// A failure reading a folder's metadata (other than "not found").
+    pub fn look<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Result<Self, EmitError> {
+        let mut folders = Self { root: root.to_path_buf(), states: std::collections::HashMap::new() };
+        for relative in paths {
+            if let Some((folder, _)) = relative.rsplit_once('/') {
+                folders.state(folder)?;
+            }
         }
-        clean.insert(folder.to_owned());
-        path
-    };
-    no_link_path(&folder_path, name)
+        Ok(folders)
+    }
+
+    fn state(&mut self, folder: &str) -> Result<Folder, EmitError> {
+        if let Some(state) = self.states.get(folder) {
+            return Ok(state.clone());
+        }
+        let (parent, name) = match folder.rsplit_once('/') {
+            Some((parent, name)) => (self.state(parent)?, name),
+            None => (Folder::Clean(self.root.clone()), folder),
+        };
+        let state = match parent {
+            Folder::Clean(_) if name.is_empty() || name == "." || name == ".." => Folder::Other,
+            Folder::Clean(parent) => {
+                let path = parent.join(name);
+                match std::fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.file_type().is_symlink() => Folder::Linked(path),
+                    Ok(meta) if meta.is_dir() => Folder::Clean(path),
+                    Ok(_) => Folder::Other,
+                    Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Folder::Absent,
+                    Err(source) => return Err(EmitError::Read { path, source }),
+                }
+            }
+            other => other,
+        };
+        self.states.insert(folder.to_owned(), state.clone());
+        Ok(state)
+    }
+
+    /// [`no_link_path`] of `relative`, and whether anything may be there
+    /// (`false`: its folder does not exist).
+    ///
+    /// # Errors
+    /// [`EmitError::Symlink`], or a read failure of a component's metadata.
+    pub fn path(&self, relative: &str) -> Result<(PathBuf, bool), EmitError> {
+        let Some((folder, name)) = relative.rsplit_once('/') else {
+            return Ok((no_link_path(&self.root, relative)?, true));
+        };
+        if name.is_empty() || name == "." || name == ".." {
+            return Ok((no_link_path(&self.root, relative)?, true));
+        }
+        match self.states.get(folder) {
+            Some(Folder::Clean(path)) => Ok((no_link_path(path, name)?, true)),
+            Some(Folder::Absent) => Ok((self.root.join(relative), false)),
+            Some(Folder::Linked(path)) => Err(EmitError::Symlink { path: path.clone() }),
+            Some(Folder::Other) | None => Ok((no_link_path(&self.root, relative)?, true)),
+        }
+    }
 }
 
 /// Whether a file name is one of compile's temporary files.
@@ -293,27 +356,30 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn remembered_folders_give_the_paths_and_refusals_of_a_full_look() {
+    fn folders_looked_at_once_give_the_paths_and_refusals_of_a_full_look() {
         let root = std::env::temp_dir().join(format!("inception-no-link-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("deploy/a")).expect("folders");
         std::fs::create_dir_all(root.join("elsewhere")).expect("folders");
+        std::fs::write(root.join("deploy/file"), "x").expect("file");
         std::os::unix::fs::symlink(root.join("elsewhere"), root.join("deploy/link")).expect("link");
         std::os::unix::fs::symlink(root.join("elsewhere/x"), root.join("deploy/a/linked.yaml")).expect("link");
-        let mut clean = HashSet::new();
-        for _ in 0..2 {
-            for relative in ["deploy/a/x.yaml", "deploy/a/y.yaml", "deploy/new/z.yaml", "deploy/a/./w", "top.lock"] {
-                let expected = no_link_path(&root, relative).expect("no link");
-                assert_eq!(no_link_path_in(&root, relative, &mut clean).expect("no link"), expected, "{relative}");
-            }
-            for linked in ["deploy/link/x.yaml", "deploy/a/linked.yaml"] {
-                assert!(
-                    matches!(no_link_path_in(&root, linked, &mut clean), Err(EmitError::Symlink { .. })),
-                    "{linked}"
-                );
-            }
+        let clean =
+            ["deploy/a/x.yaml", "deploy/a/y.yaml", "deploy/new/z.yaml", "deploy/new/deeper/z.yaml", "deploy/a/./w"];
+        let odd = ["top.lock", "deploy/file/under", "deploy//x", "deploy/a/"];
+        let linked = ["deploy/link/x.yaml", "deploy/link/deeper/x.yaml", "deploy/a/linked.yaml"];
+        let all: Vec<&str> = clean.iter().chain(&odd).chain(&linked).copied().collect();
+        let folders = Folders::look(&root, all.iter().copied()).expect("look");
+        for relative in clean.iter().chain(&odd) {
+            let expected = no_link_path(&root, relative).expect("no link");
+            let (path, may_exist) = folders.path(relative).expect("no link");
+            assert_eq!(path, expected, "{relative}");
+            assert_eq!(may_exist, !relative.starts_with("deploy/new/"), "{relative}");
         }
-        assert!(clean.contains("deploy/a") && !clean.contains("deploy/link") && !clean.contains("deploy/new"));
+        for relative in linked {
+            assert!(matches!(no_link_path(&root, relative), Err(EmitError::Symlink { .. })), "{relative}");
+            assert!(matches!(folders.path(relative), Err(EmitError::Symlink { .. })), "{relative}");
+        }
         let _ = std::fs::remove_dir_all(&root);
     }
 

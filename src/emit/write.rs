@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::EmitError;
 use super::lock::{LOCK_PATH, Lock};
-use super::read::{read_lock, read_optional};
+use super::read::{read_optional, read_optional_bytes};
 use super::safety::{self, FolderLock, JOURNAL_PATH};
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
@@ -51,48 +51,110 @@ pub struct WriteReport {
 /// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
 /// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
-    write_with(root, outputs, None, adopt)
+    write_with(root, outputs, None, adopt, None)
 }
 
-/// [`write`], given the lock whose text `outputs` holds, which is then not
-/// parsed again.
+/// What the caller of [`write_locked`] already knows of the tree, found
+/// while it held the folder's lock.
+#[derive(Debug, Clone, Copy)]
+pub struct Prior<'a> {
+    /// The folder's lock, held since the tree was read.
+    pub held: &'a FolderLock,
+    /// The lock on disk, parsed, and the sha256 of its bytes.
+    pub previous: Option<&'a (Lock, String)>,
+    /// Files of this compile that are not in `outputs`: on disk with the
+    /// bytes the new lock records (reused, see `emit::reusable`).
+    pub unchanged: &'a [String],
+}
+
+/// [`write`], given the lock whose text `outputs` holds (which is then not
+/// parsed again) and what the caller read of the tree under the folder's
+/// lock (which is then not read again).
 ///
 /// # Errors
 /// As [`write`].
-pub fn write_locked(root: &Path, outputs: &Outputs, lock: &Lock, adopt: bool) -> Result<WriteReport, EmitError> {
-    write_with(root, outputs, Some(lock), adopt)
+pub fn write_locked(
+    root: &Path,
+    outputs: &Outputs,
+    lock: &Lock,
+    adopt: bool,
+    prior: Prior<'_>,
+) -> Result<WriteReport, EmitError> {
+    write_with(root, outputs, Some(lock), adopt, Some(prior))
 }
 
-fn write_with(root: &Path, outputs: &Outputs, lock: Option<&Lock>, adopt: bool) -> Result<WriteReport, EmitError> {
-    let _lock = FolderLock::acquire(root)?;
-    let old_lock: Option<Lock> = read_lock(root)?;
+/// Take the folder's lock of the tree at `root`, as [`write`] does: held
+/// while a compile reads the tree it will write (see [`Prior`]).
+///
+/// # Errors
+/// As [`FolderLock::acquire`].
+pub fn hold(root: &Path) -> Result<FolderLock, EmitError> {
+    FolderLock::acquire(root)
+}
+
+fn write_with(
+    root: &Path,
+    outputs: &Outputs,
+    lock: Option<&Lock>,
+    adopt: bool,
+    prior: Option<Prior<'_>>,
+) -> Result<WriteReport, EmitError> {
+    let _lock = match prior {
+        Some(_) => None,
+        None => Some(FolderLock::acquire(root)?),
+    };
+    let unchanged: &[String] = prior.map_or(&[], |p| p.unchanged);
+    let bytes = read_optional_bytes(&root.join(LOCK_PATH))?;
+    let parsed: Option<Lock>;
+    let old_lock: Option<&Lock> = match (&bytes, prior.and_then(|p| p.previous)) {
+        (Some(bytes), Some((lock, sha))) if sha256_hex(bytes) == *sha => Some(lock),
+        (Some(bytes), _) => {
+            parsed = std::str::from_utf8(bytes).ok().and_then(Lock::parse);
+            parsed.as_ref()
+        }
+        (None, _) => None,
+    };
+    drop(bytes);
     // The lock a killed compile was about to write: its files are ours too.
     let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
-    let recorded =
-        |relative: &str, bytes: &str| records(old_lock.iter().chain(&journal), relative, &sha256_hex(bytes.as_bytes()));
+    let old_paths: std::collections::HashSet<&str> =
+        old_lock.iter().flat_map(|l| &l.artifacts).map(|a| a.path.as_str()).collect();
+    let recorded = |relative: &str, bytes: &str| {
+        records(old_lock.into_iter().chain(&journal), relative, &sha256_hex(bytes.as_bytes()))
+    };
     let owned = |relative: &str, bytes: &str| {
-        relative == LOCK_PATH && old_lock.is_some()
-            || old_lock.as_ref().is_some_and(|l| l.artifact(relative).is_some())
-            || recorded(relative, bytes)
+        relative == LOCK_PATH && old_lock.is_some() || old_paths.contains(relative) || recorded(relative, bytes)
     };
     safety::remove_temporaries(root)?;
 
-    let mut report = WriteReport::default();
+    let mut report = WriteReport { unchanged: unchanged.len(), ..WriteReport::default() };
+    // Each folder is looked at once; then the files, on every core.
+    let folders = safety::Folders::look(root, outputs.keys().map(String::as_str))?;
+    let files: Vec<(&String, &String)> = outputs.iter().collect();
+    let looked = crate::parallel::try_map(files, |(relative, text)| {
+        let (path, may_exist) = folders.path(relative)?;
+        let existing = if may_exist { read_optional(&path)? } else { None };
+        Ok::<_, EmitError>(match existing {
+            Some(existing) if existing == *text => Look::Unchanged,
+            Some(existing) if !adopt && !owned(relative, &existing) => Look::NotOwned(relative),
+            _ => Look::Change(relative, path, text),
+        })
+    })?;
     let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
     let mut not_owned = Vec::new();
-    let mut clean_folders = std::collections::HashSet::new();
-    for (relative, text) in outputs {
-        let path = safety::no_link_path_in(root, relative, &mut clean_folders)?;
-        match read_optional(&path)? {
-            Some(existing) if existing == *text => report.unchanged += 1,
-            Some(existing) if !adopt && !owned(relative, &existing) => not_owned.push(relative.clone()),
-            _ => changes.push((relative, path, text)),
+    for look in looked {
+        match look {
+            Look::Unchanged => report.unchanged += 1,
+            Look::NotOwned(relative) => not_owned.push(relative.clone()),
+            Look::Change(relative, path, text) => changes.push((relative, path, text)),
         }
     }
     if !not_owned.is_empty() {
         return Err(EmitError::NotOwned { paths: not_owned });
     }
-    let stale = stale_files(root, outputs, old_lock.as_ref(), journal.as_ref())?;
+    let mut produced: std::collections::HashSet<&str> = outputs.keys().map(String::as_str).collect();
+    produced.extend(unchanged.iter().map(String::as_str));
+    let stale = stale_files(root, &produced, old_lock, journal.as_ref())?;
     report.kept = stale.kept;
     if changes.is_empty() && stale.remove.is_empty() {
         remove_journal(root)?;
@@ -108,42 +170,39 @@ fn write_with(root: &Path, outputs: &Outputs, lock: Option<&Lock>, adopt: bool) 
     {
         // Nothing earlier to keep: the journal is the new lock itself.
         write_file(&root.join(JOURNAL_PATH), text)?;
-    } else if let Some(mut pending) =
-        outputs.get(LOCK_PATH).and_then(|text| lock.map_or_else(|| Lock::parse(text), |lock| Some(lock.clone())))
-    {
-        // The journal also keeps what the old lock and an older journal
-        // name but this compile no longer produces: if it is killed before
-        // removing them, the next compile still knows they are its own.
-        let mut recorded: std::collections::HashSet<(String, String)> =
-            pending.artifacts.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
-        for artifact in [&old_lock, &journal].into_iter().flatten().flat_map(|l| &l.artifacts) {
-            if recorded.insert((artifact.path.clone(), artifact.sha256.clone())) {
+    } else if let Some(new) = outputs.get(LOCK_PATH).and_then(|text| match lock {
+        Some(lock) => Some(std::borrow::Cow::Borrowed(lock)),
+        None => Lock::parse(text).map(std::borrow::Cow::Owned),
+    }) {
+        // Until the new lock is in place, the old one names every file
+        // this compile does not change: the journal records the rest, the
+        // files this compile writes (with their new bytes) and what an
+        // older journal names, so a compile killed at any point leaves
+        // every file it may have written recorded as its own.
+        let mut pending = Lock { inception: new.inception.clone(), spec: new.spec.clone(), artifacts: Vec::new() };
+        let mut seen: std::collections::HashSet<(&str, &str)> =
+            old_lock.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.as_str(), a.sha256.as_str())).collect();
+        for artifact in new.artifacts.iter().chain(journal.iter().flat_map(|l| &l.artifacts)) {
+            if seen.insert((artifact.path.as_str(), artifact.sha256.as_str())) {
                 pending.artifacts.push(artifact.clone());
             }
         }
         write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
     }
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    // Each folder is created once, not once per file.
-    let mut folders: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (_, path, text) in &changes {
-        match stage_in(path, text, &mut folders) {
-            Ok(temporary) => staged.push((temporary, path.clone())),
-            Err(error) => {
-                for (temporary, _) in &staged {
-                    let _ = std::fs::remove_file(temporary);
-                }
-                let _ = remove_journal(root);
-                return Err(error);
-            }
+    let staged = match stage_all(&changes) {
+        Ok(staged) => staged,
+        Err(error) => {
+            let _ = remove_journal(root);
+            return Err(error);
         }
-    }
+    };
     // The lock last: until it is in place the old one (and the journal)
     // still name every file this compile touches.
     let (lock, files): (Vec<_>, Vec<_>) = staged.into_iter().partition(|(_, path)| path == &root.join(LOCK_PATH));
-    for (temporary, path) in &files {
-        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
-    }
+    let renamed = crate::parallel::map(&files, |(temporary, path)| {
+        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })
+    });
+    renamed.into_iter().collect::<Result<(), EmitError>>()?;
     for (relative, path) in &stale.remove {
         std::fs::remove_file(path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
         prune_empty_parents(root, path);
@@ -167,13 +226,18 @@ struct Stale {
     kept: Vec<String>,
 }
 
-fn stale_files(root: &Path, outputs: &Outputs, old: Option<&Lock>, journal: Option<&Lock>) -> Result<Stale, EmitError> {
+fn stale_files(
+    root: &Path,
+    produced: &std::collections::HashSet<&str>,
+    old: Option<&Lock>,
+    journal: Option<&Lock>,
+) -> Result<Stale, EmitError> {
     let mut stale = Stale::default();
     let mut candidates: Vec<&str> = [old, journal]
         .into_iter()
         .flatten()
         .flat_map(|l| l.artifacts.iter().map(|a| a.path.as_str()))
-        .filter(|p| !outputs.contains_key(*p))
+        .filter(|p| !produced.contains(*p))
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
@@ -244,16 +308,48 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     safety::create_temporary(path, text)
 }
 
-/// [`stage`] for a file known not to be a folder (it was read), creating
-/// only the folders not in `made`, and recording them there.
-fn stage_in(path: &Path, text: &str, made: &mut std::collections::HashSet<PathBuf>) -> Result<PathBuf, EmitError> {
-    if let Some(parent) = path.parent()
-        && !made.contains(parent)
-    {
-        std::fs::create_dir_all(parent).map_err(|source| EmitError::Write { path: path.to_path_buf(), source })?;
-        made.insert(parent.to_path_buf());
+/// What the writer found of one output file.
+enum Look<'a> {
+    /// It has the bytes already.
+    Unchanged,
+    /// It exists, with bytes no lock records: not inception's to overwrite.
+    NotOwned(&'a String),
+    /// It is to be written (relative path, path, bytes).
+    Change(&'a str, PathBuf, &'a str),
+}
+
+/// Stage every change: each folder created once, then each file written
+/// to a fresh temporary file beside its target, on every core. On a
+/// failure, every temporary file is removed and the tree is as it was.
+fn stage_all(changes: &[(&str, PathBuf, &str)]) -> Result<Vec<(PathBuf, PathBuf)>, EmitError> {
+    let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+    for (_, path, _) in changes {
+        if let Some(parent) = path.parent()
+            && made.insert(parent)
+        {
+            std::fs::create_dir_all(parent).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+        }
     }
-    safety::create_temporary(path, text)
+    let staged = crate::parallel::map(changes, |(_, path, text)| {
+        safety::create_temporary(path, text).map(|temporary| (temporary, path.clone()))
+    });
+    let mut done = Vec::with_capacity(staged.len());
+    let mut first = None;
+    for result in staged {
+        match result {
+            Ok(staged) => done.push(staged),
+            Err(error) => {
+                first.get_or_insert(error);
+            }
+        }
+    }
+    if let Some(error) = first {
+        for (temporary, _) in done {
+            let _ = std::fs::remove_file(temporary);
+        }
+        return Err(error);
+    }
+    Ok(done)
 }
 
 /// Remove folders emptied by a removal, up to (not including) `root`.

@@ -13,6 +13,7 @@ use crate::spec::Span;
 /// Check every reference in the model.
 pub(super) fn check(reader: &mut Reader, model: &Model) {
     let services: Vec<&str> = model.services.iter().map(|s| s.name.value.as_str()).collect();
+    let known: std::collections::HashSet<&str> = services.iter().copied().collect();
     let tiers: Vec<&str> = model.tiers.iter().map(|t| t.name.value.as_str()).collect();
     for tier in &model.tiers {
         if let Some(why) = super::vocabulary::reserved_tier(&tier.name.value) {
@@ -36,7 +37,7 @@ pub(super) fn check(reader: &mut Reader, model: &Model) {
             );
         }
         for need in &service.needs {
-            if !services.contains(&need.value.as_str()) {
+            if !known.contains(need.value.as_str()) {
                 let others: Vec<&str> = services.iter().copied().filter(|s| *s != service.name.value).collect();
                 reader.error(ModelError::UnknownReference {
                     what: "service".to_owned(),

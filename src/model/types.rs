@@ -29,7 +29,16 @@ pub struct Model {
     pub azure: Option<Azure>,
     /// The CI pipelines, if declared.
     pub pipeline: Option<Pipeline>,
+    /// Each service's position by name, built on the first lookup.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub service_index: ServiceIndex,
 }
+
+/// A model's services by name: [`Model::service`] is a hash lookup, not a
+/// scan (a plan looks up every `needs` of every service).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
 
 impl Model {
     /// A tier by name.
@@ -39,7 +48,19 @@ impl Model {
 
     /// A service by name.
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name.value == name)
+        let index = self.service_index.0.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.services.len());
+            for (at, service) in self.services.iter().enumerate() {
+                index.entry(service.name.value.clone()).or_insert(at);
+            }
+            index
+        });
+        match index.get(name).and_then(|&at| self.services.get(at)) {
+            Some(service) if service.name.value == name => Some(service),
+            // Services changed since the index was built: scan.
+            _ if index.len() != self.services.len() => self.services.iter().find(|s| s.name.value == name),
+            _ => None,
+        }
     }
 
     /// Whether any tier runs on Minikube inside the dev container.

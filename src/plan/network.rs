@@ -489,7 +489,7 @@ fn generic_policy(lookup: &Lookup<'_>, tier: &Tier, service: &Service) -> Policy
     let name = &service.name.value;
     let mut policy = Policy::new(format!("service-{name}"), Selector::name(name), vec![origin::source(service)]);
     if let Some(port) = &service.port
-        && let Some((rule, origins)) = from_consumers(&lookup, service, &[port.value])
+        && let Some((rule, origins)) = from_consumers(lookup, service, &[port.value])
     {
         policy.ingress.push(rule);
         policy.origins.push(origin::child(service, "port", port.span));

@@ -81,6 +81,7 @@ pub(crate) fn restricted(model: &Model, members: &[usize]) -> Model {
         observability: model.observability.clone(),
         azure: model.azure.clone(),
         pipeline: model.pipeline.clone(),
+        service_index: crate::model::ServiceIndex::default(),
     }
 }
 
