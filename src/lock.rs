@@ -47,8 +47,36 @@ pub struct LockedArtifact {
     /// The sha256 of the bytes compile wrote.
     pub sha256: String,
     /// The spec nodes it derives from.
-    pub sources: Vec<LockedSource>,
+    pub sources: Sources,
 }
+
+/// An artifact's spec nodes as the lock holds them: the JSON array's text.
+/// A lock read to be written again (the entries an incremental compile
+/// reuses) is then neither parsed into nodes nor serialized again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Sources(Box<serde_json::value::RawValue>);
+
+impl Sources {
+    /// The array of `sources`.
+    pub fn new(sources: &[LockedSource]) -> Self {
+        // Serializing strings and numbers cannot fail.
+        Self(serde_json::value::to_raw_value(sources).unwrap_or_default())
+    }
+
+    /// The nodes, parsed.
+    pub fn parse(&self) -> Vec<LockedSource> {
+        serde_json::from_str(self.0.get()).unwrap_or_default()
+    }
+}
+
+impl PartialEq for Sources {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Eq for Sources {}
 
 /// A spec node, by readable path and line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +99,7 @@ impl Lock {
         LockedArtifact {
             path: rendered.artifact.path.clone(),
             sha256: sha256_hex(rendered.text.as_bytes()),
-            sources: locked_sources(source, rendered),
+            sources: Sources::new(&locked_sources(source, rendered)),
         }
     }
 
@@ -91,11 +119,7 @@ impl Lock {
     pub fn to_text(&self) -> String {
         // Sized up front: the lock of a big tree is megabytes, and growing
         // by doubling would hold twice that at the compile's peak.
-        let estimate: usize = self
-            .artifacts
-            .iter()
-            .map(|a| 100 + a.path.len() + a.sources.iter().map(|s| 24 + s.node.len()).sum::<usize>())
-            .sum();
+        let estimate: usize = self.artifacts.iter().map(|a| 100 + a.path.len() + a.sources.0.get().len()).sum();
         let mut json = Vec::with_capacity(estimate + 256);
         if self.write_text(&mut json).is_err() {
             return "\n".to_owned();
@@ -154,10 +178,10 @@ mod tests {
                 .map(|i| LockedArtifact {
                     path: format!("deploy/values/s{i}/values.yaml"),
                     sha256: format!("{i:064x}"),
-                    sources: vec![
+                    sources: Sources::new(&[
                         LockedSource { node: "project".to_owned(), line: 2 },
                         LockedSource { node: format!("service \"s{i}\\\"\""), line: 10 + i },
-                    ],
+                    ]),
                 })
                 .collect(),
         }

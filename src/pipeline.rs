@@ -126,13 +126,11 @@ impl Units {
 /// A compile that reused what it could.
 #[derive(Debug)]
 pub struct Incremental {
-    /// Every file it rendered, and the lock.
-    pub outputs: Outputs,
+    /// The lock.
+    pub lock: Lock,
     /// The files it reused: on disk with the bytes of their entry in the
     /// lock (see `emit::reusable`), neither held here nor written.
     pub reused: Vec<String>,
-    /// The lock.
-    pub lock: Lock,
     /// Each artifact's path and key, to record: the artifacts a later
     /// compile may reuse when their key is unchanged.
     pub keys: Vec<(String, String)>,
@@ -140,21 +138,26 @@ pub struct Incremental {
     pub rendered: Vec<String>,
 }
 
+/// About this many artifacts are rendered at a time and handed to the
+/// sink, then dropped: a big tree is never held whole.
+const BATCH: usize = 1024;
+
 /// Compile `units`, taking the artifacts of `reused` (by path: their lock
 /// entries, of files already on disk) as they are and rendering the others,
-/// then the lock.
+/// batch by batch: each batch of rendered files (path, text) goes to `sink`
+/// (the writer stages them) and is dropped. Then the lock.
 ///
 /// # Errors
-/// A renderer failure (a bug).
-pub fn compile_units(
+/// A renderer failure (a bug), or the sink's error.
+pub fn compile_units<E: From<RenderError>>(
     units: Units,
     spec_name: &str,
     mut reused: std::collections::HashMap<String, LockedArtifact>,
-) -> Result<Incremental, RenderError> {
+    mut sink: impl FnMut(&[(&str, &str)]) -> Result<(), E>,
+) -> Result<Incremental, E> {
     let Units { loaded, plan, keys } = units;
     let count = plan.artifacts.len();
     let mut entries: Vec<Option<LockedArtifact>> = vec![None; count];
-    let mut texts: Vec<Option<String>> = vec![None; count];
     let mut to_render = Vec::new();
     for (index, artifact) in plan.artifacts.into_iter().enumerate() {
         match reused.remove(&artifact.path) {
@@ -162,37 +165,50 @@ pub fn compile_units(
             None => to_render.push((index, artifact)),
         }
     }
-    let rendered = render::render_indexed(&loaded.model, &loaded.graph, to_render, spec_name)?;
-    let members = render::units::neighbourhoods(&loaded.model);
-    let fresh = crate::parallel::map(&rendered, |(_, rendered)| Lock::entry(&loaded.source, rendered));
-    let mut keyed = vec![true; count];
-    let mut rendered_paths = Vec::with_capacity(rendered.len());
-    for ((index, rendered), entry) in rendered.into_iter().zip(fresh) {
-        if let Some(service) = render::units::scope(&loaded.model, &rendered.artifact.kind) {
-            keyed[index] =
-                render::units::provenance_within(&loaded.model, &members[service], &rendered.artifact.sources);
-        }
-        rendered_paths.push(rendered.artifact.path);
-        entries[index] = Some(entry);
-        texts[index] = Some(rendered.text);
+    let mut reused_paths = Vec::with_capacity(count - to_render.len());
+    let mut is_rendered = vec![false; count];
+    for (index, _) in &to_render {
+        is_rendered[*index] = true;
     }
+    let members = render::units::neighbourhoods(&loaded.model);
+    let mut keyed = vec![true; count];
+    let mut rendered_paths = Vec::with_capacity(to_render.len());
+    let mut groups = render::groups(&loaded.model, to_render).into_iter().peekable();
+    while groups.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut size = 0;
+        while size < BATCH
+            && let Some(group) = groups.next()
+        {
+            size += group.1.len();
+            batch.push(group);
+        }
+        let rendered = render::render_groups(&loaded.model, &loaded.graph, batch, spec_name, &members)?;
+        let fresh = crate::parallel::map(&rendered, |(_, rendered)| Lock::entry(&loaded.source, rendered));
+        let files: Vec<(&str, &str)> =
+            rendered.iter().map(|(_, r)| (r.artifact.path.as_str(), r.text.as_str())).collect();
+        sink(&files)?;
+        drop(files);
+        for ((index, rendered), entry) in rendered.into_iter().zip(fresh) {
+            if let Some(service) = render::units::scope(&loaded.model, &rendered.artifact.kind) {
+                keyed[index] =
+                    render::units::provenance_within(&loaded.model, &members[service], &rendered.artifact.sources);
+            }
+            rendered_paths.push(rendered.artifact.path);
+            entries[index] = Some(entry);
+        }
+    }
+    rendered_paths.sort_unstable();
     let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
-    let mut outputs: Outputs = Outputs::new();
-    let mut reused_paths = Vec::with_capacity(count - rendered_paths.len());
     let mut recorded = Vec::with_capacity(count);
-    for (((entry, text), key), keyed) in entries.iter().zip(texts).zip(keys).zip(keyed) {
+    for (index, ((entry, key), keyed)) in entries.iter().zip(keys).zip(keyed).enumerate() {
         if keyed {
             recorded.push((entry.path.clone(), key));
         }
-        match text {
-            Some(text) => outputs.insert(entry.path.clone(), text),
-            None => {
-                reused_paths.push(entry.path.clone());
-                None
-            }
-        };
+        if !is_rendered[index] {
+            reused_paths.push(entry.path.clone());
+        }
     }
     let lock = Lock::of_entries(&loaded.source, spec_name, entries);
-    outputs.insert(LOCK_PATH.to_owned(), lock.to_text());
-    Ok(Incremental { outputs, reused: reused_paths, lock, keys: recorded, rendered: rendered_paths })
+    Ok(Incremental { lock, reused: reused_paths, keys: recorded, rendered: rendered_paths })
 }

@@ -63,21 +63,21 @@ pub fn compile_reusing(
     };
     let spec_name = location.spec_name();
     let units = pipeline::Units::new(pipeline::load(source)?, &spec_name);
-    // Held from reading the tree to writing it: what the reuse finds on
-    // disk is still there when the writer counts on it.
-    let held = emit::hold(&location.root)?;
-    let mut reuse = match &fingerprint {
-        Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys()),
-        _ => emit::Reuse::none(),
+    // The writer holds the folder's lock from reading the tree to the last
+    // rename: what the reuse finds on disk is still there when it counts on
+    // it. Rendered files go to it batch by batch.
+    let mut writer = emit::Writer::open(&location.root, adopt, None)?;
+    let reused = match &fingerprint {
+        Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys(), writer.previous()),
+        _ => std::collections::HashMap::new(),
     };
-    let files = std::mem::take(&mut reuse.files);
-    let compiled = pipeline::compile_units(units, &spec_name, files)?;
-    let prior = emit::Prior { held: &held, previous: reuse.previous.as_ref(), unchanged: &compiled.reused };
-    let report = emit::write_locked(&location.root, &compiled.outputs, &compiled.lock, adopt, prior)?;
-    drop(held);
+    let compiled = pipeline::compile_units(units, &spec_name, reused, |files| {
+        writer.stage(files).map_err(crate::error::Error::from)
+    })?;
+    writer.unchanged(compiled.reused);
+    let (report, lock_sha) = writer.finish(&compiled.lock)?;
     // The verified-render record, and the keys of this lock's artifacts.
-    if let (Some(fingerprint), Some(lock)) = (&fingerprint, compiled.outputs.get(crate::lock::LOCK_PATH)) {
-        let lock_sha = crate::digest::sha256_hex(lock.as_bytes());
+    if let Some(fingerprint) = &fingerprint {
         emit::record_hashed(&location.root, fingerprint, &lock_sha);
         emit::record_units(&location.root, fingerprint, &lock_sha, &compiled.keys);
     }

@@ -19,10 +19,10 @@ pub use cache::{Fingerprint, record, record_hashed, record_units};
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
-pub use reuse::{Reuse, reusable};
+pub use reuse::reusable;
 
 use crate::lock;
 pub use git::show_at;
 pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_optional_bytes, read_spec};
 pub use verify::verify;
-pub use write::{Prior, WriteReport, hold, write, write_file, write_locked};
+pub use write::{WriteReport, Writer, write, write_file};

@@ -113,12 +113,21 @@ impl Folders {
     /// A failure reading a folder's metadata (other than "not found").
     pub fn look<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Result<Self, EmitError> {
         let mut folders = Self { root: root.to_path_buf(), states: std::collections::HashMap::new() };
+        folders.look_more(paths)?;
+        Ok(folders)
+    }
+
+    /// Look at the folders of more paths (those not looked at yet).
+    ///
+    /// # Errors
+    /// As [`Folders::look`].
+    pub fn look_more<'a>(&mut self, paths: impl Iterator<Item = &'a str>) -> Result<(), EmitError> {
         for relative in paths {
             if let Some((folder, _)) = relative.rsplit_once('/') {
-                folders.state(folder)?;
+                self.state(folder)?;
             }
         }
-        Ok(folders)
+        Ok(())
     }
 
     fn state(&mut self, folder: &str) -> Result<Folder, EmitError> {

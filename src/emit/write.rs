@@ -7,17 +7,23 @@
 //! 1. The folder's lock is taken (a second compile waits, then fails).
 //! 2. Temporary files a killed compile left are removed.
 //! 3. Every changed file is written to a fresh temporary file beside its
-//!    target; a failure removes them and leaves the tree as it was.
-//! 4. The journal records the lock about to be written, then the files are
-//!    renamed into place, stale files removed, and the lock renamed last;
-//!    the journal goes. A compile killed in between leaves files the journal
-//!    still lists as its own, so the next compile finishes the job without
-//!    `--adopt`.
+//!    target, batch by batch as the compile renders them ([`Writer::add`]),
+//!    so a big tree is never held in memory whole; a failure (a file that
+//!    is not inception's, a write error, a renderer's) removes them and the
+//!    folders made for them, and leaves the tree as it was.
+//! 4. The journal records what the lock about to be written adds to the
+//!    one on disk, then the files are renamed into place, stale files
+//!    removed, and the lock renamed last; the journal goes. A compile killed
+//!    in between leaves files the journal still lists as its own, so the
+//!    next compile finishes the job without `--adopt`. (A compile killed
+//!    while staging leaves only temporary files, which the next one finds
+//!    under the generated folders and removes.)
 //!
 //! Nothing is written or removed through a symbolic link, and a file is
 //! removed only if it lies under a generated folder, is listed in the last
 //! lock, and still has the bytes the lock records.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -43,177 +49,291 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-/// Write `outputs` under `root`. A file that exists but that the last lock
-/// does not list was not written by inception: unless `adopt`, its presence
-/// is an error and nothing is written.
+/// Write `outputs` (the lock's text included) under `root`. A file that
+/// exists but that the last lock does not list was not written by
+/// inception: unless `adopt`, its presence is an error and nothing is
+/// written.
 ///
 /// # Errors
 /// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
 /// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
-    write_with(root, outputs, None, adopt, None)
+    let mut writer = Writer::open(root, adopt, None)?;
+    let files: Vec<(&str, &str)> =
+        outputs.iter().filter(|(path, _)| *path != LOCK_PATH).map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    writer.stage(&files)?;
+    let parsed = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text));
+    let lock = outputs.get(LOCK_PATH).map(|text| (parsed.as_ref(), text.as_str()));
+    Ok(writer.finish_with(lock)?.0)
 }
 
-/// What the caller of [`write_locked`] already knows of the tree, found
-/// while it held the folder's lock.
-#[derive(Debug, Clone, Copy)]
-pub struct Prior<'a> {
-    /// The folder's lock, held since the tree was read.
-    pub held: &'a FolderLock,
+/// A write in progress: the folder's lock held, the old lock and journal
+/// read, the files staged so far. Dropped unfinished (an error, a renderer
+/// failure), it removes what it staged.
+#[derive(Debug)]
+pub struct Writer {
+    root: PathBuf,
+    adopt: bool,
+    _held: FolderLock,
     /// The lock on disk, parsed, and the sha256 of its bytes.
-    pub previous: Option<&'a (Lock, String)>,
-    /// Files of this compile that are not in `outputs`: on disk with the
-    /// bytes the new lock records (reused, see `emit::reusable`).
-    pub unchanged: &'a [String],
+    old: Option<(Lock, String)>,
+    /// The journal a killed compile left.
+    journal: Option<Lock>,
+    /// For each path the old lock or the journal lists, the sha256s they
+    /// record, each with whether the old lock is the one recording it.
+    recorded: HashMap<String, Vec<(String, bool)>>,
+    folders: safety::Folders,
+    /// Folders known to exist (looked at or made).
+    ready: HashSet<PathBuf>,
+    /// Folders created for staged files, in the order made.
+    made: Vec<PathBuf>,
+    /// Staged files: (relative path, temporary file, target).
+    staged: Vec<(String, PathBuf, PathBuf)>,
+    not_owned: Vec<String>,
+    produced: HashSet<String>,
+    unchanged: usize,
+    finished: bool,
 }
 
-/// [`write`], given the lock whose text `outputs` holds (which is then not
-/// parsed again) and what the caller read of the tree under the folder's
-/// lock (which is then not read again).
-///
-/// # Errors
-/// As [`write`].
-pub fn write_locked(
-    root: &Path,
-    outputs: &Outputs,
-    lock: &Lock,
-    adopt: bool,
-    prior: Prior<'_>,
-) -> Result<WriteReport, EmitError> {
-    write_with(root, outputs, Some(lock), adopt, Some(prior))
-}
-
-/// Take the folder's lock of the tree at `root`, as [`write`] does: held
-/// while a compile reads the tree it will write (see [`Prior`]).
-///
-/// # Errors
-/// As [`FolderLock::acquire`].
-pub fn hold(root: &Path) -> Result<FolderLock, EmitError> {
-    FolderLock::acquire(root)
-}
-
-fn write_with(
-    root: &Path,
-    outputs: &Outputs,
-    lock: Option<&Lock>,
-    adopt: bool,
-    prior: Option<Prior<'_>>,
-) -> Result<WriteReport, EmitError> {
-    let _lock = match prior {
-        Some(_) => None,
-        None => Some(FolderLock::acquire(root)?),
-    };
-    let unchanged: &[String] = prior.map_or(&[], |p| p.unchanged);
-    let bytes = read_optional_bytes(&root.join(LOCK_PATH))?;
-    let parsed: Option<Lock>;
-    let old_lock: Option<&Lock> = match (&bytes, prior.and_then(|p| p.previous)) {
-        (Some(bytes), Some((lock, sha))) if sha256_hex(bytes) == *sha => Some(lock),
-        (Some(bytes), _) => {
-            parsed = std::str::from_utf8(bytes).ok().and_then(Lock::parse);
-            parsed.as_ref()
-        }
-        (None, _) => None,
-    };
-    drop(bytes);
-    // The lock a killed compile was about to write: its files are ours too.
-    let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
-    let old_paths: std::collections::HashSet<&str> =
-        old_lock.iter().flat_map(|l| &l.artifacts).map(|a| a.path.as_str()).collect();
-    let recorded = |relative: &str, bytes: &str| {
-        records(old_lock.into_iter().chain(&journal), relative, &sha256_hex(bytes.as_bytes()))
-    };
-    let owned = |relative: &str, bytes: &str| {
-        relative == LOCK_PATH && old_lock.is_some() || old_paths.contains(relative) || recorded(relative, bytes)
-    };
-    safety::remove_temporaries(root)?;
-
-    let mut report = WriteReport { unchanged: unchanged.len(), ..WriteReport::default() };
-    // Each folder is looked at once; then the files, on every core.
-    let folders = safety::Folders::look(root, outputs.keys().map(String::as_str))?;
-    let files: Vec<(&String, &String)> = outputs.iter().collect();
-    let looked = crate::parallel::try_map(files, |(relative, text)| {
-        let (path, may_exist) = folders.path(relative)?;
-        let existing = if may_exist { read_optional(&path)? } else { None };
-        Ok::<_, EmitError>(match existing {
-            Some(existing) if existing == *text => Look::Unchanged,
-            Some(existing) if !adopt && !owned(relative, &existing) => Look::NotOwned(relative),
-            _ => Look::Change(relative, path, text),
-        })
-    })?;
-    let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
-    let mut not_owned = Vec::new();
-    for look in looked {
-        match look {
-            Look::Unchanged => report.unchanged += 1,
-            Look::NotOwned(relative) => not_owned.push(relative.clone()),
-            Look::Change(relative, path, text) => changes.push((relative, path, text)),
-        }
-    }
-    if !not_owned.is_empty() {
-        return Err(EmitError::NotOwned { paths: not_owned });
-    }
-    let mut produced: std::collections::HashSet<&str> = outputs.keys().map(String::as_str).collect();
-    produced.extend(unchanged.iter().map(String::as_str));
-    let stale = stale_files(root, &produced, old_lock, journal.as_ref())?;
-    report.kept = stale.kept;
-    if changes.is_empty() && stale.remove.is_empty() {
-        remove_journal(root)?;
-        return Ok(report);
-    }
-
-    // The journal first: from the first temporary file on, a compile killed
-    // at any point leaves a record of every folder it may have written to, so
-    // the next compile finds and removes its temporaries.
-    if let Some(text) = outputs.get(LOCK_PATH)
-        && old_lock.is_none()
-        && journal.is_none()
-    {
-        // Nothing earlier to keep: the journal is the new lock itself.
-        write_file(&root.join(JOURNAL_PATH), text)?;
-    } else if let Some(new) = outputs.get(LOCK_PATH).and_then(|text| match lock {
-        Some(lock) => Some(std::borrow::Cow::Borrowed(lock)),
-        None => Lock::parse(text).map(std::borrow::Cow::Owned),
-    }) {
-        // Until the new lock is in place, the old one names every file
-        // this compile does not change: the journal records the rest, the
-        // files this compile writes (with their new bytes) and what an
-        // older journal names, so a compile killed at any point leaves
-        // every file it may have written recorded as its own.
-        let mut pending = Lock { inception: new.inception.clone(), spec: new.spec.clone(), artifacts: Vec::new() };
-        let mut seen: std::collections::HashSet<(&str, &str)> =
-            old_lock.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.as_str(), a.sha256.as_str())).collect();
-        for artifact in new.artifacts.iter().chain(journal.iter().flat_map(|l| &l.artifacts)) {
-            if seen.insert((artifact.path.as_str(), artifact.sha256.as_str())) {
-                pending.artifacts.push(artifact.clone());
+impl Writer {
+    /// Take the folder's lock of the tree at `root` and read what the last
+    /// compile left: its lock (`previous`: already read by the caller,
+    /// parsed, with the sha256 of its bytes: used when it is still the
+    /// lock on disk), a journal, temporary files (removed).
+    ///
+    /// # Errors
+    /// [`EmitError::Busy`], [`EmitError::Symlink`], or a read failure.
+    pub fn open(root: &Path, adopt: bool, previous: Option<(Lock, String)>) -> Result<Self, EmitError> {
+        let held = FolderLock::acquire(root)?;
+        let old = match read_optional_bytes(&root.join(LOCK_PATH))? {
+            Some(bytes) => {
+                let sha = sha256_hex(&bytes);
+                match previous {
+                    Some((lock, previous_sha)) if previous_sha == sha => Some((lock, sha)),
+                    _ => std::str::from_utf8(&bytes).ok().and_then(Lock::parse).map(|lock| (lock, sha)),
+                }
+            }
+            None => None,
+        };
+        // The lock a killed compile was about to write: its files are ours too.
+        let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
+        let mut recorded: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+        for (lock, in_old) in [(old.as_ref().map(|(lock, _)| lock), true), (journal.as_ref(), false)] {
+            for artifact in lock.into_iter().flat_map(|l| &l.artifacts) {
+                recorded.entry(artifact.path.clone()).or_default().push((artifact.sha256.clone(), in_old));
             }
         }
-        write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
+        safety::remove_temporaries(root)?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            adopt,
+            _held: held,
+            old,
+            journal,
+            recorded,
+            folders: safety::Folders::look(root, std::iter::empty())?,
+            ready: HashSet::new(),
+            made: Vec::new(),
+            staged: Vec::new(),
+            not_owned: Vec::new(),
+            produced: HashSet::new(),
+            unchanged: 0,
+            finished: false,
+        })
     }
-    let staged = match stage_all(&changes) {
-        Ok(staged) => staged,
-        Err(error) => {
-            let _ = remove_journal(root);
-            return Err(error);
+
+    /// The lock on disk when the writer opened, parsed, and the sha256 of its bytes.
+    pub fn previous(&self) -> Option<&(Lock, String)> {
+        self.old.as_ref()
+    }
+
+    /// Whether `bytes` at `relative` are inception's: the path is in the
+    /// old lock, or the old lock or the journal records these bytes there.
+    fn owned(&self, relative: &str, bytes: &str) -> bool {
+        if relative == LOCK_PATH && self.old.is_some() {
+            return true;
         }
-    };
-    // The lock last: until it is in place the old one (and the journal)
-    // still name every file this compile touches.
-    let (lock, files): (Vec<_>, Vec<_>) = staged.into_iter().partition(|(_, path)| path == &root.join(LOCK_PATH));
-    let renamed = crate::parallel::map(&files, |(temporary, path)| {
-        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })
-    });
-    renamed.into_iter().collect::<Result<(), EmitError>>()?;
-    for (relative, path) in &stale.remove {
-        std::fs::remove_file(path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
-        prune_empty_parents(root, path);
-        report.removed.push(relative.clone());
+        let Some(recorded) = self.recorded.get(relative) else { return false };
+        recorded.iter().any(|(_, in_old)| *in_old) || {
+            let sha = sha256_hex(bytes.as_bytes());
+            recorded.iter().any(|(recorded, _)| *recorded == sha)
+        }
     }
-    for (temporary, path) in &lock {
-        std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+
+    /// Files of this compile already on disk with the bytes the new lock
+    /// records (reused, see `emit::reusable`): neither read nor written.
+    pub fn unchanged(&mut self, paths: impl IntoIterator<Item = String>) {
+        for path in paths {
+            self.unchanged += 1;
+            self.produced.insert(path);
+        }
     }
-    remove_journal(root)?;
-    report.written = changes.iter().map(|(relative, _, _)| (*relative).to_owned()).collect();
-    Ok(report)
+
+    /// Compare a batch of files (path, text) with the tree and stage those
+    /// that change, on every core. A file that is not inception's is
+    /// recorded (every such file is reported at the end, and nothing more
+    /// is staged).
+    ///
+    /// # Errors
+    /// [`EmitError::Symlink`], or a read or write failure.
+    pub fn stage(&mut self, files: &[(&str, &str)]) -> Result<(), EmitError> {
+        self.folders.look_more(files.iter().map(|(path, _)| *path))?;
+        let this = &*self;
+        let looked = crate::parallel::try_map(files.iter().collect(), |(relative, text)| {
+            let (path, may_exist) = this.folders.path(relative)?;
+            let existing = if may_exist { read_optional(&path)? } else { None };
+            Ok::<_, EmitError>(match existing {
+                Some(existing) if existing == *text => Look::Unchanged,
+                Some(existing) if !this.adopt && !this.owned(relative, &existing) => Look::NotOwned,
+                _ => Look::Change(path),
+            })
+        })?;
+        let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
+        for ((relative, text), look) in files.iter().zip(looked) {
+            self.produced.insert((*relative).to_owned());
+            match look {
+                Look::Unchanged => self.unchanged += 1,
+                Look::NotOwned => self.not_owned.push((*relative).to_owned()),
+                Look::Change(path) => changes.push((relative, path, text)),
+            }
+        }
+        if !self.not_owned.is_empty() {
+            // Nothing will be written: only look at the rest.
+            return Ok(());
+        }
+        for (_, path, _) in &changes {
+            if let Some(parent) = path.parent()
+                && !self.ready.contains(parent)
+            {
+                if !parent.is_dir() {
+                    self.make_folder(parent, path)?;
+                }
+                self.ready.insert(parent.to_path_buf());
+            }
+        }
+        let staged = crate::parallel::map(&changes, |(_, path, text)| safety::create_temporary(path, text));
+        let mut first = None;
+        for ((relative, path, _), result) in changes.into_iter().zip(staged) {
+            match result {
+                Ok(temporary) => self.staged.push((relative.to_owned(), temporary, path)),
+                Err(error) => {
+                    first.get_or_insert(error);
+                }
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Create `folder` and those above it that are missing, remembering each
+    /// (removed again if the write fails).
+    fn make_folder(&mut self, folder: &Path, file: &Path) -> Result<(), EmitError> {
+        let missing: Vec<&Path> = folder.ancestors().take_while(|f| !f.exists()).collect();
+        std::fs::create_dir_all(folder).map_err(|source| EmitError::Write { path: file.to_path_buf(), source })?;
+        self.made.extend(missing.into_iter().rev().map(Path::to_path_buf));
+        Ok(())
+    }
+
+    /// Stage the new `lock` (its text written from it), then put every
+    /// staged file in place, remove stale files and the journal. Returns the
+    /// report and the sha256 of the lock's text.
+    ///
+    /// # Errors
+    /// [`EmitError::NotOwned`] (nothing is then written), or a read or
+    /// write failure.
+    pub fn finish(self, lock: &Lock) -> Result<(WriteReport, String), EmitError> {
+        let text = lock.to_text();
+        self.finish_with(Some((Some(lock), &text)))
+    }
+
+    fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<(WriteReport, String), EmitError> {
+        let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
+        if let Some((_, text)) = &lock {
+            self.stage(&[(LOCK_PATH, text)])?;
+        }
+        if !self.not_owned.is_empty() {
+            return Err(EmitError::NotOwned { paths: std::mem::take(&mut self.not_owned) });
+        }
+        let root = self.root.clone();
+        let produced: HashSet<&str> = self.produced.iter().map(String::as_str).collect();
+        let old_lock = self.old.as_ref().map(|(lock, _)| lock);
+        let stale = stale_files(&root, &produced, old_lock, self.journal.as_ref())?;
+        let mut report = WriteReport { unchanged: self.unchanged, kept: stale.kept, ..WriteReport::default() };
+        if self.staged.is_empty() && stale.remove.is_empty() {
+            self.finished = true;
+            remove_journal(&root)?;
+            return Ok((report, lock_sha));
+        }
+        // From here on a failure leaves the staged files for the next
+        // compile to finish or remove, as a kill would.
+        self.finished = true;
+        match &lock {
+            Some((_, text)) if old_lock.is_none() && self.journal.is_none() => {
+                // Nothing earlier to keep: the journal is the new lock itself.
+                write_file(&root.join(JOURNAL_PATH), text)?;
+            }
+            Some((Some(new), _)) => {
+                // Until the new lock is in place, the old one names every
+                // file this compile does not change: the journal records the
+                // rest, the files this compile writes (with their new bytes)
+                // and what an older journal names.
+                let mut pending =
+                    Lock { inception: new.inception.clone(), spec: new.spec.clone(), artifacts: Vec::new() };
+                let mut seen: HashSet<(&str, &str)> =
+                    old_lock.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.as_str(), a.sha256.as_str())).collect();
+                for artifact in new.artifacts.iter().chain(self.journal.iter().flat_map(|l| &l.artifacts)) {
+                    if seen.insert((artifact.path.as_str(), artifact.sha256.as_str())) {
+                        pending.artifacts.push(artifact.clone());
+                    }
+                }
+                write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
+            }
+            _ => {}
+        }
+        // The lock last: until it is in place the old one (and the journal)
+        // still name every file this compile touches.
+        let (locks, files): (Vec<_>, Vec<_>) = self.staged.iter().partition(|(relative, _, _)| relative == LOCK_PATH);
+        let renamed = crate::parallel::map(&files, |(_, temporary, path)| {
+            std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })
+        });
+        renamed.into_iter().collect::<Result<(), EmitError>>()?;
+        for (relative, path) in &stale.remove {
+            std::fs::remove_file(path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+            prune_empty_parents(&root, path);
+            report.removed.push(relative.clone());
+        }
+        for (_, temporary, path) in &locks {
+            std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+        }
+        remove_journal(&root)?;
+        report.written = self.staged.iter().map(|(relative, _, _)| relative.clone()).collect();
+        report.written.sort_unstable();
+        Ok((report, lock_sha))
+    }
+}
+
+impl Drop for Writer {
+    /// An unfinished write removes what it staged and the folders it made.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        for (_, temporary, _) in &self.staged {
+            let _ = std::fs::remove_file(temporary);
+        }
+        for folder in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+}
+
+/// What the writer found of one output file.
+enum Look {
+    /// It has the bytes already.
+    Unchanged,
+    /// It exists, with bytes no lock records: not inception's to overwrite.
+    NotOwned,
+    /// It is to be written, at this path.
+    Change(PathBuf),
 }
 
 /// Files the last compile (or a killed one) wrote that the spec no longer
@@ -306,50 +426,6 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
     safety::create_temporary(path, text)
-}
-
-/// What the writer found of one output file.
-enum Look<'a> {
-    /// It has the bytes already.
-    Unchanged,
-    /// It exists, with bytes no lock records: not inception's to overwrite.
-    NotOwned(&'a String),
-    /// It is to be written (relative path, path, bytes).
-    Change(&'a str, PathBuf, &'a str),
-}
-
-/// Stage every change: each folder created once, then each file written
-/// to a fresh temporary file beside its target, on every core. On a
-/// failure, every temporary file is removed and the tree is as it was.
-fn stage_all(changes: &[(&str, PathBuf, &str)]) -> Result<Vec<(PathBuf, PathBuf)>, EmitError> {
-    let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
-    for (_, path, _) in changes {
-        if let Some(parent) = path.parent()
-            && made.insert(parent)
-        {
-            std::fs::create_dir_all(parent).map_err(|source| EmitError::Write { path: path.clone(), source })?;
-        }
-    }
-    let staged = crate::parallel::map(changes, |(_, path, text)| {
-        safety::create_temporary(path, text).map(|temporary| (temporary, path.clone()))
-    });
-    let mut done = Vec::with_capacity(staged.len());
-    let mut first = None;
-    for result in staged {
-        match result {
-            Ok(staged) => done.push(staged),
-            Err(error) => {
-                first.get_or_insert(error);
-            }
-        }
-    }
-    if let Some(error) = first {
-        for (temporary, _) in done {
-            let _ = std::fs::remove_file(temporary);
-        }
-        return Err(error);
-    }
-    Ok(done)
 }
 
 /// Remove folders emptied by a removal, up to (not including) `root`.

@@ -94,7 +94,13 @@ pub(crate) fn render_indexed(
     artifacts: Vec<(usize, Artifact)>,
     spec_name: &str,
 ) -> Result<Vec<(usize, Rendered)>, RenderError> {
-    let members = units::neighbourhoods(model);
+    render_groups(model, graph, groups(model, artifacts), spec_name, &units::neighbourhoods(model))
+}
+
+/// The artifacts given with their indices, grouped: each service's values
+/// and Applications together (its restricted model renders them), every
+/// other artifact alone; in the order of each group's first artifact.
+pub(crate) fn groups(model: &Model, artifacts: Vec<(usize, Artifact)>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
     for (index, artifact) in artifacts {
@@ -109,6 +115,22 @@ pub(crate) fn render_indexed(
             None => groups.push((None, vec![(index, artifact)])),
         }
     }
+    groups
+}
+
+/// Render groups of artifacts (see [`groups`]; `members`: the services of
+/// each service's restricted model, [`units::neighbourhoods`]), returned in
+/// the order of their indices.
+///
+/// # Errors
+/// The first renderer failure (a bug in inception).
+pub(crate) fn render_groups(
+    model: &Model,
+    graph: &Graph,
+    groups: Vec<Group>,
+    spec_name: &str,
+    members: &[Vec<usize>],
+) -> Result<Vec<(usize, Rendered)>, RenderError> {
     // Each artifact depends on the model only: they render on every core.
     let rendered = crate::parallel::try_map(groups, |(scope, artifacts)| match scope {
         None => artifacts
@@ -134,7 +156,7 @@ pub(crate) fn render_indexed(
 
 /// Artifacts rendered together: one service's from its restricted model
 /// (`Some(service)`), or one artifact from the whole model.
-type Group = (Option<usize>, Vec<(usize, Artifact)>);
+pub(crate) type Group = (Option<usize>, Vec<(usize, Artifact)>);
 
 /// Render one artifact; `scoped`: the service of a restricted `model`,
 /// which renders the service's values and Applications.

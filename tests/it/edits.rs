@@ -303,3 +303,31 @@ fn files_changed_since_the_last_compile_are_rendered_again() {
     compile_into(&cold, &text(&services, &global));
     assert!(tree(&incremental) == tree(&cold), "the recompiled tree differs from a cold compile");
 }
+
+/// A compile of a tree bigger than one batch (the writer stages files as
+/// they are rendered) that meets a file inception did not write, late in
+/// the tree, writes nothing: no file, no temporary file, no folder.
+#[test]
+fn a_refused_compile_of_many_batches_leaves_nothing_behind() {
+    let services: Vec<Service> = (0..320).map(fresh).collect();
+    let spec = text(&services, &first_global());
+    let dir = TempDir::new("edits-refused");
+    let tree_dir = dir.path().join("tree");
+    let foreign = "infra/main.bicep";
+    std::fs::create_dir_all(tree_dir.join("infra")).expect("infra");
+    std::fs::write(tree_dir.join(foreign), "// mine\n").expect("a foreign file");
+    let location = SpecLocation { file: tree_dir.join("inception.kdl"), root: tree_dir.clone() };
+    let source = SourceFile::new("inception.kdl", &spec);
+    let planned = pipeline::compile_source(&source, "inception.kdl").expect("compiles").artifacts.len();
+    assert!(planned > 2 * 1024, "the tree spans several batches: {planned} files");
+    let refused = commands::compile::compile_reusing(&location, &source, false, false);
+    let Err(error) = refused else { panic!("a foreign file was overwritten") };
+    assert!(format!("{error:?}").contains(foreign), "{error:?}");
+    let left: Vec<String> = walkdir::WalkDir::new(&tree_dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().strip_prefix(&tree_dir).unwrap_or(e.path()).to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["", "infra", foreign], "a refused compile left files or folders behind");
+    assert_eq!(std::fs::read_to_string(tree_dir.join(foreign)).expect("read"), "// mine\n");
+}

@@ -58,7 +58,8 @@ fn every_line_origin_is_a_locked_source_and_names_a_spec_node() {
         for rendered in &compiled.artifacts {
             let path = rendered.path();
             let locked = compiled.lock.artifact(path).expect("every artifact is locked");
-            let locked: BTreeSet<(&str, usize)> = locked.sources.iter().map(|s| (s.node.as_str(), s.line)).collect();
+            let locked = locked.sources.parse();
+            let locked: BTreeSet<(&str, usize)> = locked.iter().map(|s| (s.node.as_str(), s.line)).collect();
             for origin in &rendered.artifact.sources {
                 if !names_a_node(&nodes, &origin.node) {
                     failures.push(format!("{name}: {path}: `{}` is not a node of the spec", origin.node));
