@@ -6,7 +6,8 @@
 //!
 //! - By default, the whole spec: the spec's name and bytes. A renderer that
 //!   declares nothing is re-rendered on every edit (correct, not incremental).
-//! - A service's Helm values and its Argo CD Applications (the bulk of a big
+//! - A service's Helm values, its Argo CD Applications and (a `build` or
+//!   `image` service) its own NetworkPolicy in each tier (the bulk of a big
 //!   tree) are rendered from a *restricted model*: every part of the model
 //!   but the services, plus the service, the services it `needs` and the
 //!   services that need it. They are rendered from it in every compile, cold
@@ -35,8 +36,11 @@ use crate::source::SourceFile;
 const FORMAT: &str = "inception-units 1";
 
 /// The service whose restricted model renders `kind`, if any: a generic or
-/// chart service's values and Applications (a backing service's Application
-/// reads the operators of every service: the whole spec).
+/// chart service's values and Applications, a generic service's own
+/// NetworkPolicy (which reads the service, the services it needs, those
+/// that need it and the tier: [`crate::plan::network::service_policy`]); a
+/// backing service's Application reads the operators of every service: the
+/// whole spec.
 pub(crate) fn scope(model: &Model, kind: &Kind) -> Option<usize> {
     match kind {
         Kind::HelmValues { service, .. } | Kind::ArgoApplication { service, .. }
@@ -44,6 +48,7 @@ pub(crate) fn scope(model: &Model, kind: &Kind) -> Option<usize> {
         {
             Some(service.index())
         }
+        Kind::ServiceNetworkPolicy { service, .. } => Some(service.index()),
         _ => None,
     }
 }
@@ -115,6 +120,7 @@ pub(crate) fn keys(
             let tag = match artifact.kind {
                 Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
                 Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
+                Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
                 _ => "other".to_owned(),
             };
             let mut keyed = format!(

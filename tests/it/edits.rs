@@ -123,13 +123,16 @@ fn command_compile_into(dir: &Path, text: &str) -> (SpecLocation, SourceFile, Ve
     (location, source, rendered)
 }
 
-/// The service whose values or Application `path` is, if it is one (the
-/// files a render unit keys by service; every other file has no declared
-/// key).
+/// The service whose values, Application or own NetworkPolicy `path` is, if
+/// it is one (the files a render unit keys by service; every other file has
+/// no declared key).
 fn service_of(path: &str) -> Option<usize> {
-    let stem = match path.strip_prefix("deploy/values/") {
-        Some(rest) => rest.split('/').next()?,
-        None => path.strip_prefix("deploy/argocd/")?.split('/').nth(1)?.strip_suffix(".yaml")?,
+    let stem = if let Some(rest) = path.strip_prefix("deploy/values/") {
+        rest.split('/').next()?
+    } else if let Some(rest) = path.strip_prefix("deploy/network/") {
+        rest.split('/').nth(1)?.strip_prefix("service-")?.strip_suffix(".yaml")?
+    } else {
+        path.strip_prefix("deploy/argocd/")?.split('/').nth(1)?.strip_suffix(".yaml")?
     };
     stem.strip_prefix('s')?.parse().ok()
 }
