@@ -722,4 +722,43 @@ mod tests {
         let risk = prod.iter().find(|p| p.name == "service-risk").expect("risk");
         assert!(risk.egress.iter().any(|r| r.peers == [Peer::Cidr { cidr: "0.0.0.0/0", except: PRIVATE }]));
     }
+
+    #[test]
+    fn the_tier_file_holds_no_service_policy_and_every_service_policy_has_rules() {
+        for name in ["serenity", "minimal", "polyglot"] {
+            let model = environment(name);
+            for tier in &model.tiers {
+                let names: Vec<String> = tier_policies(&model, tier).into_iter().map(|p| p.name).collect();
+                assert_eq!(names.first().map(String::as_str), Some("default-deny"), "{name}");
+                assert_eq!(names.last().map(String::as_str), Some("platform"), "{name}");
+                for (at, policy) in service_policies(&model, tier) {
+                    let service = model.service_at(at);
+                    assert!(service.uses_generic_chart(), "{name}: {}", service.name.value);
+                    assert!(policy.has_rules(), "{name}: {}", policy.name);
+                    assert_eq!(policy.name, format!("service-{}", service.name.value));
+                    assert!(!names.contains(&policy.name), "{name}: {} in both files", policy.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_service_policy_is_the_one_its_restricted_model_gives() {
+        for name in ["serenity", "minimal", "polyglot"] {
+            let model = environment(name);
+            let members = crate::render::units::neighbourhoods(&model);
+            for tier in &model.tiers {
+                for (at, policy) in service_policies(&model, tier) {
+                    let restricted = crate::render::units::restricted(&model, &members[at.index()]);
+                    let service = restricted.service(&model.service_at(at).name.value).expect("a member");
+                    assert_eq!(service_policy(&restricted, tier, service), policy, "{name}: {}", policy.name);
+                    assert!(
+                        crate::render::units::provenance_within(&model, &members[at.index()], &policy.origins),
+                        "{name}: {} reads outside its restricted model",
+                        policy.name
+                    );
+                }
+            }
+        }
+    }
 }

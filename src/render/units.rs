@@ -216,3 +216,42 @@ pub(crate) fn provenance_within(model: &Model, members: &[usize], sources: &[Ori
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every service's own NetworkPolicy is rendered from its restricted
+    /// model and keyed: its provenance lies within that model.
+    #[test]
+    fn a_service_network_policy_is_a_keyed_unit() {
+        // (minimal has no `repo`: no Argo CD files, no NetworkPolicies.)
+        for name in ["serenity", "polyglot"] {
+            let text = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}/inception.kdl")),
+            )
+            .expect("the reference spec");
+            let source = SourceFile::new("inception.kdl", text);
+            let loaded = crate::pipeline::load(&source).expect("valid");
+            let (model, graph) = (&loaded.model, &loaded.graph);
+            let plan = crate::plan::plan(model);
+            let keys = keys(&source, model, graph, &plan.artifacts, "inception.kdl");
+            let whole = sha256_hex(format!("{FORMAT}\0whole\0inception.kdl\0{}", source.text()).as_bytes());
+            let members = neighbourhoods(model);
+            let rendered = crate::render::render(model, graph, plan, "inception.kdl").expect("renders");
+            let mut policies = 0;
+            for (rendered, key) in rendered.iter().zip(&keys) {
+                let Kind::ServiceNetworkPolicy { service, .. } = rendered.artifact.kind else { continue };
+                policies += 1;
+                assert_eq!(scope(model, &rendered.artifact.kind), Some(service.index()));
+                assert_ne!(key, &whole, "{name}: {} is keyed by the whole spec", rendered.path());
+                assert!(
+                    provenance_within(model, &members[service.index()], &rendered.artifact.sources),
+                    "{name}: {} reads outside its restricted model",
+                    rendered.path()
+                );
+            }
+            assert!(policies > 0, "{name}: no service's NetworkPolicy");
+        }
+    }
+}

@@ -176,6 +176,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
     let mut previous = text(&services, &global);
     command_compile_into(&incremental, &previous);
     let mut reused_any = false;
+    let mut reused_network = false;
     for case in 0..cases {
         let i = random.below(services.len());
         let edit = random.below(11);
@@ -260,6 +261,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
                         "seed {seed} case {case} (edit {edit} of s{i}): {path} was rendered again"
                     );
                     reused_any |= !rendered.contains(path.as_str());
+                    reused_network |= path.starts_with("deploy/network/") && !rendered.contains(path.as_str());
                 }
             }
         }
@@ -275,6 +277,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
         std::fs::remove_dir_all(&cold).expect("remove the cold tree");
     }
     assert!(reused_any, "no edit reused a file");
+    assert!(reused_network, "no edit reused a service's NetworkPolicy");
 }
 
 /// A file edited by hand or removed since the last compile, or a units

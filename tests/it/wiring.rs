@@ -2,7 +2,8 @@
 //! tier of every golden tree, and fails on deliberately broken copies of the
 //! reference tree: a consumer whose host names no Service, a `secretKeyRef`
 //! to a Secret nothing makes, a Bitnami image, a local tier larger than its
-//! Minikube, and a chart that makes a password at render time.
+//! Minikube, a NetworkPolicy rule or a service's policy file missing, and a
+//! chart that makes a password at render time.
 //!
 //! Needs the validators' Python (with PyYAML) and helm from
 //! `scripts/install-tools` (`$INCEPTION_TOOLS`, default `.tools`); without
@@ -144,6 +145,19 @@ fn a_missing_network_allow_rule_fails() {
         "  - to:\n    - podSelector:\n        matchLabels:\n          app.kubernetes.io/name: redis\n          app.kubernetes.io/instance: redis\n    ports:\n    - protocol: TCP\n      port: 6379\n",
         "",
         "network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing",
+    );
+}
+
+#[test]
+fn a_missing_service_policy_file_fails() {
+    // Every file of the tier's folder is synced: without pricing's, nothing lets it reach redis.
+    let dir = copy();
+    std::fs::remove_file(dir.path().join("deploy/network/prod/service-pricing.yaml")).expect("remove");
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "the check passed a broken copy:\n{text}");
+    assert!(
+        text.contains("network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing"),
+        "{text}"
     );
 }
 
