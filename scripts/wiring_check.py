@@ -31,7 +31,7 @@ Then it asserts, against the catalog:
   random     rendering twice gives the same bytes (nothing random at render time)
   project    every rendered object lands in the tier's namespace, and every cluster-scoped
              kind is in the tier's AppProject clusterResourceWhitelist
-  network    the tier's NetworkPolicies (deploy/network/TIER.yaml, synced by its Application)
+  network    the tier's NetworkPolicies (every file of deploy/network/TIER/, synced by its Application)
              admit every `needs` edge (a pod's *_HOST/*_PORT: from its pods to the pods the named
              Service selects, on the port it targets) and every flow wiring.json lists (a
              provider's own traffic, the Kubernetes API), in both directions (the source's egress

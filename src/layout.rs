@@ -63,15 +63,27 @@ pub(crate) const WIRING: &str = "deploy/wiring.json";
 /// The folder of the resources inception renders for backing services.
 const BACKING_DIR: &str = "deploy/backing";
 
-/// The folder of the tiers' NetworkPolicies (a directory Application's path).
-pub(crate) const NETWORK_DIR: &str = "deploy/network";
+/// The folder of the tiers' NetworkPolicies: one folder per tier.
+const NETWORK_DIR: &str = "deploy/network";
 
 /// The stem of a tier's NetworkPolicies' Application.
 pub(crate) const NETWORK_APP: &str = "network-policy";
 
-/// `deploy/network/TIER.yaml`.
+/// `deploy/network/TIER`: a tier's NetworkPolicies, every file of which its
+/// Application syncs (a directory source).
+pub(crate) fn network_dir(tier: &str) -> String {
+    format!("{NETWORK_DIR}/{tier}")
+}
+
+/// `deploy/network/TIER/tier.yaml`: the tier's NetworkPolicies but the
+/// services' own (no `service-` prefix: no service's file takes its name).
 pub(crate) fn network_policies(tier: &str) -> String {
-    format!("{NETWORK_DIR}/{tier}.yaml")
+    format!("{}/tier.yaml", network_dir(tier))
+}
+
+/// `deploy/network/TIER/service-SERVICE.yaml`: a `build`/`image` service's own NetworkPolicy.
+pub(crate) fn service_network_policy(tier: &str, service: &str) -> String {
+    format!("{}/service-{service}.yaml", network_dir(tier))
 }
 
 /// The stem of a tier's Argo CD Application (Argo CD managing itself).
@@ -251,6 +263,7 @@ fn spell(kind: &Kind, model: &Model, tier_as: Option<&str>) -> String {
         Kind::ArgoBootstrapProject { tier: t } => argocd_app(tier(*t), PROJECT_BOOTSTRAP_APP),
         Kind::BackingManifests { tier: t, service: s } => backing_manifests(service(*s), tier(*t)),
         Kind::NetworkPolicies { tier: t } => network_policies(tier(*t)),
+        Kind::ServiceNetworkPolicy { tier: t, service: s } => service_network_policy(tier(*t), service(*s)),
         Kind::ArgoNetwork { tier: t } => argocd_app(tier(*t), NETWORK_APP),
         Kind::Bootstrap { tier: t } => bootstrap_script(tier(*t)),
         Kind::LocalGitServer => LOCAL_GIT_SERVER.to_owned(),

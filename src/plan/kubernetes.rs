@@ -248,8 +248,13 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         bootstrap.push(origin::cluster(tier));
         bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
         artifacts.push(Artifact::new(model, Kind::Bootstrap { tier: at }, bootstrap));
-        let network: Vec<Origin> = super::network::policies(model, tier).into_iter().flat_map(|p| p.origins).collect();
+        let network: Vec<Origin> =
+            super::network::tier_policies(model, tier).into_iter().flat_map(|p| p.origins).collect();
         artifacts.push(Artifact::new(model, Kind::NetworkPolicies { tier: at }, network));
+        for (service, policy) in super::network::service_policies(model, tier) {
+            let kind = Kind::ServiceNetworkPolicy { tier: at, service };
+            artifacts.push(Artifact::new(model, kind, policy.origins));
+        }
         artifacts.push(Artifact::new(model, Kind::ArgoNetwork { tier: at }, base.clone()));
         for (operator, sources) in operators(model) {
             let mut sources = sources;

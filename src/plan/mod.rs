@@ -147,6 +147,14 @@ pub enum Kind {
         /// The tier.
         tier: TierRef,
     },
+    /// A `build`/`image` service's own NetworkPolicy in one tier (when it
+    /// has rules), beside the tier's others.
+    ServiceNetworkPolicy {
+        /// The tier.
+        tier: TierRef,
+        /// The service.
+        service: ServiceRef,
+    },
     /// The Application syncing a tier's NetworkPolicies.
     ArgoNetwork {
         /// The tier.
@@ -193,6 +201,7 @@ impl Kind {
             | Kind::ArgoBootstrapProject { tier }
             | Kind::BackingManifests { tier, .. }
             | Kind::NetworkPolicies { tier }
+            | Kind::ServiceNetworkPolicy { tier, .. }
             | Kind::ArgoNetwork { tier }
             | Kind::Bootstrap { tier } => Some(*tier),
             Kind::HelmValues { tier, .. } => *tier,
@@ -205,6 +214,7 @@ impl Kind {
         match self {
             Kind::HelmValues { service, .. }
             | Kind::ArgoApplication { service, .. }
+            | Kind::ServiceNetworkPolicy { service, .. }
             | Kind::BackingManifests { service, .. } => Some(*service),
             _ => None,
         }

@@ -44,7 +44,7 @@
 
 use super::Origin;
 use super::workload::{self, origin};
-use crate::model::{Cluster, Concession, Model, Service, Source, Tier};
+use crate::model::{Cluster, Concession, Model, Service, ServiceRef, Source, Tier};
 use crate::network_catalog::{self as catalog, Role};
 use crate::providers;
 
@@ -144,7 +144,7 @@ fn tcp(ports: &[u16]) -> Vec<(u16, Protocol)> {
 }
 
 /// One NetworkPolicy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Policy {
     /// Its name.
     pub(crate) name: String,
@@ -163,6 +163,12 @@ pub(crate) struct Policy {
 impl Policy {
     fn new(name: impl Into<String>, selector: Selector, origins: Vec<Origin>) -> Self {
         Self { name: name.into(), selector, deny: false, ingress: Vec::new(), egress: Vec::new(), origins }
+    }
+
+    /// Whether it adds anything to the default deny (or is it): a policy
+    /// without rules is left out.
+    pub(crate) fn has_rules(&self) -> bool {
+        self.deny || !self.ingress.is_empty() || !self.egress.is_empty()
     }
 }
 
@@ -280,8 +286,11 @@ fn emulated(tier: &Tier, service: &Service) -> bool {
     workload::concession_applies(tier, service, Concession::StorageEmulator)
 }
 
-/// Every NetworkPolicy of `tier`, in a stable order.
-pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
+/// The NetworkPolicies of `tier` that are not a `build`/`image` service's
+/// own ([`service_policy`]), in a stable order: default deny, DNS, the
+/// backing and `chart` services' (in declaration order), the storage
+/// emulator's, the operators', the platform's.
+pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
     let tier_origin = origin::tier(tier);
     let cluster = origin::cluster(tier);
     let lookup = Lookup::new(model);
@@ -360,10 +369,8 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                 named.push(selector);
                 all.push(policy);
             }
-            Source::Build(_) | Source::Image(_) => {
-                all.push(generic_policy(&lookup, tier, service));
-                named.push(Selector::name(&service.name.value));
-            }
+            // Its own policy is its own file (`service_policy`).
+            Source::Build(_) | Source::Image(_) => named.push(Selector::name(&service.name.value)),
         }
     }
     if workload::deploys_azurite(model, tier) {
@@ -408,8 +415,30 @@ pub(crate) fn policies(model: &Model, tier: &Tier) -> Vec<Policy> {
     }
     all.push(platform(model, tier, &named));
     // A policy without rules adds nothing to the default deny.
-    all.retain(|p| p.deny || !p.ingress.is_empty() || !p.egress.is_empty());
+    all.retain(Policy::has_rules);
     all
+}
+
+/// The own policy of each `build`/`image` service of `tier` that has rules
+/// (one without adds nothing to the default deny), with the service, in
+/// declaration order.
+pub(crate) fn service_policies(model: &Model, tier: &Tier) -> Vec<(ServiceRef, Policy)> {
+    let lookup = Lookup::new(model);
+    model
+        .service_refs()
+        .filter(|(_, s)| matches!(s.source, Source::Build(_) | Source::Image(_)))
+        .map(|(at, service)| (at, generic_policy(&lookup, tier, service)))
+        .filter(|(_, policy)| policy.has_rules())
+        .collect()
+}
+
+/// The own policy of the `build`/`image` service `service` of `model` in
+/// `tier`, rules or not. It reads the service, the services it needs, the
+/// services that need it and the tier only, so a service's restricted model
+/// ([`crate::render::units`]) gives the policy the whole model does, in time
+/// proportional to that model.
+pub(crate) fn service_policy(model: &Model, tier: &Tier, service: &Service) -> Policy {
+    generic_policy(&Lookup::new(model), tier, service)
 }
 
 /// Traffic the catalog says a tier's providers need, beside the `needs`
@@ -602,6 +631,13 @@ mod tests {
         crate::pipeline::load(&source).map(|l| l.model).expect("the reference spec is valid")
     }
 
+    /// Every policy of a tier: the tier's file's, then the services' own.
+    fn all(model: &Model, tier: &Tier) -> Vec<Policy> {
+        let mut all = tier_policies(model, tier);
+        all.extend(service_policies(model, tier).into_iter().map(|(_, p)| p));
+        all
+    }
+
     fn egress_to(policies: &[Policy], name: &str, pods: &Selector, port: u16) -> bool {
         policies.iter().filter(|p| p.selector == Selector::name(name)).any(|p| {
             p.egress.iter().any(|r| {
@@ -615,7 +651,7 @@ mod tests {
     fn every_needs_edge_is_allowed_out_of_the_consumer() {
         let model = model();
         for tier in &model.tiers {
-            let policies = policies(&model, tier);
+            let policies = all(&model, tier);
             assert_eq!(policies[0].name, "default-deny");
             for service in model.services.iter().filter(|s| s.uses_generic_chart()) {
                 for need in &service.needs {
@@ -637,7 +673,7 @@ mod tests {
     fn the_platform_excludes_every_named_pod() {
         let model = model();
         let tier = &model.tiers[0];
-        let policies = policies(&model, tier);
+        let policies = all(&model, tier);
         let platform = policies.iter().find(|p| p.name == "platform").expect("platform");
         let (_, _, names) = &platform.selector.expressions[0];
         for name in ["api", "pricing", "redis", "cloudnative-pg", "azurite"] {
@@ -661,7 +697,7 @@ mod tests {
     fn exposure_admits_the_controller_and_workers_and_jobs_admit_nothing() {
         let model = environment("polyglot");
         for tier in &model.tiers {
-            let policies = policies(&model, tier);
+            let policies = all(&model, tier);
             let web = policies.iter().find(|p| p.name == "service-web").expect("web");
             let (_, namespace) = crate::plan::exposure::controller(tier.cluster.value);
             let controller =
@@ -680,10 +716,49 @@ mod tests {
     #[test]
     fn storage_reaches_the_emulator_locally_and_azure_in_the_cloud() {
         let model = model();
-        let local = policies(&model, &model.tiers[0]);
+        let local = all(&model, &model.tiers[0]);
         assert!(egress_to(&local, "risk", &Selector::name("azurite"), 10000));
-        let prod = policies(&model, model.tiers.last().expect("prod"));
+        let prod = all(&model, model.tiers.last().expect("prod"));
         let risk = prod.iter().find(|p| p.name == "service-risk").expect("risk");
         assert!(risk.egress.iter().any(|r| r.peers == [Peer::Cidr { cidr: "0.0.0.0/0", except: PRIVATE }]));
+    }
+
+    #[test]
+    fn the_tier_file_holds_no_service_policy_and_every_service_policy_has_rules() {
+        for name in ["serenity", "minimal", "polyglot"] {
+            let model = environment(name);
+            for tier in &model.tiers {
+                let names: Vec<String> = tier_policies(&model, tier).into_iter().map(|p| p.name).collect();
+                assert_eq!(names.first().map(String::as_str), Some("default-deny"), "{name}");
+                assert_eq!(names.last().map(String::as_str), Some("platform"), "{name}");
+                for (at, policy) in service_policies(&model, tier) {
+                    let service = model.service_at(at);
+                    assert!(service.uses_generic_chart(), "{name}: {}", service.name.value);
+                    assert!(policy.has_rules(), "{name}: {}", policy.name);
+                    assert_eq!(policy.name, format!("service-{}", service.name.value));
+                    assert!(!names.contains(&policy.name), "{name}: {} in both files", policy.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_service_policy_is_the_one_its_restricted_model_gives() {
+        for name in ["serenity", "minimal", "polyglot"] {
+            let model = environment(name);
+            let members = crate::render::units::neighbourhoods(&model);
+            for tier in &model.tiers {
+                for (at, policy) in service_policies(&model, tier) {
+                    let restricted = crate::render::units::restricted(&model, &members[at.index()]);
+                    let service = restricted.service(&model.service_at(at).name.value).expect("a member");
+                    assert_eq!(service_policy(&restricted, tier, service), policy, "{name}: {}", policy.name);
+                    assert!(
+                        crate::render::units::provenance_within(&model, &members[at.index()], &policy.origins),
+                        "{name}: {} reads outside its restricted model",
+                        policy.name
+                    );
+                }
+            }
+        }
     }
 }

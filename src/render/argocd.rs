@@ -80,12 +80,14 @@ pub(super) struct AppSource<V: Serialize> {
     pub directory: Option<Directory>,
 }
 
-/// A directory source: `TIER.yaml` of the repository folder `folder`, at
-/// the tier's revision, with the origins of its repository and revision.
-pub(super) fn tier_file_source<V: Serialize>(
+/// A directory source: the files of the repository folder `folder` (only
+/// `include`, when given), not its subfolders, at the tier's revision, with
+/// the origins of its repository and revision.
+pub(super) fn directory_source<V: Serialize>(
     model: &Model,
     tier: &Tier,
     folder: String,
+    include: Option<String>,
     paths: &mut Paths,
 ) -> AppSource<V> {
     paths.add("spec.source.repoURL", origin::repo(model).unwrap_or_else(|| origin::project(model)));
@@ -96,11 +98,7 @@ pub(super) fn tier_file_source<V: Serialize>(
         path: Some(folder),
         target_revision: tier.revision.value.clone(),
         helm: None,
-        directory: Some(Directory {
-            recurse: false,
-            exclude: String::new(),
-            include: Some(format!("{}.yaml", tier.name.value)),
-        }),
+        directory: Some(Directory { recurse: false, exclude: String::new(), include }),
     }
 }
 

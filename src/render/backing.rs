@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::RenderError;
-use super::argocd::{AppSource, Helm, application, finish, generic_chart_source, tier_file_source, tier_paths};
+use super::argocd::{AppSource, Helm, application, directory_source, finish, generic_chart_source, tier_paths};
 use super::helm_values::{CredentialSecret, Image, Probe, VaultObject};
 use super::trace::{Paths, Traced, trace_structured};
 use crate::model::{BackingKind, Model, Service, Tier};
@@ -96,7 +96,10 @@ pub(super) fn render_backing_application(
             }),
             directory: None,
         },
-        Delivery::Manifests => tier_file_source(model, tier, crate::layout::backing_dir(name), &mut paths),
+        Delivery::Manifests => {
+            let include = Some(format!("{}.yaml", tier.name.value));
+            directory_source(model, tier, crate::layout::backing_dir(name), include, &mut paths)
+        }
     };
     let mut app = application(model, tier, name, wave, source);
     crd_sync_options(&mut app, false);

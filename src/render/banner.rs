@@ -44,6 +44,7 @@ pub(super) fn comment_of(kind: &Kind) -> Option<Comment> {
         | Kind::ArgoBootstrapProject { .. }
         | Kind::BackingManifests { .. }
         | Kind::NetworkPolicies { .. }
+        | Kind::ServiceNetworkPolicy { .. }
         | Kind::ArgoNetwork { .. }
         | Kind::LocalGitServer
         | Kind::GithubWorkflow { .. }

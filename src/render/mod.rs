@@ -234,6 +234,10 @@ fn render_kind(
             backing::render_kafka(model.tier_at(*tier), model.service_at(*service), path)?
         }
         Kind::NetworkPolicies { tier } => network_policy::render_policies(model, model.tier_at(*tier), path)?,
+        Kind::ServiceNetworkPolicy { tier, service } => {
+            let service = scoped.unwrap_or_else(|| model.service_at(*service));
+            network_policy::render_service_policy(model, model.tier_at(*tier), service, path)?
+        }
         Kind::ArgoNetwork { tier } => network_policy::render_application(model, model.tier_at(*tier), path)?,
         Kind::Bootstrap { tier } => bootstrap::render_bootstrap(model, model.tier_at(*tier), spec_name, path)?,
         Kind::LocalGitServer => bootstrap::render_git_server(model, path)?,

@@ -1,15 +1,17 @@
 //! A tier's NetworkPolicies ([`crate::plan::network`]) as Kubernetes
-//! `networking.k8s.io/v1` objects in `deploy/network/TIER.yaml`, and the
-//! Application that syncs them (`deploy/argocd/TIER/network-policy.yaml`,
+//! `networking.k8s.io/v1` objects in the folder `deploy/network/TIER`: each
+//! `build`/`image` service's own in `service-NAME.yaml` (a render unit of
+//! the service, [`super::units`]), the others in `tier.yaml`; and the
+//! Application that syncs the folder (`deploy/argocd/TIER/network-policy.yaml`,
 //! with the operators' wave: before any workload starts).
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::RenderError;
-use super::argocd::{application, finish, tier_file_source, tier_paths};
+use super::argocd::{application, directory_source, finish, tier_paths};
 use super::trace::{Paths, Traced, trace_structured};
-use crate::model::{Model, Tier};
+use crate::model::{Model, Service, Tier};
 use crate::plan::network::{self, Peer, Policy, Rule, Selector};
 
 #[derive(Debug, Serialize)]
@@ -173,14 +175,34 @@ fn object(model: &Model, policy: &Policy) -> NetworkPolicy {
     }
 }
 
-/// `deploy/network/TIER.yaml`: every NetworkPolicy of the tier, one document each.
+/// `deploy/network/TIER/tier.yaml`: every NetworkPolicy of the tier but
+/// the services' own, one document each.
 ///
 /// # Errors
 /// A serializer error (a bug).
 pub(super) fn render_policies(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
+    documents(model, &network::tier_policies(model, tier), path)
+}
+
+/// `deploy/network/TIER/service-NAME.yaml`: the own NetworkPolicy of a
+/// `build`/`image` service, from its restricted model ([`super::units`]).
+///
+/// # Errors
+/// A serializer error (a bug).
+pub(super) fn render_service_policy(
+    model: &Model,
+    tier: &Tier,
+    service: &Service,
+    path: &str,
+) -> Result<Traced, RenderError> {
+    documents(model, &[network::service_policy(model, tier, service)], path)
+}
+
+/// The policies, one YAML document each, each line traced to its policy's origins.
+fn documents(model: &Model, policies: &[Policy], path: &str) -> Result<Traced, RenderError> {
     let mut text = String::new();
     let mut lines = Vec::new();
-    for (i, policy) in network::policies(model, tier).iter().enumerate() {
+    for (i, policy) in policies.iter().enumerate() {
         let yaml = crate::yaml::to_string(&object(model, policy))
             .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
         let mut paths = Paths::default();
@@ -201,14 +223,16 @@ pub(super) fn render_policies(model: &Model, tier: &Tier, path: &str) -> Result<
     Ok(Traced { text, lines })
 }
 
-/// `deploy/argocd/TIER/network-policy.yaml`: the Application syncing `deploy/network/TIER.yaml`.
+/// `deploy/argocd/TIER/network-policy.yaml`: the Application syncing every
+/// file of `deploy/network/TIER`.
 ///
 /// # Errors
 /// A serializer error (a bug).
 pub(super) fn render_application(model: &Model, tier: &Tier, path: &str) -> Result<Traced, RenderError> {
     let mut paths = Paths::default();
     tier_paths(tier, &mut paths);
-    let source = tier_file_source(model, tier, crate::layout::NETWORK_DIR.to_owned(), &mut paths);
+    let folder = crate::layout::network_dir(&tier.name.value);
+    let source = directory_source(model, tier, folder, None, &mut paths);
     let app = application::<serde_json::Value>(
         model,
         tier,

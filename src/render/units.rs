@@ -6,7 +6,8 @@
 //!
 //! - By default, the whole spec: the spec's name and bytes. A renderer that
 //!   declares nothing is re-rendered on every edit (correct, not incremental).
-//! - A service's Helm values and its Argo CD Applications (the bulk of a big
+//! - A service's Helm values, its Argo CD Applications and (a `build` or
+//!   `image` service) its own NetworkPolicy in each tier (the bulk of a big
 //!   tree) are rendered from a *restricted model*: every part of the model
 //!   but the services, plus the service, the services it `needs` and the
 //!   services that need it. They are rendered from it in every compile, cold
@@ -35,8 +36,11 @@ use crate::source::SourceFile;
 const FORMAT: &str = "inception-units 1";
 
 /// The service whose restricted model renders `kind`, if any: a generic or
-/// chart service's values and Applications (a backing service's Application
-/// reads the operators of every service: the whole spec).
+/// chart service's values and Applications, a generic service's own
+/// NetworkPolicy (which reads the service, the services it needs, those
+/// that need it and the tier: [`crate::plan::network::service_policy`]); a
+/// backing service's Application reads the operators of every service: the
+/// whole spec.
 pub(crate) fn scope(model: &Model, kind: &Kind) -> Option<usize> {
     match kind {
         Kind::HelmValues { service, .. } | Kind::ArgoApplication { service, .. }
@@ -44,6 +48,7 @@ pub(crate) fn scope(model: &Model, kind: &Kind) -> Option<usize> {
         {
             Some(service.index())
         }
+        Kind::ServiceNetworkPolicy { service, .. } => Some(service.index()),
         _ => None,
     }
 }
@@ -116,6 +121,7 @@ pub(crate) fn keys(
             let tag = match artifact.kind {
                 Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
                 Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
+                Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
                 _ => "other".to_owned(),
             };
             let mut keyed = format!(
@@ -210,4 +216,43 @@ pub(crate) fn provenance_within(model: &Model, members: &[usize], sources: &[Ori
             _ => model.services.get(inside.map_or(0, |i| i + 1)).is_none_or(|next| end <= next.span.offset),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every service's own NetworkPolicy is rendered from its restricted
+    /// model and keyed: its provenance lies within that model.
+    #[test]
+    fn a_service_network_policy_is_a_keyed_unit() {
+        // (minimal has no `repo`: no Argo CD files, no NetworkPolicies.)
+        for name in ["serenity", "polyglot"] {
+            let text = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}/inception.kdl")),
+            )
+            .expect("the reference spec");
+            let source = SourceFile::new("inception.kdl", text);
+            let loaded = crate::pipeline::load(&source).expect("valid");
+            let (model, graph) = (&loaded.model, &loaded.graph);
+            let plan = crate::plan::plan(model);
+            let keys = keys(&source, model, graph, &plan.artifacts, "inception.kdl");
+            let whole = sha256_hex(format!("{FORMAT}\0whole\0inception.kdl\0{}", source.text()).as_bytes());
+            let members = neighbourhoods(model);
+            let rendered = crate::render::render(model, graph, plan, "inception.kdl").expect("renders");
+            let mut policies = 0;
+            for (rendered, key) in rendered.iter().zip(&keys) {
+                let Kind::ServiceNetworkPolicy { service, .. } = rendered.artifact.kind else { continue };
+                policies += 1;
+                assert_eq!(scope(model, &rendered.artifact.kind), Some(service.index()));
+                assert_ne!(key, &whole, "{name}: {} is keyed by the whole spec", rendered.path());
+                assert!(
+                    provenance_within(model, &members[service.index()], &rendered.artifact.sources),
+                    "{name}: {} reads outside its restricted model",
+                    rendered.path()
+                );
+            }
+            assert!(policies > 0, "{name}: no service's NetworkPolicy");
+        }
+    }
 }

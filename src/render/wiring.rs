@@ -85,7 +85,7 @@ struct ServiceWiring {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct NetworkWiring {
-    /// The file holding the policies.
+    /// The folder holding the policies: every file of it.
     policies: String,
     /// Traffic beside the `needs` edges (which the check reads from the rendered env).
     flows: Vec<FlowWiring>,
@@ -114,7 +114,7 @@ struct FlowWiring {
 fn network(model: &Model, tier: &crate::model::Tier) -> NetworkWiring {
     let map = |s: &crate::plan::network::Selector| s.labels.iter().cloned().collect();
     NetworkWiring {
-        policies: crate::layout::network_policies(&tier.name.value),
+        policies: crate::layout::network_dir(&tier.name.value),
         flows: crate::plan::network::catalog_flows(model, tier)
             .into_iter()
             .map(|f| FlowWiring { what: f.what, from: map(&f.from), to: f.to.as_ref().map(map), ports: f.ports })

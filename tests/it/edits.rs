@@ -123,13 +123,16 @@ fn command_compile_into(dir: &Path, text: &str) -> (SpecLocation, SourceFile, Ve
     (location, source, rendered)
 }
 
-/// The service whose values or Application `path` is, if it is one (the
-/// files a render unit keys by service; every other file has no declared
-/// key).
+/// The service whose values, Application or own NetworkPolicy `path` is, if
+/// it is one (the files a render unit keys by service; every other file has
+/// no declared key).
 fn service_of(path: &str) -> Option<usize> {
-    let stem = match path.strip_prefix("deploy/values/") {
-        Some(rest) => rest.split('/').next()?,
-        None => path.strip_prefix("deploy/argocd/")?.split('/').nth(1)?.strip_suffix(".yaml")?,
+    let stem = if let Some(rest) = path.strip_prefix("deploy/values/") {
+        rest.split('/').next()?
+    } else if let Some(rest) = path.strip_prefix("deploy/network/") {
+        rest.split('/').nth(1)?.strip_prefix("service-")?.strip_suffix(".yaml")?
+    } else {
+        path.strip_prefix("deploy/argocd/")?.split('/').nth(1)?.strip_suffix(".yaml")?
     };
     stem.strip_prefix('s')?.parse().ok()
 }
@@ -173,6 +176,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
     let mut previous = text(&services, &global);
     command_compile_into(&incremental, &previous);
     let mut reused_any = false;
+    let mut reused_network = false;
     for case in 0..cases {
         let i = random.below(services.len());
         let edit = random.below(11);
@@ -257,6 +261,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
                         "seed {seed} case {case} (edit {edit} of s{i}): {path} was rendered again"
                     );
                     reused_any |= !rendered.contains(path.as_str());
+                    reused_network |= path.starts_with("deploy/network/") && !rendered.contains(path.as_str());
                 }
             }
         }
@@ -272,6 +277,7 @@ fn random_edits_recompile_to_the_bytes_of_a_cold_compile() {
         std::fs::remove_dir_all(&cold).expect("remove the cold tree");
     }
     assert!(reused_any, "no edit reused a file");
+    assert!(reused_network, "no edit reused a service's NetworkPolicy");
 }
 
 /// A file edited by hand or removed since the last compile, or a units

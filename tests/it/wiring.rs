@@ -2,7 +2,8 @@
 //! tier of every golden tree, and fails on deliberately broken copies of the
 //! reference tree: a consumer whose host names no Service, a `secretKeyRef`
 //! to a Secret nothing makes, a Bitnami image, a local tier larger than its
-//! Minikube, and a chart that makes a password at render time.
+//! Minikube, a NetworkPolicy rule or a service's policy file missing, and a
+//! chart that makes a password at render time.
 //!
 //! Needs the validators' Python (with PyYAML) and helm from
 //! `scripts/install-tools` (`$INCEPTION_TOOLS`, default `.tools`); without
@@ -140,10 +141,23 @@ fn a_missing_network_allow_rule_fails() {
     // pricing needs redis: drop pricing's egress rule to the Redis pods.
     broken(
         "network",
-        "deploy/network/prod.yaml",
+        "deploy/network/prod/service-pricing.yaml",
         "  - to:\n    - podSelector:\n        matchLabels:\n          app.kubernetes.io/name: redis\n          app.kubernetes.io/instance: redis\n    ports:\n    - protocol: TCP\n      port: 6379\n",
         "",
         "network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing",
+    );
+}
+
+#[test]
+fn a_missing_service_policy_file_fails() {
+    // Every file of the tier's folder is synced: without pricing's, nothing lets it reach redis.
+    let dir = copy();
+    std::fs::remove_file(dir.path().join("deploy/network/prod/service-pricing.yaml")).expect("remove");
+    let (code, text) = check(&[dir.path()]);
+    assert_eq!(code, 1, "the check passed a broken copy:\n{text}");
+    assert!(
+        text.contains("network: pricing needs redis:6379: no NetworkPolicy lets app.kubernetes.io/name=pricing"),
+        "{text}"
     );
 }
 
@@ -152,7 +166,7 @@ fn an_exposed_service_without_its_ingress_controller_fails() {
     // api is exposed: drop the rule admitting Minikube's ingress controller.
     broken(
         "ingress",
-        "deploy/network/local.yaml",
+        "deploy/network/local/service-api.yaml",
         "  - from:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: ingress-nginx\n    ports:\n    - protocol: TCP\n      port: 8080\n",
         "",
         "network: Ingress api: no NetworkPolicy lets app.kubernetes.io/name=api,app.kubernetes.io/instance=api receive from namespace ingress-nginx on 8080",
@@ -164,7 +178,7 @@ fn a_job_without_egress_to_what_it_needs_fails() {
     // polyglot's run-once job migrate needs postgres: drop its policy's egress.
     let dir = copy_of("polyglot");
     edit(
-        &dir.path().join("deploy/network/staging.yaml"),
+        &dir.path().join("deploy/network/staging/service-migrate.yaml"),
         "      app.kubernetes.io/name: migrate\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          cnpg.io/cluster: postgres\n",
         "      app.kubernetes.io/name: migrate\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          cnpg.io/cluster: elsewhere\n",
     );
@@ -178,7 +192,7 @@ fn a_job_without_egress_to_what_it_needs_fails() {
 fn a_missing_default_deny_fails() {
     broken(
         "deny",
-        "deploy/network/local.yaml",
+        "deploy/network/local/tier.yaml",
         "  name: default-deny\n",
         "  name: default-deny\nspec:\n  podSelector:\n    matchLabels:\n      nothing: selected\n  policyTypes:\n  - Ingress\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unused\n",
         "network: no default-deny NetworkPolicy",

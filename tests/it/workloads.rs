@@ -168,8 +168,8 @@ fn needs_injects_the_service_port_and_the_service_maps_it_to_the_container() {
     let polyglot = root().join("golden/polyglot/deploy");
     let values = std::fs::read_to_string(polyglot.join("values/web/values.yaml")).unwrap();
     assert!(values.contains("  GATEWAY_HOST: gateway\n  GATEWAY_PORT: \"80\"\n"), "{values}");
-    let network = std::fs::read_to_string(polyglot.join("network/local.yaml")).unwrap();
-    let gateway = &network[network.find("  name: service-gateway\n").expect("gateway's policy")..];
+    let gateway = std::fs::read_to_string(polyglot.join("network/local/service-gateway.yaml")).unwrap();
+    assert!(gateway.contains("  name: service-gateway\n"), "gateway's policy:\n{gateway}");
     assert!(
         gateway.contains("  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app.kubernetes.io/name: web\n    ports:\n    - protocol: TCP\n      port: 8080\n"),
         "{gateway}"
@@ -194,8 +194,10 @@ fn an_exposed_service_gets_an_ingress_per_tier_with_tls_in_the_cloud() {
     }
     // The tier's NetworkPolicy admits the controller's namespace on the container port.
     let golden_network = |tier: &str| {
-        let text = std::fs::read_to_string(root().join(format!("golden/serenity/deploy/network/{tier}.yaml"))).unwrap();
-        text[text.find("  name: service-api\n").expect("api's policy")..].to_owned()
+        let path = format!("golden/serenity/deploy/network/{tier}/service-api.yaml");
+        let text = std::fs::read_to_string(root().join(path)).unwrap();
+        assert!(text.contains("  name: service-api\n"), "api's policy:\n{text}");
+        text
     };
     let admits = |namespace: &str| {
         format!(
