@@ -50,22 +50,25 @@ pub struct LockedArtifact {
     pub sources: Sources,
 }
 
-/// An artifact's spec nodes as the lock holds them: the JSON array's text.
-/// A lock read to be written again (the entries an incremental compile
-/// reuses) is then neither parsed into nodes nor serialized again.
+/// An artifact's spec nodes as the lock holds them: the JSON array of their
+/// readable paths (`toolchain/tool kubectl`), without line numbers, so that
+/// a line inserted in the spec changes the entries of the artifacts it
+/// touches and no other (`inception explain` gives lines). Kept as the
+/// array's text: a lock read to be written again (the entries an
+/// incremental compile reuses) is neither parsed nor serialized again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Sources(Box<serde_json::value::RawValue>);
 
 impl Sources {
-    /// The array of `sources`.
-    pub fn new(sources: &[LockedSource]) -> Self {
+    /// The array of the nodes `sources`.
+    pub fn new(sources: &[&str]) -> Self {
         // Serializing strings and numbers cannot fail.
         Self(serde_json::value::to_raw_value(sources).unwrap_or_default())
     }
 
     /// The nodes, parsed.
-    pub fn parse(&self) -> Vec<LockedSource> {
+    pub fn parse(&self) -> Vec<String> {
         serde_json::from_str(self.0.get()).unwrap_or_default()
     }
 }
@@ -78,28 +81,19 @@ impl PartialEq for Sources {
 
 impl Eq for Sources {}
 
-/// A spec node, by readable path and line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LockedSource {
-    /// `toolchain/tool kubectl`.
-    pub node: String,
-    /// 1-based line in the spec.
-    pub line: usize,
-}
-
 impl Lock {
     /// The lock for a compile of `source` into `rendered`.
     pub fn new(source: &SourceFile, spec_name: &str, rendered: &[Rendered]) -> Self {
-        let artifacts = crate::parallel::map(rendered, |rendered| Self::entry(source, rendered));
+        let artifacts = crate::parallel::map(rendered, Self::entry);
         Self::of_entries(source, spec_name, artifacts)
     }
 
     /// The entry of one rendered artifact.
-    pub(crate) fn entry(source: &SourceFile, rendered: &Rendered) -> LockedArtifact {
+    pub(crate) fn entry(rendered: &Rendered) -> LockedArtifact {
         LockedArtifact {
             path: rendered.artifact.path.clone(),
             sha256: sha256_hex(rendered.text.as_bytes()),
-            sources: Sources::new(&locked_sources(source, rendered)),
+            sources: Sources::new(&locked_sources(rendered)),
         }
     }
 
@@ -152,15 +146,13 @@ impl Lock {
     }
 }
 
-/// An artifact's sources by node and line, each once (two origins of one
-/// node on one line are one source), in the order of their first origin.
-fn locked_sources(source: &SourceFile, rendered: &Rendered) -> Vec<LockedSource> {
+/// An artifact's source nodes, each once, in the order of their first origin.
+fn locked_sources(rendered: &Rendered) -> Vec<&str> {
     let mut seen = std::collections::HashSet::with_capacity(rendered.artifact.sources.len());
-    let mut sources: Vec<LockedSource> = Vec::new();
+    let mut sources = Vec::new();
     for origin in &rendered.artifact.sources {
-        let line = source.line_of(origin.span.into());
-        if seen.insert((origin.node.as_str(), line)) {
-            sources.push(LockedSource { node: origin.node.clone(), line });
+        if seen.insert(origin.node.as_str()) {
+            sources.push(origin.node.as_str());
         }
     }
     sources
@@ -178,10 +170,7 @@ mod tests {
                 .map(|i| LockedArtifact {
                     path: format!("deploy/values/s{i}/values.yaml"),
                     sha256: format!("{i:064x}"),
-                    sources: Sources::new(&[
-                        LockedSource { node: "project".to_owned(), line: 2 },
-                        LockedSource { node: format!("service \"s{i}\\\"\""), line: 10 + i },
-                    ]),
+                    sources: Sources::new(&["project", &format!("service \"s{i}\\\"\"/needs a")]),
                 })
                 .collect(),
         }

@@ -184,7 +184,7 @@ pub fn compile_units<E: From<RenderError>>(
             batch.push(group);
         }
         let rendered = render::render_groups(&loaded.model, &loaded.graph, batch, spec_name, &members)?;
-        let fresh = crate::parallel::map(&rendered, |(_, rendered)| Lock::entry(&loaded.source, rendered));
+        let fresh = crate::parallel::map(&rendered, |(_, rendered)| Lock::entry(rendered));
         let files: Vec<(&str, &str)> =
             rendered.iter().map(|(_, r)| (r.artifact.path.as_str(), r.text.as_str())).collect();
         sink(&files)?;

@@ -337,3 +337,23 @@ fn a_refused_compile_of_many_batches_leaves_nothing_behind() {
     assert_eq!(left, ["", "infra", foreign], "a refused compile left files or folders behind");
     assert_eq!(std::fs::read_to_string(tree_dir.join(foreign)).expect("read"), "// mine\n");
 }
+
+/// The lock names source nodes, not lines: a comment inserted in the middle
+/// of the spec changes the spec's sha256 in the lock and nothing else.
+#[test]
+fn a_line_inserted_in_the_spec_changes_one_line_of_the_lock() {
+    let path = crate::support::root().join("environments/serenity/inception.kdl");
+    let spec = std::fs::read_to_string(path).expect("read the reference spec");
+    let at = spec.find("\nservice ").expect("a service node") + 1;
+    let edited = format!("{}// a note\n{}", &spec[..at], &spec[at..]);
+    let lock = |text: &str| {
+        let compiled = pipeline::compile_source(&SourceFile::new("inception.kdl", text), "inception.kdl")
+            .unwrap_or_else(|e| panic!("compiles: {e:?}"));
+        compiled.lock.to_text()
+    };
+    let (before, after) = (lock(&spec), lock(&edited));
+    let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    assert!(changed[0].0.contains("\"spec\""), "{changed:#?}");
+}
