@@ -66,20 +66,22 @@ pub fn compile_reusing(
     // The writer holds the folder's lock from reading the tree to the last
     // rename: what the reuse finds on disk is still there when it counts on
     // it. Rendered files go to it batch by batch.
-    let mut writer = emit::Writer::open(&location.root, adopt, None)?;
-    let reused = match &fingerprint {
+    let mut writer = emit::Writer::open(&location.root, adopt)?;
+    let reusable = match &fingerprint {
         Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys(), writer.previous()),
-        _ => std::collections::HashMap::new(),
+        _ => emit::Reusable::default(),
     };
-    let compiled = pipeline::compile_units(units, &spec_name, reused, |files| {
+    let compiled = pipeline::compile_units(units, &spec_name, reusable.entries, |files| {
         writer.stage(files).map_err(crate::error::Error::from)
     })?;
     writer.unchanged(compiled.reused);
-    let (report, lock_sha) = writer.finish(&compiled.lock)?;
-    // The verified-render record, and the keys of this lock's artifacts.
+    let emit::Finished { report, lock_sha, mut stamps } = writer.finish(&compiled.lock)?;
+    // The verified-render record, and the keys of this lock's artifacts
+    // with the stamps of the files known as they are.
     if let Some(fingerprint) = &fingerprint {
         emit::record_hashed(&location.root, fingerprint, &lock_sha);
-        emit::record_units(&location.root, fingerprint, &lock_sha, &compiled.keys);
+        stamps.extend(reusable.stamps);
+        emit::record_units(&location.root, fingerprint, &lock_sha, &compiled.keys, &stamps);
     }
     Ok((report, compiled.rendered))
 }

@@ -23,6 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::stamp::Stamp;
 use crate::digest::sha256_hex;
 
 /// Changes when the record's meaning changes.
@@ -137,7 +138,7 @@ fn replace(path: &Path, text: &str) {
 }
 
 /// Changes when the units record's meaning changes.
-const UNITS_FORMAT: &str = "inception-units 1";
+const UNITS_FORMAT: &str = "inception-units 2";
 
 /// The units record of the tree at `root` for the build of `fingerprint`:
 /// beside its verified-tree record.
@@ -147,44 +148,77 @@ fn units_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
     Some(verified.with_file_name(name))
 }
 
-/// The keys of the artifacts the compile that wrote the lock of sha256
-/// `lock` had (see [`crate::render::units`]): `(lock, keys by path)`, when
-/// this build recorded them for the tree at `root`.
-pub(super) fn recorded_units(
-    root: &Path,
-    fingerprint: &Fingerprint,
-) -> Option<(String, std::collections::HashMap<String, String>)> {
+/// What the compile that wrote a lock recorded of its artifacts.
+#[derive(Debug)]
+pub(super) struct Units {
+    /// The sha256 of the lock it wrote.
+    pub(super) lock: String,
+    /// The file system's time when the stamps were recorded (nanoseconds
+    /// since the epoch): a stamp proves a file unchanged only if the file
+    /// was last written before it.
+    pub(super) recorded: i128,
+    /// Each artifact's key (see [`crate::render::units`]) and, when known,
+    /// the stamp of its file, by path.
+    pub(super) keys: std::collections::HashMap<String, (String, Option<Stamp>)>,
+}
+
+/// What this build recorded of the compile that wrote the lock of the tree
+/// at `root`.
+pub(super) fn recorded_units(root: &Path, fingerprint: &Fingerprint) -> Option<Units> {
     let text = std::fs::read_to_string(units_path(root, fingerprint)?).ok()?;
     let mut lines = text.lines();
-    let (format, build, lock) = (lines.next()?, lines.next()?, lines.next()?);
+    let (format, build, lock, recorded) = (lines.next()?, lines.next()?, lines.next()?, lines.next()?);
     if format != UNITS_FORMAT || build != fingerprint.build || lock.len() != 64 {
         return None;
     }
     let mut keys = std::collections::HashMap::new();
     for line in lines {
-        let (key, path) = line.split_once(' ')?;
-        keys.insert(path.to_owned(), key.to_owned());
+        let (key, rest) = line.split_once(' ')?;
+        let (stamp, path) = rest.split_once(' ')?;
+        keys.insert(path.to_owned(), (key.to_owned(), Stamp::parse(stamp)));
     }
-    Some((lock.to_owned(), keys))
+    Some(Units { lock: lock.to_owned(), recorded: recorded.parse().ok()?, keys })
 }
 
 /// Record that the compile that wrote the lock of sha256 `lock_sha` into
-/// `root` had these artifacts' keys (path, key). Best effort, like
-/// [`record`]: a record that cannot be written only means the next compile
-/// renders everything.
-pub fn record_units(root: &Path, fingerprint: &Fingerprint, lock_sha: &str, keys: &[(String, String)]) {
+/// `root` had these artifacts' keys (path, key), and the stamps of the
+/// files it knows unchanged since it wrote or verified them. Best effort,
+/// like [`record`]: a record that cannot be written only means the next
+/// compile renders everything.
+pub fn record_units(
+    root: &Path,
+    fingerprint: &Fingerprint,
+    lock_sha: &str,
+    keys: &[(String, String)],
+    stamps: &std::collections::HashMap<String, Stamp>,
+) {
     let Some(path) = units_path(root, fingerprint) else { return };
-    let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n", fingerprint.build);
+    let Some(parent) = path.parent() else { return };
+    if std::fs::create_dir_all(parent).is_err() {
+        return;
+    }
+    // The record's own file, made first: its modification time is the file
+    // system's time after every stamp below was taken.
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    let Ok(file) = std::fs::File::create(&temporary) else { return };
+    let recorded = file.metadata().ok().as_ref().and_then(Stamp::of).map(Stamp::modified);
+    let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
     for (relative, key) in keys {
         if relative.contains('\n') {
             continue;
         }
         text.push_str(key);
         text.push(' ');
+        text.push_str(&stamps.get(relative).map_or_else(|| "-".to_owned(), |s| s.to_field()));
+        text.push(' ');
         text.push_str(relative);
         text.push('\n');
     }
-    replace(&path, &text);
+    use std::io::Write;
+    let mut file = file;
+    if file.write_all(text.as_bytes()).is_err() || std::fs::rename(&temporary, &path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
 }
 
 #[cfg(test)]

@@ -159,16 +159,18 @@ pub(super) fn leftovers<'a>(
     listed: impl Fn(&str) -> bool,
 ) -> Result<Vec<Drifted>, EmitError> {
     let drifted = |path: String, verdict| Drifted { diff: format!("--- a/{path}\n+++ /dev/null\n"), path, verdict };
-    let mut found: Vec<Drifted> =
-        safety::temporaries(root)?.into_iter().map(|p| drifted(p, Verdict::Temporary)).collect();
-    for folder in safety::folders(generated).iter().filter(|f| safety::is_owned_folder(f)) {
-        for (path, file) in safety::entries(root, folder)? {
-            let name = path.rsplit('/').next().unwrap_or_default();
-            if file && !safety::is_temporary(name) && !listed(&path) {
-                found.push(drifted(path, Verdict::Foreign));
-            }
+    let owned: std::collections::HashSet<String> =
+        safety::folders(generated).into_iter().filter(|f| safety::is_owned_folder(f)).collect();
+    let mut found = Vec::new();
+    for (path, file) in safety::walk(root)? {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", &path));
+        if file && safety::is_temporary(name) {
+            found.push(drifted(path, Verdict::Temporary));
+        } else if file && owned.contains(folder) && !listed(&path) {
+            found.push(drifted(path, Verdict::Foreign));
         }
     }
+    found.sort_by(|a, b| (a.verdict != Verdict::Temporary, &a.path).cmp(&(b.verdict != Verdict::Temporary, &b.path)));
     Ok(found)
 }
 

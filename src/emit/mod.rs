@@ -12,6 +12,7 @@ mod git;
 mod read;
 mod reuse;
 pub mod safety;
+mod stamp;
 mod verify;
 mod write;
 
@@ -19,10 +20,11 @@ pub use cache::{Fingerprint, record, record_hashed, record_units};
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
-pub use reuse::reusable;
+pub use reuse::{Reusable, reusable};
+pub use stamp::Stamp;
 
 use crate::lock;
 pub use git::show_at;
 pub use read::{SPEC_FILE, SpecLocation, join, read_lock, read_optional, read_optional_bytes, read_spec};
 pub use verify::verify;
-pub use write::{WriteReport, Writer, write, write_file};
+pub use write::{Finished, WriteReport, Writer, write, write_file};

@@ -14,35 +14,62 @@ use std::path::Path;
 use super::cache::{self, Fingerprint};
 use super::lock::{Lock, LockedArtifact};
 use super::read::join;
+use super::stamp::Stamp;
 use crate::digest::sha256_hex;
 
-/// The reusable files among `keys` (path, key of this compile), by path,
-/// with their entries in the lock on disk (`previous`: parsed, with the
-/// sha256 of its bytes, by the writer that holds the folder's lock). Never
-/// fails: what cannot be read is rendered.
+/// What a compile may take from the previous one.
+#[derive(Debug, Default)]
+pub struct Reusable {
+    /// The reusable files, by path, with their entries in the lock on disk:
+    /// each is on disk with the bytes its entry records.
+    pub entries: HashMap<String, LockedArtifact>,
+    /// The stamps of those files, taken before they were proven unchanged
+    /// (see [`Stamp`]).
+    pub stamps: HashMap<String, Stamp>,
+}
+
+/// The reusable files among `keys` (path, key of this compile), with their
+/// entries in the lock on disk (`previous`: parsed, with the sha256 of its
+/// bytes, by the writer that holds the folder's lock). A file whose stamp
+/// is the recorded one, recorded after it was written, is not read; any
+/// other is hashed. Never fails: what cannot be read is rendered.
 pub fn reusable<'a>(
     root: &Path,
     fingerprint: &Fingerprint,
     keys: impl Iterator<Item = (&'a str, &'a str)>,
     previous: Option<&(Lock, String)>,
-) -> HashMap<String, LockedArtifact> {
-    let Some((lock_sha, recorded)) = cache::recorded_units(root, fingerprint) else { return HashMap::new() };
-    let Some((lock, sha)) = previous else { return HashMap::new() };
-    if *sha != lock_sha {
-        return HashMap::new();
+) -> Reusable {
+    let Some(units) = cache::recorded_units(root, fingerprint) else { return Reusable::default() };
+    let Some((lock, sha)) = previous else { return Reusable::default() };
+    if *sha != units.lock {
+        return Reusable::default();
     }
     let entries: HashMap<&str, &LockedArtifact> = lock.artifacts.iter().map(|a| (a.path.as_str(), a)).collect();
-    let candidates: Vec<&LockedArtifact> = keys
-        .filter(|(path, key)| recorded.get(*path).is_some_and(|k| k == key))
-        .filter_map(|(path, _)| entries.get(path).copied())
+    let candidates: Vec<(&LockedArtifact, Option<Stamp>)> = keys
+        .filter_map(|(path, key)| match units.keys.get(path) {
+            Some((recorded, stamp)) if recorded == key => entries.get(path).map(|entry| (*entry, *stamp)),
+            _ => None,
+        })
         .collect();
-    let intact = crate::parallel::map(&candidates, |entry| {
-        std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+    let intact = crate::parallel::map(&candidates, |(entry, recorded)| {
+        let path = join(root, &entry.path);
+        // Taken before the file is read: a write after it changes the stamp.
+        let now = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::of);
+        if let (Some(recorded), Some(now)) = (recorded, now)
+            && recorded.proves(now, units.recorded)
+        {
+            return Some(Some(now));
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (sha256_hex(&bytes) == entry.sha256).then_some(now)
     });
-    candidates
-        .into_iter()
-        .zip(intact)
-        .filter(|(_, intact)| *intact)
-        .map(|(entry, _)| (entry.path.clone(), entry.clone()))
-        .collect()
+    let mut reusable = Reusable::default();
+    for ((entry, _), intact) in candidates.into_iter().zip(intact) {
+        let Some(stamp) = intact else { continue };
+        if let Some(stamp) = stamp {
+            reusable.stamps.insert(entry.path.clone(), stamp);
+        }
+        reusable.entries.insert(entry.path.clone(), entry.clone());
+    }
+    reusable
 }

@@ -184,10 +184,11 @@ pub fn is_temporary(name: &str) -> bool {
 
 /// Create a fresh temporary file beside `path` holding `text`: a new name,
 /// created exclusively, so it never writes through an existing file or link.
+/// Returns its path and its stamp.
 ///
 /// # Errors
 /// A write failure; nothing is left behind.
-pub fn create_temporary(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
+pub fn create_temporary(path: &Path, text: &str) -> Result<(PathBuf, Option<super::Stamp>), EmitError> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };
     let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -198,7 +199,10 @@ pub fn create_temporary(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
         let _ = std::fs::remove_file(&temporary);
         return Err(error(source));
     }
-    Ok(temporary)
+    // Renaming keeps the inode and the modification time: the stamp of the
+    // file in place, as this compile wrote it.
+    let stamp = file.metadata().ok().as_ref().and_then(super::Stamp::of);
+    Ok((temporary, stamp))
 }
 
 /// The folders that hold generated files, relative to the root (`""` is the
@@ -218,30 +222,6 @@ pub fn is_owned_folder(folder: &str) -> bool {
     !folder.is_empty() && !SHARED_FOLDERS.contains(&folder)
 }
 
-/// The entries of `folder` under `root`: (relative path, whether it is a
-/// regular file or a link). Empty when the folder does not exist or is a link.
-///
-/// # Errors
-/// A read failure.
-pub fn entries(root: &Path, folder: &str) -> Result<Vec<(String, bool)>, EmitError> {
-    let Ok(path) = no_link_path(root, folder) else { return Ok(Vec::new()) };
-    let read = match std::fs::read_dir(&path) {
-        Ok(read) => read,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => return Ok(Vec::new()),
-        Err(source) => return Err(EmitError::Read { path, source }),
-    };
-    let mut found = Vec::new();
-    for entry in read {
-        let entry = entry.map_err(|source| EmitError::Read { path: path.clone(), source })?;
-        let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
-        found.push((relative, kind.is_file() || kind.is_symlink()));
-    }
-    found.sort();
-    Ok(found)
-}
-
 /// Every temporary file (and the journal) compile may have left: in the
 /// root and anywhere under the generated folders, whichever spec created
 /// them. Linked folders are not entered.
@@ -249,20 +229,45 @@ pub fn entries(root: &Path, folder: &str) -> Result<Vec<(String, bool)>, EmitErr
 /// # Errors
 /// A read failure.
 pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
+    let mut found: Vec<String> = walk(root)?
+        .into_iter()
+        .filter(|(relative, file)| *file && is_temporary(relative.rsplit('/').next().unwrap_or_default()))
+        .map(|(relative, _)| relative)
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Every file and link in the root and anywhere under the generated
+/// folders (relative path, whether it is a regular file or a link), in no
+/// particular order. Linked folders are not entered: a folder is entered
+/// only when its parent's listing says it is one (no look at each path
+/// from the root).
+///
+/// # Errors
+/// A read failure.
+pub fn walk(root: &Path) -> Result<Vec<(String, bool)>, EmitError> {
     let mut found = Vec::new();
-    let mut folders: Vec<String> = vec![String::new()];
-    while let Some(folder) = folders.pop() {
-        for (relative, file) in entries(root, &folder)? {
-            let name = relative.rsplit('/').next().unwrap_or_default();
-            if file && is_temporary(name) {
-                found.push(relative);
-            } else if !file && (!folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(name)))
-            {
-                folders.push(relative);
+    let mut folders: Vec<(String, PathBuf)> = vec![(String::new(), root.to_path_buf())];
+    while let Some((folder, path)) = folders.pop() {
+        let read = match std::fs::read_dir(&path) {
+            Ok(read) => read,
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => continue,
+            Err(source) => return Err(EmitError::Read { path, source }),
+        };
+        for entry in read {
+            let entry = entry.map_err(|source| EmitError::Read { path: path.clone(), source })?;
+            let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let generated = !folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(&name));
+            let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+            if kind.is_file() || kind.is_symlink() {
+                found.push((relative, true));
+            } else if kind.is_dir() && generated {
+                folders.push((relative, entry.path()));
             }
         }
     }
-    found.sort();
     Ok(found)
 }
 

@@ -7,17 +7,17 @@
 //! 1. The folder's lock is taken (a second compile waits, then fails).
 //! 2. Temporary files a killed compile left are removed.
 //! 3. Every changed file is written to a fresh temporary file beside its
-//!    target, batch by batch as the compile renders them ([`Writer::add`]),
+//!    target, batch by batch as the compile renders them ([`Writer::stage`]),
 //!    so a big tree is never held in memory whole; a failure (a file that
 //!    is not inception's, a write error, a renderer's) removes them and the
 //!    folders made for them, and leaves the tree as it was.
 //! 4. The journal records what the lock about to be written adds to the
 //!    one on disk, then the files are renamed into place, stale files
-//!    removed, and the lock renamed last; the journal goes. A compile killed
-//!    in between leaves files the journal still lists as its own, so the
-//!    next compile finishes the job without `--adopt`. (A compile killed
-//!    while staging leaves only temporary files, which the next one finds
-//!    under the generated folders and removes.)
+//!    removed, and the lock renamed last; the journal goes. A compile
+//!    killed in between leaves files the journal still lists as its own, so
+//!    the next compile finishes the job without `--adopt`. (A compile
+//!    killed while staging leaves temporary files only, which the next one
+//!    finds under the generated folders and removes.)
 //!
 //! Nothing is written or removed through a symbolic link, and a file is
 //! removed only if it lies under a generated folder, is listed in the last
@@ -32,6 +32,7 @@ use super::EmitError;
 use super::lock::{LOCK_PATH, Lock};
 use super::read::{read_optional, read_optional_bytes};
 use super::safety::{self, FolderLock, JOURNAL_PATH};
+use super::stamp::Stamp;
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
 
@@ -58,13 +59,24 @@ pub struct WriteReport {
 /// [`EmitError::NotOwned`], [`EmitError::Symlink`], [`EmitError::Busy`], or
 /// a read or write failure; before any rename, nothing is changed.
 pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport, EmitError> {
-    let mut writer = Writer::open(root, adopt, None)?;
+    let mut writer = Writer::open(root, adopt)?;
     let files: Vec<(&str, &str)> =
         outputs.iter().filter(|(path, _)| *path != LOCK_PATH).map(|(p, t)| (p.as_str(), t.as_str())).collect();
     writer.stage(&files)?;
     let parsed = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text));
     let lock = outputs.get(LOCK_PATH).map(|text| (parsed.as_ref(), text.as_str()));
-    Ok(writer.finish_with(lock)?.0)
+    Ok(writer.finish_with(lock)?.report)
+}
+
+/// What a finished write did and wrote.
+#[derive(Debug)]
+pub struct Finished {
+    /// What it did.
+    pub report: WriteReport,
+    /// The sha256 of the lock's text.
+    pub lock_sha: String,
+    /// The stamp of each file it wrote, as it wrote it (the lock's excepted).
+    pub stamps: HashMap<String, Stamp>,
 }
 
 /// A write in progress: the folder's lock held, the old lock and journal
@@ -79,9 +91,8 @@ pub struct Writer {
     old: Option<(Lock, String)>,
     /// The journal a killed compile left.
     journal: Option<Lock>,
-    /// For each path the old lock or the journal lists, the sha256s they
-    /// record, each with whether the old lock is the one recording it.
-    recorded: HashMap<String, Vec<(String, bool)>>,
+    /// The (path, sha256) pairs the journal records.
+    journaled: HashSet<(String, String)>,
     folders: safety::Folders,
     /// Folders known to exist (looked at or made).
     ready: HashSet<PathBuf>,
@@ -89,6 +100,8 @@ pub struct Writer {
     made: Vec<PathBuf>,
     /// Staged files: (relative path, temporary file, target).
     staged: Vec<(String, PathBuf, PathBuf)>,
+    /// The stamps of the staged files (the lock's excepted).
+    stamps: HashMap<String, Stamp>,
     not_owned: Vec<String>,
     produced: HashSet<String>,
     unchanged: usize,
@@ -97,32 +110,28 @@ pub struct Writer {
 
 impl Writer {
     /// Take the folder's lock of the tree at `root` and read what the last
-    /// compile left: its lock (`previous`: already read by the caller,
-    /// parsed, with the sha256 of its bytes: used when it is still the
-    /// lock on disk), a journal, temporary files (removed).
+    /// compile left: its lock, a journal, temporary files (removed).
     ///
     /// # Errors
     /// [`EmitError::Busy`], [`EmitError::Symlink`], or a read failure.
-    pub fn open(root: &Path, adopt: bool, previous: Option<(Lock, String)>) -> Result<Self, EmitError> {
+    pub fn open(root: &Path, adopt: bool) -> Result<Self, EmitError> {
         let held = FolderLock::acquire(root)?;
         let old = match read_optional_bytes(&root.join(LOCK_PATH))? {
             Some(bytes) => {
                 let sha = sha256_hex(&bytes);
-                match previous {
-                    Some((lock, previous_sha)) if previous_sha == sha => Some((lock, sha)),
-                    _ => std::str::from_utf8(&bytes).ok().and_then(Lock::parse).map(|lock| (lock, sha)),
-                }
+                std::str::from_utf8(&bytes).ok().and_then(Lock::parse).map(|mut lock| {
+                    // Sorted by path, as compile writes it: looked up by path.
+                    if !lock.artifacts.is_sorted_by(|a, b| a.path <= b.path) {
+                        lock.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+                    }
+                    (lock, sha)
+                })
             }
             None => None,
         };
         // The lock a killed compile was about to write: its files are ours too.
         let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
-        let mut recorded: HashMap<String, Vec<(String, bool)>> = HashMap::new();
-        for (lock, in_old) in [(old.as_ref().map(|(lock, _)| lock), true), (journal.as_ref(), false)] {
-            for artifact in lock.into_iter().flat_map(|l| &l.artifacts) {
-                recorded.entry(artifact.path.clone()).or_default().push((artifact.sha256.clone(), in_old));
-            }
-        }
+        let journaled = journal.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.clone(), a.sha256.clone())).collect();
         safety::remove_temporaries(root)?;
         Ok(Self {
             root: root.to_path_buf(),
@@ -130,11 +139,12 @@ impl Writer {
             _held: held,
             old,
             journal,
-            recorded,
+            journaled,
             folders: safety::Folders::look(root, std::iter::empty())?,
             ready: HashSet::new(),
             made: Vec::new(),
             staged: Vec::new(),
+            stamps: HashMap::new(),
             not_owned: Vec::new(),
             produced: HashSet::new(),
             unchanged: 0,
@@ -150,14 +160,12 @@ impl Writer {
     /// Whether `bytes` at `relative` are inception's: the path is in the
     /// old lock, or the old lock or the journal records these bytes there.
     fn owned(&self, relative: &str, bytes: &str) -> bool {
-        if relative == LOCK_PATH && self.old.is_some() {
-            return true;
-        }
-        let Some(recorded) = self.recorded.get(relative) else { return false };
-        recorded.iter().any(|(_, in_old)| *in_old) || {
-            let sha = sha256_hex(bytes.as_bytes());
-            recorded.iter().any(|(recorded, _)| *recorded == sha)
-        }
+        let in_old = self.old.as_ref().is_some_and(|(lock, _)| {
+            relative == LOCK_PATH || lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(relative)).is_ok()
+        });
+        in_old
+            || !self.journaled.is_empty()
+                && self.journaled.contains(&(relative.to_owned(), sha256_hex(bytes.as_bytes())))
     }
 
     /// Files of this compile already on disk with the bytes the new lock
@@ -197,8 +205,8 @@ impl Writer {
                 Look::Change(path) => changes.push((relative, path, text)),
             }
         }
-        if !self.not_owned.is_empty() {
-            // Nothing will be written: only look at the rest.
+        if !self.not_owned.is_empty() || changes.is_empty() {
+            // Nothing will be written (or nothing to write yet): only look at the rest.
             return Ok(());
         }
         for (_, path, _) in &changes {
@@ -215,7 +223,14 @@ impl Writer {
         let mut first = None;
         for ((relative, path, _), result) in changes.into_iter().zip(staged) {
             match result {
-                Ok(temporary) => self.staged.push((relative.to_owned(), temporary, path)),
+                Ok((temporary, stamp)) => {
+                    if let Some(stamp) = stamp
+                        && relative != LOCK_PATH
+                    {
+                        self.stamps.insert(relative.to_owned(), stamp);
+                    }
+                    self.staged.push((relative.to_owned(), temporary, path));
+                }
                 Err(error) => {
                     first.get_or_insert(error);
                 }
@@ -234,18 +249,17 @@ impl Writer {
     }
 
     /// Stage the new `lock` (its text written from it), then put every
-    /// staged file in place, remove stale files and the journal. Returns the
-    /// report and the sha256 of the lock's text.
+    /// staged file in place, remove stale files and the journal.
     ///
     /// # Errors
     /// [`EmitError::NotOwned`] (nothing is then written), or a read or
     /// write failure.
-    pub fn finish(self, lock: &Lock) -> Result<(WriteReport, String), EmitError> {
+    pub fn finish(self, lock: &Lock) -> Result<Finished, EmitError> {
         let text = lock.to_text();
         self.finish_with(Some((Some(lock), &text)))
     }
 
-    fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<(WriteReport, String), EmitError> {
+    fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<Finished, EmitError> {
         let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
         if let Some((_, text)) = &lock {
             self.stage(&[(LOCK_PATH, text)])?;
@@ -261,7 +275,7 @@ impl Writer {
         if self.staged.is_empty() && stale.remove.is_empty() {
             self.finished = true;
             remove_journal(&root)?;
-            return Ok((report, lock_sha));
+            return Ok(Finished { report, lock_sha, stamps: std::mem::take(&mut self.stamps) });
         }
         // From here on a failure leaves the staged files for the next
         // compile to finish or remove, as a kill would.
@@ -307,7 +321,7 @@ impl Writer {
         remove_journal(&root)?;
         report.written = self.staged.iter().map(|(relative, _, _)| relative.clone()).collect();
         report.written.sort_unstable();
-        Ok((report, lock_sha))
+        Ok(Finished { report, lock_sha, stamps: std::mem::take(&mut self.stamps) })
     }
 }
 
@@ -425,7 +439,7 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
-    safety::create_temporary(path, text)
+    safety::create_temporary(path, text).map(|(temporary, _)| temporary)
 }
 
 /// Remove folders emptied by a removal, up to (not including) `root`.

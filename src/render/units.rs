@@ -114,38 +114,39 @@ pub(crate) fn keys(
     let whole = sha256_hex(format!("{FORMAT}\0whole\0{spec_name}\0{text}").as_bytes());
     let Some(digests) = digests(source, model) else { return vec![whole; artifacts.len()] };
     let members = neighbourhoods(model);
+    // What every artifact of a service's unit shares, hashed once per
+    // service: the model outside the services, the service's name and sync
+    // wave, and its restricted model's services.
+    let units: Vec<String> = (0..model.services.len())
+        .map(|at| {
+            let name = &model.services[at].name.value;
+            let mut keyed = format!("{FORMAT}\0unit\0{spec_name}\0{name}\0{}\0{}\0", graph.wave(name), digests.global);
+            for &member in &members[at] {
+                keyed.push_str(&digests.services[member]);
+                keyed.push('\0');
+            }
+            sha256_hex(keyed.as_bytes())
+        })
+        .collect();
     crate::parallel::map(artifacts, |artifact| match scope(model, &artifact.kind) {
         None => whole.clone(),
         Some(at) => {
-            let service = &model.services[at];
+            use std::fmt::Write;
             let tag = match artifact.kind {
                 Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
                 Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
                 Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
                 _ => "other".to_owned(),
             };
-            let mut keyed = format!(
-                "{FORMAT}\0unit\0{spec_name}\0{}\0{tag}\0{}\0{}\0{}\0",
-                artifact.path,
-                service.name.value,
-                graph.wave(&service.name.value),
-                digests.global
-            );
-            for &member in &members[at] {
-                keyed.push_str(&digests.services[member]);
-                keyed.push('\0');
-            }
+            let mut keyed = String::with_capacity(160 + artifact.path.len() + 48 * artifact.sources.len());
+            let _ = write!(keyed, "{}\0{}\0{tag}\0", units[at], artifact.path);
             for origin in &artifact.sources {
-                keyed.push_str(&origin_key(source, origin));
+                let (line, column) = source.line_col(origin.span.offset);
+                let _ = write!(keyed, "{}\0{line}:{column}:{}\0", origin.node, origin.span.len);
             }
             sha256_hex(keyed.as_bytes())
         }
     })
-}
-
-fn origin_key(source: &SourceFile, origin: &Origin) -> String {
-    let (line, column) = source.line_col(origin.span.offset);
-    format!("{}\0{line}:{column}:{}\0", origin.node, origin.span.len)
 }
 
 struct Digests {

@@ -293,10 +293,19 @@ fn files_changed_since_the_last_compile_are_rendered_again() {
     let (edited, removed) = ("deploy/values/s1/values.yaml", "deploy/values/s2/values-prod.yaml");
     std::fs::write(incremental.join(edited), "# mine\n").expect("edit");
     std::fs::remove_file(incremental.join(removed)).expect("remove");
+    // The same size, one byte changed: its stamp differs by time, not size.
+    let same_size = "deploy/values/s4/values.yaml";
+    let original = std::fs::read(incremental.join(same_size)).expect("read");
+    let mut flipped = original.clone();
+    let last = flipped.len() - 2;
+    flipped[last] = if flipped[last] == b'x' { b'y' } else { b'x' };
+    std::fs::write(incremental.join(same_size), &flipped).expect("edit in place");
     let mut services = services;
     services[5].replicas = 3;
     let (_, _, rendered) = command_compile_into(&incremental, &text(&services, &global));
     assert!(rendered.iter().any(|p| p == edited) && rendered.iter().any(|p| p == removed), "{rendered:?}");
+    assert!(rendered.iter().any(|p| p == same_size), "an edit of the same size was not noticed: {rendered:?}");
+    assert_eq!(std::fs::read(incremental.join(same_size)).expect("read"), original, "restored");
     assert!(!rendered.iter().any(|p| p == "deploy/values/s3/values.yaml"), "an untouched file is reused");
     // Another lock than the recorded one: everything renders.
     let lock = incremental.join("inception.lock");

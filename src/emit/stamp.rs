@@ -1,0 +1,96 @@
+//! What `stat` says of a file, to tell without reading it that it was not
+//! written since: its size, modification time and inode, as git's index
+//! keeps them. An edit changes the modification time (or, saved by rename,
+//! the inode); a file whose modification time is not before the moment its
+//! stamp was recorded is *racy* (a write in the same tick of the file
+//! system's clock would not change it) and is read again.
+//!
+//! Only the incremental compile trusts stamps, to reuse a file without
+//! hashing it; `check` always hashes, so a file a stamp let through
+//! unnoticed (an edit in the same clock tick as compile's write, with the
+//! same size) is still reported as drift.
+
+use std::fs::Metadata;
+
+/// A file's size, modification time (nanoseconds since the epoch) and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    size: u64,
+    modified: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of `meta`; `None` where the platform gives no inode.
+    #[cfg(unix)]
+    pub fn of(meta: &Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let modified = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+        Some(Self { size: meta.size(), modified, inode: meta.ino() })
+    }
+
+    /// The stamp of `meta`; `None` where the platform gives no inode.
+    #[cfg(not(unix))]
+    pub fn of(_meta: &Metadata) -> Option<Self> {
+        None
+    }
+
+    /// The modification time, in nanoseconds since the epoch.
+    pub fn modified(self) -> i128 {
+        self.modified
+    }
+
+    /// Whether the file is as stamped, and was stamped after its last
+    /// possible write (its modification time is before `recorded`, the file
+    /// system's time when the stamp was recorded).
+    pub fn proves(self, now: Self, recorded: i128) -> bool {
+        self == now && self.modified < recorded
+    }
+
+    /// `SIZE.MODIFIED.INODE`.
+    pub fn to_field(self) -> String {
+        format!("{}.{}.{}", self.size, self.modified, self.inode)
+    }
+
+    /// The stamp of a [`Stamp::to_field`] text.
+    pub fn parse(field: &str) -> Option<Self> {
+        let mut parts = field.split('.');
+        let stamp = Self {
+            size: parts.next()?.parse().ok()?,
+            modified: parts.next()?.parse().ok()?,
+            inode: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(stamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_reads_back_and_proves_only_an_unchanged_file_written_before_it_was_recorded() {
+        let stamp = Stamp { size: 12, modified: 1_700_000_000_123_456_789, inode: 42 };
+        assert_eq!(Stamp::parse(&stamp.to_field()), Some(stamp));
+        for bad in ["", "1.2", "1.2.3.4", "a.2.3", "-1.2.3"] {
+            assert_eq!(Stamp::parse(bad), None, "{bad}");
+        }
+        assert!(stamp.proves(stamp, stamp.modified + 1));
+        assert!(!stamp.proves(stamp, stamp.modified), "racy: written in the tick it was recorded");
+        assert!(!stamp.proves(Stamp { size: 13, ..stamp }, i128::MAX));
+        assert!(!stamp.proves(Stamp { modified: stamp.modified + 1, ..stamp }, i128::MAX));
+        assert!(!stamp.proves(Stamp { inode: 43, ..stamp }, i128::MAX));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_a_file_changes_its_stamp() {
+        let path = std::env::temp_dir().join(format!("inception-stamp-{}", std::process::id()));
+        std::fs::write(&path, "one").expect("write");
+        let first = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of).expect("a stamp");
+        std::fs::write(&path, "three").expect("write");
+        let second = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of).expect("a stamp");
+        let _ = std::fs::remove_file(&path);
+        assert_ne!(first, second);
+    }
+}
