@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: a compile allocates and frees millions of small strings, which
+/// it does faster than the system allocator (measured in the README, Speed).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use inception::cli::{Cli, Command, Format};
 use inception::commands::{self, exit};
