@@ -62,15 +62,30 @@ pub fn compile_reusing(
         Verified::Render(fingerprint) => fingerprint,
     };
     let spec_name = location.spec_name();
-    let units = pipeline::Units::new(pipeline::load(source)?, &spec_name);
     // The writer holds the folder's lock from reading the tree to the last
     // rename: what the reuse finds on disk is still there when it counts on
-    // it. Rendered files go to it batch by batch.
-    let mut writer = emit::Writer::open(&location.root, adopt)?;
-    let reusable = match &fingerprint {
-        Some(fingerprint) if !full => emit::reusable(&location.root, fingerprint, units.keys(), writer.previous()),
-        _ => emit::Reusable::default(),
+    // it. Rendered files go to it batch by batch. Opening it (reading the
+    // last lock, finding leftovers) and looking at the files the last
+    // compile recorded change nothing, so they run while the spec is read
+    // and planned; a folder that does not exist yet is made only once the
+    // spec is known valid.
+    let open = || {
+        let writer = emit::Writer::open(&location.root, adopt)?;
+        let recorded = fingerprint.as_ref().filter(|_| !full).and_then(|f| emit::recorded(&location.root, f));
+        Ok::<_, emit::EmitError>((writer, recorded))
     };
+    let (units, opened) = std::thread::scope(|scope| {
+        let opening = location.root.is_dir().then(|| scope.spawn(open));
+        let units = pipeline::load(source).map(|loaded| pipeline::Units::new(loaded, &spec_name));
+        let opened = opening.map(|opening| opening.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (units, opened)
+    });
+    let units = units?;
+    let (mut writer, recorded) = match opened {
+        Some(opened) => opened?,
+        None => open()?,
+    };
+    let reusable = emit::reusable(&location.root, recorded, units.keys(), writer.previous());
     let compiled = pipeline::compile_units(units, &spec_name, reusable.entries, |files| {
         writer.stage(files).map_err(crate::error::Error::from)
     })?;

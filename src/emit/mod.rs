@@ -20,7 +20,7 @@ pub use cache::{Fingerprint, record, record_hashed, record_units};
 pub use check::{Drift, Drifted, Verdict, check};
 pub use diff::unified;
 pub use error::EmitError;
-pub use reuse::{Reusable, reusable};
+pub use reuse::{Recorded, Reusable, recorded, reusable};
 pub use stamp::Stamp;
 
 use crate::lock;

@@ -28,45 +28,65 @@ pub struct Reusable {
     pub stamps: HashMap<String, Stamp>,
 }
 
+/// What the last compile recorded of the tree (its units record, see
+/// [`cache`]), each recorded file looked at: its stamp now, and whether
+/// that proves it unchanged. Needs no key, so it is read while the spec is
+/// still being planned (by the writer's thread, under the folder's lock).
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// The sha256 of the lock the record is of.
+    lock: String,
+    /// Each recorded file's key, its stamp now, and whether the stamp
+    /// proves it unchanged, by path.
+    files: HashMap<String, (String, Option<Stamp>, bool)>,
+}
+
+/// The record of the compile that wrote the tree at `root`, by this build,
+/// each file looked at; `None` without one.
+pub fn recorded(root: &Path, fingerprint: &Fingerprint) -> Option<Recorded> {
+    let units = cache::recorded_units(root, fingerprint)?;
+    let files: Vec<(String, (String, Option<Stamp>))> = units.keys.into_iter().collect();
+    let looked = crate::parallel::map(&files, |(path, (_, recorded))| {
+        // Taken before the file is read: a write after it changes the stamp.
+        let now = std::fs::symlink_metadata(join(root, path)).ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::of);
+        let proven = matches!((recorded, now), (Some(recorded), Some(now)) if recorded.proves(now, units.recorded));
+        (now, proven)
+    });
+    let files = files.into_iter().zip(looked).map(|((path, (key, _)), (now, proven))| (path, (key, now, proven)));
+    Some(Recorded { lock: units.lock, files: files.collect() })
+}
+
 /// The reusable files among `keys` (path, key of this compile), with their
 /// entries in the lock on disk (`previous`: parsed, with the sha256 of its
-/// bytes, by the writer that holds the folder's lock). A file whose stamp
-/// is the recorded one, recorded after it was written, is not read; any
-/// other is hashed. Never fails: what cannot be read is rendered.
+/// bytes, by the writer that holds the folder's lock). A file its stamp
+/// proves unchanged is not read; any other is hashed. Never fails: what
+/// cannot be read is rendered.
 pub fn reusable<'a>(
     root: &Path,
-    fingerprint: &Fingerprint,
+    recorded: Option<Recorded>,
     keys: impl Iterator<Item = (&'a str, &'a str)>,
     previous: Option<&(Lock, String)>,
 ) -> Reusable {
-    let Some(units) = cache::recorded_units(root, fingerprint) else { return Reusable::default() };
-    let Some((lock, sha)) = previous else { return Reusable::default() };
-    if *sha != units.lock {
+    let (Some(recorded), Some((lock, sha))) = (recorded, previous) else { return Reusable::default() };
+    if *sha != recorded.lock {
         return Reusable::default();
     }
     let entries: HashMap<&str, &LockedArtifact> = lock.artifacts.iter().map(|a| (a.path.as_str(), a)).collect();
-    let candidates: Vec<(&LockedArtifact, Option<Stamp>)> = keys
-        .filter_map(|(path, key)| match units.keys.get(path) {
-            Some((recorded, stamp)) if recorded == key => entries.get(path).map(|entry| (*entry, *stamp)),
+    let candidates: Vec<(&LockedArtifact, Option<Stamp>, bool)> = keys
+        .filter_map(|(path, key)| match recorded.files.get(path) {
+            Some((recorded, now, proven)) if recorded == key => entries.get(path).map(|entry| (*entry, *now, *proven)),
             _ => None,
         })
         .collect();
-    let intact = crate::parallel::map(&candidates, |(entry, recorded)| {
-        let path = join(root, &entry.path);
-        // Taken before the file is read: a write after it changes the stamp.
-        let now = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::of);
-        if let (Some(recorded), Some(now)) = (recorded, now)
-            && recorded.proves(now, units.recorded)
-        {
-            return Some(Some(now));
-        }
-        let bytes = std::fs::read(&path).ok()?;
-        (sha256_hex(&bytes) == entry.sha256).then_some(now)
+    let intact = crate::parallel::map(&candidates, |(entry, _, proven)| {
+        *proven || std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
     });
     let mut reusable = Reusable::default();
-    for ((entry, _), intact) in candidates.into_iter().zip(intact) {
-        let Some(stamp) = intact else { continue };
-        if let Some(stamp) = stamp {
+    for ((entry, now, _), intact) in candidates.into_iter().zip(intact) {
+        if !intact {
+            continue;
+        }
+        if let Some(stamp) = now {
             reusable.stamps.insert(entry.path.clone(), stamp);
         }
         reusable.entries.insert(entry.path.clone(), entry.clone());

@@ -277,11 +277,19 @@ pub fn walk(root: &Path) -> Result<Vec<(String, bool)>, EmitError> {
 /// # Errors
 /// A removal failure.
 pub fn remove_temporaries(root: &Path) -> Result<(), EmitError> {
-    for relative in temporaries(root)? {
+    remove_found_temporaries(root, &temporaries(root)?)
+}
+
+/// Remove the temporary files `found` (by [`temporaries`]), the journal excepted.
+///
+/// # Errors
+/// A removal failure.
+pub fn remove_found_temporaries(root: &Path, found: &[String]) -> Result<(), EmitError> {
+    for relative in found {
         if relative != JOURNAL_PATH {
             // The folder holds no link; the file itself may be one (planted):
             // removing it removes the link, never its target.
-            let (folder, name) = relative.rsplit_once('/').unwrap_or(("", &relative));
+            let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
             let path = no_link_path(root, folder)?.join(name);
             std::fs::remove_file(&path).map_err(|source| EmitError::Write { path, source })?;
         }

@@ -91,6 +91,8 @@ pub struct Writer {
     old: Option<(Lock, String)>,
     /// The journal a killed compile left.
     journal: Option<Lock>,
+    /// Temporary files a killed compile left, not yet removed.
+    temporaries: Vec<String>,
     /// The (path, sha256) pairs the journal records.
     journaled: HashSet<(String, String)>,
     folders: safety::Folders,
@@ -110,7 +112,9 @@ pub struct Writer {
 
 impl Writer {
     /// Take the folder's lock of the tree at `root` and read what the last
-    /// compile left: its lock, a journal, temporary files (removed).
+    /// compile left: its lock, a journal, temporary files (removed before
+    /// the first file is staged: opening changes nothing, so it may run
+    /// while the spec is still being read).
     ///
     /// # Errors
     /// [`EmitError::Busy`], [`EmitError::Symlink`], or a read failure.
@@ -132,8 +136,9 @@ impl Writer {
         // The lock a killed compile was about to write: its files are ours too.
         let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
         let journaled = journal.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.clone(), a.sha256.clone())).collect();
-        safety::remove_temporaries(root)?;
+        let temporaries = safety::temporaries(root)?;
         Ok(Self {
+            temporaries,
             root: root.to_path_buf(),
             adopt,
             _held: held,
@@ -171,10 +176,8 @@ impl Writer {
     /// Files of this compile already on disk with the bytes the new lock
     /// records (reused, see `emit::reusable`): neither read nor written.
     pub fn unchanged(&mut self, paths: impl IntoIterator<Item = String>) {
-        for path in paths {
-            self.unchanged += 1;
-            self.produced.insert(path);
-        }
+        // Not remembered one by one: the new lock lists them (see `finish`).
+        self.unchanged += paths.into_iter().count();
     }
 
     /// Compare a batch of files (path, text) with the tree and stage those
@@ -185,6 +188,9 @@ impl Writer {
     /// # Errors
     /// [`EmitError::Symlink`], or a read or write failure.
     pub fn stage(&mut self, files: &[(&str, &str)]) -> Result<(), EmitError> {
+        if !self.temporaries.is_empty() {
+            safety::remove_found_temporaries(&self.root, &std::mem::take(&mut self.temporaries))?;
+        }
         self.folders.look_more(files.iter().map(|(path, _)| *path))?;
         let this = &*self;
         let looked = crate::parallel::try_map(files.iter().collect(), |(relative, text)| {
@@ -260,6 +266,9 @@ impl Writer {
     }
 
     fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<Finished, EmitError> {
+        if !self.temporaries.is_empty() {
+            safety::remove_found_temporaries(&self.root, &std::mem::take(&mut self.temporaries))?;
+        }
         let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
         if let Some((_, text)) = &lock {
             self.stage(&[(LOCK_PATH, text)])?;
@@ -268,9 +277,26 @@ impl Writer {
             return Err(EmitError::NotOwned { paths: std::mem::take(&mut self.not_owned) });
         }
         let root = self.root.clone();
-        let produced: HashSet<&str> = self.produced.iter().map(String::as_str).collect();
+        // What this compile produces: what it staged or compared, and
+        // everything the new lock lists (sorted by path, as compile builds it).
+        let listed: Option<&Lock> = lock.and_then(|(lock, _)| lock);
+        let sorted = listed.is_none_or(|l| l.artifacts.is_sorted_by(|a, b| a.path <= b.path));
+        let listed_set: HashSet<&str> = match listed {
+            Some(lock) if !sorted => lock.artifacts.iter().map(|a| a.path.as_str()).collect(),
+            _ => HashSet::new(),
+        };
+        let produced = |path: &str| {
+            self.produced.contains(path)
+                || listed.is_some_and(|lock| {
+                    if sorted {
+                        lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(path)).is_ok()
+                    } else {
+                        listed_set.contains(path)
+                    }
+                })
+        };
         let old_lock = self.old.as_ref().map(|(lock, _)| lock);
-        let stale = stale_files(&root, &produced, old_lock, self.journal.as_ref())?;
+        let stale = stale_files(&root, produced, old_lock, self.journal.as_ref())?;
         let mut report = WriteReport { unchanged: self.unchanged, kept: stale.kept, ..WriteReport::default() };
         if self.staged.is_empty() && stale.remove.is_empty() {
             self.finished = true;
@@ -362,7 +388,7 @@ struct Stale {
 
 fn stale_files(
     root: &Path,
-    produced: &std::collections::HashSet<&str>,
+    produced: impl Fn(&str) -> bool,
     old: Option<&Lock>,
     journal: Option<&Lock>,
 ) -> Result<Stale, EmitError> {
@@ -371,7 +397,7 @@ fn stale_files(
         .into_iter()
         .flatten()
         .flat_map(|l| l.artifacts.iter().map(|a| a.path.as_str()))
-        .filter(|p| !produced.contains(*p))
+        .filter(|p| !produced(p))
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
