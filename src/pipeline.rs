@@ -128,12 +128,12 @@ impl Units {
 pub struct Incremental {
     /// The lock.
     pub lock: Lock,
-    /// The files it reused: on disk with the bytes of their entry in the
-    /// lock (see `emit::reusable`), neither held here nor written.
-    pub reused: Vec<String>,
-    /// Each artifact's path and key, to record: the artifacts a later
-    /// compile may reuse when their key is unchanged.
-    pub keys: Vec<(String, String)>,
+    /// How many files it reused: on disk with the bytes of their entry in
+    /// the lock (see `emit::reusable`), neither held here nor written.
+    pub reused: usize,
+    /// Each artifact's position in the lock and key, to record: the
+    /// artifacts a later compile may reuse when their key is unchanged.
+    pub keys: Vec<(usize, String)>,
     /// The paths rendered (the others were reused).
     pub rendered: Vec<String>,
 }
@@ -142,8 +142,9 @@ pub struct Incremental {
 /// sink, then dropped: a big tree is never held whole.
 const BATCH: usize = 1024;
 
-/// Compile `units`, taking the artifacts of `reused` (by path: their lock
-/// entries, of files already on disk) as they are and rendering the others,
+/// Compile `units`, taking the artifacts of `reused` (in the order of
+/// [`Units::keys`]: the lock entries of files already on disk, `None` for
+/// the artifacts to render) as they are and rendering the others,
 /// batch by batch: each batch of rendered files (path, text) goes to `sink`
 /// (the writer stages them) and is dropped. Then the lock.
 ///
@@ -152,24 +153,21 @@ const BATCH: usize = 1024;
 pub fn compile_units<E: From<RenderError>>(
     units: Units,
     spec_name: &str,
-    mut reused: std::collections::HashMap<String, LockedArtifact>,
+    reused: Vec<Option<LockedArtifact>>,
     mut sink: impl FnMut(&[(&str, &str)]) -> Result<(), E>,
 ) -> Result<Incremental, E> {
     let Units { loaded, plan, keys } = units;
     let count = plan.artifacts.len();
-    let mut entries: Vec<Option<LockedArtifact>> = vec![None; count];
+    let mut entries: Vec<Option<LockedArtifact>> = reused;
+    entries.resize(count, None);
     let mut to_render = Vec::new();
     for (index, artifact) in plan.artifacts.into_iter().enumerate() {
-        match reused.remove(&artifact.path) {
-            Some(entry) => entries[index] = Some(entry),
-            None => to_render.push((index, artifact)),
+        if entries[index].as_ref().is_none_or(|entry| entry.path != artifact.path) {
+            entries[index] = None;
+            to_render.push((index, artifact));
         }
     }
-    let mut reused_paths = Vec::with_capacity(count - to_render.len());
-    let mut is_rendered = vec![false; count];
-    for (index, _) in &to_render {
-        is_rendered[*index] = true;
-    }
+    let reused_count = count - to_render.len();
     let members = render::units::neighbourhoods(&loaded.model);
     let mut keyed = vec![true; count];
     let mut rendered_paths = Vec::with_capacity(to_render.len());
@@ -200,15 +198,8 @@ pub fn compile_units<E: From<RenderError>>(
     }
     rendered_paths.sort_unstable();
     let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
-    let mut recorded = Vec::with_capacity(count);
-    for (index, ((entry, key), keyed)) in entries.iter().zip(keys).zip(keyed).enumerate() {
-        if keyed {
-            recorded.push((entry.path.clone(), key));
-        }
-        if !is_rendered[index] {
-            reused_paths.push(entry.path.clone());
-        }
-    }
+    let recorded: Vec<(usize, String)> =
+        keys.into_iter().enumerate().zip(keyed).filter(|(_, keyed)| *keyed).map(|(keyed, _)| keyed).collect();
     let lock = Lock::of_entries(&loaded.source, spec_name, entries);
-    Ok(Incremental { lock, reused: reused_paths, keys: recorded, rendered: rendered_paths })
+    Ok(Incremental { lock, reused: reused_count, keys: recorded, rendered: rendered_paths })
 }

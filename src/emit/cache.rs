@@ -180,17 +180,17 @@ pub(super) fn recorded_units(root: &Path, fingerprint: &Fingerprint) -> Option<U
     Some(Units { lock: lock.to_owned(), recorded: recorded.parse().ok()?, keys })
 }
 
-/// Record that the compile that wrote the lock of sha256 `lock_sha` into
-/// `root` had these artifacts' keys (path, key), and the stamps of the
-/// files it knows unchanged since it wrote or verified them. Best effort,
-/// like [`record`]: a record that cannot be written only means the next
-/// compile renders everything.
+/// Record that the compile that wrote `lock` (of sha256 `lock_sha`) into
+/// `root` had these artifacts' keys (position in the lock, key), and the
+/// stamps (by position and path) of the files it knows unchanged since it
+/// wrote or verified them. Best effort, like [`record`]: a record that
+/// cannot be written only means the next compile renders everything.
 pub fn record_units(
     root: &Path,
     fingerprint: &Fingerprint,
-    lock_sha: &str,
-    keys: &[(String, String)],
-    stamps: &std::collections::HashMap<String, Stamp>,
+    (lock, lock_sha): (&crate::lock::Lock, &str),
+    keys: &[(usize, String)],
+    stamp: impl Fn(usize, &str) -> Option<Stamp>,
 ) {
     let Some(path) = units_path(root, fingerprint) else { return };
     let Some(parent) = path.parent() else { return };
@@ -203,13 +203,14 @@ pub fn record_units(
     let Ok(file) = std::fs::File::create(&temporary) else { return };
     let recorded = file.metadata().ok().as_ref().and_then(Stamp::of).map(Stamp::modified);
     let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
-    for (relative, key) in keys {
+    for (at, key) in keys {
+        let Some(relative) = lock.artifacts.get(*at).map(|a| a.path.as_str()) else { continue };
         if relative.contains('\n') {
             continue;
         }
         text.push_str(key);
         text.push(' ');
-        text.push_str(&stamps.get(relative).map_or_else(|| "-".to_owned(), |s| s.to_field()));
+        text.push_str(&stamp(*at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
         text.push(' ');
         text.push_str(relative);
         text.push('\n');

@@ -17,15 +17,16 @@ use super::read::join;
 use super::stamp::Stamp;
 use crate::digest::sha256_hex;
 
-/// What a compile may take from the previous one.
+/// What a compile may take from the previous one, in the order of the
+/// keys it was given.
 #[derive(Debug, Default)]
 pub struct Reusable {
-    /// The reusable files, by path, with their entries in the lock on disk:
-    /// each is on disk with the bytes its entry records.
-    pub entries: HashMap<String, LockedArtifact>,
+    /// For each artifact, its entry in the lock on disk when it is
+    /// reusable: on disk with the bytes its entry records.
+    pub entries: Vec<Option<LockedArtifact>>,
     /// The stamps of those files, taken before they were proven unchanged
     /// (see [`Stamp`]).
-    pub stamps: HashMap<String, Stamp>,
+    pub stamps: Vec<Option<Stamp>>,
 }
 
 /// What the last compile recorded of the tree (its units record, see
@@ -71,25 +72,32 @@ pub fn reusable<'a>(
     if *sha != recorded.lock {
         return Reusable::default();
     }
-    let entries: HashMap<&str, &LockedArtifact> = lock.artifacts.iter().map(|a| (a.path.as_str(), a)).collect();
-    let candidates: Vec<(&LockedArtifact, Option<Stamp>, bool)> = keys
-        .filter_map(|(path, key)| match recorded.files.get(path) {
-            Some((recorded, now, proven)) if recorded == key => entries.get(path).map(|entry| (*entry, *now, *proven)),
+    // The writer keeps the lock sorted by path.
+    let entry =
+        |path: &str| lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(path)).ok().map(|at| &lock.artifacts[at]);
+    let candidates: Vec<Option<(&LockedArtifact, Option<Stamp>, bool)>> = keys
+        .map(|(path, key)| match recorded.files.get(path) {
+            Some((recorded, now, proven)) if recorded == key => entry(path).map(|entry| (entry, *now, *proven)),
             _ => None,
         })
         .collect();
-    let intact = crate::parallel::map(&candidates, |(entry, _, proven)| {
-        *proven || std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+    let intact = crate::parallel::map(&candidates, |candidate| {
+        candidate.is_some_and(|(entry, _, proven)| {
+            proven || std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+        })
     });
     let mut reusable = Reusable::default();
-    for ((entry, now, _), intact) in candidates.into_iter().zip(intact) {
-        if !intact {
-            continue;
+    for (candidate, intact) in candidates.into_iter().zip(intact) {
+        match candidate {
+            Some((entry, now, _)) if intact => {
+                reusable.entries.push(Some(entry.clone()));
+                reusable.stamps.push(now);
+            }
+            _ => {
+                reusable.entries.push(None);
+                reusable.stamps.push(None);
+            }
         }
-        if let Some(stamp) = now {
-            reusable.stamps.insert(entry.path.clone(), stamp);
-        }
-        reusable.entries.insert(entry.path.clone(), entry.clone());
     }
     reusable
 }

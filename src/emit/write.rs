@@ -157,7 +157,8 @@ impl Writer {
         })
     }
 
-    /// The lock on disk when the writer opened, parsed, and the sha256 of its bytes.
+    /// The lock on disk when the writer opened, parsed (its artifacts sorted
+    /// by path), and the sha256 of its bytes.
     pub fn previous(&self) -> Option<&(Lock, String)> {
         self.old.as_ref()
     }
@@ -175,9 +176,9 @@ impl Writer {
 
     /// Files of this compile already on disk with the bytes the new lock
     /// records (reused, see `emit::reusable`): neither read nor written.
-    pub fn unchanged(&mut self, paths: impl IntoIterator<Item = String>) {
+    pub fn unchanged(&mut self, files: usize) {
         // Not remembered one by one: the new lock lists them (see `finish`).
-        self.unchanged += paths.into_iter().count();
+        self.unchanged += files;
     }
 
     /// Compare a batch of files (path, text) with the tree and stage those

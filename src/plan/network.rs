@@ -424,10 +424,11 @@ pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
 /// declaration order.
 pub(crate) fn service_policies(model: &Model, tier: &Tier) -> Vec<(ServiceRef, Policy)> {
     let lookup = Lookup::new(model);
-    model
-        .service_refs()
-        .filter(|(_, s)| matches!(s.source, Source::Build(_) | Source::Image(_)))
-        .map(|(at, service)| (at, generic_policy(&lookup, tier, service)))
+    let services: Vec<(ServiceRef, &Service)> =
+        model.service_refs().filter(|(_, s)| matches!(s.source, Source::Build(_) | Source::Image(_))).collect();
+    // Each policy reads the model only: on every core, in order.
+    crate::parallel::map(&services, |(at, service)| (*at, generic_policy(&lookup, tier, service)))
+        .into_iter()
         .filter(|(_, policy)| policy.has_rules())
         .collect()
 }
