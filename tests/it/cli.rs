@@ -115,6 +115,29 @@ fn a_bad_spec_exits_2_with_line_and_column_and_writes_nothing() {
     assert_eq!(inception(dir.path(), &["check"]).status.code(), Some(2));
 }
 
+/// The writer opens the tree (its lock, leftovers) while the spec is still
+/// being read: a bad spec still changes nothing, not even a killed
+/// compile's leftovers, and makes no `--out` folder.
+#[test]
+fn a_bad_spec_changes_nothing_in_an_existing_tree_nor_makes_the_out_folder() {
+    let dir = with_reference_spec("bad-tree");
+    assert_eq!(inception(dir.path(), &["compile"]).status.code(), Some(0));
+    let leftover = dir.path().join("deploy/argocd/prod/api.yaml.7-7.tmp-inception");
+    std::fs::write(&leftover, "x").unwrap();
+    let before = files(dir.path());
+    let spec = dir.path().join("inception.kdl");
+    let text_of_spec = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, text_of_spec.replace("replicas 6", "replica 6")).unwrap();
+    let out = inception(dir.path(), &["compile"]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    let out_dir = dir.path().join("elsewhere");
+    let to_out = inception(dir.path(), &["compile", "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(to_out.status.code(), Some(2), "{:?}", text(&to_out));
+    assert!(!out_dir.exists(), "a bad spec made the --out folder");
+    assert_eq!(files(dir.path()), before, "a bad spec changed the tree");
+    assert!(leftover.exists(), "a bad spec removed a leftover");
+}
+
 #[test]
 fn two_folders_give_byte_identical_trees() {
     let a = with_reference_spec("det-a");
