@@ -49,6 +49,14 @@ impl SourceFile {
         (index + 1, column)
     }
 
+    /// The 1-based line of `offset` and its 0-based byte offset in that
+    /// line: [`SourceFile::line_col`] without counting characters.
+    pub fn line_byte(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        (index + 1, offset - self.line_starts[index])
+    }
+
     /// The 1-based line a span starts on.
     pub fn line_of(&self, span: SourceSpan) -> usize {
         self.line_col(span.offset()).0
@@ -72,6 +80,15 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_and_byte_count_bytes_from_the_line_start() {
+        let src = SourceFile::new("x.kdl", "a\nçé x\n");
+        assert_eq!(src.line_byte(0), (1, 0));
+        assert_eq!(src.line_byte(2), (2, 0));
+        assert_eq!(src.line_byte(7), (2, 5));
+        assert_eq!(src.line_byte(99), (3, 0));
+    }
 
     #[test]
     fn line_and_column_count_characters_not_bytes() {

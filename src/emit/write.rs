@@ -272,7 +272,17 @@ impl Writer {
         }
         let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
         if let Some((_, text)) = &lock {
-            self.stage(&[(LOCK_PATH, text)])?;
+            match &self.old {
+                // The lock on disk is the one read when the writer opened
+                // (it holds the folder's lock): not read again to compare.
+                Some((_, old_sha)) if *old_sha == lock_sha => self.unchanged += 1,
+                Some(_) if self.not_owned.is_empty() => {
+                    let path = safety::no_link_path(&self.root, LOCK_PATH)?;
+                    let (temporary, _) = safety::create_temporary(&path, text)?;
+                    self.staged.push((LOCK_PATH.to_owned(), temporary, path));
+                }
+                _ => self.stage(&[(LOCK_PATH, text)])?,
+            }
         }
         if !self.not_owned.is_empty() {
             return Err(EmitError::NotOwned { paths: std::mem::take(&mut self.not_owned) });

@@ -141,7 +141,8 @@ pub(crate) fn keys(
             let mut keyed = String::with_capacity(160 + artifact.path.len() + 48 * artifact.sources.len());
             let _ = write!(keyed, "{}\0{}\0{tag}\0", units[at], artifact.path);
             for origin in &artifact.sources {
-                let (line, column) = source.line_col(origin.span.offset);
+                // The line and the byte in it: an edit of another line moves neither.
+                let (line, column) = source.line_byte(origin.span.offset);
                 let _ = write!(keyed, "{}\0{line}:{column}:{}\0", origin.node, origin.span.len);
             }
             sha256_hex(keyed.as_bytes())
