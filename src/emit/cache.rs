@@ -119,20 +119,25 @@ pub fn record(root: &Path, fingerprint: &Fingerprint, lock_text: &str) {
 /// [`record`], given the sha256 of the lock's text.
 pub fn record_hashed(root: &Path, fingerprint: &Fingerprint, lock_sha: &str) {
     if let Some(path) = record_path(root, fingerprint) {
-        replace(&path, &format!("{FORMAT}\n{}\n{lock_sha}\n", fingerprint.key));
+        replace(&path, |_| format!("{FORMAT}\n{}\n{lock_sha}\n", fingerprint.key));
     }
 }
 
-/// Replace the record at `path` with `text`, best effort. Atomically: a
-/// concurrent reader sees the old record or the new. Not synced: a record
-/// lost in a crash only costs a render.
-fn replace(path: &Path, text: &str) {
+/// Replace the record at `path` with the text `text` gives, best effort.
+/// Atomically: a concurrent reader sees the old record or the new. `text`
+/// is handed the file system's time when the new record's file was made
+/// (its modification time, nanoseconds since the epoch), when known. Not
+/// synced: a record lost in a crash only costs a render.
+fn replace(path: &Path, text: impl FnOnce(Option<i128>) -> String) {
+    use std::io::Write;
     let Some(parent) = path.parent() else { return };
     if std::fs::create_dir_all(parent).is_err() {
         return;
     }
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    if std::fs::write(&temporary, text).is_err() || std::fs::rename(&temporary, path).is_err() {
+    let Ok(mut file) = std::fs::File::create(&temporary) else { return };
+    let made = file.metadata().ok().as_ref().and_then(Stamp::of).map(Stamp::modified);
+    if file.write_all(text(made).as_bytes()).is_err() || std::fs::rename(&temporary, path).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
 }
@@ -193,33 +198,25 @@ pub fn record_units(
     stamp: impl Fn(usize, &str) -> Option<Stamp>,
 ) {
     let Some(path) = units_path(root, fingerprint) else { return };
-    let Some(parent) = path.parent() else { return };
-    if std::fs::create_dir_all(parent).is_err() {
-        return;
-    }
-    // The record's own file, made first: its modification time is the file
-    // system's time after every stamp below was taken.
-    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    let Ok(file) = std::fs::File::create(&temporary) else { return };
-    let recorded = file.metadata().ok().as_ref().and_then(Stamp::of).map(Stamp::modified);
-    let mut text = format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
-    for (at, key) in keys {
-        let Some(relative) = lock.artifacts.get(*at).map(|a| a.path.as_str()) else { continue };
-        if relative.contains('\n') {
-            continue;
+    // The record's file is made before its text: its modification time is
+    // the file system's time after every stamp below was taken.
+    replace(&path, |recorded| {
+        let mut text =
+            format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
+        for (at, key) in keys {
+            let Some(relative) = lock.artifacts.get(*at).map(|a| a.path.as_str()) else { continue };
+            if relative.contains('\n') {
+                continue;
+            }
+            text.push_str(key);
+            text.push(' ');
+            text.push_str(&stamp(*at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
+            text.push(' ');
+            text.push_str(relative);
+            text.push('\n');
         }
-        text.push_str(key);
-        text.push(' ');
-        text.push_str(&stamp(*at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
-        text.push(' ');
-        text.push_str(relative);
-        text.push('\n');
-    }
-    use std::io::Write;
-    let mut file = file;
-    if file.write_all(text.as_bytes()).is_err() || std::fs::rename(&temporary, &path).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
+        text
+    });
 }
 
 #[cfg(test)]

@@ -162,11 +162,11 @@ pub(super) fn leftovers<'a>(
     let owned: std::collections::HashSet<String> =
         safety::folders(generated).into_iter().filter(|f| safety::is_owned_folder(f)).collect();
     let mut found = Vec::new();
-    for (path, file) in safety::walk(root)? {
+    for path in safety::walk(root)? {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", &path));
-        if file && safety::is_temporary(name) {
+        if safety::is_temporary(name) {
             found.push(drifted(path, Verdict::Temporary));
-        } else if file && owned.contains(folder) && !listed(&path) {
+        } else if owned.contains(folder) && !listed(&path) {
             found.push(drifted(path, Verdict::Foreign));
         }
     }

@@ -112,9 +112,14 @@ impl Folders {
     /// # Errors
     /// A failure reading a folder's metadata (other than "not found").
     pub fn look<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Result<Self, EmitError> {
-        let mut folders = Self { root: root.to_path_buf(), states: std::collections::HashMap::new() };
+        let mut folders = Self::new(root);
         folders.look_more(paths)?;
         Ok(folders)
+    }
+
+    /// No folder of `root` looked at yet (see [`Folders::look_more`]).
+    pub fn new(root: &Path) -> Self {
+        Self { root: root.to_path_buf(), states: std::collections::HashMap::new() }
     }
 
     /// Look at the folders of more paths (those not looked at yet).
@@ -236,22 +241,20 @@ pub fn is_owned_folder(folder: &str) -> bool {
 pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
     let mut found: Vec<String> = walk(root)?
         .into_iter()
-        .filter(|(relative, file)| *file && is_temporary(relative.rsplit('/').next().unwrap_or_default()))
-        .map(|(relative, _)| relative)
+        .filter(|relative| is_temporary(relative.rsplit('/').next().unwrap_or_default()))
         .collect();
     found.sort();
     Ok(found)
 }
 
 /// Every file and link in the root and anywhere under the generated
-/// folders (relative path, whether it is a regular file or a link), in no
-/// particular order. Linked folders are not entered: a folder is entered
+/// folders (relative paths), in no particular order. Linked folders are not entered: a folder is entered
 /// only when its parent's listing says it is one (no look at each path
 /// from the root).
 ///
 /// # Errors
 /// A read failure.
-pub fn walk(root: &Path) -> Result<Vec<(String, bool)>, EmitError> {
+pub fn walk(root: &Path) -> Result<Vec<String>, EmitError> {
     let mut found = Vec::new();
     let mut folders: Vec<(String, PathBuf)> = vec![(String::new(), root.to_path_buf())];
     while let Some((folder, path)) = folders.pop() {
@@ -267,7 +270,7 @@ pub fn walk(root: &Path) -> Result<Vec<(String, bool)>, EmitError> {
             let generated = !folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(&name));
             let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
             if kind.is_file() || kind.is_symlink() {
-                found.push((relative, true));
+                found.push(relative);
             } else if kind.is_dir() && generated {
                 folders.push((relative, entry.path()));
             }
@@ -276,20 +279,13 @@ pub fn walk(root: &Path) -> Result<Vec<(String, bool)>, EmitError> {
     Ok(found)
 }
 
-/// Remove the temporary files a killed compile left (the journal excepted:
-/// the caller has read it and removes it last).
+/// Remove the temporary files a killed compile left, `found` by
+/// [`temporaries`] (the journal excepted: the caller has read it and
+/// removes it last).
 ///
 /// # Errors
 /// A removal failure.
-pub fn remove_temporaries(root: &Path) -> Result<(), EmitError> {
-    remove_found_temporaries(root, &temporaries(root)?)
-}
-
-/// Remove the temporary files `found` (by [`temporaries`]), the journal excepted.
-///
-/// # Errors
-/// A removal failure.
-pub fn remove_found_temporaries(root: &Path, found: &[String]) -> Result<(), EmitError> {
+pub fn remove_temporaries(root: &Path, found: &[String]) -> Result<(), EmitError> {
     for relative in found {
         if relative != JOURNAL_PATH {
             // The folder holds no link; the file itself may be one (planted):

@@ -145,7 +145,7 @@ impl Writer {
             old,
             journal,
             journaled,
-            folders: safety::Folders::look(root, std::iter::empty())?,
+            folders: safety::Folders::new(root),
             ready: HashSet::new(),
             made: Vec::new(),
             staged: Vec::new(),
@@ -189,9 +189,7 @@ impl Writer {
     /// # Errors
     /// [`EmitError::Symlink`], or a read or write failure.
     pub fn stage(&mut self, files: &[(&str, &str)]) -> Result<(), EmitError> {
-        if !self.temporaries.is_empty() {
-            safety::remove_found_temporaries(&self.root, &std::mem::take(&mut self.temporaries))?;
-        }
+        self.remove_leftovers()?;
         self.folders.look_more(files.iter().map(|(path, _)| *path))?;
         let this = &*self;
         let looked = crate::parallel::try_map(files.iter().collect(), |(relative, text)| {
@@ -246,6 +244,12 @@ impl Writer {
         first.map_or(Ok(()), Err)
     }
 
+    /// Remove the temporary files a killed compile left (found on opening),
+    /// once, before anything is staged.
+    fn remove_leftovers(&mut self) -> Result<(), EmitError> {
+        safety::remove_temporaries(&self.root, &std::mem::take(&mut self.temporaries))
+    }
+
     /// Create `folder` and those above it that are missing, remembering each
     /// (removed again if the write fails).
     fn make_folder(&mut self, folder: &Path, file: &Path) -> Result<(), EmitError> {
@@ -267,9 +271,7 @@ impl Writer {
     }
 
     fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<Finished, EmitError> {
-        if !self.temporaries.is_empty() {
-            safety::remove_found_temporaries(&self.root, &std::mem::take(&mut self.temporaries))?;
-        }
+        self.remove_leftovers()?;
         let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
         if let Some((_, text)) = &lock {
             match &self.old {
