@@ -4,8 +4,41 @@ use sha2::{Digest, Sha256};
 
 /// The sha256 of `bytes`, as 64 lower-case hex digits.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// A writer that hashes what it passes on to `inner`: the sha256 of a
+/// text streamed to a file, never held whole.
+pub(crate) struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: std::io::Write> Hashing<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Self { inner, hasher: Sha256::new() }
+    }
+
+    /// The writer, and the sha256 of everything written, as hex.
+    pub(crate) fn finish(self) -> (W, String) {
+        (self.inner, hex(&self.hasher.finalize()))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {
         hex.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -19,5 +52,16 @@ mod tests {
     #[test]
     fn known_digest() {
         assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn a_hashing_writer_passes_the_bytes_on_and_hashes_them() {
+        use std::io::Write;
+        let mut hashing = super::Hashing::new(Vec::new());
+        for part in [&b"a"[..], b"", b"bc"] {
+            hashing.write_all(part).expect("a vector takes every byte");
+        }
+        let (bytes, sha) = hashing.finish();
+        assert_eq!((bytes.as_slice(), sha.as_str()), (&b"abc"[..], super::sha256_hex(b"abc").as_str()));
     }
 }

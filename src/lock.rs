@@ -106,33 +106,25 @@ impl Lock {
         }
     }
 
-    /// The lock as the JSON text compile writes: the header pretty-printed,
-    /// then one artifact per line (compact), so a lock of thousands of
-    /// files stays a few bytes per source and a change shows in a diff as
-    /// the lines of the artifacts it touches.
+    /// The lock as the JSON text compile writes (see [`Lock::write_to`]).
     pub fn to_text(&self) -> String {
-        // Sized up front: the lock of a big tree is megabytes, and growing
-        // by doubling would hold twice that at the compile's peak.
-        let estimate: usize = self.artifacts.iter().map(|a| 100 + a.path.len() + a.sources.0.get().len()).sum();
-        let mut json = Vec::with_capacity(estimate + 256);
-        if self.write_text(&mut json).is_err() {
+        let mut json = Vec::new();
+        if self.write_to(&mut json).is_err() {
             return "\n".to_owned();
         }
         String::from_utf8(json).unwrap_or_default()
     }
 
-    fn write_text(&self, json: &mut Vec<u8>) -> serde_json::Result<()> {
-        json.extend_from_slice(b"{\n  \"inception\": ");
-        serde_json::to_writer(&mut *json, &self.inception)?;
-        json.extend_from_slice(b",\n  \"spec\": ");
-        serde_json::to_writer(&mut *json, &self.spec)?;
-        json.extend_from_slice(b",\n  \"artifacts\": [");
-        for (i, artifact) in self.artifacts.iter().enumerate() {
-            json.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            serde_json::to_writer(&mut *json, artifact)?;
-        }
-        json.extend_from_slice(if self.artifacts.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
-        Ok(())
+    /// Write the lock's text to `out`: the header pretty-printed, then one
+    /// artifact per line (compact), so a lock of thousands of files stays a
+    /// few bytes per source and a change shows in a diff as the lines of the
+    /// artifacts it touches. Written as it is serialized: the lock of a big
+    /// tree (megabytes) is never held as text.
+    ///
+    /// # Errors
+    /// `out`'s.
+    pub fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        write_lock(out, &self.inception, &self.spec, self.artifacts.iter())
     }
 
     /// Parse a lock file; `None` if it is not one.
@@ -144,6 +136,32 @@ impl Lock {
     pub fn artifact(&self, path: &str) -> Option<&LockedArtifact> {
         self.artifacts.iter().find(|a| a.path == path)
     }
+}
+
+/// Write the text of the lock of `inception` compiling `spec` into
+/// `artifacts` to `out` (see [`Lock::write_to`]).
+///
+/// # Errors
+/// `out`'s.
+pub(crate) fn write_lock<'a>(
+    mut out: impl std::io::Write,
+    inception: &str,
+    spec: &LockedSpec,
+    artifacts: impl Iterator<Item = &'a LockedArtifact>,
+) -> std::io::Result<()> {
+    out.write_all(b"{\n  \"inception\": ")?;
+    serde_json::to_writer(&mut out, inception)?;
+    out.write_all(b",\n  \"spec\": ")?;
+    serde_json::to_writer(&mut out, spec)?;
+    out.write_all(b",\n  \"artifacts\": [")?;
+    let mut empty = true;
+    for artifact in artifacts {
+        out.write_all(if empty { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut out, artifact)?;
+        empty = false;
+    }
+    out.write_all(if empty { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    out.flush()
 }
 
 /// An artifact's source nodes, each once, in the order of their first origin.

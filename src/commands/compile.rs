@@ -90,14 +90,13 @@ pub fn compile_reusing(
         writer.stage(files).map_err(crate::error::Error::from)
     })?;
     writer.unchanged(compiled.reused);
-    let emit::Finished { report, lock_sha, stamps } = writer.finish(&compiled.lock)?;
+    let finished = writer.finish(&compiled.lock)?;
     // The verified-render record, and the keys of this lock's artifacts
     // with the stamps of the files known as they are.
     if let Some(fingerprint) = &fingerprint {
-        emit::record_hashed(&location.root, fingerprint, &lock_sha);
-        let stamp =
-            |at: usize, path: &str| reusable.stamps.get(at).copied().flatten().or_else(|| stamps.get(path).copied());
-        emit::record_units(&location.root, fingerprint, (&compiled.lock, &lock_sha), &compiled.keys, stamp);
+        emit::record_hashed(&location.root, fingerprint, &finished.lock_sha);
+        let stamp = |at: usize, path: &str| reusable.stamps.get(at).copied().flatten().or_else(|| finished.stamp(path));
+        emit::record_units(&location.root, fingerprint, (&compiled.lock, &finished.lock_sha), &compiled.keys, stamp);
     }
-    Ok((report, compiled.rendered))
+    Ok((finished.report, compiled.rendered))
 }

@@ -199,20 +199,47 @@ pub fn is_temporary(name: &str) -> bool {
 /// # Errors
 /// A write failure; nothing is left behind.
 pub fn create_temporary(path: &Path, text: &str) -> Result<(PathBuf, Option<super::Stamp>), EmitError> {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let (tag, stamp) = create_temporary_with(path, |file| file.write_all(text.as_bytes()))?;
+    Ok((temporary_path(path, tag), stamp))
+}
+
+/// [`create_temporary`], its bytes written by `write`; returns the
+/// temporary file's tag (its path is [`temporary_path`] of `path` and the
+/// tag) and its stamp.
+///
+/// # Errors
+/// A write failure (`write`'s included); nothing is left behind.
+pub fn create_temporary_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(usize, Option<super::Stamp>), EmitError> {
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{}-{}{TEMPORARY_SUFFIX}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let temporary = path.with_file_name(name);
+    let tag = fresh_tag();
+    let temporary = temporary_path(path, tag);
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary).map_err(error)?;
-    if let Err(source) = file.write_all(text.as_bytes()) {
+    if let Err(source) = write(&mut file) {
         let _ = std::fs::remove_file(&temporary);
         return Err(error(source));
     }
     // Renaming keeps the inode and the modification time: the stamp of the
     // file in place, as this compile wrote it.
     let stamp = file.metadata().ok().as_ref().and_then(super::Stamp::of);
-    Ok((temporary, stamp))
+    Ok((tag, stamp))
+}
+
+/// A tag no temporary file of this process has had.
+pub fn fresh_tag() -> usize {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The temporary file of tag `tag` beside `path`: named after it, this
+/// process and the tag (unique within the process), so a writer need keep
+/// only the tag of each file it stages.
+pub fn temporary_path(path: &Path, tag: usize) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}-{tag}{TEMPORARY_SUFFIX}", std::process::id()));
+    path.with_file_name(name)
 }
 
 /// The folders that hold generated files, relative to the root (`""` is the

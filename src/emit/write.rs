@@ -23,13 +23,14 @@
 //! removed only if it lies under a generated folder, is listed in the last
 //! lock, and still has the bytes the lock records.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::EmitError;
-use super::lock::{LOCK_PATH, Lock};
+use super::lock::{LOCK_PATH, Lock, LockedArtifact};
 use super::read::{read_optional, read_optional_bytes};
 use super::safety::{self, FolderLock, JOURNAL_PATH};
 use super::stamp::Stamp;
@@ -64,8 +65,36 @@ pub fn write(root: &Path, outputs: &Outputs, adopt: bool) -> Result<WriteReport,
         outputs.iter().filter(|(path, _)| *path != LOCK_PATH).map(|(p, t)| (p.as_str(), t.as_str())).collect();
     writer.stage(&files)?;
     let parsed = outputs.get(LOCK_PATH).and_then(|text| Lock::parse(text));
-    let lock = outputs.get(LOCK_PATH).map(|text| (parsed.as_ref(), text.as_str()));
-    Ok(writer.finish_with(lock)?.report)
+    let lock = outputs.get(LOCK_PATH).map(|text| NewLock::Text(text, parsed.as_ref()));
+    Ok(writer.finish_with(lock, &|path| outputs.contains_key(path))?.report)
+}
+
+/// The lock a write ends with.
+enum NewLock<'a> {
+    /// Built in memory: its text is streamed to its file.
+    Built(&'a Lock),
+    /// Given as text, with its meaning when it parses.
+    Text(&'a str, Option<&'a Lock>),
+}
+
+impl NewLock<'_> {
+    fn parsed(&self) -> Option<&Lock> {
+        match self {
+            NewLock::Built(lock) => Some(lock),
+            NewLock::Text(_, parsed) => *parsed,
+        }
+    }
+
+    fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            NewLock::Built(lock) => lock.write_to(out),
+            NewLock::Text(text, _) => {
+                let mut out = out;
+                out.write_all(text.as_bytes())?;
+                out.flush()
+            }
+        }
+    }
 }
 
 /// What a finished write did and wrote.
@@ -75,8 +104,30 @@ pub struct Finished {
     pub report: WriteReport,
     /// The sha256 of the lock's text.
     pub lock_sha: String,
-    /// The stamp of each file it wrote, as it wrote it (the lock's excepted).
-    pub stamps: HashMap<String, Stamp>,
+    /// The stamp of each file of `report.written`, in its order, as it was
+    /// written (the lock's excepted: `None`).
+    pub stamps: Vec<Option<Stamp>>,
+}
+
+impl Finished {
+    /// The stamp of the written file `path`, as it was written.
+    pub fn stamp(&self, path: &str) -> Option<Stamp> {
+        let at = self.report.written.binary_search_by(|written| written.as_str().cmp(path)).ok()?;
+        self.stamps.get(at).copied().flatten()
+    }
+}
+
+/// A file staged: written to its temporary file, to be renamed into place.
+#[derive(Debug)]
+struct Staged {
+    /// Its path relative to the root.
+    relative: String,
+    /// Its target when not the root joined with `relative`.
+    target: Option<PathBuf>,
+    /// The tag of its temporary file (see [`safety::temporary_path`]).
+    tag: usize,
+    /// Its stamp as written (the lock's is not kept).
+    stamp: Option<Stamp>,
 }
 
 /// A write in progress: the folder's lock held, the old lock and journal
@@ -100,12 +151,9 @@ pub struct Writer {
     ready: HashSet<PathBuf>,
     /// Folders created for staged files, in the order made.
     made: Vec<PathBuf>,
-    /// Staged files: (relative path, temporary file, target).
-    staged: Vec<(String, PathBuf, PathBuf)>,
-    /// The stamps of the staged files (the lock's excepted).
-    stamps: HashMap<String, Stamp>,
+    /// The files staged, in the order staged.
+    staged: Vec<Staged>,
     not_owned: Vec<String>,
-    produced: HashSet<String>,
     unchanged: usize,
     finished: bool,
 }
@@ -149,9 +197,7 @@ impl Writer {
             ready: HashSet::new(),
             made: Vec::new(),
             staged: Vec::new(),
-            stamps: HashMap::new(),
             not_owned: Vec::new(),
-            produced: HashSet::new(),
             unchanged: 0,
             finished: false,
         })
@@ -203,7 +249,6 @@ impl Writer {
         })?;
         let mut changes: Vec<(&str, PathBuf, &str)> = Vec::new();
         for ((relative, text), look) in files.iter().zip(looked) {
-            self.produced.insert((*relative).to_owned());
             match look {
                 Look::Unchanged => self.unchanged += 1,
                 Look::NotOwned => self.not_owned.push((*relative).to_owned()),
@@ -224,17 +269,15 @@ impl Writer {
                 self.ready.insert(parent.to_path_buf());
             }
         }
-        let staged = crate::parallel::map(&changes, |(_, path, text)| safety::create_temporary(path, text));
+        let staged = crate::parallel::map(&changes, |(_, path, text)| {
+            safety::create_temporary_with(path, |file| file.write_all(text.as_bytes()))
+        });
         let mut first = None;
         for ((relative, path, _), result) in changes.into_iter().zip(staged) {
             match result {
-                Ok((temporary, stamp)) => {
-                    if let Some(stamp) = stamp
-                        && relative != LOCK_PATH
-                    {
-                        self.stamps.insert(relative.to_owned(), stamp);
-                    }
-                    self.staged.push((relative.to_owned(), temporary, path));
+                Ok((tag, stamp)) => {
+                    let target = (path != self.root.join(relative)).then_some(path);
+                    self.staged.push(Staged { relative: relative.to_owned(), target, tag, stamp });
                 }
                 Err(error) => {
                     first.get_or_insert(error);
@@ -259,108 +302,153 @@ impl Writer {
         Ok(())
     }
 
-    /// Stage the new `lock` (its text written from it), then put every
+    /// Stage the new `lock` (its text streamed from it), then put every
     /// staged file in place, remove stale files and the journal.
     ///
     /// # Errors
     /// [`EmitError::NotOwned`] (nothing is then written), or a read or
     /// write failure.
     pub fn finish(self, lock: &Lock) -> Result<Finished, EmitError> {
-        let text = lock.to_text();
-        self.finish_with(Some((Some(lock), &text)))
+        // Compile lists its artifacts sorted by path.
+        let sorted = lock.artifacts.is_sorted_by(|a, b| a.path <= b.path);
+        let unsorted: HashSet<&str> =
+            if sorted { HashSet::new() } else { lock.artifacts.iter().map(|a| a.path.as_str()).collect() };
+        let listed = |path: &str| {
+            if sorted {
+                lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(path)).is_ok()
+            } else {
+                unsorted.contains(path)
+            }
+        };
+        self.finish_with(Some(NewLock::Built(lock)), &listed)
     }
 
-    fn finish_with(mut self, lock: Option<(Option<&Lock>, &str)>) -> Result<Finished, EmitError> {
+    /// Finish with `lock`, the files this write produces being those
+    /// `produced` says (a file the last lock lists and this write does not
+    /// produce is stale).
+    fn finish_with(
+        mut self,
+        lock: Option<NewLock<'_>>,
+        produced: &dyn Fn(&str) -> bool,
+    ) -> Result<Finished, EmitError> {
         self.remove_leftovers()?;
-        let lock_sha = lock.as_ref().map(|(_, text)| sha256_hex(text.as_bytes())).unwrap_or_default();
-        if let Some((_, text)) = &lock {
-            match &self.old {
-                // The lock on disk is the one read when the writer opened
-                // (it holds the folder's lock): not read again to compare.
-                Some((_, old_sha)) if *old_sha == lock_sha => self.unchanged += 1,
-                Some(_) if self.not_owned.is_empty() => {
-                    let path = safety::no_link_path(&self.root, LOCK_PATH)?;
-                    let (temporary, _) = safety::create_temporary(&path, text)?;
-                    self.staged.push((LOCK_PATH.to_owned(), temporary, path));
-                }
-                _ => self.stage(&[(LOCK_PATH, text)])?,
-            }
-        }
+        let lock_sha = match &lock {
+            Some(lock) => self.stage_lock(lock)?,
+            None => String::new(),
+        };
         if !self.not_owned.is_empty() {
             return Err(EmitError::NotOwned { paths: std::mem::take(&mut self.not_owned) });
         }
         let root = self.root.clone();
-        // What this compile produces: what it staged or compared, and
-        // everything the new lock lists (sorted by path, as compile builds it).
-        let listed: Option<&Lock> = lock.and_then(|(lock, _)| lock);
-        let sorted = listed.is_none_or(|l| l.artifacts.is_sorted_by(|a, b| a.path <= b.path));
-        let listed_set: HashSet<&str> = match listed {
-            Some(lock) if !sorted => lock.artifacts.iter().map(|a| a.path.as_str()).collect(),
-            _ => HashSet::new(),
-        };
-        let produced = |path: &str| {
-            self.produced.contains(path)
-                || listed.is_some_and(|lock| {
-                    if sorted {
-                        lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(path)).is_ok()
-                    } else {
-                        listed_set.contains(path)
-                    }
-                })
-        };
         let old_lock = self.old.as_ref().map(|(lock, _)| lock);
         let stale = stale_files(&root, produced, old_lock, self.journal.as_ref())?;
         let mut report = WriteReport { unchanged: self.unchanged, kept: stale.kept, ..WriteReport::default() };
         if self.staged.is_empty() && stale.remove.is_empty() {
             self.finished = true;
             remove_journal(&root)?;
-            return Ok(Finished { report, lock_sha, stamps: std::mem::take(&mut self.stamps) });
+            return Ok(Finished { report, lock_sha, stamps: Vec::new() });
         }
         // From here on a failure leaves the staged files for the next
         // compile to finish or remove, as a kill would.
         self.finished = true;
-        match &lock {
-            Some((_, text)) if old_lock.is_none() && self.journal.is_none() => {
+        let staged_lock = self.staged.iter().find(|staged| staged.relative == LOCK_PATH);
+        match (lock.as_ref().and_then(NewLock::parsed), staged_lock) {
+            (_, Some(staged)) if old_lock.is_none() && self.journal.is_none() => {
                 // Nothing earlier to keep: the journal is the new lock itself.
-                write_file(&root.join(JOURNAL_PATH), text)?;
+                link_journal(&root, &self.temporary(staged))?;
             }
-            Some((Some(new), _)) => {
+            (Some(new), _) => {
                 // Until the new lock is in place, the old one names every
                 // file this compile does not change: the journal records the
                 // rest, the files this compile writes (with their new bytes)
                 // and what an older journal names.
-                let mut pending =
-                    Lock { inception: new.inception.clone(), spec: new.spec.clone(), artifacts: Vec::new() };
                 let mut seen: HashSet<(&str, &str)> =
                     old_lock.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.as_str(), a.sha256.as_str())).collect();
-                for artifact in new.artifacts.iter().chain(self.journal.iter().flat_map(|l| &l.artifacts)) {
-                    if seen.insert((artifact.path.as_str(), artifact.sha256.as_str())) {
-                        pending.artifacts.push(artifact.clone());
-                    }
-                }
-                write_file(&root.join(JOURNAL_PATH), &pending.to_text())?;
+                let pending: Vec<&LockedArtifact> = new
+                    .artifacts
+                    .iter()
+                    .chain(self.journal.iter().flat_map(|l| &l.artifacts))
+                    .filter(|artifact| seen.insert((artifact.path.as_str(), artifact.sha256.as_str())))
+                    .collect();
+                write_file_with(&root.join(JOURNAL_PATH), |out| {
+                    crate::lock::write_lock(out, &new.inception, &new.spec, pending.iter().copied())
+                })?;
             }
             _ => {}
         }
         // The lock last: until it is in place the old one (and the journal)
         // still name every file this compile touches.
-        let (locks, files): (Vec<_>, Vec<_>) = self.staged.iter().partition(|(relative, _, _)| relative == LOCK_PATH);
-        let renamed = crate::parallel::map(&files, |(_, temporary, path)| {
-            std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })
-        });
+        let (locks, files): (Vec<&Staged>, Vec<&Staged>) =
+            self.staged.iter().partition(|staged| staged.relative == LOCK_PATH);
+        let this = &self;
+        let renamed = crate::parallel::map(&files, |staged| this.rename(staged));
         renamed.into_iter().collect::<Result<(), EmitError>>()?;
         for (relative, path) in &stale.remove {
             std::fs::remove_file(path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
             prune_empty_parents(&root, path);
             report.removed.push(relative.clone());
         }
-        for (_, temporary, path) in &locks {
-            std::fs::rename(temporary, path).map_err(|source| EmitError::Write { path: path.clone(), source })?;
+        for staged in locks {
+            self.rename(staged)?;
         }
         remove_journal(&root)?;
-        report.written = self.staged.iter().map(|(relative, _, _)| relative.clone()).collect();
-        report.written.sort_unstable();
-        Ok(Finished { report, lock_sha, stamps: std::mem::take(&mut self.stamps) })
+        let mut staged = std::mem::take(&mut self.staged);
+        staged.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
+        let stamps = staged.iter().map(|s| s.stamp.filter(|_| s.relative != LOCK_PATH)).collect();
+        report.written = staged.into_iter().map(|staged| staged.relative).collect();
+        Ok(Finished { report, lock_sha, stamps })
+    }
+
+    /// Write `lock` to a temporary file beside the lock on disk and stage
+    /// it, unless it has the bytes of that lock; returns the sha256 of its
+    /// text. A lock file on disk that no lock was read from is not
+    /// inception's (unless adopting): recorded, and nothing is staged.
+    fn stage_lock(&mut self, lock: &NewLock<'_>) -> Result<String, EmitError> {
+        let path = safety::no_link_path(&self.root, LOCK_PATH)?;
+        if self.old.is_none() && !self.adopt && std::fs::symlink_metadata(&path).is_ok() {
+            self.not_owned.push(LOCK_PATH.to_owned());
+        }
+        if !self.not_owned.is_empty() {
+            return Ok(String::new());
+        }
+        let mut sha = String::new();
+        let (tag, _) = safety::create_temporary_with(&path, |file| {
+            let mut out = crate::digest::Hashing::new(std::io::BufWriter::with_capacity(1 << 16, file));
+            lock.write_to(&mut out)?;
+            let (buffered, hashed) = out.finish();
+            buffered.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+            sha = hashed;
+            Ok(())
+        })?;
+        let target = (path != self.root.join(LOCK_PATH)).then_some(path);
+        let staged = Staged { relative: LOCK_PATH.to_owned(), target, tag, stamp: None };
+        match &self.old {
+            // The lock on disk is the one read when the writer opened (it
+            // holds the folder's lock): compared by its hash, not read again.
+            Some((_, old_sha)) if *old_sha == sha => {
+                let _ = std::fs::remove_file(self.temporary(&staged));
+                self.unchanged += 1;
+            }
+            _ => self.staged.push(staged),
+        }
+        Ok(sha)
+    }
+
+    /// Where `staged` goes.
+    fn target(&self, staged: &Staged) -> PathBuf {
+        staged.target.clone().unwrap_or_else(|| self.root.join(&staged.relative))
+    }
+
+    /// The temporary file `staged` was written to.
+    fn temporary(&self, staged: &Staged) -> PathBuf {
+        safety::temporary_path(&self.target(staged), staged.tag)
+    }
+
+    /// Put `staged` in place.
+    fn rename(&self, staged: &Staged) -> Result<(), EmitError> {
+        let target = self.target(staged);
+        std::fs::rename(safety::temporary_path(&target, staged.tag), &target)
+            .map_err(|source| EmitError::Write { path: target, source })
     }
 }
 
@@ -370,8 +458,8 @@ impl Drop for Writer {
         if self.finished {
             return;
         }
-        for (_, temporary, _) in &self.staged {
-            let _ = std::fs::remove_file(temporary);
+        for staged in &self.staged {
+            let _ = std::fs::remove_file(self.temporary(staged));
         }
         for folder in self.made.iter().rev() {
             let _ = std::fs::remove_dir(folder);
@@ -462,15 +550,17 @@ fn remove_journal(root: &Path) -> Result<(), EmitError> {
 /// # Errors
 /// A write failure; the file is then unchanged.
 pub fn write_file(path: &Path, text: &str) -> Result<(), EmitError> {
-    let temporary = stage(path, text)?;
-    std::fs::rename(&temporary, path).map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        EmitError::Write { path: path.to_path_buf(), source }
-    })
+    write_file_with(path, |out| out.write_all(text.as_bytes()))
 }
 
-/// Write `text` to a fresh temporary file beside `path`, creating folders.
-fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
+/// [`write_file`], the bytes written by `write` (buffered), creating folders.
+///
+/// # Errors
+/// A write failure (`write`'s included); the file is then unchanged.
+fn write_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), EmitError> {
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };
     if path.is_dir() {
         return Err(EmitError::NotAFile { path: path.to_path_buf() });
@@ -478,7 +568,34 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, EmitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
-    safety::create_temporary(path, text).map(|(temporary, _)| temporary)
+    let (tag, _) = safety::create_temporary_with(path, |file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.into_inner().map(drop).map_err(std::io::IntoInnerError::into_error)
+    })?;
+    let temporary = safety::temporary_path(path, tag);
+    std::fs::rename(&temporary, path).map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        error(source)
+    })
+}
+
+/// Make the journal the file `lock` (the new lock, staged): linked when
+/// the file system allows, else copied; atomically either way.
+fn link_journal(root: &Path, lock: &Path) -> Result<(), EmitError> {
+    let journal = root.join(JOURNAL_PATH);
+    let error = |source| EmitError::Write { path: journal.clone(), source };
+    let temporary = safety::temporary_path(&journal, safety::fresh_tag());
+    if std::fs::hard_link(lock, &temporary).is_err() {
+        std::fs::copy(lock, &temporary).map_err(|source| {
+            let _ = std::fs::remove_file(&temporary);
+            error(source)
+        })?;
+    }
+    std::fs::rename(&temporary, &journal).map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        error(source)
+    })
 }
 
 /// Remove folders emptied by a removal, up to (not including) `root`.
