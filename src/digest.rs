@@ -7,6 +7,39 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// A sha256, as bytes: what a key is kept as (a quarter of a hex string's
+/// size, with no allocation), shown as hex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sha256Digest(pub(crate) [u8; 32]);
+
+impl Sha256Digest {
+    /// The sha256 of `bytes`.
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
+    /// The sha256 of what `hasher` was given.
+    pub(crate) fn from_hasher(hasher: Sha256) -> Self {
+        Self(hasher.finalize().into())
+    }
+
+    /// As 64 lower-case hex digits.
+    pub fn to_hex(self) -> String {
+        hex(&self.0)
+    }
+
+    /// Whether `text` is this digest in lower-case hex.
+    pub fn is_hex(self, text: &str) -> bool {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        text.len() == 64
+            && self
+                .0
+                .iter()
+                .zip(text.as_bytes().chunks_exact(2))
+                .all(|(byte, pair)| pair[0] == HEX[usize::from(byte >> 4)] && pair[1] == HEX[usize::from(byte & 0xf)])
+    }
+}
+
 /// A writer that hashes what it passes on to `inner`: the sha256 of a
 /// text streamed to a file, never held whole.
 pub(crate) struct Hashing<W> {
@@ -52,6 +85,17 @@ mod tests {
     #[test]
     fn known_digest() {
         assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn a_digest_is_shown_and_compared_as_hex() {
+        let digest = super::Sha256Digest::of(b"abc");
+        let hex = super::sha256_hex(b"abc");
+        assert_eq!(digest.to_hex(), hex);
+        assert!(digest.is_hex(&hex));
+        assert!(!digest.is_hex(&hex.to_uppercase()));
+        assert!(!digest.is_hex(&hex[..63]));
+        assert!(!digest.is_hex(&super::sha256_hex(b"abd")));
     }
 
     #[test]

@@ -157,11 +157,30 @@ pub(crate) fn write_lock<'a>(
     let mut empty = true;
     for artifact in artifacts {
         out.write_all(if empty { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut out, artifact)?;
+        // As `serde_json` writes a `LockedArtifact` (the test below holds
+        // them equal), without its machinery: a lock has thousands.
+        out.write_all(b"{\"path\":")?;
+        write_json_string(&mut out, &artifact.path)?;
+        out.write_all(b",\"sha256\":")?;
+        write_json_string(&mut out, &artifact.sha256)?;
+        out.write_all(b",\"sources\":")?;
+        out.write_all(artifact.sources.0.get().as_bytes())?;
+        out.write_all(b"}")?;
         empty = false;
     }
     out.write_all(if empty { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
     out.flush()
+}
+
+/// `text` as a JSON string, as `serde_json` writes it: quoted, with only
+/// what JSON requires escaped.
+fn write_json_string(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
+    if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return Ok(serde_json::to_writer(out, text)?);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\"")
 }
 
 /// An artifact's source nodes, each once, in the order of their first origin.
@@ -169,8 +188,8 @@ fn locked_sources(rendered: &Rendered) -> Vec<&str> {
     let mut seen = std::collections::HashSet::with_capacity(rendered.artifact.sources.len());
     let mut sources = Vec::new();
     for origin in &rendered.artifact.sources {
-        if seen.insert(origin.node.as_str()) {
-            sources.push(origin.node.as_str());
+        if seen.insert(&*origin.node) {
+            sources.push(&*origin.node);
         }
     }
     sources
@@ -186,7 +205,11 @@ mod tests {
             spec: LockedSpec { path: "inception.kdl".to_owned(), sha256: "ab".repeat(32) },
             artifacts: (0..artifacts)
                 .map(|i| LockedArtifact {
-                    path: format!("deploy/values/s{i}/values.yaml"),
+                    path: if i == 2 {
+                        "deploy/\"odd\\\u{1}\n/é.yaml".to_owned()
+                    } else {
+                        format!("deploy/values/s{i}/values.yaml")
+                    },
                     sha256: format!("{i:064x}"),
                     sources: Sources::new(&["project", &format!("service \"s{i}\\\"\"/needs a")]),
                 })
@@ -205,6 +228,8 @@ mod tests {
             for (line, artifact) in artifact_lines.iter().zip(&lock.artifacts) {
                 let json = line.trim().trim_end_matches(',');
                 assert_eq!(serde_json::from_str::<LockedArtifact>(json).ok().as_ref(), Some(artifact), "{line}");
+                // Written as serde_json writes it.
+                assert_eq!(json, serde_json::to_string(artifact).expect("serializes"));
             }
             assert!(text.ends_with("}\n") && !text.contains(",\n  ]"), "{text}");
         }

@@ -2,6 +2,7 @@
 //! plan → render, plus the lock. No I/O: commands read the spec and hand the
 //! result to `emit`.
 
+use crate::digest::Sha256Digest;
 use crate::error::{Problem, SpecProblems};
 use crate::graph::{self, Graph};
 use crate::lock::{LOCK_PATH, Lock, LockedArtifact};
@@ -106,7 +107,7 @@ pub fn compile_source(source: &SourceFile, spec_name: &str) -> crate::error::Res
 pub struct Units {
     loaded: Loaded,
     plan: plan::Plan,
-    keys: Vec<String>,
+    keys: Vec<Sha256Digest>,
 }
 
 impl Units {
@@ -118,8 +119,8 @@ impl Units {
     }
 
     /// Each artifact's path with its key, in the plan's order.
-    pub fn keys(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.plan.artifacts.iter().zip(&self.keys).map(|(a, k)| (a.path.as_str(), k.as_str()))
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &Sha256Digest)> {
+        self.plan.artifacts.iter().zip(&self.keys).map(|(a, k)| (a.path.as_str(), k))
     }
 }
 
@@ -133,7 +134,7 @@ pub struct Incremental {
     pub reused: usize,
     /// Each artifact's position in the lock and key, to record: the
     /// artifacts a later compile may reuse when their key is unchanged.
-    pub keys: Vec<(usize, String)>,
+    pub keys: Vec<(usize, Sha256Digest)>,
     /// The paths rendered (the others were reused).
     pub rendered: Vec<String>,
 }
@@ -160,18 +161,21 @@ pub fn compile_units<E: From<RenderError>>(
     let count = plan.artifacts.len();
     let mut entries: Vec<Option<LockedArtifact>> = reused;
     entries.resize(count, None);
-    let mut to_render = Vec::new();
-    for (index, artifact) in plan.artifacts.into_iter().enumerate() {
-        if entries[index].as_ref().is_none_or(|entry| entry.path != artifact.path) {
-            entries[index] = None;
-            to_render.push((index, artifact));
+    // The artifacts to render, moved from the plan into their groups.
+    let to_render = plan.artifacts.into_iter().enumerate().filter(|(index, artifact)| {
+        let reused = entries[*index].as_ref().is_some_and(|entry| entry.path == artifact.path);
+        if !reused {
+            entries[*index] = None;
         }
-    }
-    let reused_count = count - to_render.len();
+        !reused
+    });
+    let groups = render::groups(&loaded.model, to_render);
+    let rendering: usize = groups.iter().map(|group| group.1.len()).sum();
+    let reused_count = count - rendering;
     let members = render::units::neighbourhoods(&loaded.model);
     let mut keyed = vec![true; count];
-    let mut rendered_paths = Vec::with_capacity(to_render.len());
-    let mut groups = render::groups(&loaded.model, to_render).into_iter().peekable();
+    let mut rendered_paths = Vec::with_capacity(rendering);
+    let mut groups = groups.into_iter().peekable();
     while groups.peek().is_some() {
         let mut batch = Vec::new();
         let mut size = 0;
@@ -198,8 +202,8 @@ pub fn compile_units<E: From<RenderError>>(
     }
     rendered_paths.sort_unstable();
     let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
-    let recorded: Vec<(usize, String)> =
-        keys.into_iter().enumerate().zip(keyed).filter(|(_, keyed)| *keyed).map(|(keyed, _)| keyed).collect();
+    let mut recorded = Vec::with_capacity(keyed.iter().filter(|keyed| **keyed).count());
+    recorded.extend(keys.into_iter().enumerate().zip(keyed).filter(|(_, keyed)| *keyed).map(|(keyed, _)| keyed));
     let lock = Lock::of_entries(&loaded.source, spec_name, entries);
     Ok(Incremental { lock, reused: reused_count, keys: recorded, rendered: rendered_paths })
 }

@@ -96,7 +96,7 @@ pub fn sources(compiled: &Compiled, path: &str, line: Option<usize>) -> Result<(
         .map(|o| {
             let line = source.line_of(o.span.into());
             Source {
-                node: o.node,
+                node: o.node.to_string(),
                 file: source.name().to_owned(),
                 line,
                 text: source.line_text(line).trim().to_owned(),

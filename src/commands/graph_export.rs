@@ -94,7 +94,7 @@ pub(crate) fn export(compiled: &Compiled) -> Export {
         let target = add(&mut full, Node::Artifact { id: artifact.path.clone() });
         for origin in &artifact.sources {
             let line = source.line_of(origin.span.into());
-            let spec = add(&mut full, Node::Spec { id: origin.node.clone(), line });
+            let spec = add(&mut full, Node::Spec { id: origin.node.to_string(), line });
             full.update_edge(spec, target, EdgeKind::Derives);
         }
         if let Some(service) = scope(&artifact.kind, model).service {

@@ -162,27 +162,80 @@ pub(super) struct Units {
     /// since the epoch): a stamp proves a file unchanged only if the file
     /// was last written before it.
     pub(super) recorded: i128,
-    /// Each artifact's key (see [`crate::render::units`]) and, when known,
-    /// the stamp of its file, by path.
-    pub(super) keys: std::collections::HashMap<String, (String, Option<Stamp>)>,
+    /// The record's text, which `files` point into.
+    text: String,
+    /// Each artifact's line, sorted by path.
+    files: Vec<UnitLine>,
+}
+
+/// One artifact's line of a units record: `KEY STAMP PATH`.
+#[derive(Debug)]
+struct UnitLine {
+    /// Where its key starts and ends in the record's text.
+    key: (usize, usize),
+    /// Where its path starts and ends.
+    path: (usize, usize),
+    /// Its file's stamp, when known.
+    stamp: Option<Stamp>,
+}
+
+impl Units {
+    /// How many artifacts it records.
+    pub(super) fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The path of artifact `at` (in path order).
+    pub(super) fn path(&self, at: usize) -> &str {
+        let (start, end) = self.files[at].path;
+        &self.text[start..end]
+    }
+
+    /// The key of artifact `at`.
+    pub(super) fn key(&self, at: usize) -> &str {
+        let (start, end) = self.files[at].key;
+        &self.text[start..end]
+    }
+
+    /// The recorded stamp of artifact `at`'s file.
+    pub(super) fn stamp(&self, at: usize) -> Option<Stamp> {
+        self.files[at].stamp
+    }
 }
 
 /// What this build recorded of the compile that wrote the lock of the tree
 /// at `root`.
 pub(super) fn recorded_units(root: &Path, fingerprint: &Fingerprint) -> Option<Units> {
     let text = std::fs::read_to_string(units_path(root, fingerprint)?).ok()?;
-    let mut lines = text.lines();
-    let (format, build, lock, recorded) = (lines.next()?, lines.next()?, lines.next()?, lines.next()?);
+    let mut lines = text.split_inclusive('\n');
+    let mut header = || lines.next().map(|line| line.trim_end_matches('\n'));
+    let (format, build, lock, recorded) = (header()?, header()?, header()?, header()?);
     if format != UNITS_FORMAT || build != fingerprint.build || lock.len() != 64 {
         return None;
     }
-    let mut keys = std::collections::HashMap::new();
+    let (lock, recorded) = (lock.to_owned(), recorded.parse().ok()?);
+    let mut files = Vec::new();
+    let mut at = text.len() - lines.clone().map(str::len).sum::<usize>();
     for line in lines {
+        let start = at;
+        at += line.len();
+        let line = line.strip_suffix('\n')?;
         let (key, rest) = line.split_once(' ')?;
         let (stamp, path) = rest.split_once(' ')?;
-        keys.insert(path.to_owned(), (key.to_owned(), Stamp::parse(stamp)));
+        let path_start = start + key.len() + 1 + stamp.len() + 1;
+        files.push(UnitLine {
+            key: (start, start + key.len()),
+            path: (path_start, path_start + path.len()),
+            stamp: Stamp::parse(stamp),
+        });
     }
-    Some(Units { lock: lock.to_owned(), recorded: recorded.parse().ok()?, keys })
+    let mut units = Units { lock, recorded, text, files };
+    // Written in the lock's order, which is by path.
+    if !units.files.is_sorted_by(|a, b| units.text[a.path.0..a.path.1] <= units.text[b.path.0..b.path.1]) {
+        let Units { text, files, .. } = &mut units;
+        files.sort_by(|a, b| text[a.path.0..a.path.1].cmp(&text[b.path.0..b.path.1]));
+    }
+    Some(units)
 }
 
 /// Record that the compile that wrote `lock` (of sha256 `lock_sha`) into
@@ -194,7 +247,7 @@ pub fn record_units(
     root: &Path,
     fingerprint: &Fingerprint,
     (lock, lock_sha): (&crate::lock::Lock, &str),
-    keys: &[(usize, String)],
+    keys: &[(usize, crate::digest::Sha256Digest)],
     stamp: impl Fn(usize, &str) -> Option<Stamp>,
 ) {
     let Some(path) = units_path(root, fingerprint) else { return };
@@ -208,7 +261,7 @@ pub fn record_units(
             if relative.contains('\n') {
                 continue;
             }
-            text.push_str(key);
+            text.push_str(&key.to_hex());
             text.push(' ');
             text.push_str(&stamp(*at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
             text.push(' ');

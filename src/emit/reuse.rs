@@ -8,14 +8,13 @@
 //! told it is on disk with the bytes its lock entry records, and this step
 //! takes the lock the writer read, so neither is read twice.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::cache::{self, Fingerprint};
 use super::lock::{Lock, LockedArtifact};
 use super::read::join;
 use super::stamp::Stamp;
-use crate::digest::sha256_hex;
+use crate::digest::{Sha256Digest, sha256_hex};
 
 /// What a compile may take from the previous one, in the order of the
 /// keys it was given.
@@ -33,52 +32,68 @@ pub struct Reusable {
 /// [`cache`]), each recorded file looked at: its stamp now, and whether
 /// that proves it unchanged. Needs no key, so it is read while the spec is
 /// still being planned (by the writer's thread, under the folder's lock).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Recorded {
-    /// The sha256 of the lock the record is of.
-    lock: String,
-    /// Each recorded file's key, its stamp now, and whether the stamp
-    /// proves it unchanged, by path.
-    files: HashMap<String, (String, Option<Stamp>, bool)>,
+    /// The record, its files sorted by path.
+    units: cache::Units,
+    /// Each recorded file's stamp now, and whether it proves the file
+    /// unchanged, in the record's order.
+    looked: Vec<(Option<Stamp>, bool)>,
 }
 
 /// The record of the compile that wrote the tree at `root`, by this build,
 /// each file looked at; `None` without one.
 pub fn recorded(root: &Path, fingerprint: &Fingerprint) -> Option<Recorded> {
     let units = cache::recorded_units(root, fingerprint)?;
-    let files: Vec<(String, (String, Option<Stamp>))> = units.keys.into_iter().collect();
-    let looked = crate::parallel::map(&files, |(path, (_, recorded))| {
+    let looked = crate::parallel::map(&(0..units.len()).collect::<Vec<usize>>(), |&at| {
         // Taken before the file is read: a write after it changes the stamp.
-        let now = std::fs::symlink_metadata(join(root, path)).ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::of);
-        let proven = matches!((recorded, now), (Some(recorded), Some(now)) if recorded.proves(now, units.recorded));
+        let meta = std::fs::symlink_metadata(join(root, units.path(at))).ok().filter(std::fs::Metadata::is_file);
+        let now = meta.as_ref().and_then(Stamp::of);
+        let proven =
+            matches!((units.stamp(at), now), (Some(recorded), Some(now)) if recorded.proves(now, units.recorded));
         (now, proven)
     });
-    let files = files.into_iter().zip(looked).map(|((path, (key, _)), (now, proven))| (path, (key, now, proven)));
-    Some(Recorded { lock: units.lock, files: files.collect() })
+    Some(Recorded { units, looked })
 }
 
-/// The reusable files among `keys` (path, key of this compile), with their
-/// entries in the lock on disk (`previous`: parsed, with the sha256 of its
-/// bytes, by the writer that holds the folder's lock). A file its stamp
-/// proves unchanged is not read; any other is hashed. Never fails: what
-/// cannot be read is rendered.
+/// The reusable files among `keys` (path, key of this compile, sorted by
+/// path, as the plan is), with their entries in the lock on disk
+/// (`previous`: parsed, sorted by path, with the sha256 of its bytes, by
+/// the writer that holds the folder's lock). The three lists are walked
+/// side by side, by path. A file its stamp proves unchanged is not read;
+/// any other is hashed. Never fails: what cannot be read is rendered.
 pub fn reusable<'a>(
     root: &Path,
     recorded: Option<Recorded>,
-    keys: impl Iterator<Item = (&'a str, &'a str)>,
+    keys: impl Iterator<Item = (&'a str, &'a Sha256Digest)>,
     previous: Option<&(Lock, String)>,
 ) -> Reusable {
     let (Some(recorded), Some((lock, sha))) = (recorded, previous) else { return Reusable::default() };
-    if *sha != recorded.lock {
+    if *sha != recorded.units.lock {
         return Reusable::default();
     }
-    // The writer keeps the lock sorted by path.
-    let entry =
-        |path: &str| lock.artifacts.binary_search_by(|a| a.path.as_str().cmp(path)).ok().map(|at| &lock.artifacts[at]);
+    let units = &recorded.units;
+    let (mut in_record, mut in_lock) = (0, 0);
+    let mut last: Option<&str> = None;
     let candidates: Vec<Option<(&LockedArtifact, Option<Stamp>, bool)>> = keys
-        .map(|(path, key)| match recorded.files.get(path) {
-            Some((recorded, now, proven)) if recorded == key => entry(path).map(|entry| (entry, *now, *proven)),
-            _ => None,
+        .map(|(path, key)| {
+            // Out of order (never, from a plan): nothing is reused.
+            if last.is_some_and(|last| last > path) {
+                in_record = units.len();
+            }
+            last = Some(path);
+            while in_record < units.len() && units.path(in_record) < path {
+                in_record += 1;
+            }
+            if in_record == units.len() || units.path(in_record) != path || !key.is_hex(units.key(in_record)) {
+                return None;
+            }
+            while in_lock < lock.artifacts.len() && lock.artifacts[in_lock].path.as_str() < path {
+                in_lock += 1;
+            }
+            let entry = lock.artifacts.get(in_lock).filter(|entry| entry.path == path)?;
+            let (now, proven) = recorded.looked[in_record];
+            Some((entry, now, proven))
         })
         .collect();
     let intact = crate::parallel::map(&candidates, |candidate| {

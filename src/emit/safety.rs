@@ -266,10 +266,7 @@ pub fn is_owned_folder(folder: &str) -> bool {
 /// # Errors
 /// A read failure.
 pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
-    let mut found: Vec<String> = walk(root)?
-        .into_iter()
-        .filter(|relative| is_temporary(relative.rsplit('/').next().unwrap_or_default()))
-        .collect();
+    let mut found = walk_matching(root, is_temporary)?;
     found.sort();
     Ok(found)
 }
@@ -282,6 +279,13 @@ pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
 /// # Errors
 /// A read failure.
 pub fn walk(root: &Path) -> Result<Vec<String>, EmitError> {
+    walk_matching(root, |_| true)
+}
+
+/// [`walk`], keeping the files and links whose name `keep` accepts (only
+/// their paths are made: a walk for the few temporary files of a tree of
+/// thousands allocates little).
+fn walk_matching(root: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, EmitError> {
     let mut found = Vec::new();
     let mut folders: Vec<(String, PathBuf)> = vec![(String::new(), root.to_path_buf())];
     while let Some((folder, path)) = folders.pop() {
@@ -293,13 +297,17 @@ pub fn walk(root: &Path) -> Result<Vec<String>, EmitError> {
         for entry in read {
             let entry = entry.map_err(|source| EmitError::Read { path: path.clone(), source })?;
             let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let generated = !folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(&name));
-            let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+            let file_name = entry.file_name();
+            let name = file_name.to_string_lossy();
+            let relative = || if folder.is_empty() { name.clone().into_owned() } else { format!("{folder}/{name}") };
             if kind.is_file() || kind.is_symlink() {
-                found.push(relative);
-            } else if kind.is_dir() && generated {
-                folders.push((relative, entry.path()));
+                if keep(&name) {
+                    found.push(relative());
+                }
+            } else if kind.is_dir()
+                && (!folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(&*name)))
+            {
+                folders.push((relative(), entry.path()));
             }
         }
     }

@@ -12,11 +12,12 @@
 
 use std::fs::Metadata;
 
-/// A file's size, modification time (nanoseconds since the epoch) and inode.
+/// A file's size, modification time (nanoseconds since the epoch, which
+/// 64 bits hold until the year 2262) and inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
-    modified: i128,
+    modified: i64,
     inode: u64,
 }
 
@@ -25,7 +26,7 @@ impl Stamp {
     #[cfg(unix)]
     pub fn of(meta: &Metadata) -> Option<Self> {
         use std::os::unix::fs::MetadataExt;
-        let modified = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+        let modified = meta.mtime().checked_mul(1_000_000_000)?.checked_add(meta.mtime_nsec())?;
         Some(Self { size: meta.size(), modified, inode: meta.ino() })
     }
 
@@ -37,14 +38,14 @@ impl Stamp {
 
     /// The modification time, in nanoseconds since the epoch.
     pub fn modified(self) -> i128 {
-        self.modified
+        i128::from(self.modified)
     }
 
     /// Whether the file is as stamped, and was stamped after its last
     /// possible write (its modification time is before `recorded`, the file
     /// system's time when the stamp was recorded).
     pub fn proves(self, now: Self, recorded: i128) -> bool {
-        self == now && self.modified < recorded
+        self == now && i128::from(self.modified) < recorded
     }
 
     /// `SIZE.MODIFIED.INODE`.
@@ -75,8 +76,8 @@ mod tests {
         for bad in ["", "1.2", "1.2.3.4", "a.2.3", "-1.2.3"] {
             assert_eq!(Stamp::parse(bad), None, "{bad}");
         }
-        assert!(stamp.proves(stamp, stamp.modified + 1));
-        assert!(!stamp.proves(stamp, stamp.modified), "racy: written in the tick it was recorded");
+        assert!(stamp.proves(stamp, stamp.modified() + 1));
+        assert!(!stamp.proves(stamp, stamp.modified()), "racy: written in the tick it was recorded");
         assert!(!stamp.proves(Stamp { size: 13, ..stamp }, i128::MAX));
         assert!(!stamp.proves(Stamp { modified: stamp.modified + 1, ..stamp }, i128::MAX));
         assert!(!stamp.proves(Stamp { inode: 43, ..stamp }, i128::MAX));

@@ -121,9 +121,9 @@ impl Finished {
 #[derive(Debug)]
 struct Staged {
     /// Its path relative to the root.
-    relative: String,
+    relative: Box<str>,
     /// Its target when not the root joined with `relative`.
-    target: Option<PathBuf>,
+    target: Option<Box<Path>>,
     /// The tag of its temporary file (see [`safety::temporary_path`]).
     tag: usize,
     /// Its stamp as written (the lock's is not kept).
@@ -276,8 +276,8 @@ impl Writer {
         for ((relative, path, _), result) in changes.into_iter().zip(staged) {
             match result {
                 Ok((tag, stamp)) => {
-                    let target = (path != self.root.join(relative)).then_some(path);
-                    self.staged.push(Staged { relative: relative.to_owned(), target, tag, stamp });
+                    let target = (path != self.root.join(relative)).then(|| path.into_boxed_path());
+                    self.staged.push(Staged { relative: relative.into(), target, tag, stamp });
                 }
                 Err(error) => {
                     first.get_or_insert(error);
@@ -351,7 +351,7 @@ impl Writer {
         // From here on a failure leaves the staged files for the next
         // compile to finish or remove, as a kill would.
         self.finished = true;
-        let staged_lock = self.staged.iter().find(|staged| staged.relative == LOCK_PATH);
+        let staged_lock = self.staged.iter().find(|staged| &*staged.relative == LOCK_PATH);
         match (lock.as_ref().and_then(NewLock::parsed), staged_lock) {
             (_, Some(staged)) if old_lock.is_none() && self.journal.is_none() => {
                 // Nothing earlier to keep: the journal is the new lock itself.
@@ -362,14 +362,9 @@ impl Writer {
                 // file this compile does not change: the journal records the
                 // rest, the files this compile writes (with their new bytes)
                 // and what an older journal names.
-                let mut seen: HashSet<(&str, &str)> =
-                    old_lock.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.as_str(), a.sha256.as_str())).collect();
-                let pending: Vec<&LockedArtifact> = new
-                    .artifacts
-                    .iter()
-                    .chain(self.journal.iter().flat_map(|l| &l.artifacts))
-                    .filter(|artifact| seen.insert((artifact.path.as_str(), artifact.sha256.as_str())))
-                    .collect();
+                let old = old_lock.map_or(&[][..], |l| &l.artifacts[..]);
+                let older = self.journal.iter().flat_map(|l| &l.artifacts);
+                let pending = added(old, new.artifacts.iter().chain(older));
                 write_file_with(&root.join(JOURNAL_PATH), |out| {
                     crate::lock::write_lock(out, &new.inception, &new.spec, pending.iter().copied())
                 })?;
@@ -379,7 +374,7 @@ impl Writer {
         // The lock last: until it is in place the old one (and the journal)
         // still name every file this compile touches.
         let (locks, files): (Vec<&Staged>, Vec<&Staged>) =
-            self.staged.iter().partition(|staged| staged.relative == LOCK_PATH);
+            self.staged.iter().partition(|staged| &*staged.relative == LOCK_PATH);
         let this = &self;
         let renamed = crate::parallel::map(&files, |staged| this.rename(staged));
         renamed.into_iter().collect::<Result<(), EmitError>>()?;
@@ -394,8 +389,8 @@ impl Writer {
         remove_journal(&root)?;
         let mut staged = std::mem::take(&mut self.staged);
         staged.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
-        let stamps = staged.iter().map(|s| s.stamp.filter(|_| s.relative != LOCK_PATH)).collect();
-        report.written = staged.into_iter().map(|staged| staged.relative).collect();
+        let stamps = staged.iter().map(|s| s.stamp.filter(|_| &*s.relative != LOCK_PATH)).collect();
+        report.written = staged.into_iter().map(|staged| staged.relative.into_string()).collect();
         Ok(Finished { report, lock_sha, stamps })
     }
 
@@ -413,15 +408,15 @@ impl Writer {
         }
         let mut sha = String::new();
         let (tag, _) = safety::create_temporary_with(&path, |file| {
-            let mut out = crate::digest::Hashing::new(std::io::BufWriter::with_capacity(1 << 16, file));
+            // Hashed as it is written, a buffer at a time.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::digest::Hashing::new(file));
             lock.write_to(&mut out)?;
-            let (buffered, hashed) = out.finish();
-            buffered.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-            sha = hashed;
+            let hashing = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+            sha = hashing.finish().1;
             Ok(())
         })?;
-        let target = (path != self.root.join(LOCK_PATH)).then_some(path);
-        let staged = Staged { relative: LOCK_PATH.to_owned(), target, tag, stamp: None };
+        let target = (path != self.root.join(LOCK_PATH)).then(|| path.into_boxed_path());
+        let staged = Staged { relative: LOCK_PATH.into(), target, tag, stamp: None };
         match &self.old {
             // The lock on disk is the one read when the writer opened (it
             // holds the folder's lock): compared by its hash, not read again.
@@ -436,7 +431,7 @@ impl Writer {
 
     /// Where `staged` goes.
     fn target(&self, staged: &Staged) -> PathBuf {
-        staged.target.clone().unwrap_or_else(|| self.root.join(&staged.relative))
+        staged.target.as_deref().map_or_else(|| self.root.join(&*staged.relative), Path::to_path_buf)
     }
 
     /// The temporary file `staged` was written to.
@@ -465,6 +460,18 @@ impl Drop for Writer {
             let _ = std::fs::remove_dir(folder);
         }
     }
+}
+
+/// The entries of `new` that `old` (sorted by path, as the writer keeps
+/// it) lacks, each (path, sha256) once, in `new`'s order.
+fn added<'a>(old: &'a [LockedArtifact], new: impl Iterator<Item = &'a LockedArtifact>) -> Vec<&'a LockedArtifact> {
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    new.filter(|artifact| {
+        let at = old.binary_search_by(|a| a.path.as_str().cmp(&artifact.path));
+        let in_old = at.is_ok_and(|at| old[at].sha256 == artifact.sha256);
+        !in_old && seen.insert((artifact.path.as_str(), artifact.sha256.as_str()))
+    })
+    .collect()
 }
 
 /// What the writer found of one output file.

@@ -11,6 +11,7 @@ pub(crate) mod delivery;
 mod devcontainer;
 pub(crate) mod exposure;
 mod infra;
+mod interned;
 mod scope;
 
 pub(crate) use component::Component;
@@ -224,8 +225,9 @@ impl Kind {
 /// A spec node an artifact derives from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    /// A readable path to the node: `toolchain/tool kubectl`.
-    pub node: String,
+    /// A readable path to the node: `toolchain/tool kubectl` (shared by
+    /// every origin that names it).
+    pub node: std::sync::Arc<str>,
     /// Where it is.
     #[serde(skip)]
     pub span: Span,
@@ -240,8 +242,8 @@ impl Artifact {
 
 impl Origin {
     /// An origin from a node path and span.
-    pub fn new(node: impl Into<String>, span: Span) -> Self {
-        Self { node: node.into(), span }
+    pub fn new(node: impl AsRef<str>, span: Span) -> Self {
+        Self { node: interned::node(node.as_ref()), span }
     }
 }
 

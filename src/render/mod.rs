@@ -100,7 +100,7 @@ pub(crate) fn render_indexed(
 /// The artifacts given with their indices, grouped: each service's values
 /// and Applications together (its restricted model renders them), every
 /// other artifact alone; in the order of each group's first artifact.
-pub(crate) fn groups(model: &Model, artifacts: Vec<(usize, Artifact)>) -> Vec<Group> {
+pub(crate) fn groups(model: &Model, artifacts: impl IntoIterator<Item = (usize, Artifact)>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
     for (index, artifact) in artifacts {

@@ -269,7 +269,7 @@ mod tests {
     }
 
     fn names(lines: &[Origin]) -> Vec<&str> {
-        lines.iter().map(|o| o.node.as_str()).collect()
+        lines.iter().map(|o| &*o.node).collect()
     }
 
     #[test]
@@ -321,7 +321,7 @@ mod tests {
                                 .0
                                 .iter()
                                 .filter(|(p, _)| p.segments() == &path[..len])
-                                .map(|(_, o)| o.node.clone())
+                                .map(|(_, o)| o.node.to_string())
                                 .collect::<Vec<_>>()
                         })
                         .find(|found| !found.is_empty())
@@ -330,7 +330,7 @@ mod tests {
                 .collect();
             let traced = trace_structured(yaml, &paths);
             let actual: Vec<Vec<String>> =
-                traced.lines.iter().map(|l| l.iter().map(|o| o.node.clone()).collect()).collect();
+                traced.lines.iter().map(|l| l.iter().map(|o| o.node.to_string()).collect()).collect();
             assert_eq!(actual, expected, "declared: mask {mask:b}");
         }
     }

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::digest::sha256_hex;
+use crate::digest::{Sha256Digest, sha256_hex};
 use crate::graph::Graph;
 use crate::model::{Azure, Model, Observability, Pipeline, Project, Tier, Toolchain};
 use crate::plan::{Artifact, Kind, Origin};
@@ -109,9 +109,9 @@ pub(crate) fn keys(
     graph: &Graph,
     artifacts: &[Artifact],
     spec_name: &str,
-) -> Vec<String> {
+) -> Vec<Sha256Digest> {
     let text = source.text();
-    let whole = sha256_hex(format!("{FORMAT}\0whole\0{spec_name}\0{text}").as_bytes());
+    let whole = Sha256Digest::of(format!("{FORMAT}\0whole\0{spec_name}\0{text}").as_bytes());
     let Some(digests) = digests(source, model) else { return vec![whole; artifacts.len()] };
     let members = neighbourhoods(model);
     // What every artifact of a service's unit shares, hashed once per
@@ -129,25 +129,51 @@ pub(crate) fn keys(
         })
         .collect();
     crate::parallel::map(artifacts, |artifact| match scope(model, &artifact.kind) {
-        None => whole.clone(),
+        None => whole,
         Some(at) => {
-            use std::fmt::Write;
+            use sha2::Digest;
             let tag = match artifact.kind {
                 Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
                 Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
                 Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
                 _ => "other".to_owned(),
             };
-            let mut keyed = String::with_capacity(160 + artifact.path.len() + 48 * artifact.sources.len());
-            let _ = write!(keyed, "{}\0{}\0{tag}\0", units[at], artifact.path);
+            // Hashed as it is written: `UNIT\0PATH\0TAG\0` then, for each
+            // source, `NODE\0LINE:BYTE:LEN\0`.
+            let mut hasher = sha2::Sha256::new();
+            for part in [units[at].as_str(), "\0", &artifact.path, "\0", &tag, "\0"] {
+                hasher.update(part.as_bytes());
+            }
+            let mut digits = [0; 20];
             for origin in &artifact.sources {
                 // The line and the byte in it: an edit of another line moves neither.
                 let (line, column) = source.line_byte(origin.span.offset);
-                let _ = write!(keyed, "{}\0{line}:{column}:{}\0", origin.node, origin.span.len);
+                hasher.update(origin.node.as_bytes());
+                hasher.update(b"\0");
+                hasher.update(decimal(&mut digits, line));
+                hasher.update(b":");
+                hasher.update(decimal(&mut digits, column));
+                hasher.update(b":");
+                hasher.update(decimal(&mut digits, origin.span.len));
+                hasher.update(b"\0");
             }
-            sha256_hex(keyed.as_bytes())
+            Sha256Digest::from_hasher(hasher)
         }
     })
+}
+
+/// `n` in decimal, written into `digits`.
+fn decimal(digits: &mut [u8; 20], mut n: usize) -> &[u8] {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // A digit: below 10.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &digits[at..];
+        }
+    }
 }
 
 struct Digests {
@@ -224,6 +250,14 @@ pub(crate) fn provenance_within(model: &Model, members: &[usize], sources: &[Ori
 mod tests {
     use super::*;
 
+    #[test]
+    fn decimal_writes_every_digit() {
+        let mut digits = [0; 20];
+        for n in [0, 7, 10, 1234, usize::MAX] {
+            assert_eq!(decimal(&mut digits, n), n.to_string().as_bytes());
+        }
+    }
+
     /// Every service's own NetworkPolicy is rendered from its restricted
     /// model and keyed: its provenance lies within that model.
     #[test]
@@ -239,7 +273,7 @@ mod tests {
             let (model, graph) = (&loaded.model, &loaded.graph);
             let plan = crate::plan::plan(model);
             let keys = keys(&source, model, graph, &plan.artifacts, "inception.kdl");
-            let whole = sha256_hex(format!("{FORMAT}\0whole\0inception.kdl\0{}", source.text()).as_bytes());
+            let whole = Sha256Digest::of(format!("{FORMAT}\0whole\0inception.kdl\0{}", source.text()).as_bytes());
             let members = neighbourhoods(model);
             let rendered = crate::render::render(model, graph, plan, "inception.kdl").expect("renders");
             let mut policies = 0;

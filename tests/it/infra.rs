@@ -418,11 +418,11 @@ fn every_bicep_line_names_the_spec_nodes_it_comes_from() {
     let main = &compiled.artifact("infra/main.bicep").unwrap().text;
     let line = main.lines().position(|l| l.starts_with("module riskIdentity")).expect("risk's identity");
     let nodes: Vec<&str> =
-        compiled.artifact("infra/main.bicep").unwrap().lines[line].iter().map(|o| o.node.as_str()).collect();
+        compiled.artifact("infra/main.bicep").unwrap().lines[line].iter().map(|o| &*o.node).collect();
     assert_eq!(nodes, ["service risk", "service risk/storage reports", "service risk/secret REPORTS_SIGNING_KEY"]);
     let params = &compiled.artifact("infra/lab.bicepparam").unwrap().text;
     let line = params.lines().position(|l| l.contains("region: 'japaneast'")).expect("japaneast");
     let nodes: Vec<&str> =
-        compiled.artifact("infra/lab.bicepparam").unwrap().lines[line].iter().map(|o| o.node.as_str()).collect();
+        compiled.artifact("infra/lab.bicepparam").unwrap().lines[line].iter().map(|o| &*o.node).collect();
     assert_eq!(nodes, ["azure/lab-regions japaneast"]);
 }

@@ -40,7 +40,7 @@ fn origins_of(compiled: &Compiled, path: &str, needle: &str) -> Vec<(String, usi
     let source = &compiled.loaded.source;
     compiled.artifact(path).unwrap().lines[index]
         .iter()
-        .map(|o| (o.node.clone(), source.line_of(o.span.into())))
+        .map(|o| (o.node.to_string(), source.line_of(o.span.into())))
         .collect()
 }
 

@@ -74,7 +74,7 @@ fn every_line_origin_is_a_locked_source_and_names_a_spec_node() {
             for (index, line) in rendered.lines.iter().enumerate() {
                 for origin in line.iter() {
                     origins += 1;
-                    if !locked.contains(origin.node.as_str()) {
+                    if !locked.contains(&*origin.node) {
                         failures.push(format!(
                             "{name}: {path}:{}: `{}` is not among the lock's sources",
                             index + 1,

@@ -1,0 +1,50 @@
+//! The node paths of origins, shared: a tree of N services has about a
+//! dozen origins per artifact, and 16 artifacts per service name the same
+//! few nodes, so each distinct path is held once per thread and every
+//! origin that names it shares it (see [`node`]).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// How many distinct paths a thread keeps before it starts again: a bound
+/// for long-lived threads (a test harness's) compiling many specs. Far
+/// above what the largest spec needs (about 13 per service).
+const MAX_NODES: usize = 1 << 20;
+
+thread_local! {
+    static NODES: RefCell<HashSet<Arc<str>, foldhash::fast::FixedState>> =
+        RefCell::new(HashSet::with_hasher(foldhash::fast::FixedState::default()));
+}
+
+/// The shared copy of `path`: the one this thread made before, or a new one.
+pub(crate) fn node(path: &str) -> Arc<str> {
+    NODES.with(|nodes| {
+        let mut nodes = nodes.borrow_mut();
+        if let Some(shared) = nodes.get(path) {
+            return Arc::clone(shared);
+        }
+        if nodes.len() >= MAX_NODES {
+            nodes.clear();
+        }
+        let shared: Arc<str> = Arc::from(path);
+        nodes.insert(Arc::clone(&shared));
+        shared
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_path_is_shared_and_different_paths_are_not() {
+        let a = node("service api/port");
+        let b = node(&format!("service {}/port", "api"));
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(&*a, "service api/port");
+        let c = node("service api/health");
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(&*c, "service api/health");
+    }
+}
