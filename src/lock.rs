@@ -40,7 +40,7 @@ pub struct LockedSpec {
 }
 
 /// One artifact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockedArtifact {
     /// Path relative to the spec's folder.
     pub path: String,
@@ -70,6 +70,13 @@ impl Sources {
     /// The nodes, parsed.
     pub fn parse(&self) -> Vec<String> {
         serde_json::from_str(self.0.get()).unwrap_or_default()
+    }
+}
+
+impl Default for Sources {
+    /// No nodes.
+    fn default() -> Self {
+        Self::new(&[])
     }
 }
 

@@ -132,11 +132,16 @@ pub struct Incremental {
     /// How many files it reused: on disk with the bytes of their entry in
     /// the lock (see `emit::reusable`), neither held here nor written.
     pub reused: usize,
-    /// Each artifact's position in the lock and key, to record: the
-    /// artifacts a later compile may reuse when their key is unchanged.
-    pub keys: Vec<(usize, Sha256Digest)>,
-    /// The paths rendered (the others were reused).
-    pub rendered: Vec<String>,
+    /// Each artifact's key (in the lock's order), to record when it holds
+    /// (see `keyed`): the artifacts a later compile may reuse when their
+    /// key is unchanged.
+    pub keys: Vec<Sha256Digest>,
+    /// Whether each artifact's key holds (a rendered artifact whose
+    /// provenance leaves its unit has none).
+    pub keyed: Vec<bool>,
+    /// The positions in the lock of the artifacts rendered (the others
+    /// were reused), in order.
+    pub rendered: Vec<usize>,
 }
 
 /// About this many artifacts are rendered at a time and handed to the
@@ -174,7 +179,7 @@ pub fn compile_units<E: From<RenderError>>(
     let reused_count = count - rendering;
     let members = render::units::neighbourhoods(&loaded.model);
     let mut keyed = vec![true; count];
-    let mut rendered_paths = Vec::with_capacity(rendering);
+    let mut rendered_at = Vec::with_capacity(rendering);
     let mut groups = groups.into_iter().peekable();
     while groups.peek().is_some() {
         let mut batch = Vec::new();
@@ -196,14 +201,14 @@ pub fn compile_units<E: From<RenderError>>(
                 keyed[index] =
                     render::units::provenance_within(&loaded.model, &members[service], &rendered.artifact.sources);
             }
-            rendered_paths.push(rendered.artifact.path);
+            rendered_at.push(index);
             entries[index] = Some(entry);
         }
     }
-    rendered_paths.sort_unstable();
-    let entries: Vec<LockedArtifact> = entries.into_iter().flatten().collect();
-    let mut recorded = Vec::with_capacity(keyed.iter().filter(|keyed| **keyed).count());
-    recorded.extend(keys.into_iter().enumerate().zip(keyed).filter(|(_, keyed)| *keyed).map(|(keyed, _)| keyed));
+    rendered_at.sort_unstable();
+    // Every position has its entry now (reused or rendered). Taken out in
+    // place: the lock of a big tree is not held twice.
+    let entries: Vec<LockedArtifact> = entries.into_iter().map(Option::unwrap_or_default).collect();
     let lock = Lock::of_entries(&loaded.source, spec_name, entries);
-    Ok(Incremental { lock, reused: reused_count, keys: recorded, rendered: rendered_paths })
+    Ok(Incremental { lock, reused: reused_count, keys, keyed, rendered: rendered_at })
 }

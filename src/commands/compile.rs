@@ -40,7 +40,7 @@ pub fn run(spec: &SpecArgs, out: &OutArgs, adopt: bool, full: bool) -> Result<()
 /// # Errors
 /// An invalid spec (nothing is written) or an I/O failure.
 pub fn compile_into(location: &SpecLocation, source: &SourceFile, adopt: bool, full: bool) -> Result<WriteReport> {
-    Ok(compile_reusing(location, source, adopt, full)?.0)
+    compile_noting(location, source, adopt, full, |_, _| ())
 }
 
 /// [`compile_into`], also returning the paths it rendered. Unless `full`,
@@ -55,10 +55,24 @@ pub fn compile_reusing(
     adopt: bool,
     full: bool,
 ) -> Result<(WriteReport, Vec<String>)> {
+    let mut rendered = Vec::new();
+    let report = compile_noting(location, source, adopt, full, |lock, at| {
+        rendered = at.iter().filter_map(|&at| lock.artifacts.get(at)).map(|a| a.path.clone()).collect();
+    })?;
+    Ok((report, rendered))
+}
+
+/// [`compile_into`], handing `note` the lock and the positions in it of
+/// the artifacts it rendered, when it renders.
+fn compile_noting(
+    location: &SpecLocation,
+    source: &SourceFile,
+    adopt: bool,
+    full: bool,
+    note: impl FnOnce(&crate::lock::Lock, &[usize]),
+) -> Result<WriteReport> {
     let fingerprint = match load::verified(location, source, full)? {
-        Verified::UpToDate { files } => {
-            return Ok((WriteReport { unchanged: files, ..WriteReport::default() }, Vec::new()));
-        }
+        Verified::UpToDate { files } => return Ok(WriteReport { unchanged: files, ..WriteReport::default() }),
         Verified::Render(fingerprint) => fingerprint,
     };
     let spec_name = location.spec_name();
@@ -96,7 +110,9 @@ pub fn compile_reusing(
     if let Some(fingerprint) = &fingerprint {
         emit::record_hashed(&location.root, fingerprint, &finished.lock_sha);
         let stamp = |at: usize, path: &str| reusable.stamps.get(at).copied().flatten().or_else(|| finished.stamp(path));
-        emit::record_units(&location.root, fingerprint, (&compiled.lock, &finished.lock_sha), &compiled.keys, stamp);
+        let keys = (&compiled.keys[..], &compiled.keyed[..]);
+        emit::record_units(&location.root, fingerprint, (&compiled.lock, &finished.lock_sha), keys, stamp);
     }
-    Ok((finished.report, compiled.rendered))
+    note(&compiled.lock, &compiled.rendered);
+    Ok(finished.report)
 }

@@ -239,7 +239,8 @@ pub(super) fn recorded_units(root: &Path, fingerprint: &Fingerprint) -> Option<U
 }
 
 /// Record that the compile that wrote `lock` (of sha256 `lock_sha`) into
-/// `root` had these artifacts' keys (position in the lock, key), and the
+/// `root` had these artifacts' keys (in the lock's order, where `keyed`
+/// says they hold), and the
 /// stamps (by position and path) of the files it knows unchanged since it
 /// wrote or verified them. Best effort, like [`record`]: a record that
 /// cannot be written only means the next compile renders everything.
@@ -247,7 +248,7 @@ pub fn record_units(
     root: &Path,
     fingerprint: &Fingerprint,
     (lock, lock_sha): (&crate::lock::Lock, &str),
-    keys: &[(usize, crate::digest::Sha256Digest)],
+    (keys, keyed): (&[crate::digest::Sha256Digest], &[bool]),
     stamp: impl Fn(usize, &str) -> Option<Stamp>,
 ) {
     let Some(path) = units_path(root, fingerprint) else { return };
@@ -256,14 +257,15 @@ pub fn record_units(
     replace(&path, |recorded| {
         let mut text =
             format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
-        for (at, key) in keys {
-            let Some(relative) = lock.artifacts.get(*at).map(|a| a.path.as_str()) else { continue };
+        let held = keys.iter().zip(keyed).enumerate().filter(|(_, (_, keyed))| **keyed);
+        for (at, (key, _)) in held {
+            let Some(relative) = lock.artifacts.get(at).map(|a| a.path.as_str()) else { continue };
             if relative.contains('\n') {
                 continue;
             }
             text.push_str(&key.to_hex());
             text.push(' ');
-            text.push_str(&stamp(*at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
+            text.push_str(&stamp(at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
             text.push(' ');
             text.push_str(relative);
             text.push('\n');

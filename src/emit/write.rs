@@ -151,8 +151,9 @@ pub struct Writer {
     ready: HashSet<PathBuf>,
     /// Folders created for staged files, in the order made.
     made: Vec<PathBuf>,
-    /// The files staged, in the order staged.
-    staged: Vec<Staged>,
+    /// The files staged, in the order staged, a batch at a time (no list
+    /// of a big tree's files grown by doubling).
+    staged: Vec<Vec<Staged>>,
     not_owned: Vec<String>,
     unchanged: usize,
     finished: bool,
@@ -273,16 +274,20 @@ impl Writer {
             safety::create_temporary_with(path, |file| file.write_all(text.as_bytes()))
         });
         let mut first = None;
+        let mut batch = Vec::with_capacity(changes.len());
         for ((relative, path, _), result) in changes.into_iter().zip(staged) {
             match result {
                 Ok((tag, stamp)) => {
                     let target = (path != self.root.join(relative)).then(|| path.into_boxed_path());
-                    self.staged.push(Staged { relative: relative.into(), target, tag, stamp });
+                    batch.push(Staged { relative: relative.into(), target, tag, stamp });
                 }
                 Err(error) => {
                     first.get_or_insert(error);
                 }
             }
+        }
+        if !batch.is_empty() {
+            self.staged.push(batch);
         }
         first.map_or(Ok(()), Err)
     }
@@ -351,7 +356,7 @@ impl Writer {
         // From here on a failure leaves the staged files for the next
         // compile to finish or remove, as a kill would.
         self.finished = true;
-        let staged_lock = self.staged.iter().find(|staged| &*staged.relative == LOCK_PATH);
+        let staged_lock = self.staged.iter().flatten().find(|staged| &*staged.relative == LOCK_PATH);
         match (lock.as_ref().and_then(NewLock::parsed), staged_lock) {
             (_, Some(staged)) if old_lock.is_none() && self.journal.is_none() => {
                 // Nothing earlier to keep: the journal is the new lock itself.
@@ -374,7 +379,7 @@ impl Writer {
         // The lock last: until it is in place the old one (and the journal)
         // still name every file this compile touches.
         let (locks, files): (Vec<&Staged>, Vec<&Staged>) =
-            self.staged.iter().partition(|staged| &*staged.relative == LOCK_PATH);
+            self.staged.iter().flatten().partition(|staged| &*staged.relative == LOCK_PATH);
         let this = &self;
         let renamed = crate::parallel::map(&files, |staged| this.rename(staged));
         renamed.into_iter().collect::<Result<(), EmitError>>()?;
@@ -387,10 +392,14 @@ impl Writer {
             self.rename(staged)?;
         }
         remove_journal(&root)?;
-        let mut staged = std::mem::take(&mut self.staged);
-        staged.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
-        let stamps = staged.iter().map(|s| s.stamp.filter(|_| &*s.relative != LOCK_PATH)).collect();
-        report.written = staged.into_iter().map(|staged| staged.relative.into_string()).collect();
+        let mut written: Vec<(String, Option<Stamp>)> = Vec::with_capacity(self.staged.iter().map(Vec::len).sum());
+        for batch in std::mem::take(&mut self.staged) {
+            let kept = |staged: Staged| (staged.stamp.filter(|_| &*staged.relative != LOCK_PATH), staged.relative);
+            written.extend(batch.into_iter().map(kept).map(|(stamp, relative)| (relative.into_string(), stamp)));
+        }
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let stamps = written.iter().map(|(_, stamp)| *stamp).collect();
+        report.written = written.into_iter().map(|(relative, _)| relative).collect();
         Ok(Finished { report, lock_sha, stamps })
     }
 
@@ -424,7 +433,7 @@ impl Writer {
                 let _ = std::fs::remove_file(self.temporary(&staged));
                 self.unchanged += 1;
             }
-            _ => self.staged.push(staged),
+            _ => self.staged.push(vec![staged]),
         }
         Ok(sha)
     }
@@ -453,7 +462,7 @@ impl Drop for Writer {
         if self.finished {
             return;
         }
-        for staged in &self.staged {
+        for staged in self.staged.iter().flatten() {
             let _ = std::fs::remove_file(self.temporary(staged));
         }
         for folder in self.made.iter().rev() {

@@ -58,6 +58,8 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
     let mut services = Seen::default();
     let mut project = None;
     let mut toolchain = None;
+    // Sized up front: a big spec's services are most of the model.
+    model.services.reserve_exact(nodes.iter().filter(|n| matches!(n.name.value.as_str(), "service" | "job")).count());
     for node in reader.known(nodes, Context::Top, "the top level") {
         let name = node.name.value.as_str();
         if matches!(name, "project" | "toolchain" | "observability" | "azure" | "inception" | "pipeline") {

@@ -273,13 +273,10 @@ pub(crate) fn plan(model: &Model) -> Plan {
     infra::plan(model, &mut artifacts);
     kubernetes::plan(model, &mut artifacts);
     delivery::plan(model, &mut artifacts);
-    let sorted: Result<Vec<Artifact>, std::convert::Infallible> =
-        crate::parallel::try_map(artifacts, |mut artifact| {
-            artifact.sources.sort_by_key(|o| o.span.offset);
-            artifact.sources.dedup();
-            Ok(artifact)
-        });
-    let Ok(mut artifacts) = sorted;
+    crate::parallel::for_each_mut(&mut artifacts, |artifact| {
+        artifact.sources.sort_by_key(|o| o.span.offset);
+        artifact.sources.dedup();
+    });
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Plan { artifacts }
 }
