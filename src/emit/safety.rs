@@ -214,9 +214,18 @@ pub fn create_temporary_with(
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<(usize, Option<super::Stamp>), EmitError> {
     let error = |source| EmitError::Write { path: path.to_path_buf(), source };
-    let tag = fresh_tag();
-    let temporary = temporary_path(path, tag);
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary).map_err(error)?;
+    // A name taken (by a file a killed compile of the same process id
+    // left) is passed over for a fresh one.
+    let mut tries = 0;
+    let (tag, temporary, mut file) = loop {
+        let tag = fresh_tag();
+        let temporary = temporary_path(path, tag);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary) {
+            Ok(file) => break (tag, temporary, file),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            Err(e) => return Err(error(e)),
+        }
+    };
     if let Err(source) = write(&mut file) {
         let _ = std::fs::remove_file(&temporary);
         return Err(error(source));
@@ -389,6 +398,22 @@ fn open_lock_target(root: &Path) -> Result<(std::fs::File, PathBuf), EmitError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_name_taken_is_passed_over() {
+        let dir = std::env::temp_dir().join(format!("inception-taken-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let path = dir.join("a.yaml");
+        // The name the next temporary file would take, taken (as a killed
+        // compile of the same process id leaves it).
+        let taken = temporary_path(&path, fresh_tag() + 1);
+        std::fs::write(&taken, "planted").expect("plant");
+        let (tag, _) = create_temporary_with(&path, |file| file.write_all(b"new")).expect("a fresh name");
+        let made = std::fs::read_to_string(temporary_path(&path, tag)).expect("the temporary file");
+        let planted = std::fs::read_to_string(&taken).expect("the planted file");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!((made.as_str(), planted.as_str()), ("new", "planted"));
+    }
 
     #[test]
     fn generated_paths_stay_under_the_generated_roots() {
