@@ -45,15 +45,66 @@ pub struct Recorded {
 /// each file looked at; `None` without one.
 pub fn recorded(root: &Path, fingerprint: &Fingerprint) -> Option<Recorded> {
     let units = cache::recorded_units(root, fingerprint)?;
-    let looked = crate::parallel::map(&(0..units.len()).collect::<Vec<usize>>(), |&at| {
-        // Taken before the file is read: a write after it changes the stamp.
-        let meta = std::fs::symlink_metadata(join(root, units.path(at))).ok().filter(std::fs::Metadata::is_file);
-        let now = meta.as_ref().and_then(Stamp::of);
-        let proven =
-            matches!((units.stamp(at), now), (Some(recorded), Some(now)) if recorded.proves(now, units.recorded));
-        (now, proven)
-    });
+    // Looked at in runs of neighbouring paths (on every core), each run
+    // opening each folder once.
+    let runs: Vec<(usize, usize)> = (0..units.len()).step_by(RUN).map(|at| (at, (at + RUN).min(units.len()))).collect();
+    let looked: Vec<(Option<Stamp>, bool)> = crate::parallel::map(&runs, |&(from, to)| {
+        let mut folders = FolderStamps::new(root);
+        (from..to)
+            .map(|at| {
+                // Taken before the file is read: a write after it changes the stamp.
+                let now = folders.stamp(units.path(at));
+                let recorded = units.stamp(at);
+                let proven =
+                    matches!((recorded, now), (Some(recorded), Some(now)) if recorded.proves(now, units.recorded));
+                (now, proven)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     Some(Recorded { units, looked })
+}
+
+/// How many recorded files a run of [`recorded`] looks at.
+const RUN: usize = 512;
+
+/// The stamps of files by path under a root, the folder of the last one
+/// kept open (the paths come sorted, so a folder's files come together).
+struct FolderStamps<'a> {
+    root: &'a Path,
+    #[cfg(unix)]
+    open: Option<(String, Option<rustix::fd::OwnedFd>)>,
+}
+
+impl<'a> FolderStamps<'a> {
+    fn new(root: &'a Path) -> Self {
+        Self {
+            root,
+            #[cfg(unix)]
+            open: None,
+        }
+    }
+
+    /// The stamp of the regular file at `relative` (not a link), if any.
+    #[cfg(unix)]
+    fn stamp(&mut self, relative: &str) -> Option<Stamp> {
+        let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+        if self.open.as_ref().is_none_or(|(open, _)| open != folder) {
+            let flags = rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+            let fd = rustix::fs::open(join(self.root, folder), flags, rustix::fs::Mode::empty()).ok();
+            self.open = Some((folder.to_owned(), fd));
+        }
+        Stamp::at(self.open.as_ref()?.1.as_ref()?, name)
+    }
+
+    /// The stamp of the regular file at `relative` (not a link), if any.
+    #[cfg(not(unix))]
+    fn stamp(&mut self, relative: &str) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(join(self.root, relative)).ok().filter(std::fs::Metadata::is_file);
+        meta.as_ref().and_then(Stamp::of)
+    }
 }
 
 /// The reusable files among `keys` (path, key of this compile, sorted by

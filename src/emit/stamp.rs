@@ -30,6 +30,23 @@ impl Stamp {
         Some(Self { size: meta.size(), modified, inode: meta.ino() })
     }
 
+    /// The stamp of the regular file `name` in the folder `folder` (its
+    /// last component not followed); `None` for anything else. One lookup
+    /// of one name: stamping the files of a folder does not walk the path
+    /// from the root for each.
+    #[cfg(unix)]
+    #[allow(clippy::useless_conversion, reason = "the types of `stat`'s fields vary between platforms")]
+    pub fn at(folder: &rustix::fd::OwnedFd, name: &str) -> Option<Self> {
+        use rustix::fs::{AtFlags, FileType, statat};
+        let stat = statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return None;
+        }
+        let seconds = i64::try_from(stat.st_mtime).ok()?;
+        let modified = seconds.checked_mul(1_000_000_000)?.checked_add(i64::try_from(stat.st_mtime_nsec).ok()?)?;
+        Some(Self { size: u64::try_from(stat.st_size).ok()?, modified, inode: u64::try_from(stat.st_ino).ok()? })
+    }
+
     /// The stamp of `meta`; `None` where the platform gives no inode.
     #[cfg(not(unix))]
     pub fn of(_meta: &Metadata) -> Option<Self> {
@@ -81,6 +98,24 @@ mod tests {
         assert!(!stamp.proves(Stamp { size: 13, ..stamp }, i128::MAX));
         assert!(!stamp.proves(Stamp { modified: stamp.modified + 1, ..stamp }, i128::MAX));
         assert!(!stamp.proves(Stamp { inode: 43, ..stamp }, i128::MAX));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stamp_looked_up_in_its_folder_is_the_stamp_of_its_metadata() {
+        use rustix::fs::{Mode, OFlags, open};
+        let dir = std::env::temp_dir().join(format!("inception-stamp-at-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).expect("folders");
+        std::fs::write(dir.join("a"), "one").expect("write");
+        std::os::unix::fs::symlink(dir.join("a"), dir.join("link")).expect("a link");
+        let folder = open(&dir, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).expect("open the folder");
+        let by_name = Stamp::at(&folder, "a");
+        let by_path = std::fs::metadata(dir.join("a")).ok().as_ref().and_then(Stamp::of);
+        let others = [Stamp::at(&folder, "sub"), Stamp::at(&folder, "link"), Stamp::at(&folder, "nothing")];
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(by_name.is_some());
+        assert_eq!(by_name, by_path);
+        assert_eq!(others, [None, None, None], "only a regular file has a stamp");
     }
 
     #[cfg(unix)]
