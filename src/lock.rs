@@ -170,8 +170,11 @@ impl Lock {
             },
             _ => return None,
         }
-        (lines.next()? == "}" && lines.next().is_none())
-            .then(|| Lock { inception: inception.to_owned(), spec, artifacts })
+        (lines.next()? == "}" && lines.next().is_none()).then(|| Lock {
+            inception: inception.to_owned(),
+            spec,
+            artifacts,
+        })
     }
 
     /// The entry of an artifact.
@@ -299,12 +302,18 @@ mod tests {
         }
         let text = lock(2).to_text();
         // Not as compile writes it, yet JSON: read by serde_json, the same.
-        for other in [text.replace("\n    ", "\n"), text.replace(",\"sha256\"", ", \"sha256\""), text.replace("}\n", "}")] {
+        for other in
+            [text.replace("\n    ", "\n"), text.replace(",\"sha256\"", ", \"sha256\""), text.replace("}\n", "}")]
+        {
             assert_eq!(Lock::parse_lines(&other), None, "{other}");
             assert_eq!(Lock::parse(&other).as_ref(), Some(&lock(2)), "{other}");
         }
         // Broken: neither reads it.
-        for broken in [text.replace("\"sources\":[", "\"sources\":[["), text.replace("\n  ]", ""), text.replace("\"path\":\"deploy", "\"path\":\"\tdeploy")] {
+        for broken in [
+            text.replace("\"sources\":[", "\"sources\":[["),
+            text.replace("\n  ]", ""),
+            text.replace("\"path\":\"deploy", "\"path\":\"\tdeploy"),
+        ] {
             assert_eq!(Lock::parse(&broken), None, "{broken}");
         }
     }

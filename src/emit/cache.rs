@@ -83,6 +83,46 @@ fn record_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
     Some(git_dir(&root)?.join("inception").join(format!("verified-{}", &name[..32])))
 }
 
+/// The clean mark of the tree at `root`: present when no compile of the
+/// tree has left a temporary file under its generated folders. Removed
+/// before a compile writes its first temporary file, made again once it
+/// has put every file in place (or `check` found a temporary file), so a
+/// killed compile leaves the tree unmarked and the next one looks for what
+/// it left. One per tree, whichever build; `None` outside a repository
+/// (then every compile looks).
+fn clean_mark(root: &Path) -> Option<PathBuf> {
+    let root = std::path::absolute(root).ok()?;
+    let name = sha256_hex(root.as_os_str().as_encoded_bytes());
+    Some(git_dir(&root)?.join("inception").join(format!("clean-{}", &name[..32])))
+}
+
+/// Whether the tree at `root` is marked clean (see [`clean_mark`]).
+pub(super) fn marked_clean(root: &Path) -> bool {
+    clean_mark(root).is_some_and(|mark| mark.is_file())
+}
+
+/// Remove the clean mark of the tree at `root`, before a temporary file is
+/// written.
+///
+/// # Errors
+/// A removal failure (then no temporary file may be written: the mark
+/// would hide it from the next compile).
+pub(super) fn unmark_clean(root: &Path) -> Result<(), super::EmitError> {
+    let Some(mark) = clean_mark(root) else { return Ok(()) };
+    match std::fs::remove_file(&mark) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(super::EmitError::Write { path: mark, source: e }),
+        _ => Ok(()),
+    }
+}
+
+/// Mark the tree at `root` clean, best effort (unmarked, the next compile
+/// only looks for temporary files in the whole tree).
+pub(super) fn mark_clean(root: &Path) {
+    if let Some(mark) = clean_mark(root) {
+        replace(&mark, |_| String::new());
+    }
+}
+
 /// The git folder of the repository holding `folder`: the nearest `.git`
 /// folder upwards, or where the nearest `.git` file (a worktree's, a
 /// submodule's) points.

@@ -171,6 +171,11 @@ pub(super) fn leftovers<'a>(
         }
     }
     found.sort_by(|a, b| (a.verdict != Verdict::Temporary, &a.path).cmp(&(b.verdict != Verdict::Temporary, &b.path)));
+    if found.iter().any(|f| f.verdict == Verdict::Temporary) {
+        // The next compile looks for temporary files in the whole tree
+        // (a tree marked clean has only its root looked at). Best effort.
+        let _ = super::cache::unmark_clean(root);
+    }
     Ok(found)
 }
 

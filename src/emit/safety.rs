@@ -280,6 +280,30 @@ pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
     Ok(found)
 }
 
+/// The temporary files (and the journal) in the root folder alone.
+///
+/// # Errors
+/// A read failure.
+pub fn root_temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
+    let read = match std::fs::read_dir(root) {
+        Ok(read) => read,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => return Ok(Vec::new()),
+        Err(source) => return Err(EmitError::Read { path: root.to_path_buf(), source }),
+    };
+    let mut found = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(|source| EmitError::Read { path: root.to_path_buf(), source })?;
+        let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if (kind.is_file() || kind.is_symlink()) && is_temporary(&name) {
+            found.push(name.into_owned());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
 /// Every file and link in the root and anywhere under the generated
 /// folders (relative paths), in no particular order. Linked folders are not entered: a folder is entered
 /// only when its parent's listing says it is one (no look at each path

@@ -29,11 +29,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::EmitError;
 use super::lock::{LOCK_PATH, Lock, LockedArtifact};
 use super::read::{read_optional, read_optional_bytes};
 use super::safety::{self, FolderLock, JOURNAL_PATH};
 use super::stamp::Stamp;
+use super::{EmitError, cache};
 use crate::digest::sha256_hex;
 use crate::render::Outputs;
 
@@ -144,6 +144,9 @@ pub struct Writer {
     journal: Option<Lock>,
     /// Temporary files a killed compile left, not yet removed.
     temporaries: Vec<String>,
+    /// Whether the tree is still marked clean (see `cache::marked_clean`):
+    /// the mark goes before the first temporary file is written.
+    marked: bool,
     /// The (path, sha256) pairs the journal records.
     journaled: HashSet<(String, String)>,
     folders: safety::Folders,
@@ -185,9 +188,14 @@ impl Writer {
         // The lock a killed compile was about to write: its files are ours too.
         let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
         let journaled = journal.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.clone(), a.sha256.clone())).collect();
-        let temporaries = safety::temporaries(root)?;
+        // A tree marked clean (no compile left a temporary file since the
+        // last one finished) is not walked: only its root is listed (where
+        // a journal and a spec written by `fmt` are).
+        let marked = journal.is_none() && cache::marked_clean(root);
+        let temporaries = if marked { safety::root_temporaries(root)? } else { safety::temporaries(root)? };
         Ok(Self {
             temporaries,
+            marked,
             root: root.to_path_buf(),
             adopt,
             _held: held,
@@ -260,6 +268,7 @@ impl Writer {
             // Nothing will be written (or nothing to write yet): only look at the rest.
             return Ok(());
         }
+        self.unmark()?;
         for (_, path, _) in &changes {
             if let Some(parent) = path.parent()
                 && !self.ready.contains(parent)
@@ -290,6 +299,16 @@ impl Writer {
             self.staged.push(batch);
         }
         first.map_or(Ok(()), Err)
+    }
+
+    /// Remove the tree's clean mark, once, before a temporary file is
+    /// written: a compile killed from then on leaves the tree unmarked.
+    fn unmark(&mut self) -> Result<(), EmitError> {
+        if self.marked {
+            cache::unmark_clean(&self.root)?;
+            self.marked = false;
+        }
+        Ok(())
     }
 
     /// Remove the temporary files a killed compile left (found on opening),
@@ -351,6 +370,7 @@ impl Writer {
         if self.staged.is_empty() && stale.remove.is_empty() {
             self.finished = true;
             remove_journal(&root)?;
+            cache::mark_clean(&root);
             return Ok(Finished { report, lock_sha, stamps: Vec::new() });
         }
         // From here on a failure leaves the staged files for the next
@@ -392,6 +412,8 @@ impl Writer {
             self.rename(staged)?;
         }
         remove_journal(&root)?;
+        // Every file in place, no temporary file left.
+        cache::mark_clean(&root);
         let mut written: Vec<(String, Option<Stamp>)> = Vec::with_capacity(self.staged.iter().map(Vec::len).sum());
         for batch in std::mem::take(&mut self.staged) {
             let kept = |staged: Staged| (staged.stamp.filter(|_| &*staged.relative != LOCK_PATH), staged.relative);
@@ -415,6 +437,7 @@ impl Writer {
         if !self.not_owned.is_empty() {
             return Ok(String::new());
         }
+        self.unmark()?;
         let mut sha = String::new();
         let (tag, _) = safety::create_temporary_with(&path, |file| {
             // Hashed as it is written, a buffer at a time.

@@ -195,6 +195,73 @@ fn concurrent_compiles_of_one_folder_leave_a_tree_check_accepts() {
     assert!(temporaries(dir.path()).is_empty());
 }
 
+/// The clean marks of the trees of the repository at `dir`.
+fn clean_marks(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir.join(".git/inception")) else { return Vec::new() };
+    read.filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("clean-")))
+        .collect()
+}
+
+#[test]
+fn a_compile_killed_after_writing_temporary_files_leaves_its_tree_walked_next_time() {
+    // In a repository, a compile that put every file in place marks the
+    // tree clean, and the next compile lists only the root for temporary
+    // files. A compile removes the mark before its first temporary file,
+    // so one killed after it leaves files in generated folders and no mark:
+    // the state made here.
+    let dir = with_reference_spec("killed-marked");
+    std::fs::create_dir(dir.path().join(".git")).expect("a git folder");
+    compile_ok(dir.path());
+    let marks = clean_marks(dir.path());
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    {
+        // The mark goes before the first temporary file is written...
+        let mut writer = inception::emit::Writer::open(dir.path(), false).expect("open the tree");
+        writer.stage(&[("deploy/argocd/prod/api.yaml", "changed\n")]).expect("stage");
+        assert!(clean_marks(dir.path()).is_empty(), "a temporary file written in a tree still marked clean");
+        // ... and an unfinished write removes its files, not leaving the mark.
+    }
+    assert!(temporaries(dir.path()).is_empty() && clean_marks(dir.path()).is_empty());
+    std::fs::write(&marks[0], "").expect("mark again");
+    let left = dir.path().join("deploy/argocd/prod/api.yaml.4242-1.tmp-inception");
+    std::fs::write(&left, "half").expect("a temporary file");
+    std::fs::remove_file(&marks[0]).expect("unmark");
+    edit(&dir.path().join("inception.kdl"), "replicas 2", "replicas 3");
+    compile_ok(dir.path());
+    assert!(temporaries(dir.path()).is_empty(), "{:?}", temporaries(dir.path()));
+    assert_eq!(clean_marks(dir.path()).len(), 1, "marked again");
+    assert_eq!(check_code(dir.path()).0, Some(0));
+}
+
+#[test]
+fn a_temporary_file_in_a_tree_marked_clean_is_reported_then_removed() {
+    // Only a hand puts a temporary file in a tree marked clean: a compile
+    // of an edited spec does not see it (one of the unchanged spec proves
+    // the tree, temporary files included, and finds it), `check` reports
+    // it and unmarks the tree, and the next compile removes it.
+    let dir = with_reference_spec("planted-marked");
+    std::fs::create_dir(dir.path().join(".git")).expect("a git folder");
+    compile_ok(dir.path());
+    let planted = dir.path().join("deploy/argocd/prod/api.yaml.4242-1.tmp-inception");
+    std::fs::write(&planted, "x").expect("a temporary file");
+    // In the root it is seen at once.
+    let in_root = dir.path().join("inception.kdl.4242-2.tmp-inception");
+    std::fs::write(&in_root, "x").expect("a temporary file");
+    edit(&dir.path().join("inception.kdl"), "replicas 2", "replicas 3");
+    compile_ok(dir.path());
+    assert!(planted.is_file(), "not looked for");
+    assert!(!in_root.exists(), "the root is listed");
+    let (code, stderr) = check_code(dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("api.yaml.4242-1.tmp-inception: left by an interrupted compile"), "{stderr}");
+    assert!(clean_marks(dir.path()).is_empty(), "check unmarks the tree");
+    compile_ok(dir.path());
+    assert!(temporaries(dir.path()).is_empty(), "{:?}", temporaries(dir.path()));
+    assert_eq!(check_code(dir.path()).0, Some(0));
+}
+
 #[test]
 fn files_a_killed_first_compile_renamed_are_its_own_on_the_next_compile() {
     // The state kill -9 leaves between the renames and the lock: files in
