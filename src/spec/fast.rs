@@ -242,6 +242,13 @@ impl Parser<'_> {
             }
         }
         node.span = Span::new(start, self.pos - start);
+        // Kept until the spec is resolved: a big spec's nodes, each list
+        // grown by doubling, would hold several times the spec's size.
+        node.args.shrink_to_fit();
+        node.props.shrink_to_fit();
+        if let Some(children) = &mut node.children {
+            children.shrink_to_fit();
+        }
         Some(node)
     }
 
