@@ -13,8 +13,22 @@ use std::sync::Arc;
 const MAX_NODES: usize = 1 << 20;
 
 thread_local! {
+    static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
     static NODES: RefCell<HashSet<Arc<str>, foldhash::fast::FixedState>> =
         RefCell::new(HashSet::with_hasher(foldhash::fast::FixedState::default()));
+}
+
+/// The shared copy of the path `parts` writes: written into a buffer this
+/// thread reuses, so a path made before costs no allocation.
+pub(crate) fn node_of(parts: std::fmt::Arguments<'_>) -> Arc<str> {
+    BUFFER.with(|buffer| {
+        use std::fmt::Write;
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        // Writing into a String cannot fail.
+        let _ = buffer.write_fmt(parts);
+        node(&buffer)
+    })
 }
 
 /// The shared copy of `path`: the one this thread made before, or a new one.
@@ -46,5 +60,8 @@ mod tests {
         let c = node("service api/health");
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(&*c, "service api/health");
+        let d = node_of(format_args!("service {}/{}", "api", "port"));
+        assert!(Arc::ptr_eq(&a, &d));
+        assert_eq!(&*node_of(format_args!("tier {}", 7)), "tier 7");
     }
 }

@@ -63,15 +63,16 @@ pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Orig
         sources.push(origin::child(service, "metrics", metrics.span));
     }
     for need in &service.needs {
-        sources.push(origin::child(service, &format!("needs {}", need.value), need.span));
+        sources.push(origin::child(service, format_args!("needs {}", need.value), need.span));
         if let Some(port) = model.service(&need.value).and_then(|d| d.port.as_ref()) {
             sources.push(Origin::new(format!("service {}/port", need.value), port.span));
         }
     }
-    sources.extend(service.env.iter().map(|p| origin::child(service, &format!("env {}", p.key.value), p.key.span)));
-    sources
-        .extend(service.secrets.iter().map(|p| origin::child(service, &format!("secret {}", p.key.value), p.key.span)));
-    sources.extend(service.storage.iter().map(|s| origin::child(service, &format!("storage {}", s.value), s.span)));
+    sources.extend(service.env.iter().map(|p| origin::child(service, format_args!("env {}", p.key.value), p.key.span)));
+    sources.extend(
+        service.secrets.iter().map(|p| origin::child(service, format_args!("secret {}", p.key.value), p.key.span)),
+    );
+    sources.extend(service.storage.iter().map(|s| origin::child(service, format_args!("storage {}", s.value), s.span)));
     if !service.storage.is_empty() {
         sources.push(origin::project(model));
     }
@@ -273,7 +274,10 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
             if matches!(providers::provider(kind).delivery, providers::Delivery::Manifests) {
                 let mut sources = vec![origin::tier(tier), origin::source(service)];
                 sources.extend(
-                    service.values.iter().map(|v| origin::child(service, &format!("value {}", v.path.value), v.span)),
+                    service
+                        .values
+                        .iter()
+                        .map(|v| origin::child(service, format_args!("value {}", v.path.value), v.span)),
                 );
                 if let Some(over) = service.override_for(&tier.name.value) {
                     sources.push(origin::over(service, over));
@@ -286,7 +290,9 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
             let mut sources = base.clone();
             sources.push(origin::service(service));
             sources.push(origin::source(service));
-            sources.extend(service.needs.iter().map(|n| origin::child(service, &format!("needs {}", n.value), n.span)));
+            sources.extend(
+                service.needs.iter().map(|n| origin::child(service, format_args!("needs {}", n.value), n.span)),
+            );
             sources.extend(tier.image(&service.name.value).map(|image| origin::image(tier, image)));
             artifacts.push(Artifact::new(model, Kind::ArgoApplication { tier: at, service: service_at }, sources));
         }

@@ -245,6 +245,12 @@ impl Origin {
     pub fn new(node: impl AsRef<str>, span: Span) -> Self {
         Self { node: interned::node(node.as_ref()), span }
     }
+
+    /// An origin from the node path `parts` writes (no allocation for a
+    /// path made before) and a span.
+    pub(crate) fn of(parts: std::fmt::Arguments<'_>, span: Span) -> Self {
+        Self { node: interned::node_of(parts), span }
+    }
 }
 
 /// One file compile will write.

@@ -231,7 +231,7 @@ fn needs_origin(consumer: &Service, target: &str) -> Vec<Origin> {
         .needs
         .iter()
         .filter(|n| n.value == target)
-        .map(|n| origin::child(consumer, &format!("needs {}", n.value), n.span))
+        .map(|n| origin::child(consumer, format_args!("needs {}", n.value), n.span))
         .collect()
 }
 
@@ -551,7 +551,7 @@ fn generic_policy(lookup: &Lookup<'_>, tier: &Tier, service: &Service) -> Policy
         let Some(dependency) = lookup.service(&need.value) else { continue };
         let Some((pods, ports)) = dependency_pods(dependency) else { continue };
         policy.egress.push(Rule { peers: vec![Peer::Pods(pods)], ports: tcp(&ports) });
-        policy.origins.push(origin::child(service, &format!("needs {}", need.value), need.span));
+        policy.origins.push(origin::child(service, format_args!("needs {}", need.value), need.span));
     }
     let reload = workload::concession_applies(tier, service, Concession::HotReload);
     let debug = workload::concession_applies(tier, service, Concession::Debug);
@@ -565,7 +565,7 @@ fn generic_policy(lookup: &Lookup<'_>, tier: &Tier, service: &Service) -> Policy
         }
     }
     if !service.storage.is_empty() {
-        let from = service.storage.iter().map(|s| origin::child(service, &format!("storage {}", s.value), s.span));
+        let from = service.storage.iter().map(|s| origin::child(service, format_args!("storage {}", s.value), s.span));
         policy.origins.extend(from);
         if emulated(tier, service) {
             policy.egress.push(Rule {

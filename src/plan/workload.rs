@@ -213,28 +213,28 @@ pub(crate) mod origin {
 
     /// `service NAME`.
     pub(crate) fn service(service: &Service) -> Origin {
-        Origin::new(format!("{} {}", service.keyword(), service.name.value), service.span)
+        Origin::of(format_args!("{} {}", service.keyword(), service.name.value), service.span)
     }
 
     /// `service NAME/build|image|chart`.
     pub(crate) fn source(service: &Service) -> Origin {
-        let name = format!("{} {}", service.keyword(), service.name.value);
-        match &service.source {
-            Source::Build(dir) => Origin::new(format!("{name}/build"), dir.span),
-            Source::Image(image) => Origin::new(format!("{name}/image"), image.span),
-            Source::Chart(chart) => Origin::new(format!("{name}/chart"), chart.reference.span),
-            Source::Backing(kind) => Origin::new(format!("{name}/kind"), kind.span),
-        }
+        let (child, span) = match &service.source {
+            Source::Build(dir) => ("build", dir.span),
+            Source::Image(image) => ("image", image.span),
+            Source::Chart(chart) => ("chart", chart.reference.span),
+            Source::Backing(kind) => ("kind", kind.span),
+        };
+        self::child(service, child, span)
     }
 
     /// `service NAME/CHILD`, at `span`.
-    pub(crate) fn child(service: &Service, child: &str, span: crate::spec::Span) -> Origin {
-        Origin::new(format!("{} {}/{child}", service.keyword(), service.name.value), span)
+    pub(crate) fn child(service: &Service, child: impl std::fmt::Display, span: crate::spec::Span) -> Origin {
+        Origin::of(format_args!("{} {}/{child}", service.keyword(), service.name.value), span)
     }
 
     /// `service NAME/tier TIER`: an override.
     pub(crate) fn over(service: &Service, over: &Override) -> Origin {
-        Origin::new(format!("{} {}/tier {}", service.keyword(), service.name.value, over.tier.value), over.span)
+        Origin::of(format_args!("{} {}/tier {}", service.keyword(), service.name.value, over.tier.value), over.span)
     }
 
     /// `service NAME/replicas`, or the service when the count is the default.

@@ -284,7 +284,7 @@ pub(super) fn render_application(
     tier_paths(tier, &mut paths);
     paths.add("metadata.name", origin::service(service));
     for need in &service.needs {
-        paths.add("metadata.annotations", origin::child(service, &format!("needs {}", need.value), need.span));
+        paths.add("metadata.annotations", origin::child(service, format_args!("needs {}", need.value), need.span));
     }
     let source = match &service.source {
         Source::Chart(chart) => {

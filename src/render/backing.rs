@@ -56,7 +56,7 @@ fn value_paths(service: &Service, tier: &Tier, paths: &mut Paths) {
     for setting in &service.values {
         paths.add(
             "spec.source.helm.valuesObject",
-            origin::child(service, &format!("value {}", setting.path.value), setting.span),
+            origin::child(service, format_args!("value {}", setting.path.value), setting.span),
         );
     }
     if let Some(over) = service.override_for(&tier.name.value) {
@@ -413,7 +413,7 @@ pub(super) fn render_kafka(tier: &Tier, service: &Service, path: &str) -> Result
     paths.add("metadata", origin::source(service));
     paths.add("spec", origin::tier(tier));
     for setting in &service.values {
-        paths.add("spec", origin::child(service, &format!("value {}", setting.path.value), setting.span));
+        paths.add("spec", origin::child(service, format_args!("value {}", setting.path.value), setting.span));
     }
     if let Some(over) = service.override_for(&tier.name.value) {
         paths.add("spec", origin::over(service, over));

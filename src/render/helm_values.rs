@@ -404,7 +404,7 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     for need in &service.needs {
         let Some(dependency) = model.service(&need.value) else { continue };
         let prefix = workload::env_prefix(&need.value);
-        let from = origin::child(service, &format!("needs {}", need.value), need.span);
+        let from = origin::child(service, format_args!("needs {}", need.value), need.span);
         if let Some(kind) = dependency.backing() {
             let provider = providers::provider(kind);
             let name = &dependency.name.value;
@@ -444,7 +444,7 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
         env.insert(pair.key.value.clone(), pair.value.value.clone());
         paths.add(
             KeyPath::from("env").key(&pair.key.value),
-            origin::child(service, &format!("env {}", pair.key.value), pair.key.span),
+            origin::child(service, format_args!("env {}", pair.key.value), pair.key.span),
         );
     }
     values.env = (!env.is_empty()).then_some(env);
@@ -454,7 +454,7 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
     for pair in &service.secrets {
         secrets
             .insert(pair.key.value.clone(), SecretRef { name: pair.value.value.clone(), key: SECRET_KEY.to_owned() });
-        let from = origin::child(service, &format!("secret {}", pair.key.value), pair.key.span);
+        let from = origin::child(service, format_args!("secret {}", pair.key.value), pair.key.span);
         paths.add(KeyPath::from("secretEnv").key(&pair.key.value), from);
     }
     values.secret_env = (!secrets.is_empty()).then_some(secrets);
@@ -464,8 +464,10 @@ pub(crate) fn shared(model: &Model, service: &Service) -> (Values, Paths) {
             ..Storage::default()
         });
         for storage in &service.storage {
-            paths
-                .add("storage.containers", origin::child(service, &format!("storage {}", storage.value), storage.span));
+            paths.add(
+                "storage.containers",
+                origin::child(service, format_args!("storage {}", storage.value), storage.span),
+            );
         }
     }
     (values, paths)
