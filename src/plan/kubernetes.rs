@@ -219,6 +219,8 @@ pub(crate) fn oci_repositories(model: &Model) -> Vec<(String, Vec<Origin>)> {
 }
 
 fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
+    // The services by name and their consumers, for every tier's policies.
+    let lookup = super::network::Lookup::new(model);
     let repo: Vec<Origin> = origin::repo(model).into_iter().collect();
     let mut config = repo.clone();
     config.extend(model.tiers.iter().map(origin::tier));
@@ -250,9 +252,9 @@ fn plan_argocd(model: &Model, artifacts: &mut Vec<Artifact>) {
         bootstrap.extend(platform_credentials(model).into_iter().map(|c| c.origin));
         artifacts.push(Artifact::new(model, Kind::Bootstrap { tier: at }, bootstrap));
         let network: Vec<Origin> =
-            super::network::tier_policies(model, tier).into_iter().flat_map(|p| p.origins).collect();
+            super::network::tier_policies_with(&lookup, model, tier).into_iter().flat_map(|p| p.origins).collect();
         artifacts.push(Artifact::new(model, Kind::NetworkPolicies { tier: at }, network));
-        for (service, policy) in super::network::service_policies(model, tier) {
+        for (service, policy) in super::network::service_policies_with(&lookup, model, tier) {
             let kind = Kind::ServiceNetworkPolicy { tier: at, service };
             artifacts.push(Artifact::new(model, kind, policy.origins));
         }

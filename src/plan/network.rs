@@ -236,17 +236,17 @@ fn needs_origin(consumer: &Service, target: &str) -> Vec<Origin> {
 }
 
 /// The services of a model by name, and the consumers of each (the
-/// services that need it, in declaration order): built once per tier, so a
-/// policy finds them without a scan of every service.
-struct Lookup<'m> {
-    by_name: std::collections::HashMap<&'m str, &'m Service>,
-    consumers: std::collections::HashMap<&'m str, Vec<&'m Service>>,
+/// services that need it, in declaration order): built once per plan (or
+/// render), so a policy finds them without a scan of every service.
+pub(crate) struct Lookup<'m> {
+    by_name: foldhash::HashMap<&'m str, &'m Service>,
+    consumers: foldhash::HashMap<&'m str, Vec<&'m Service>>,
 }
 
 impl<'m> Lookup<'m> {
-    fn new(model: &'m Model) -> Self {
+    pub(crate) fn new(model: &'m Model) -> Self {
         let by_name = model.services.iter().map(|s| (s.name.value.as_str(), s)).collect();
-        let mut consumers: std::collections::HashMap<&str, Vec<&Service>> = std::collections::HashMap::new();
+        let mut consumers: foldhash::HashMap<&str, Vec<&Service>> = foldhash::HashMap::default();
         for consumer in model.services.iter().filter(|s| s.backing().is_none()) {
             let mut seen: Vec<&str> = Vec::new();
             for need in &consumer.needs {
@@ -291,9 +291,13 @@ fn emulated(tier: &Tier, service: &Service) -> bool {
 /// backing and `chart` services' (in declaration order), the storage
 /// emulator's, the operators', the platform's.
 pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
+    tier_policies_with(&Lookup::new(model), model, tier)
+}
+
+/// [`tier_policies`], the services of `model` looked up in `lookup`.
+pub(crate) fn tier_policies_with(lookup: &Lookup<'_>, model: &Model, tier: &Tier) -> Vec<Policy> {
     let tier_origin = origin::tier(tier);
     let cluster = origin::cluster(tier);
-    let lookup = Lookup::new(model);
     let mut all = Vec::new();
     let mut deny = Policy::new("default-deny", Selector::default(), vec![tier_origin.clone()]);
     deny.deny = true;
@@ -329,7 +333,7 @@ pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                     );
                     if pods.role == Role::Server
                         && let Some((rule, origins)) =
-                            from_consumers(&lookup, service, &[providers::provider(kind).port])
+                            from_consumers(lookup, service, &[providers::provider(kind).port])
                     {
                         policy.ingress.push(rule);
                         policy.origins.extend(origins);
@@ -361,7 +365,7 @@ pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
                     selector.clone(),
                     vec![origin::source(service)],
                 );
-                if let Some((rule, origins)) = from_consumers(&lookup, service, &[]) {
+                if let Some((rule, origins)) = from_consumers(lookup, service, &[]) {
                     policy.ingress.push(rule);
                     policy.origins.extend(origins);
                 }
@@ -422,12 +426,17 @@ pub(crate) fn tier_policies(model: &Model, tier: &Tier) -> Vec<Policy> {
 /// The own policy of each `build`/`image` service of `tier` that has rules
 /// (one without adds nothing to the default deny), with the service, in
 /// declaration order.
+#[cfg(test)]
 pub(crate) fn service_policies(model: &Model, tier: &Tier) -> Vec<(ServiceRef, Policy)> {
-    let lookup = Lookup::new(model);
+    service_policies_with(&Lookup::new(model), model, tier)
+}
+
+/// [`service_policies`], the services of `model` looked up in `lookup`.
+pub(crate) fn service_policies_with(lookup: &Lookup<'_>, model: &Model, tier: &Tier) -> Vec<(ServiceRef, Policy)> {
     let services: Vec<(ServiceRef, &Service)> =
         model.service_refs().filter(|(_, s)| matches!(s.source, Source::Build(_) | Source::Image(_))).collect();
     // Each policy reads the model only: on every core, in order.
-    crate::parallel::map(&services, |(at, service)| (*at, generic_policy(&lookup, tier, service)))
+    crate::parallel::map(&services, |(at, service)| (*at, generic_policy(lookup, tier, service)))
         .into_iter()
         .filter(|(_, policy)| policy.has_rules())
         .collect()
