@@ -152,19 +152,12 @@ impl Lock {
         match lines.next()? {
             "  \"artifacts\": []" => {}
             "  \"artifacts\": [" => loop {
+                // Each entry but the last ends with a comma.
                 let line = lines.next()?;
-                if line == "  ]" {
-                    break;
-                }
-                let (entry, more) = match line.strip_suffix(',') {
-                    Some(entry) => (entry, true),
-                    None => (line, false),
-                };
-                artifacts.push(entry_line(entry.strip_prefix("    ")?)?);
-                if !more {
-                    if lines.next()? != "  ]" {
-                        return None;
-                    }
+                let more = line.strip_suffix(',');
+                artifacts.push(entry_line(more.unwrap_or(line).strip_prefix("    ")?)?);
+                if more.is_none() {
+                    (lines.next()? == "  ]").then_some(())?;
                     break;
                 }
             },
@@ -247,7 +240,7 @@ fn is_plain(text: &str) -> bool {
 /// `text` as a JSON string, as `serde_json` writes it: quoted, with only
 /// what JSON requires escaped.
 fn write_json_string(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
-    if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !is_plain(text) {
         return Ok(serde_json::to_writer(out, text)?);
     }
     out.write_all(b"\"")?;

@@ -75,12 +75,21 @@ fn build_identity() -> Option<String> {
 /// do not overwrite each other's), named by a hash of the tree's absolute
 /// path and the build, in the git folder of the repository holding the tree.
 fn record_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
+    tree_file(root, "verified", Some(&fingerprint.build))
+}
+
+/// The file `KIND-HASH` of the tree at `root` in the git folder of the
+/// repository holding it, the hash of the tree's absolute path (and of
+/// `build`, for a file per build).
+fn tree_file(root: &Path, kind: &str, build: Option<&str>) -> Option<PathBuf> {
     let root = std::path::absolute(root).ok()?;
     let mut named = root.as_os_str().as_encoded_bytes().to_vec();
-    named.push(0);
-    named.extend_from_slice(fingerprint.build.as_bytes());
+    if let Some(build) = build {
+        named.push(0);
+        named.extend_from_slice(build.as_bytes());
+    }
     let name = sha256_hex(&named);
-    Some(git_dir(&root)?.join("inception").join(format!("verified-{}", &name[..32])))
+    Some(git_dir(&root)?.join("inception").join(format!("{kind}-{}", &name[..32])))
 }
 
 /// The clean mark of the tree at `root`: present when no compile of the
@@ -91,9 +100,7 @@ fn record_path(root: &Path, fingerprint: &Fingerprint) -> Option<PathBuf> {
 /// it left. One per tree, whichever build; `None` outside a repository
 /// (then every compile looks).
 fn clean_mark(root: &Path) -> Option<PathBuf> {
-    let root = std::path::absolute(root).ok()?;
-    let name = sha256_hex(root.as_os_str().as_encoded_bytes());
-    Some(git_dir(&root)?.join("inception").join(format!("clean-{}", &name[..32])))
+    tree_file(root, "clean", None)
 }
 
 /// Whether the tree at `root` is marked clean (see [`clean_mark`]).

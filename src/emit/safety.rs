@@ -269,37 +269,13 @@ pub fn is_owned_folder(folder: &str) -> bool {
 }
 
 /// Every temporary file (and the journal) compile may have left: in the
-/// root and anywhere under the generated folders, whichever spec created
-/// them. Linked folders are not entered.
+/// root and, when `generated`, anywhere under the generated folders,
+/// whichever spec created them. Linked folders are not entered.
 ///
 /// # Errors
 /// A read failure.
-pub fn temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
-    let mut found = walk_matching(root, is_temporary)?;
-    found.sort();
-    Ok(found)
-}
-
-/// The temporary files (and the journal) in the root folder alone.
-///
-/// # Errors
-/// A read failure.
-pub fn root_temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
-    let read = match std::fs::read_dir(root) {
-        Ok(read) => read,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => return Ok(Vec::new()),
-        Err(source) => return Err(EmitError::Read { path: root.to_path_buf(), source }),
-    };
-    let mut found = Vec::new();
-    for entry in read {
-        let entry = entry.map_err(|source| EmitError::Read { path: root.to_path_buf(), source })?;
-        let kind = entry.file_type().map_err(|source| EmitError::Read { path: entry.path(), source })?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if (kind.is_file() || kind.is_symlink()) && is_temporary(&name) {
-            found.push(name.into_owned());
-        }
-    }
+pub fn temporaries(root: &Path, generated: bool) -> Result<Vec<String>, EmitError> {
+    let mut found = walk_matching(root, generated, is_temporary)?;
     found.sort();
     Ok(found)
 }
@@ -312,13 +288,14 @@ pub fn root_temporaries(root: &Path) -> Result<Vec<String>, EmitError> {
 /// # Errors
 /// A read failure.
 pub fn walk(root: &Path) -> Result<Vec<String>, EmitError> {
-    walk_matching(root, |_| true)
+    walk_matching(root, true, |_| true)
 }
 
-/// [`walk`], keeping the files and links whose name `keep` accepts (only
-/// their paths are made: a walk for the few temporary files of a tree of
-/// thousands allocates little).
-fn walk_matching(root: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, EmitError> {
+/// [`walk`] (or, unless `generated`, the root's listing alone), keeping the
+/// files and links whose name `keep` accepts (only their paths are made: a
+/// walk for the few temporary files of a tree of thousands allocates
+/// little).
+fn walk_matching(root: &Path, generated: bool, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, EmitError> {
     let mut found = Vec::new();
     let mut folders: Vec<(String, PathBuf)> = vec![(String::new(), root.to_path_buf())];
     while let Some((folder, path)) = folders.pop() {
@@ -337,7 +314,8 @@ fn walk_matching(root: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>
                 if keep(&name) {
                     found.push(relative());
                 }
-            } else if kind.is_dir()
+            } else if generated
+                && kind.is_dir()
                 && (!folder.is_empty() || GENERATED_ROOTS.iter().any(|r| r.split('/').next() == Some(&*name)))
             {
                 folders.push((relative(), entry.path()));

@@ -192,7 +192,7 @@ impl Writer {
         // last one finished) is not walked: only its root is listed (where
         // a journal and a spec written by `fmt` are).
         let marked = journal.is_none() && cache::marked_clean(root);
-        let temporaries = if marked { safety::root_temporaries(root)? } else { safety::temporaries(root)? };
+        let temporaries = safety::temporaries(root, !marked)?;
         Ok(Self {
             temporaries,
             marked,
@@ -416,8 +416,8 @@ impl Writer {
         cache::mark_clean(&root);
         let mut written: Vec<(String, Option<Stamp>)> = Vec::with_capacity(self.staged.iter().map(Vec::len).sum());
         for batch in std::mem::take(&mut self.staged) {
-            let kept = |staged: Staged| (staged.stamp.filter(|_| &*staged.relative != LOCK_PATH), staged.relative);
-            written.extend(batch.into_iter().map(kept).map(|(stamp, relative)| (relative.into_string(), stamp)));
+            // The lock is staged without a stamp.
+            written.extend(batch.into_iter().map(|staged| (staged.relative.into_string(), staged.stamp)));
         }
         written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let stamps = written.iter().map(|(_, stamp)| *stamp).collect();
