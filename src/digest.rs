@@ -9,7 +9,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A sha256, as bytes: what a key is kept as (a quarter of a hex string's
 /// size, with no allocation), shown as hex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Sha256Digest(pub(crate) [u8; 32]);
 
 impl Sha256Digest {
@@ -28,6 +28,23 @@ impl Sha256Digest {
         hex(&self.0)
     }
 
+    /// The digest `text` spells in 64 lower-case hex digits.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        if text.len() != 64 {
+            return None;
+        }
+        let mut bytes = [0; 32];
+        for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+            *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(Self(bytes))
+    }
+
     /// Whether `text` is this digest in lower-case hex.
     pub fn is_hex(self, text: &str) -> bool {
         const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -37,6 +54,25 @@ impl Sha256Digest {
                 .iter()
                 .zip(text.as_bytes().chunks_exact(2))
                 .all(|(byte, pair)| pair[0] == HEX[usize::from(byte >> 4)] && pair[1] == HEX[usize::from(byte & 0xf)])
+    }
+}
+
+impl std::fmt::Display for Sha256Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl serde::Serialize for Sha256Digest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sha256Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::from_hex(&text).ok_or_else(|| serde::de::Error::custom("expected 64 lower-case hex digits"))
     }
 }
 
@@ -96,6 +132,15 @@ mod tests {
         assert!(!digest.is_hex(&hex.to_uppercase()));
         assert!(!digest.is_hex(&hex[..63]));
         assert!(!digest.is_hex(&super::sha256_hex(b"abd")));
+        assert_eq!(super::Sha256Digest::from_hex(&hex), Some(digest));
+        assert_eq!(digest.to_string(), hex);
+        for bad in [hex.to_uppercase(), hex[..63].to_owned(), format!("{}g", &hex[..63]), format!("{hex}0")] {
+            assert_eq!(super::Sha256Digest::from_hex(&bad), None, "{bad}");
+        }
+        let json = serde_json::to_string(&digest).expect("serialize");
+        assert_eq!(json, format!("\"{hex}\""));
+        assert_eq!(serde_json::from_str::<super::Sha256Digest>(&json).expect("deserialize"), digest);
+        assert!(serde_json::from_str::<super::Sha256Digest>("\"ab\"").is_err());
     }
 
     #[test]

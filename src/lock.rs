@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::digest::sha256_hex;
+use crate::digest::{Sha256Digest, sha256_hex};
 use crate::render::Rendered;
 use crate::source::SourceFile;
 
@@ -44,8 +44,9 @@ pub struct LockedSpec {
 pub struct LockedArtifact {
     /// Path relative to the spec's folder.
     pub path: String,
-    /// The sha256 of the bytes compile wrote.
-    pub sha256: String,
+    /// The sha256 of the bytes compile wrote (held as bytes: a big lock
+    /// has tens of thousands).
+    pub sha256: Sha256Digest,
     /// The spec nodes it derives from.
     pub sources: Sources,
 }
@@ -99,7 +100,7 @@ impl Lock {
     pub(crate) fn entry(rendered: &Rendered) -> LockedArtifact {
         LockedArtifact {
             path: rendered.artifact.path.clone(),
-            sha256: sha256_hex(rendered.text.as_bytes()),
+            sha256: Sha256Digest::of(rendered.text.as_bytes()),
             sources: Sources::new(&locked_sources(rendered)),
         }
     }
@@ -199,8 +200,9 @@ pub(crate) fn write_lock<'a>(
         // them equal), without its machinery: a lock has thousands.
         out.write_all(b"{\"path\":")?;
         write_json_string(&mut out, &artifact.path)?;
-        out.write_all(b",\"sha256\":")?;
-        write_json_string(&mut out, &artifact.sha256)?;
+        out.write_all(b",\"sha256\":\"")?;
+        out.write_all(artifact.sha256.to_hex().as_bytes())?;
+        out.write_all(b"\"")?;
         out.write_all(b",\"sources\":")?;
         out.write_all(artifact.sources.0.get().as_bytes())?;
         out.write_all(b"}")?;
@@ -218,12 +220,13 @@ fn entry_line(line: &str) -> Option<LockedArtifact> {
     let rest = rest.strip_prefix(",\"sha256\":\"")?;
     let (sha256, rest) = rest.split_once('"')?;
     let sources = rest.strip_prefix(",\"sources\":")?.strip_suffix('}')?;
-    if !is_plain(path) || !is_plain(sha256) || !sources.starts_with('[') {
+    if !is_plain(path) || !sources.starts_with('[') {
         return None;
     }
+    let sha256 = Sha256Digest::from_hex(sha256)?;
     // Checked to be JSON, kept as it is written.
     let sources = serde_json::value::RawValue::from_string(sources.to_owned()).ok()?;
-    Some(LockedArtifact { path: path.to_owned(), sha256: sha256.to_owned(), sources: Sources(sources) })
+    Some(LockedArtifact { path: path.to_owned(), sha256, sources: Sources(sources) })
 }
 
 /// The contents of the JSON string `quoted` when it has no escape.
@@ -275,7 +278,7 @@ mod tests {
                     } else {
                         format!("deploy/values/s{i}/values.yaml")
                     },
-                    sha256: format!("{i:064x}"),
+                    sha256: Sha256Digest::from_hex(&format!("{i:064x}")).expect("64 hex digits"),
                     sources: Sources::new(&["project", &format!("service \"s{i}\\\"\"/needs a")]),
                 })
                 .collect(),

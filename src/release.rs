@@ -41,9 +41,9 @@ pub(crate) fn built_services(model: &Model) -> Vec<&str> {
 /// removed with its line.
 pub(crate) fn rewrite(text: &str, tier: &Tier, release: &Release) -> String {
     let mut edits: Vec<(Span, String)> = vec![(tier.revision.span, quoted(&release.revision))];
-    let anchor = tier.images.iter().map(|i| i.span).max_by_key(|s| s.offset).unwrap_or(tier.revision.span);
+    let anchor = tier.images.iter().map(|i| i.span).max_by_key(|s| s.offset()).unwrap_or(tier.revision.span);
     let after = line_end(text, anchor.end());
-    let indent = indentation(text, tier.revision.span.offset);
+    let indent = indentation(text, tier.revision.span.offset());
     let mut added = String::new();
     for (service, digest) in &release.images {
         match tier.image(service) {
@@ -55,13 +55,13 @@ pub(crate) fn rewrite(text: &str, tier: &Tier, release: &Release) -> String {
         edits.push((Span::new(after, 0), added));
     }
     for image in tier.images.iter().filter(|i| !release.images.iter().any(|(s, _)| *s == i.service.value)) {
-        let start = text[..image.span.offset].rfind('\n').unwrap_or(0);
+        let start = text[..image.span.offset()].rfind('\n').unwrap_or(0);
         edits.push((Span::new(start, line_end(text, image.span.end()) - start), String::new()));
     }
-    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.offset));
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.offset()));
     let mut out = text.to_owned();
     for (span, replacement) in edits {
-        out.replace_range(span.offset..span.end(), &replacement);
+        out.replace_range(span.offset()..span.end(), &replacement);
     }
     out
 }

@@ -15,7 +15,7 @@ use super::diff::unified;
 use super::lock::{LOCK_PATH, Lock};
 use super::read::{join, read_optional};
 use super::safety;
-use crate::digest::sha256_hex;
+use crate::digest::Sha256Digest;
 use crate::render::Outputs;
 
 /// Why a file differs from what compile would write.
@@ -197,7 +197,7 @@ fn verdict(path: &str, actual: &str, old: Option<&Lock>, new: &Lock) -> Verdict 
         return cause;
     }
     match old.artifact(path) {
-        Some(entry) if entry.sha256 == sha256_hex(actual.as_bytes()) => cause,
+        Some(entry) if entry.sha256 == Sha256Digest::of(actual.as_bytes()) => cause,
         Some(_) => Verdict::EditedByHand,
         None => Verdict::NotGenerated,
     }

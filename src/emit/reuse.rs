@@ -14,7 +14,7 @@ use super::cache::{self, Fingerprint};
 use super::lock::{Lock, LockedArtifact};
 use super::read::join;
 use super::stamp::Stamp;
-use crate::digest::{Sha256Digest, sha256_hex};
+use crate::digest::Sha256Digest;
 
 /// What a compile may take from the previous one, in the order of the
 /// keys it was given.
@@ -149,7 +149,7 @@ pub fn reusable<'a>(
         .collect();
     let intact = crate::parallel::map(&candidates, |candidate| {
         candidate.is_some_and(|(entry, _, proven)| {
-            proven || std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+            proven || std::fs::read(join(root, &entry.path)).is_ok_and(|bytes| Sha256Digest::of(&bytes) == entry.sha256)
         })
     });
     let mut reusable = Reusable::default();

@@ -34,7 +34,7 @@ use super::read::{read_optional, read_optional_bytes};
 use super::safety::{self, FolderLock, JOURNAL_PATH};
 use super::stamp::Stamp;
 use super::{EmitError, cache};
-use crate::digest::sha256_hex;
+use crate::digest::{Sha256Digest, sha256_hex};
 use crate::render::Outputs;
 
 /// What a write did.
@@ -148,7 +148,7 @@ pub struct Writer {
     /// the mark goes before the first temporary file is written.
     marked: bool,
     /// The (path, sha256) pairs the journal records.
-    journaled: HashSet<(String, String)>,
+    journaled: HashSet<(String, Sha256Digest)>,
     folders: safety::Folders,
     /// Folders known to exist (looked at or made).
     ready: HashSet<PathBuf>,
@@ -187,7 +187,7 @@ impl Writer {
         };
         // The lock a killed compile was about to write: its files are ours too.
         let journal: Option<Lock> = read_optional(&root.join(JOURNAL_PATH))?.as_deref().and_then(Lock::parse);
-        let journaled = journal.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.clone(), a.sha256.clone())).collect();
+        let journaled = journal.iter().flat_map(|l| &l.artifacts).map(|a| (a.path.clone(), a.sha256)).collect();
         // A tree marked clean (no compile left a temporary file since the
         // last one finished) is not walked: only its root is listed (where
         // a journal and a spec written by `fmt` are).
@@ -226,7 +226,7 @@ impl Writer {
         });
         in_old
             || !self.journaled.is_empty()
-                && self.journaled.contains(&(relative.to_owned(), sha256_hex(bytes.as_bytes())))
+                && self.journaled.contains(&(relative.to_owned(), Sha256Digest::of(bytes.as_bytes())))
     }
 
     /// Files of this compile already on disk with the bytes the new lock
@@ -497,11 +497,11 @@ impl Drop for Writer {
 /// The entries of `new` that `old` (sorted by path, as the writer keeps
 /// it) lacks, each (path, sha256) once, in `new`'s order.
 fn added<'a>(old: &'a [LockedArtifact], new: impl Iterator<Item = &'a LockedArtifact>) -> Vec<&'a LockedArtifact> {
-    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut seen: HashSet<(&str, Sha256Digest)> = HashSet::new();
     new.filter(|artifact| {
         let at = old.binary_search_by(|a| a.path.as_str().cmp(&artifact.path));
         let in_old = at.is_ok_and(|at| old[at].sha256 == artifact.sha256);
-        !in_old && seen.insert((artifact.path.as_str(), artifact.sha256.as_str()))
+        !in_old && seen.insert((artifact.path.as_str(), artifact.sha256))
     })
     .collect()
 }
@@ -559,8 +559,8 @@ fn stale_files(
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|source| EmitError::Read { path: path.clone(), source })?;
-        let sha = sha256_hex(&bytes);
-        if records(old.into_iter().chain(journal), relative, &sha) {
+        let sha = Sha256Digest::of(&bytes);
+        if records(old.into_iter().chain(journal), relative, sha) {
             stale.remove.push((relative.to_owned(), path));
         } else {
             stale.kept.push(relative.to_owned());
@@ -572,7 +572,7 @@ fn stale_files(
 /// Whether any of `locks` records `relative` with the bytes of `sha` (a
 /// journal may record one path more than once: every version a killed
 /// compile may have left).
-fn records<'a>(locks: impl IntoIterator<Item = &'a Lock>, relative: &str, sha: &str) -> bool {
+fn records<'a>(locks: impl IntoIterator<Item = &'a Lock>, relative: &str, sha: Sha256Digest) -> bool {
     locks.into_iter().flat_map(|l| &l.artifacts).any(|a| a.path == relative && a.sha256 == sha)
 }
 

@@ -104,7 +104,7 @@ fn circle(graph: &DiGraph<String, Span>, component: &[NodeIndex], start: NodeInd
     ) -> bool {
         let here = *path.last().unwrap_or(&start);
         let mut needs: Vec<_> = graph.edges_directed(here, Direction::Incoming).collect();
-        needs.sort_by_key(|e| e.weight().offset);
+        needs.sort_by_key(|e| e.weight().offset());
         for edge in needs {
             let next = petgraph::visit::EdgeRef::source(&edge);
             if next == start {

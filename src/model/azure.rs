@@ -276,7 +276,7 @@ pub(crate) fn check(reader: &mut Reader, model: &Model) {
 /// The span to point at for "this tier has no …": its `azure tier` node's
 /// name, else the `azure` keyword.
 pub(crate) fn tier_span(azure: &Azure, tier: &str) -> Span {
-    azure.tier(tier).map_or(Span::new(azure.span.offset, "azure".len()), |t| t.name.span)
+    azure.tier(tier).map_or(Span::new(azure.span.offset(), "azure".len()), |t| t.name.span)
 }
 
 fn region(reader: &mut Reader, name: &Spanned<String>) -> bool {

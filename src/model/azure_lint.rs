@@ -159,7 +159,7 @@ pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
         let newest = aks::newest_supported(aks::TABLE_READ).map(|m| format!("1.{m}")).unwrap_or_default();
         match aks::support(minor, aks::TABLE_READ) {
             Support::Preview { ga } => found.push((
-                version.span.offset,
+                version.span.offset(),
                 AzureFinding::AksPreview {
                     version: version.value.clone(),
                     ga: aks::show(ga),
@@ -169,7 +169,7 @@ pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
                 },
             )),
             Support::PlatformOnly { end_of_life } => found.push((
-                version.span.offset,
+                version.span.offset(),
                 AzureFinding::AksOutOfSupport {
                     version: version.value.clone(),
                     end_of_life: aks::show(end_of_life),
@@ -188,7 +188,7 @@ pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
         && minor.abs_diff(cluster) > 1
     {
         found.push((
-            kubectl.span.offset,
+            kubectl.span.offset(),
             AzureFinding::KubectlSkew {
                 kubectl: kubectl.version.value.clone(),
                 cluster: format!("1.{cluster}"),
@@ -201,14 +201,14 @@ pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
         let span = tier_span(azure, tier);
         let settings = azure.tier(tier);
         if settings.is_none_or(|t| t.cluster_admins.is_empty()) {
-            found.push((span.offset, AzureFinding::NoClusterAdmins { tier: (*tier).to_owned(), span: span.into() }));
+            found.push((span.offset(), AzureFinding::NoClusterAdmins { tier: (*tier).to_owned(), span: span.into() }));
         }
         if secrets.is_empty() {
             continue;
         }
         if settings.is_none_or(|t| t.secret_operators.is_empty()) {
             found.push((
-                span.offset,
+                span.offset(),
                 AzureFinding::NoSecretOperators {
                     tier: (*tier).to_owned(),
                     secrets: secrets.join(", "),
@@ -216,13 +216,16 @@ pub(crate) fn findings(model: &Model) -> Vec<AzureFinding> {
                 },
             ));
         } else if settings.is_some_and(|t| t.operator_ip_ranges.is_empty()) {
-            found.push((span.offset, AzureFinding::NoOperatorIpRanges { tier: (*tier).to_owned(), span: span.into() }));
+            found.push((
+                span.offset(),
+                AzureFinding::NoOperatorIpRanges { tier: (*tier).to_owned(), span: span.into() },
+            ));
         }
     }
     if azure.lab_users.is_empty()
         && let Some(first) = azure.lab_regions.first()
     {
-        found.push((first.span.offset, AzureFinding::NoLabUsers { span: first.span.into() }));
+        found.push((first.span.offset(), AzureFinding::NoLabUsers { span: first.span.into() }));
     }
     found.sort_by_key(|(offset, _)| *offset);
     found.into_iter().map(|(_, finding)| finding).collect()

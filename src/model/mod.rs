@@ -93,7 +93,7 @@ pub fn resolve(nodes: &[RawNode]) -> (Model, Vec<ModelError>) {
             _ => {}
         }
     }
-    let document = nodes.first().map_or(Span::default(), |n| Span::new(n.span.offset, 0));
+    let document = nodes.first().map_or(Span::default(), |n| Span::new(n.span.offset(), 0));
     model.project = project.unwrap_or_else(|| {
         missing_top(&mut reader, document, "project", "add `project NAME { registry \"HOST\" }`");
         Project::default()

@@ -50,7 +50,10 @@ pub(crate) fn findings(model: &Model) -> Vec<PinFinding> {
     let base = &model.toolchain.base;
     if base.digest.is_none() && !base.image.value.is_empty() {
         let span = base.image.span;
-        found.push((span.offset, PinFinding::BaseWithoutDigest { image: base.image.value.clone(), span: span.into() }));
+        found.push((
+            span.offset(),
+            PinFinding::BaseWithoutDigest { image: base.image.value.clone(), span: span.into() },
+        ));
     }
     for service in &model.services {
         if let Source::Image(image) = &service.source
@@ -61,7 +64,7 @@ pub(crate) fn findings(model: &Model) -> Vec<PinFinding> {
                 image: image.value.clone(),
                 span: image.span.into(),
             };
-            found.push((image.span.offset, finding));
+            found.push((image.span.offset(), finding));
         }
     }
     found.sort_by_key(|(offset, _)| *offset);

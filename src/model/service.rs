@@ -294,6 +294,13 @@ pub(super) fn resolve(reader: &mut Reader, node: &RawNode) -> Option<Service> {
     if service.uses_generic_chart() && service.port.is_none() && !service.port_written {
         check_worker(reader, &service);
     }
+    // Held for the whole compile, for every service of a big spec: without
+    // the slack of growth (a vector of one override has room for four).
+    service.needs.shrink_to_fit();
+    service.env.shrink_to_fit();
+    service.secrets.shrink_to_fit();
+    service.values.shrink_to_fit();
+    service.overrides.shrink_to_fit();
     Some(service)
 }
 

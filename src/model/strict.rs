@@ -102,27 +102,27 @@ pub(crate) fn findings(model: &Model) -> Vec<StrictFinding> {
                     arch,
                     span: tool.name.span.into(),
                 };
-                found.push((tool.span.offset, finding));
+                found.push((tool.span.offset(), finding));
             }
         }
     }
     for extension in toolchain.extensions.iter().filter(|e| e.version.is_none()) {
         found.push((
-            extension.span.offset,
+            extension.span.offset(),
             StrictFinding::ExtensionWithoutVersion { id: extension.id.clone(), span: extension.span.into() },
         ));
     }
     let frozen = toolchain.snapshot.is_some();
     for package in toolchain.apt.iter().filter(|p| !frozen && !p.value.contains('=')) {
         found.push((
-            package.span.offset,
+            package.span.offset(),
             StrictFinding::AptWithoutVersion { name: package.value.clone(), span: package.span.into() },
         ));
     }
     for pip in toolchain.pip.iter().filter(|_| !frozen) {
         let finding =
             StrictFinding::Pip(PipWithoutSnapshot { name: pip.name.value.clone(), span: pip.name.span.into() });
-        found.push((pip.span.offset, finding));
+        found.push((pip.span.offset(), finding));
     }
     found.sort_by_key(|(offset, _)| *offset);
     found.into_iter().map(|(_, finding)| finding).collect()

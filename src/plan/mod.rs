@@ -227,7 +227,7 @@ impl Kind {
 pub struct Origin {
     /// A readable path to the node: `toolchain/tool kubectl` (shared by
     /// every origin that names it).
-    pub node: std::sync::Arc<str>,
+    pub node: interned::NodePath,
     /// Where it is.
     #[serde(skip)]
     pub span: Span,
@@ -280,7 +280,7 @@ pub(crate) fn plan(model: &Model) -> Plan {
     kubernetes::plan(model, &mut artifacts);
     delivery::plan(model, &mut artifacts);
     crate::parallel::for_each_mut(&mut artifacts, |artifact| {
-        artifact.sources.sort_by_key(|o| o.span.offset);
+        artifact.sources.sort_by_key(|o| o.span.offset());
         artifact.sources.dedup();
     });
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));

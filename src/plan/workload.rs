@@ -248,7 +248,7 @@ pub(crate) mod origin {
 
     /// `toolchain/user`, or the toolchain when the user is the default.
     pub(crate) fn user(toolchain: &Toolchain) -> Origin {
-        if toolchain.user.span.offset == toolchain.span.offset {
+        if toolchain.user.span.offset() == toolchain.span.offset() {
             Origin::new("toolchain", toolchain.span)
         } else {
             Origin::new("toolchain/user", toolchain.user.span)

@@ -115,7 +115,7 @@ fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
         service.secrets.iter().map(|p| Origin::new(format!("service {name}/secret {}", p.key.value), p.key.span)),
     );
     origins.extend(service.storage.iter().map(|s| Origin::new(format!("service {name}/storage {}", s.value), s.span)));
-    origins.sort_by_key(|o| o.span.offset);
+    origins.sort_by_key(|o| o.span.offset());
     let mut containers: Vec<String> = Vec::new();
     for container in service.storage.iter().map(|s| literal(&s.value)) {
         if !containers.contains(&container) {

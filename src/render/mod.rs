@@ -260,7 +260,7 @@ fn with_line_origins(planned: Vec<Origin>, lines: &LineOrigins) -> Vec<Origin> {
             all.extend(list.iter().cloned());
         }
     }
-    all.sort_by_key(|o| o.span.offset);
+    all.sort_by_key(|o| o.span.offset());
     let mut seen = std::collections::HashSet::new();
     all.retain(|o| seen.insert((o.node.clone(), o.span)));
     all

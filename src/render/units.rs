@@ -147,14 +147,14 @@ pub(crate) fn keys(
             let mut digits = [0; 20];
             for origin in &artifact.sources {
                 // The line and the byte in it: an edit of another line moves neither.
-                let (line, column) = source.line_byte(origin.span.offset);
+                let (line, column) = source.line_byte(origin.span.offset());
                 hasher.update(origin.node.as_bytes());
                 hasher.update(b"\0");
                 hasher.update(decimal(&mut digits, line));
                 hasher.update(b":");
                 hasher.update(decimal(&mut digits, column));
                 hasher.update(b":");
-                hasher.update(decimal(&mut digits, origin.span.len));
+                hasher.update(decimal(&mut digits, origin.span.len()));
                 hasher.update(b"\0");
             }
             Sha256Digest::from_hasher(hasher)
@@ -202,17 +202,17 @@ fn digests(source: &SourceFile, model: &Model) -> Option<Digests> {
     let mut at = 0;
     for service in &model.services {
         let span = service.span;
-        if span.offset < at || span.end() > text.len() || span.len == 0 {
+        if span.offset() < at || span.end() > text.len() || span.is_empty() {
             return None;
         }
-        global.push_str(&segment(source, at, span.offset)?);
+        global.push_str(&segment(source, at, span.offset())?);
         at = span.end();
     }
     global.push_str(&segment(source, at, text.len())?);
     let services = crate::parallel::map(&model.services, |service| {
         let serialized = serde_json::to_string(service).ok()?;
         Some(sha256_hex(
-            format!("{serialized}\0{}", segment(source, service.span.offset, service.span.end())?).as_bytes(),
+            format!("{serialized}\0{}", segment(source, service.span.offset(), service.span.end())?).as_bytes(),
         ))
     });
     Some(Digests { global: sha256_hex(global.as_bytes()), services: services.into_iter().collect::<Option<Vec<_>>>()? })
@@ -234,14 +234,14 @@ fn segment(source: &SourceFile, start: usize, end: usize) -> Option<String> {
 /// `members` lies in one of their nodes or outside every service node.
 pub(crate) fn provenance_within(model: &Model, members: &[usize], sources: &[Origin]) -> bool {
     sources.iter().all(|origin| {
-        let (start, end) = (origin.span.offset, origin.span.end());
-        let inside = model.services.partition_point(|s| s.span.offset <= start).checked_sub(1);
+        let (start, end) = (origin.span.offset(), origin.span.end());
+        let inside = model.services.partition_point(|s| s.span.offset() <= start).checked_sub(1);
         match inside {
             Some(i) if start < model.services[i].span.end() => {
                 end <= model.services[i].span.end() && members.binary_search(&i).is_ok()
             }
             // Outside every node: it may not reach into the next one.
-            _ => model.services.get(inside.map_or(0, |i| i + 1)).is_none_or(|next| end <= next.span.offset),
+            _ => model.services.get(inside.map_or(0, |i| i + 1)).is_none_or(|next| end <= next.span.offset()),
         }
     })
 }

@@ -193,9 +193,9 @@ mod tests {
         let delay = health.prop("delay").expect("delay prop");
         assert_eq!(delay.value.value, Scalar::Integer(5));
         let at = delay.value.span;
-        assert_eq!(&text[at.offset..at.end()], "5");
+        assert_eq!(&text[at.offset()..at.end()], "5");
         let key = delay.key.span;
-        assert_eq!(&text[key.offset..key.end()], "delay");
+        assert_eq!(&text[key.offset()..key.end()], "delay");
     }
 
     /// The official KDL v2 conformance suite, shipped in the `kdl` crate's package.

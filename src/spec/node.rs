@@ -6,24 +6,43 @@ use serde::{Serialize, Serializer};
 
 /// A byte range in the spec file. Unlike miette's `SourceSpan` it has a
 /// default (the empty span at 0), which partial models need while errors are
-/// being collected.
+/// being collected. Held in 32 bits each (a spec is at most
+/// [`crate::spec::limits::MAX_SPEC_BYTES`]): a big spec's model and plan hold
+/// hundreds of thousands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
     /// Byte offset of the start.
-    pub offset: usize,
+    offset: u32,
     /// Length in bytes.
-    pub len: usize,
+    len: u32,
 }
 
 impl Span {
-    /// A span from its offset and length.
+    /// A span from its offset and length (an offset past 4 GiB, which no
+    /// spec reaches, is held as the last one).
     pub fn new(offset: usize, len: usize) -> Self {
-        Self { offset, len }
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self { offset: narrow(offset), len: narrow(len) }
+    }
+
+    /// Byte offset of the start.
+    pub fn offset(self) -> usize {
+        self.offset as usize
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether it spans nothing.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
     }
 
     /// The byte just past the end.
     pub fn end(self) -> usize {
-        self.offset + self.len
+        self.offset() + self.len()
     }
 }
 
@@ -35,7 +54,7 @@ impl From<SourceSpan> for Span {
 
 impl From<Span> for SourceSpan {
     fn from(span: Span) -> Self {
-        SourceSpan::new(span.offset.into(), span.len)
+        SourceSpan::new(span.offset().into(), span.len())
     }
 }
 

@@ -208,7 +208,7 @@ impl Attribution<'_> {
     }
 
     fn classify(&self, span: Span) -> Option<Cause> {
-        let inside = |outer: Span| span.offset >= outer.offset && span.end() <= outer.end();
+        let inside = |outer: Span| span.offset() >= outer.offset() && span.end() <= outer.end();
         for tier in &self.model.tiers {
             let name = tier.name.value.as_str();
             if name != self.a && name != self.b {
