@@ -28,6 +28,17 @@ impl Sha256Digest {
         hex(&self.0)
     }
 
+    /// Its 64 lower-case hex digits, as bytes (no allocation).
+    pub(crate) fn hex_digits(self) -> [u8; 64] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut digits = [0; 64];
+        for (pair, byte) in digits.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0xf)];
+        }
+        digits
+    }
+
     /// The digest `text` spells in 64 lower-case hex digits.
     pub fn from_hex(text: &str) -> Option<Self> {
         let digit = |c: u8| match c {
@@ -59,7 +70,8 @@ impl Sha256Digest {
 
 impl std::fmt::Display for Sha256Digest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.to_hex())
+        let digits = self.hex_digits();
+        f.write_str(std::str::from_utf8(&digits).map_err(|_| std::fmt::Error)?)
     }
 }
 

@@ -30,6 +30,7 @@ pub mod error;
 pub(crate) mod graph;
 pub(crate) mod layout;
 pub(crate) mod lock;
+pub(crate) mod lock_names;
 pub mod model;
 pub(crate) mod network_catalog;
 pub(crate) mod output;

@@ -51,43 +51,98 @@ pub struct LockedArtifact {
     pub sources: Sources,
 }
 
-/// An artifact's spec nodes as the lock holds them: the JSON array of their
-/// readable paths (`toolchain/tool kubectl`), without line numbers, so that
-/// a line inserted in the spec changes the entries of the artifacts it
-/// touches and no other (`inception explain` gives lines). Kept as the
-/// array's text: a lock read to be written again (the entries an
-/// incremental compile reuses) is neither parsed nor serialized again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Sources(Box<serde_json::value::RawValue>);
+/// An artifact's spec nodes as the lock holds them: their readable paths
+/// (`toolchain/tool kubectl`), without line numbers, so that a line
+/// inserted in the spec changes the entries of the artifacts it touches and
+/// no other (`inception explain` gives lines). Written as a JSON array of
+/// strings. A rendered artifact's are held as numbers into the process's
+/// table of names ([`crate::lock_names`]); a lock read from disk keeps each
+/// array's text as it is written (its entries are mostly written back as
+/// they are, by an incremental compile).
+#[derive(Debug, Clone)]
+pub struct Sources(Held);
 
-impl Sources {
-    /// The array of the nodes `sources`.
-    pub fn new(sources: &[&str]) -> Self {
-        // Serializing strings and numbers cannot fail.
-        Self(serde_json::value::to_raw_value(sources).unwrap_or_default())
-    }
-
-    /// The nodes, parsed.
-    pub fn parse(&self) -> Vec<String> {
-        serde_json::from_str(self.0.get()).unwrap_or_default()
-    }
+#[derive(Debug, Clone)]
+enum Held {
+    /// Numbers into the table of names.
+    Numbers(Box<[u32]>),
+    /// The JSON array's text, checked to be an array of strings.
+    Json(Box<str>),
 }
 
 impl Default for Sources {
     /// No nodes.
     fn default() -> Self {
-        Self::new(&[])
+        Self(Held::Numbers(Box::default()))
     }
 }
 
 impl PartialEq for Sources {
     fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
+        match (&self.0, &other.0) {
+            (Held::Numbers(a), Held::Numbers(b)) => a == b,
+            (Held::Json(a), Held::Json(b)) if a == b => true,
+            _ => self.parse() == other.parse(),
+        }
     }
 }
 
 impl Eq for Sources {}
+
+impl Sources {
+    /// The nodes `sources`, in order.
+    pub fn new(sources: &[&str]) -> Self {
+        let mut table = crate::lock_names::table();
+        Self::in_table(&mut table, sources.iter().copied())
+    }
+
+    /// The nodes `sources`, numbered in `table`.
+    fn in_table<'a>(table: &mut crate::lock_names::Table, sources: impl Iterator<Item = &'a str>) -> Self {
+        Self(Held::Numbers(sources.filter_map(|name| table.number(name)).collect()))
+    }
+
+    /// The nodes.
+    pub fn parse(&self) -> Vec<String> {
+        match &self.0 {
+            Held::Numbers(numbers) => {
+                let table = crate::lock_names::table();
+                numbers.iter().map(|&number| table.name(number).to_owned()).collect()
+            }
+            Held::Json(json) => serde_json::from_str(json).unwrap_or_default(),
+        }
+    }
+
+    /// Write the JSON array of the nodes to `out`, their names read from
+    /// `table`.
+    fn write_to(&self, table: &crate::lock_names::Table, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let numbers = match &self.0 {
+            Held::Numbers(numbers) => numbers,
+            Held::Json(json) => return out.write_all(json.as_bytes()),
+        };
+        out.write_all(b"[")?;
+        for (at, &number) in numbers.iter().enumerate() {
+            if at > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(table.json(number).as_bytes())?;
+        }
+        out.write_all(b"]")
+    }
+}
+
+impl Serialize for Sources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.parse())
+    }
+}
+
+impl<'de> Deserialize<'de> for Sources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let names = <Vec<std::borrow::Cow<'de, str>>>::deserialize(deserializer)?;
+        let mut table = crate::lock_names::table();
+        Ok(Self::in_table(&mut table, names.iter().map(|name| &**name)))
+    }
+}
 
 impl Lock {
     /// The lock for a compile of `source` into `rendered`.
@@ -150,13 +205,14 @@ impl Lock {
         let inception = plain_string(inception.strip_prefix("  \"inception\": ")?.strip_suffix(',')?)?;
         let spec = serde_json::from_str(lines.next()?.strip_prefix("  \"spec\": ")?.strip_suffix(',')?).ok()?;
         let mut artifacts = Vec::new();
+        let mut table = crate::lock_names::table();
         match lines.next()? {
             "  \"artifacts\": []" => {}
             "  \"artifacts\": [" => loop {
                 // Each entry but the last ends with a comma.
                 let line = lines.next()?;
                 let more = line.strip_suffix(',');
-                artifacts.push(entry_line(more.unwrap_or(line).strip_prefix("    ")?)?);
+                artifacts.push(entry_line(&mut table, more.unwrap_or(line).strip_prefix("    ")?)?);
                 if more.is_none() {
                     (lines.next()? == "  ]").then_some(())?;
                     break;
@@ -194,6 +250,8 @@ pub(crate) fn write_lock<'a>(
     serde_json::to_writer(&mut out, spec)?;
     out.write_all(b",\n  \"artifacts\": [")?;
     let mut empty = true;
+    // Held for the whole lock: no entry is made while it is written.
+    let table = crate::lock_names::table();
     for artifact in artifacts {
         out.write_all(if empty { b"\n    " } else { b",\n    " })?;
         // As `serde_json` writes a `LockedArtifact` (the test below holds
@@ -201,10 +259,10 @@ pub(crate) fn write_lock<'a>(
         out.write_all(b"{\"path\":")?;
         write_json_string(&mut out, &artifact.path)?;
         out.write_all(b",\"sha256\":\"")?;
-        out.write_all(artifact.sha256.to_hex().as_bytes())?;
+        out.write_all(&artifact.sha256.hex_digits())?;
         out.write_all(b"\"")?;
         out.write_all(b",\"sources\":")?;
-        out.write_all(artifact.sources.0.get().as_bytes())?;
+        artifact.sources.write_to(&table, &mut out)?;
         out.write_all(b"}")?;
         empty = false;
     }
@@ -213,20 +271,33 @@ pub(crate) fn write_lock<'a>(
 }
 
 /// One artifact's line as [`write_lock`] writes it, its path and hash
-/// without escapes; `None` for anything else.
-fn entry_line(line: &str) -> Option<LockedArtifact> {
+/// without escapes, its sources numbered in `table`; `None` for anything
+/// else.
+fn entry_line(table: &mut crate::lock_names::Table, line: &str) -> Option<LockedArtifact> {
     let rest = line.strip_prefix("{\"path\":\"")?;
     let (path, rest) = rest.split_once('"')?;
     let rest = rest.strip_prefix(",\"sha256\":\"")?;
     let (sha256, rest) = rest.split_once('"')?;
     let sources = rest.strip_prefix(",\"sources\":")?.strip_suffix('}')?;
-    if !is_plain(path) || !sources.starts_with('[') {
+    if !is_plain(path) {
         return None;
     }
     let sha256 = Sha256Digest::from_hex(sha256)?;
-    // Checked to be JSON, kept as it is written.
-    let sources = serde_json::value::RawValue::from_string(sources.to_owned()).ok()?;
-    Some(LockedArtifact { path: path.to_owned(), sha256, sources: Sources(sources) })
+    let inner = sources.strip_prefix('[')?.strip_suffix(']')?;
+    let plain = inner.is_empty()
+        || inner
+            .strip_prefix('"')
+            .and_then(|n| n.strip_suffix('"'))
+            .is_some_and(|names| !names.contains('\\') && names.split("\",\"").all(is_plain));
+    let sources = if plain {
+        // As compile writes it: kept as it stands.
+        Sources(Held::Json(sources.into()))
+    } else {
+        // Escapes, or spacing compile does not write: read as JSON.
+        let names: Vec<String> = serde_json::from_str(sources).ok()?;
+        Sources::in_table(table, names.iter().map(String::as_str))
+    };
+    Some(LockedArtifact { path: path.to_owned(), sha256, sources })
 }
 
 /// The contents of the JSON string `quoted` when it has no escape.
@@ -311,6 +382,25 @@ mod tests {
             text.replace("\"path\":\"deploy", "\"path\":\"\tdeploy"),
         ] {
             assert_eq!(Lock::parse(&broken), None, "{broken}");
+        }
+    }
+
+    #[test]
+    fn an_entry_line_reads_its_sources_as_serde_json_does() {
+        let sha = "ab".repeat(32);
+        for sources in
+            [r#"[]"#, r#"["project"]"#, r#"["project","tier dev/image a"]"#, r#"[ "project" ]"#, r#"["a\"b","c\\d"]"#]
+        {
+            let line = format!(r#"{{"path":"a/b.yaml","sha256":"{sha}","sources":{sources}}}"#);
+            let by_serde: LockedArtifact = serde_json::from_str(&line).expect("JSON");
+            let by_line = entry_line(&mut crate::lock_names::table(), &line);
+            assert_eq!(by_line.as_ref(), Some(&by_serde), "{line}");
+            let names: Vec<String> = serde_json::from_str(sources).expect("JSON");
+            assert_eq!(by_serde.sources.parse(), names, "{line}");
+        }
+        for broken in [r#"["a""#, r#"["a",]"#, r#"[1]"#, r#"{}"#] {
+            let line = format!(r#"{{"path":"a/b.yaml","sha256":"{sha}","sources":{broken}}}"#);
+            assert_eq!(entry_line(&mut crate::lock_names::table(), &line), None, "{line}");
         }
     }
 

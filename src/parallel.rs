@@ -69,44 +69,9 @@ pub(crate) fn map<'a, T: Sync, U: Send>(items: &'a [T], f: impl Fn(&'a T) -> U +
     }
 }
 
-/// Apply `f` to every item of `items` in place, on every core (in runs of
-/// neighbouring items, as [`try_map`]): nothing is copied or collected.
-pub(crate) fn for_each_mut<T, F>(items: &mut [T], f: F)
-where
-    T: Send,
-    F: Fn(&mut T) + Sync,
-{
-    let threads = threads_for(items.len());
-    if threads == 1 {
-        items.iter_mut().for_each(f);
-        return;
-    }
-    let per = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let mut runs = items.chunks_mut(per);
-        let first = runs.next();
-        let handles: Vec<_> = runs.map(|run| scope.spawn(move || run.iter_mut().for_each(f))).collect();
-        // This thread takes the first run.
-        first.into_iter().flatten().for_each(f);
-        for handle in handles {
-            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn for_each_mut_reaches_every_item_once() {
-        for len in [0, 1, 31, 64, 65, 1001] {
-            let mut items: Vec<usize> = (0..len).collect();
-            for_each_mut(&mut items, |i| *i = *i * 3 + 1);
-            assert_eq!(items, (0..len).map(|i| i * 3 + 1).collect::<Vec<_>>());
-        }
-    }
 
     #[test]
     fn order_and_first_error_are_those_of_a_sequential_map() {

@@ -176,15 +176,24 @@ pub fn record_hashed(root: &Path, fingerprint: &Fingerprint, lock_sha: &str) {
 /// (its modification time, nanoseconds since the epoch), when known. Not
 /// synced: a record lost in a crash only costs a render.
 fn replace(path: &Path, text: impl FnOnce(Option<i128>) -> String) {
+    replace_with(path, |made, out| out.write_all(text(made).as_bytes()));
+}
+
+/// [`replace`], the text written to `out` as it is made (a big tree's
+/// units record is megabytes, never held whole).
+fn replace_with(path: &Path, write: impl FnOnce(Option<i128>, &mut dyn std::io::Write) -> std::io::Result<()>) {
     use std::io::Write;
     let Some(parent) = path.parent() else { return };
     if std::fs::create_dir_all(parent).is_err() {
         return;
     }
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    let Ok(mut file) = std::fs::File::create(&temporary) else { return };
+    let Ok(file) = std::fs::File::create(&temporary) else { return };
     let made = file.metadata().ok().as_ref().and_then(Stamp::of).map(Stamp::modified);
-    if file.write_all(text(made).as_bytes()).is_err() || std::fs::rename(&temporary, path).is_err() {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    let written = write(made, &mut out).and_then(|()| out.flush());
+    drop(out);
+    if written.is_err() || std::fs::rename(&temporary, path).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
 }
@@ -301,23 +310,20 @@ pub fn record_units(
     let Some(path) = units_path(root, fingerprint) else { return };
     // The record's file is made before its text: its modification time is
     // the file system's time after every stamp below was taken.
-    replace(&path, |recorded| {
-        let mut text =
-            format!("{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN));
+    replace_with(&path, |recorded, out| {
+        write!(out, "{UNITS_FORMAT}\n{}\n{lock_sha}\n{}\n", fingerprint.build, recorded.unwrap_or(i128::MIN))?;
         let held = keys.iter().zip(keyed).enumerate().filter(|(_, (_, keyed))| **keyed);
         for (at, (key, _)) in held {
             let Some(relative) = lock.artifacts.get(at).map(|a| a.path.as_str()) else { continue };
             if relative.contains('\n') {
                 continue;
             }
-            text.push_str(&key.to_hex());
-            text.push(' ');
-            text.push_str(&stamp(at, relative).map_or_else(|| "-".to_owned(), Stamp::to_field));
-            text.push(' ');
-            text.push_str(relative);
-            text.push('\n');
+            match stamp(at, relative) {
+                Some(stamp) => writeln!(out, "{key} {stamp} {relative}")?,
+                None => writeln!(out, "{key} - {relative}")?,
+            }
         }
-        text
+        Ok(())
     });
 }
 

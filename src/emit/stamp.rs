@@ -65,12 +65,7 @@ impl Stamp {
         self == now && i128::from(self.modified) < recorded
     }
 
-    /// `SIZE.MODIFIED.INODE`.
-    pub fn to_field(self) -> String {
-        format!("{}.{}.{}", self.size, self.modified, self.inode)
-    }
-
-    /// The stamp of a [`Stamp::to_field`] text.
+    /// The stamp of its text (see its `Display`).
     pub fn parse(field: &str) -> Option<Self> {
         let mut parts = field.split('.');
         let stamp = Self {
@@ -82,6 +77,13 @@ impl Stamp {
     }
 }
 
+/// `SIZE.MODIFIED.INODE`, as a units record holds it.
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.size, self.modified, self.inode)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,7 +91,7 @@ mod tests {
     #[test]
     fn a_stamp_reads_back_and_proves_only_an_unchanged_file_written_before_it_was_recorded() {
         let stamp = Stamp { size: 12, modified: 1_700_000_000_123_456_789, inode: 42 };
-        assert_eq!(Stamp::parse(&stamp.to_field()), Some(stamp));
+        assert_eq!(Stamp::parse(&stamp.to_string()), Some(stamp));
         for bad in ["", "1.2", "1.2.3.4", "a.2.3", "-1.2.3"] {
             assert_eq!(Stamp::parse(bad), None, "{bad}");
         }

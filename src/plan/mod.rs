@@ -279,10 +279,14 @@ pub(crate) fn plan(model: &Model) -> Plan {
     infra::plan(model, &mut artifacts);
     kubernetes::plan(model, &mut artifacts);
     delivery::plan(model, &mut artifacts);
-    crate::parallel::for_each_mut(&mut artifacts, |artifact| {
+    for artifact in &mut artifacts {
         artifact.sources.sort_by_key(|o| o.span.offset());
         artifact.sources.dedup();
-    });
+    }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    Plan { artifacts }
+    // Without the slack of its growth (a big plan is a few MB), as it is
+    // held while the next stages key and group it.
+    let mut exact = Vec::with_capacity(artifacts.len());
+    exact.append(&mut artifacts);
+    Plan { artifacts: exact }
 }

@@ -435,9 +435,12 @@ pub(crate) fn service_policies(model: &Model, tier: &Tier) -> Vec<(ServiceRef, P
 pub(crate) fn service_policies_with(lookup: &Lookup<'_>, model: &Model, tier: &Tier) -> Vec<(ServiceRef, Policy)> {
     let services: Vec<(ServiceRef, &Service)> =
         model.service_refs().filter(|(_, s)| matches!(s.source, Source::Build(_) | Source::Image(_))).collect();
-    // Each policy reads the model only: on every core, in order.
-    crate::parallel::map(&services, |(at, service)| (*at, generic_policy(lookup, tier, service)))
-        .into_iter()
+    // On this thread: a compile plans while a second thread reads the
+    // tree, and policies made on short-lived threads would scatter a big
+    // plan's origins over pages those threads leave behind.
+    services
+        .iter()
+        .map(|(at, service)| (*at, generic_policy(lookup, tier, service)))
         .filter(|(_, policy)| policy.has_rules())
         .collect()
 }
