@@ -172,3 +172,20 @@ impl RawNode {
         self.props.iter().rev().find(|p| p.key.value == key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_holds_what_a_spec_can_reach_and_saturates_beyond() {
+        let span = Span::new(4 << 20, 17);
+        assert_eq!((span.offset(), span.len(), span.end()), (4 << 20, 17, (4 << 20) + 17));
+        assert!(!span.is_empty() && Span::default().is_empty());
+        assert_eq!(SourceSpan::from(span), SourceSpan::new((4 << 20).into(), 17));
+        assert_eq!(Span::from(SourceSpan::new(5.into(), 2)), Span::new(5, 2));
+        // No spec reaches 4 GiB: held as the last offset, never wrapped.
+        let far = Span::new(usize::MAX, usize::MAX);
+        assert_eq!((far.offset(), far.len()), (u32::MAX as usize, u32::MAX as usize));
+    }
+}
