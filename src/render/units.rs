@@ -128,38 +128,44 @@ pub(crate) fn keys(
             sha256_hex(keyed.as_bytes())
         })
         .collect();
-    crate::parallel::map(artifacts, |artifact| match scope(model, &artifact.kind) {
-        None => whole,
-        Some(at) => {
-            use sha2::Digest;
-            let tag = match artifact.kind {
-                Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
-                Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
-                Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
-                _ => "other".to_owned(),
-            };
-            // Hashed as it is written: `UNIT\0PATH\0TAG\0` then, for each
-            // source, `NODE\0LINE:BYTE:LEN\0`.
-            let mut hasher = sha2::Sha256::new();
-            for part in [units[at].as_str(), "\0", &artifact.path, "\0", &tag, "\0"] {
-                hasher.update(part.as_bytes());
+    // On this thread, as the plan is made: a compile keys while a second
+    // thread reads the tree (and short-lived threads would leave their
+    // pages to the allocator).
+    artifacts
+        .iter()
+        .map(|artifact| match scope(model, &artifact.kind) {
+            None => whole,
+            Some(at) => {
+                use sha2::Digest;
+                let tag = match artifact.kind {
+                    Kind::HelmValues { tier, .. } => format!("values {tier:?}"),
+                    Kind::ArgoApplication { tier, .. } => format!("application {tier:?}"),
+                    Kind::ServiceNetworkPolicy { tier, .. } => format!("network {tier:?}"),
+                    _ => "other".to_owned(),
+                };
+                // Hashed as it is written: `UNIT\0PATH\0TAG\0` then, for each
+                // source, `NODE\0LINE:BYTE:LEN\0`.
+                let mut hasher = sha2::Sha256::new();
+                for part in [units[at].as_str(), "\0", &artifact.path, "\0", &tag, "\0"] {
+                    hasher.update(part.as_bytes());
+                }
+                let mut digits = [0; 20];
+                for origin in &artifact.sources {
+                    // The line and the byte in it: an edit of another line moves neither.
+                    let (line, column) = source.line_byte(origin.span.offset());
+                    hasher.update(origin.node.as_bytes());
+                    hasher.update(b"\0");
+                    hasher.update(decimal(&mut digits, line));
+                    hasher.update(b":");
+                    hasher.update(decimal(&mut digits, column));
+                    hasher.update(b":");
+                    hasher.update(decimal(&mut digits, origin.span.len()));
+                    hasher.update(b"\0");
+                }
+                Sha256Digest::from_hasher(hasher)
             }
-            let mut digits = [0; 20];
-            for origin in &artifact.sources {
-                // The line and the byte in it: an edit of another line moves neither.
-                let (line, column) = source.line_byte(origin.span.offset());
-                hasher.update(origin.node.as_bytes());
-                hasher.update(b"\0");
-                hasher.update(decimal(&mut digits, line));
-                hasher.update(b":");
-                hasher.update(decimal(&mut digits, column));
-                hasher.update(b":");
-                hasher.update(decimal(&mut digits, origin.span.len()));
-                hasher.update(b"\0");
-            }
-            Sha256Digest::from_hasher(hasher)
-        }
-    })
+        })
+        .collect()
 }
 
 /// `n` in decimal, written into `digits`.
@@ -209,13 +215,13 @@ fn digests(source: &SourceFile, model: &Model) -> Option<Digests> {
         at = span.end();
     }
     global.push_str(&segment(source, at, text.len())?);
-    let services = crate::parallel::map(&model.services, |service| {
+    let services = model.services.iter().map(|service| {
         let serialized = serde_json::to_string(service).ok()?;
         Some(sha256_hex(
             format!("{serialized}\0{}", segment(source, service.span.offset(), service.span.end())?).as_bytes(),
         ))
     });
-    Some(Digests { global: sha256_hex(global.as_bytes()), services: services.into_iter().collect::<Option<Vec<_>>>()? })
+    Some(Digests { global: sha256_hex(global.as_bytes()), services: services.collect::<Option<Vec<_>>>()? })
 }
 
 /// The text from `start` to `end`, with the line and column it starts at;
