@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 
 /// The sha256 of `bytes`, as 64 lower-case hex digits.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    Sha256Digest::of(bytes).to_hex()
 }
 
 /// A sha256, as bytes: what a key is kept as (a quarter of a hex string's
@@ -25,7 +25,7 @@ impl Sha256Digest {
 
     /// As 64 lower-case hex digits.
     pub fn to_hex(self) -> String {
-        hex(&self.0)
+        self.hex_digits().iter().map(|&digit| char::from(digit)).collect()
     }
 
     /// Its 64 lower-case hex digits, as bytes (no allocation).
@@ -58,13 +58,7 @@ impl Sha256Digest {
 
     /// Whether `text` is this digest in lower-case hex.
     pub fn is_hex(self, text: &str) -> bool {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        text.len() == 64
-            && self
-                .0
-                .iter()
-                .zip(text.as_bytes().chunks_exact(2))
-                .all(|(byte, pair)| pair[0] == HEX[usize::from(byte >> 4)] && pair[1] == HEX[usize::from(byte & 0xf)])
+        text.as_bytes() == self.hex_digits()
     }
 }
 
@@ -102,7 +96,7 @@ impl<W: std::io::Write> Hashing<W> {
 
     /// The writer, and the sha256 of everything written, as hex.
     pub(crate) fn finish(self) -> (W, String) {
-        (self.inner, hex(&self.hasher.finalize()))
+        (self.inner, Sha256Digest::from_hasher(self.hasher).to_hex())
     }
 }
 
@@ -116,16 +110,6 @@ impl<W: std::io::Write> std::io::Write for Hashing<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-fn hex(digest: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    hex
 }
 
 #[cfg(test)]

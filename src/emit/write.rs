@@ -612,11 +612,7 @@ fn write_file_with(
         write(&mut out)?;
         out.into_inner().map(drop).map_err(std::io::IntoInnerError::into_error)
     })?;
-    let temporary = safety::temporary_path(path, tag);
-    std::fs::rename(&temporary, path).map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        error(source)
-    })
+    put_in_place(&safety::temporary_path(path, tag), path)
 }
 
 /// Make the journal the file `lock` (the new lock, staged): linked when
@@ -631,9 +627,14 @@ fn link_journal(root: &Path, lock: &Path) -> Result<(), EmitError> {
             error(source)
         })?;
     }
-    std::fs::rename(&temporary, &journal).map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        error(source)
+    put_in_place(&temporary, &journal)
+}
+
+/// Rename `temporary` to `path`, removing it if that fails.
+fn put_in_place(temporary: &Path, path: &Path) -> Result<(), EmitError> {
+    std::fs::rename(temporary, path).map_err(|source| {
+        let _ = std::fs::remove_file(temporary);
+        EmitError::Write { path: path.to_path_buf(), source }
     })
 }
 

@@ -12,9 +12,9 @@ fn image_sources(toolchain: &Toolchain) -> Vec<Origin> {
         sources.push(Origin::new("toolchain/python", python.span));
     }
     sources.push(origin::user(toolchain));
-    sources.extend(toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)));
-    sources.extend(toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)));
-    sources.extend(toolchain.tools.iter().map(|t| Origin::new(format!("toolchain/tool {}", t.name.value), t.span)));
+    sources.extend(toolchain.apt.iter().map(|p| Origin::of(format_args!("toolchain/apt {}", p.value), p.span)));
+    sources.extend(toolchain.pip.iter().map(|p| Origin::of(format_args!("toolchain/pip {}", p.name.value), p.span)));
+    sources.extend(toolchain.tools.iter().map(|t| Origin::of(format_args!("toolchain/tool {}", t.name.value), t.span)));
     sources
 }
 
@@ -35,13 +35,17 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         json.push(Origin::new("toolchain/docker-in-docker", dind.span));
     }
     json.extend(toolchain.extensions.iter().map(origin::extension));
-    json.extend(toolchain.settings.iter().map(|s| Origin::new(format!("toolchain/setting {}", s.key.value), s.span)));
+    json.extend(
+        toolchain.settings.iter().map(|s| Origin::of(format_args!("toolchain/setting {}", s.key.value), s.span)),
+    );
     json.extend(toolchain.forward_ports.iter().map(|p| Origin::new("toolchain/forward-port", p.span)));
-    json.extend(toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)));
+    json.extend(
+        toolchain.mounts.iter().map(|m| Origin::of(format_args!("toolchain/mount {}", m.target.value), m.span)),
+    );
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
-        json.push(Origin::new(format!("tier {}", tier.name.value), tier.cluster.span));
+        json.push(Origin::of(format_args!("tier {}", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {
-            json.push(Origin::new(format!("tier {}/concession hot-reload", tier.name.value), reload.span));
+            json.push(Origin::of(format_args!("tier {}/concession hot-reload", tier.name.value), reload.span));
         }
         if let Some(kubectl) = toolchain.tools.iter().find(|t| t.name.value == "kubectl") {
             json.push(Origin::new("toolchain/tool kubectl", kubectl.span));
@@ -51,7 +55,7 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
     if uses_compose(model) {
         let mut compose = vec![project, origin::user(&model.toolchain)];
         compose.extend(
-            toolchain.mounts.iter().map(|m| Origin::new(format!("toolchain/mount {}", m.target.value), m.span)),
+            toolchain.mounts.iter().map(|m| Origin::of(format_args!("toolchain/mount {}", m.target.value), m.span)),
         );
         artifacts.push(Artifact::new(model, Kind::Compose, compose));
     }

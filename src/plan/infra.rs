@@ -113,18 +113,18 @@ pub(crate) fn needs_identity(service: &Service) -> bool {
 /// The `secret` nodes of a service.
 fn secret_origins(service: &Service) -> impl Iterator<Item = Origin> + '_ {
     let name = &service.name.value;
-    service.secrets.iter().map(move |p| Origin::new(format!("service {name}/secret {}", p.key.value), p.key.span))
+    service.secrets.iter().map(move |p| Origin::of(format_args!("service {name}/secret {}", p.key.value), p.key.span))
 }
 
 /// The `storage` nodes of a service.
 fn storage_origins(service: &Service) -> impl Iterator<Item = Origin> + '_ {
     let name = &service.name.value;
-    service.storage.iter().map(move |s| Origin::new(format!("service {name}/storage {}", s.value), s.span))
+    service.storage.iter().map(move |s| Origin::of(format_args!("service {name}/storage {}", s.value), s.span))
 }
 
 /// The service, its secret and its storage nodes.
 fn access_origins(service: &Service) -> Vec<Origin> {
-    let mut origins = vec![Origin::new(format!("service {}", service.name.value), service.name.span)];
+    let mut origins = vec![Origin::of(format_args!("service {}", service.name.value), service.name.span)];
     origins.extend(secret_origins(service));
     origins.extend(storage_origins(service));
     origins
@@ -141,7 +141,7 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
             None => project.clone(),
         };
         let tiers: Vec<Origin> =
-            cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect();
+            cloud_tiers(model).map(|t| Origin::of(format_args!("tier {}", t.name.value), t.cluster.span)).collect();
         let mut access: Vec<Origin> =
             model.services.iter().filter(|s| needs_identity(s)).flat_map(access_origins).collect();
         // The `credentials` release has a workload identity too (main.bicep
@@ -159,7 +159,7 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         let cloud = [tiers.clone(), vec![location.clone()]].concat();
         let secrets: Vec<Origin> = model.services.iter().flat_map(secret_origins).collect();
         let azure_tiers: Vec<Origin> =
-            azure.tiers.iter().map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span)).collect();
+            azure.tiers.iter().map(|t| Origin::of(format_args!("azure/tier {}", t.name.value), t.span)).collect();
         for module in BicepModule::MAIN {
             let sources = match module {
                 BicepModule::Registry | BicepModule::RegistryPull => vec![registry.clone()],
@@ -181,14 +181,18 @@ pub(super) fn plan(model: &Model, artifacts: &mut Vec<Artifact>) {
         }
         for (at, tier) in model.tier_refs().filter(|(_, t)| t.cluster.value == Cluster::Aks) {
             let name = &tier.name.value;
-            let mut sources = vec![project.clone(), Origin::new(format!("tier {name}"), tier.span), location.clone()];
-            sources.extend(azure.tier(name).map(|t| Origin::new(format!("azure/tier {name}"), t.span)));
+            let mut sources =
+                vec![project.clone(), Origin::of(format_args!("tier {name}"), tier.span), location.clone()];
+            sources.extend(azure.tier(name).map(|t| Origin::of(format_args!("azure/tier {name}"), t.span)));
             artifacts.push(Artifact::new(model, Kind::BicepParams { tier: at }, sources));
         }
     }
     if has_labs(model) {
-        let regions: Vec<Origin> =
-            azure.lab_regions.iter().map(|r| Origin::new(format!("azure/lab-regions {}", r.value), r.span)).collect();
+        let regions: Vec<Origin> = azure
+            .lab_regions
+            .iter()
+            .map(|r| Origin::of(format_args!("azure/lab-regions {}", r.value), r.span))
+            .collect();
         let lab_vm = azure.lab_vm.as_ref().map(|vm| Origin::new("azure/lab-vm", vm.size.span));
         let repo = model
             .project

@@ -65,7 +65,7 @@ pub(crate) fn shared_value_sources(model: &Model, service: &Service) -> Vec<Orig
     for need in &service.needs {
         sources.push(origin::child(service, format_args!("needs {}", need.value), need.span));
         if let Some(port) = model.service(&need.value).and_then(|d| d.port.as_ref()) {
-            sources.push(Origin::new(format!("service {}/port", need.value), port.span));
+            sources.push(Origin::of(format_args!("service {}/port", need.value), port.span));
         }
     }
     sources.extend(service.env.iter().map(|p| origin::child(service, format_args!("env {}", p.key.value), p.key.span)));

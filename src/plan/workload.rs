@@ -257,33 +257,33 @@ pub(crate) mod origin {
 
     /// `toolchain/extension ID@VERSION`, as written.
     pub(crate) fn extension(extension: &Extension) -> Origin {
-        Origin::new(format!("toolchain/extension {}", extension.reference()), extension.span)
+        Origin::of(format_args!("toolchain/extension {}", extension.reference()), extension.span)
     }
 
     /// `tier NAME`.
     pub(crate) fn tier(tier: &Tier) -> Origin {
-        Origin::new(format!("tier {}", tier.name.value), tier.span)
+        Origin::of(format_args!("tier {}", tier.name.value), tier.span)
     }
 
     /// `tier NAME/revision`.
     pub(crate) fn revision(tier: &Tier) -> Origin {
-        Origin::new(format!("tier {}/revision", tier.name.value), tier.revision.span)
+        Origin::of(format_args!("tier {}/revision", tier.name.value), tier.revision.span)
     }
 
     /// `tier NAME/image SERVICE`: the digest a cloud tier runs.
     pub(crate) fn image(tier: &Tier, image: &crate::model::TierImage) -> Origin {
-        Origin::new(format!("tier {}/image {}", tier.name.value, image.service.value), image.span)
+        Origin::of(format_args!("tier {}/image {}", tier.name.value, image.service.value), image.span)
     }
 
     /// `tier NAME/cluster`.
     pub(crate) fn cluster(tier: &Tier) -> Origin {
-        Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span)
+        Origin::of(format_args!("tier {}/cluster", tier.name.value), tier.cluster.span)
     }
 
     /// `tier NAME/concession KIND`, if granted.
     pub(crate) fn concession(tier: &Tier, kind: Concession) -> Option<Origin> {
         let granted = tier.concessions.iter().find(|c| c.value == kind)?;
-        Some(Origin::new(format!("tier {}/concession {}", tier.name.value, kind.as_str()), granted.span))
+        Some(Origin::of(format_args!("tier {}/concession {}", tier.name.value, kind.as_str()), granted.span))
     }
 
     /// `project/repo`, if set.

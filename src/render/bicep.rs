@@ -88,7 +88,7 @@ pub(super) fn containers(model: &Model) -> Vec<String> {
 
 /// The cloud tiers' `cluster aks` nodes.
 pub(super) fn tier_origins(model: &Model) -> Vec<Origin> {
-    cloud_tiers(model).map(|t| Origin::new(format!("tier {}", t.name.value), t.cluster.span)).collect()
+    cloud_tiers(model).map(|t| Origin::of(format_args!("tier {}", t.name.value), t.cluster.span)).collect()
 }
 
 /// The `azure tier` nodes: who may administer each tier, from where, and when.
@@ -97,7 +97,7 @@ pub(super) fn azure_tier_origins(model: &Model) -> Vec<Origin> {
         .azure
         .iter()
         .flat_map(|a| &a.tiers)
-        .map(|t| Origin::new(format!("azure/tier {}", t.name.value), t.span))
+        .map(|t| Origin::of(format_args!("azure/tier {}", t.name.value), t.span))
         .collect()
 }
 
@@ -123,7 +123,7 @@ pub(super) fn secret_origins(model: &Model) -> Vec<Origin> {
         .flat_map(|s| {
             s.secrets
                 .iter()
-                .map(|p| Origin::new(format!("service {}/secret {}", s.name.value, p.key.value), p.key.span))
+                .map(|p| Origin::of(format_args!("service {}/secret {}", s.name.value, p.key.value), p.key.span))
         })
         .collect()
 }
@@ -134,7 +134,7 @@ pub(super) fn storage_origins(model: &Model) -> Vec<Origin> {
         .services
         .iter()
         .flat_map(|s| {
-            s.storage.iter().map(|c| Origin::new(format!("service {}/storage {}", s.name.value, c.value), c.span))
+            s.storage.iter().map(|c| Origin::of(format_args!("service {}/storage {}", s.name.value, c.value), c.span))
         })
         .collect()
 }
@@ -145,7 +145,7 @@ pub(super) fn identity_origins(model: &Model) -> Vec<Origin> {
         .services
         .iter()
         .filter(|s| needs_identity(s))
-        .map(|s| Origin::new(format!("service {}", s.name.value), s.name.span))
+        .map(|s| Origin::of(format_args!("service {}", s.name.value), s.name.span))
         .collect()
 }
 

@@ -35,7 +35,7 @@ fn regions_origins(model: &Model) -> Vec<Origin> {
         .azure
         .iter()
         .flat_map(|a| &a.lab_regions)
-        .map(|r| Origin::new(format!("azure/lab-regions {}", r.value), r.span))
+        .map(|r| Origin::of(format_args!("azure/lab-regions {}", r.value), r.span))
         .collect()
 }
 
@@ -164,7 +164,7 @@ fn view(model: &Model, tracer: &mut Tracer) -> LabView {
             name: literal(&names::lab(project, &region.value)),
             region: literal(&region.value),
             time_zone: literal(time_zone(&region.value)),
-            mark: tracer.mark(vec![Origin::new(format!("azure/lab-regions {}", region.value), region.span)]),
+            mark: tracer.mark(vec![Origin::of(format_args!("azure/lab-regions {}", region.value), region.span)]),
         })
         .collect();
     let vm_summary = match lab_vm {

@@ -110,11 +110,12 @@ impl IdentityView {
 
 fn identity_view(service: &Service, tracer: &mut Tracer) -> IdentityView {
     let name = &service.name.value;
-    let mut origins = vec![Origin::new(format!("service {name}"), service.name.span)];
+    let mut origins = vec![Origin::of(format_args!("service {name}"), service.name.span)];
     origins.extend(
-        service.secrets.iter().map(|p| Origin::new(format!("service {name}/secret {}", p.key.value), p.key.span)),
+        service.secrets.iter().map(|p| Origin::of(format_args!("service {name}/secret {}", p.key.value), p.key.span)),
     );
-    origins.extend(service.storage.iter().map(|s| Origin::new(format!("service {name}/storage {}", s.value), s.span)));
+    origins
+        .extend(service.storage.iter().map(|s| Origin::of(format_args!("service {name}/storage {}", s.value), s.span)));
     origins.sort_by_key(|o| o.span.offset());
     let mut containers: Vec<String> = Vec::new();
     for container in service.storage.iter().map(|s| literal(&s.value)) {
@@ -307,7 +308,7 @@ pub(super) fn render_tier_params(model: &Model, tier: &Tier, path: &str) -> Resu
     let tier = tier.name.value.as_str();
     let settings = model.azure.as_ref().and_then(|a| a.tier(tier));
     let mut access = origins.clone();
-    access.extend(settings.map(|t| Origin::new(format!("azure/tier {tier}"), t.span)));
+    access.extend(settings.map(|t| Origin::of(format_args!("azure/tier {tier}"), t.span)));
     let marks =
         TierMarks { tier: tracer.mark(origins), access: tracer.mark(access.clone()), maintenance: tracer.mark(access) };
     let index = crate::plan::cloud_tiers(model).position(|t| t.name.value == tier).unwrap_or(0);

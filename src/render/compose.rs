@@ -107,7 +107,7 @@ pub(super) fn render_compose(model: &Model, path: &str) -> Result<Traced, Render
         .map_err(|message| RenderError::Serialize { path: path.to_owned(), message })?;
     let mut paths = Paths::default();
     for mount in &model.toolchain.mounts {
-        let origin = Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span);
+        let origin = Origin::of(format_args!("toolchain/mount {}", mount.target.value), mount.span);
         paths.add(KeyPath::from("services").key(COMPOSE_SERVICE).key("volumes"), origin);
     }
     Ok(trace_structured(&yaml, &paths))

@@ -229,11 +229,11 @@ fn paths(model: &Model) -> Paths {
         paths.add("customizations.vscode.extensions", origin::extension(extension));
     }
     for setting in &toolchain.settings {
-        let origin = Origin::new(format!("toolchain/setting {}", setting.key.value), setting.span);
+        let origin = Origin::of(format_args!("toolchain/setting {}", setting.key.value), setting.span);
         paths.add(KeyPath::from("customizations.vscode.settings").key(&setting.key.value), origin);
     }
     for mount in &toolchain.mounts {
-        paths.add("mounts", Origin::new(format!("toolchain/mount {}", mount.target.value), mount.span));
+        paths.add("mounts", Origin::of(format_args!("toolchain/mount {}", mount.target.value), mount.span));
     }
     for port in &toolchain.forward_ports {
         paths.add("forwardPorts", Origin::new("toolchain/forward-port", port.span));
@@ -241,9 +241,9 @@ fn paths(model: &Model) -> Paths {
     paths.add("remoteUser", origin::user(&model.toolchain));
     paths.add("updateRemoteUserUID", origin::user(&model.toolchain));
     for tier in model.tiers.iter().filter(|t| t.cluster.value == Cluster::Minikube) {
-        paths.add("postStartCommand", Origin::new(format!("tier {}/cluster", tier.name.value), tier.cluster.span));
+        paths.add("postStartCommand", Origin::of(format_args!("tier {}/cluster", tier.name.value), tier.cluster.span));
         if let Some(reload) = tier.concessions.iter().find(|c| c.value == Concession::HotReload) {
-            let origin = Origin::new(format!("tier {}/concession hot-reload", tier.name.value), reload.span);
+            let origin = Origin::of(format_args!("tier {}/concession hot-reload", tier.name.value), reload.span);
             paths.add("postStartCommand", origin);
         }
     }

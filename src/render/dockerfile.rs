@@ -144,13 +144,14 @@ pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
     let toolchain = &model.toolchain;
     let user = crate::plan::workload::origin::user(toolchain);
     let mut apt_origins: Vec<Origin> =
-        toolchain.apt.iter().map(|p| Origin::new(format!("toolchain/apt {}", p.value), p.span)).collect();
+        toolchain.apt.iter().map(|p| Origin::of(format_args!("toolchain/apt {}", p.value), p.span)).collect();
     apt_origins.push(user.clone());
     apt_origins.extend(toolchain.snapshot.iter().map(|t| Origin::new("toolchain/snapshot", t.span)));
     // Python's build dependencies join the apt list when python is pinned.
     apt_origins.extend(toolchain.python.iter().map(|p| Origin::new("toolchain/python", p.span)));
     let python = toolchain.python.iter().map(|p| Origin::new("toolchain/python", p.span)).collect();
-    let pip = toolchain.pip.iter().map(|p| Origin::new(format!("toolchain/pip {}", p.name.value), p.span)).collect();
+    let pip =
+        toolchain.pip.iter().map(|p| Origin::of(format_args!("toolchain/pip {}", p.name.value), p.span)).collect();
     let runtime_origins: Vec<Origin> = toolchain.runtimes.iter().map(runtime_origin).collect();
     let marks = Marks {
         base: tracer.mark(vec![Origin::new("toolchain/base", toolchain.base.span)]),
@@ -208,7 +209,7 @@ pub(super) fn view(model: &Model, tracer: &mut Tracer) -> DockerfileView {
 }
 
 fn runtime_origin(pin: &RuntimePin) -> Origin {
-    Origin::new(format!("toolchain/{}", pin.runtime.keyword()), pin.span)
+    Origin::of(format_args!("toolchain/{}", pin.runtime.keyword()), pin.span)
 }
 
 fn runtime_view(pin: &RuntimePin, tracer: &mut Tracer) -> RuntimeView {
@@ -277,7 +278,7 @@ fn tool_view(tool: &Tool, tracer: &mut Tracer) -> ToolView {
         unverified: unverified.join(", "),
         tarball: arches.iter().any(|a| a.extract.is_some()),
         arches,
-        mark: tracer.mark(vec![Origin::new(format!("toolchain/tool {}", tool.name.value), tool.span)]),
+        mark: tracer.mark(vec![Origin::of(format_args!("toolchain/tool {}", tool.name.value), tool.span)]),
     }
 }
 
